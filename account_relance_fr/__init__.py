@@ -1,0 +1,7 @@
+from . import models
+from . import wizards
+
+
+def _post_init_hook(env):
+    # Companies that existed before the install get the default scenario too.
+    env['res.company'].search([])._relance_ensure_default_levels()

@@ -1,0 +1,259 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ('to_validate', "To validate"),
+    ('sent', "Sent"),
+    ('done', "Done"),
+    ('cancelled', "Cancelled"),
+    ('failed', "Failed"),
+]
+
+
+class AccountRelance(models.Model):
+    """One reminder sent (or to send) to one client on one day, at one level.
+
+    Records are history: the daily run never deletes or rewrites them; cancelling keeps them.
+    """
+    _name = 'account.relance'
+    _description = "Relance"
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _order = 'date desc, id desc'
+    _check_company_auto = True
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        'res.company', required=True, index=True, readonly=True,
+        default=lambda self: self.env.company)
+    company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company currency")
+    partner_id = fields.Many2one(
+        'res.partner', "Client", required=True, index=True, readonly=True, check_company=True,
+        help="The commercial entity reminded.")
+    contact_id = fields.Many2one(
+        'res.partner', "Recipient", required=True, check_company=True,
+        help="Relance contact of the client when the relance was prepared.")
+    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    level_id = fields.Many2one(
+        'account.relance.level', "Level", required=True, readonly=True, ondelete='restrict',
+        check_company=True)
+    tone = fields.Selection(related='level_id.tone', store=True)
+    channel_email = fields.Boolean("E-mail", readonly=True)
+    channel_phone = fields.Boolean("Phone call", readonly=True)
+    channel_letter = fields.Boolean("Postal letter", readonly=True)
+    channel_registered_letter = fields.Boolean("Registered letter", readonly=True)
+    state = fields.Selection(STATES, required=True, default='to_validate', tracking=True, index=True)
+    failure_reason = fields.Char(readonly=True, tracking=True)
+    user_id = fields.Many2one(
+        'res.users', "Responsible", tracking=True,
+        help="Collector in charge: receives the phone-call activity.")
+    salesperson_id = fields.Many2one('res.users', "Salesperson", readonly=True)
+    validated_by_id = fields.Many2one('res.users', "Validated by", readonly=True, copy=False)
+    validated_on = fields.Datetime("Validated on", readonly=True, copy=False)
+    sent_on = fields.Datetime("Sent on", readonly=True, copy=False)
+    line_ids = fields.One2many('account.relance.line', 'relance_id', "Lines", readonly=True)
+    invoice_line_ids = fields.One2many(
+        'account.relance.line', 'relance_id', "Invoices", readonly=True,
+        domain=[('kind', '=', 'invoice')])
+    credit_line_ids = fields.One2many(
+        'account.relance.line', 'relance_id', "Credits", readonly=True,
+        domain=[('kind', '=', 'credit')])
+    amount_invoiced = fields.Monetary(
+        "Overdue and due", currency_field='company_currency_id', readonly=True)
+    amount_credits = fields.Monetary(
+        "Unreconciled credits", currency_field='company_currency_id', readonly=True)
+    amount_claimed = fields.Monetary(
+        "Amount claimed", currency_field='company_currency_id', readonly=True)
+    subject = fields.Char(readonly=True)
+    body_html = fields.Html("Message", readonly=True, sanitize_style=True)
+    letter_attachment_id = fields.Many2one('ir.attachment', "Letter", readonly=True, copy=False)
+    invoice_count = fields.Integer(compute='_compute_invoice_count')
+    lines_table_html = fields.Html(
+        "Invoices table", compute='_compute_lines_table_html', sanitize=False,
+        help="The invoices listed and the credits deducted, as e-mails and letters show them.")
+
+    _partner_day_uniq = models.UniqueIndex(
+        '(company_id, partner_id, date)',
+        "A client receives at most one relance a day.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get('name', '/') == '/':
+                vals['name'] = self.env['ir.sequence'].with_company(
+                    vals.get('company_id') or self.env.company.id).next_by_code('account.relance') or '/'
+        return super().create(vals_list)
+
+    def _compute_invoice_count(self):
+        counts = dict(self.env['account.relance.line']._read_group(
+            [('relance_id', 'in', self.ids), ('kind', '=', 'invoice')],
+            ['relance_id'], ['move_id:count_distinct']))
+        for relance in self:
+            relance.invoice_count = counts.get(relance, 0)
+
+    @api.depends('line_ids', 'amount_claimed')
+    def _compute_lines_table_html(self):
+        for relance in self:
+            relance.lines_table_html = self.env['ir.qweb']._render(
+                'account_relance_fr.relance_lines_table', {'relance': relance})
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_cancelled(self):
+        if any(relance.state not in ('to_validate', 'cancelled') for relance in self):
+            raise UserError(self.env._(
+                "A relance that was sent stays in the history: cancel it instead of deleting it."))
+
+    # ------------------------------------------------------------------ buttons
+
+    def action_send(self):
+        """Send the relances waiting for validation (button and bulk action)."""
+        pending = self.filtered(lambda r: r.state in ('to_validate', 'failed'))
+        if not pending:
+            raise UserError(self.env._("None of the selected relances is waiting to be sent."))
+        pending.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
+                       'failure_reason': False})
+        pending._send()
+        return True
+
+    def action_cancel(self):
+        if any(relance.state not in ('to_validate', 'failed') for relance in self):
+            raise UserError(self.env._(
+                "Only relances that were not sent can be cancelled."))
+        # Cancelled relances no longer count for the levels of their invoices.
+        self.write({'state': 'cancelled'})
+
+    def action_mark_done(self):
+        if any(relance.state != 'sent' for relance in self):
+            raise UserError(self.env._("Only sent relances can be marked as done."))
+        self.write({'state': 'done'})
+
+    def action_send_letter_instead(self):
+        """The client has no e-mail address: send the same relance as a postal letter."""
+        for relance in self:
+            if relance.state != 'failed':
+                raise UserError(self.env._(
+                    "Relance %s did not fail: nothing to replace by a letter.", relance.name))
+        self.write({'channel_email': False, 'channel_letter': True, 'failure_reason': False,
+                    'state': 'to_validate'})
+        return self.action_send()
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account.action_move_out_invoice')
+        action['domain'] = [('id', 'in', self.invoice_line_ids.move_id.ids)]
+        action['context'] = {'create': False}
+        return action
+
+    # ------------------------------------------------------------------ sending
+
+    def _send(self):
+        """Dispatch each relance on the channels of its level.
+
+        Works on a batch: templates, invoice PDFs and letters are rendered once for all.
+        """
+        emails = self.filtered('channel_email')
+        no_address = emails.filtered(lambda r: not r.contact_id.email_normalized)
+        letters = self.filtered(lambda r: r.channel_letter or r.channel_registered_letter)
+        (emails - no_address)._send_emails()
+        letters._make_letters()
+        self.filtered('channel_phone')._schedule_calls()
+        now = fields.Datetime.now()
+        for relance in no_address:
+            relance.failure_reason = self.env._(
+                "No e-mail address for %s", relance.contact_id.display_name)
+        failed = no_address - letters
+        failed.write({'state': 'failed'})
+        for relance in failed:
+            relance.message_post(body=self.env._(
+                "The e-mail could not be sent: %(contact)s has no e-mail address. "
+                "Use “Send by letter instead” to send this relance by post.",
+                contact=relance.contact_id.display_name))
+        (self - failed).write({'state': 'sent', 'sent_on': now})
+
+    def _render_template_fields(self, template):
+        subjects = template._render_field('subject', self.ids, compute_lang=True)
+        bodies = template._render_field('body_html', self.ids, compute_lang=True)
+        return subjects, bodies
+
+    def _invoice_attachments(self):
+        """Attachments of the invoices listed by self: the PDF sent with the invoice when
+        there is one, otherwise rendered now (all missing ones in one rendering)."""
+        moves = self.invoice_line_ids.move_id
+        attachments = {move: move.invoice_pdf_report_id for move in moves if move.invoice_pdf_report_id}
+        missing = moves.filtered(lambda m: m not in attachments)
+        if missing:
+            rendered = self._render_each('account.account_invoices', missing)
+            created = self.env['ir.attachment'].create([{
+                'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
+                'raw': rendered[move.id][0],
+                'res_model': 'account.move',
+                'res_id': move.id,
+                'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
+            } for move in missing])
+            attachments.update(zip(missing, created))
+        return attachments
+
+    def _send_emails(self):
+        attach = self.filtered(lambda r: r.company_id.relance_attach_invoices)
+        pdfs = attach._invoice_attachments() if attach else {}
+        for template, relances in self.grouped(lambda r: r.level_id.mail_template_id).items():
+            subjects, bodies = relances._render_template_fields(template)
+            for relance in relances:
+                attachment_ids = []
+                if relance in attach:
+                    attachment_ids = [pdfs[move].id for move in relance.invoice_line_ids.move_id]
+                relance.write({'subject': subjects[relance.id], 'body_html': bodies[relance.id]})
+                relance.message_post(
+                    body=bodies[relance.id], subject=subjects[relance.id],
+                    partner_ids=relance.contact_id.ids, attachment_ids=attachment_ids,
+                    message_type='comment', subtype_xmlid='mail.mt_comment',
+                    email_layout_xmlid='mail.mail_notification_light',
+                    email_from=relance.company_id.email_formatted or None,
+                )
+
+    def _make_letters(self):
+        default = self.env.ref('account_relance_fr.action_report_relance_letter')
+        for report, relances in self.grouped(lambda r: r.level_id.letter_report_id or default).items():
+            rendered = self._render_each(report.report_name, relances)
+            attachments = self.env['ir.attachment'].create([{
+                'name': f"{relance.name.replace('/', '-')}.{rendered[relance.id][1]}",
+                'raw': rendered[relance.id][0],
+                'res_model': relance._name,
+                'res_id': relance.id,
+                'mimetype': 'application/pdf' if rendered[relance.id][1] == 'pdf' else 'text/html',
+            } for relance in relances])
+            for relance, attachment in zip(relances, attachments):
+                relance.letter_attachment_id = attachment
+                relance.message_post(
+                    body=self.env._("Letter ready to print and post."),
+                    attachment_ids=attachment.ids)
+
+    @api.model
+    def _render_each(self, report_ref, records):
+        """{record id: (content, 'pdf' or 'html')}, one rendering per record: Debian's
+        wkhtmltopdf (unpatched Qt) cannot render several documents at once."""
+        report = self.env['ir.actions.report']
+        return {record.id: report._render_qweb_pdf(report_ref, record.ids) for record in records}
+
+    def _schedule_calls(self):
+        for relance in self:
+            relance.activity_schedule(
+                'mail.mail_activity_data_call',
+                date_deadline=relance.date,
+                summary=self.env._("Relance call: %(amount)s overdue",
+                                   amount=relance._format_amount(relance.amount_claimed)),
+                note=Markup("<p>%s</p>") % self.env._(
+                    "Call %(contact)s about the unpaid invoices listed in %(relance)s.",
+                    contact=relance.contact_id.display_name, relance=relance.name),
+                user_id=(relance.user_id or self.env.user).id,
+            )
+
+    def _format_amount(self, amount, currency=None):
+        return formatLang(self.env, amount, currency_obj=currency or self.company_currency_id)

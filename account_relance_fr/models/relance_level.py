@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..core.calendar import Level, level_problems
+
+TONES = [
+    ('preventive', "Preventive"),
+    ('cordial', "Cordial"),
+    ('firm', "Firm"),
+    ('severe', "Severe (penalties)"),
+    ('last_notice', "Last reminder before formal notice"),
+    ('formal_notice', "Formal notice (mise en demeure)"),
+]
+
+
+class AccountRelanceLevel(models.Model):
+    """One step of the relance scenario of a company."""
+    _name = 'account.relance.level'
+    _description = "Relance level"
+    _order = 'company_id, sequence, delay, id'
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10, required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    delay = fields.Integer(
+        "Delay (days)", required=True,
+        help="Days after the due date of the installment when this level is sent; "
+             "a negative value sends a preventive reminder before the due date.")
+    tone = fields.Selection(TONES, required=True, default='cordial')
+    channel_email = fields.Boolean("E-mail", default=True)
+    channel_phone = fields.Boolean("Phone call")
+    channel_letter = fields.Boolean("Postal letter")
+    channel_registered_letter = fields.Boolean(
+        "Registered letter", help="Letter with acknowledgement of receipt (LRAR).")
+    auto_send = fields.Boolean(
+        "Send automatically", default=True,
+        help="When unchecked, the relances of this level wait in the 'to validate' list "
+             "until a person sends them.")
+    mail_template_id = fields.Many2one(
+        'mail.template', "E-mail template", domain=[('model', '=', 'account.relance')])
+    letter_report_id = fields.Many2one(
+        'ir.actions.report', "Letter", domain=[('model', '=', 'account.relance')],
+        default=lambda self: self.env.ref(
+            'account_relance_fr.action_report_relance_letter', raise_if_not_found=False))
+    note = fields.Text("Internal note")
+    channel_summary = fields.Char("Channels", compute='_compute_channel_summary')
+
+    @api.depends('channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter')
+    def _compute_channel_summary(self):
+        labels = {name: self._fields[name].get_description(self.env)['string']
+                  for name in self._channel_fields()}
+        for level in self:
+            level.channel_summary = ", ".join(
+                label for name, label in labels.items() if level[name])
+
+    @api.model
+    def _channel_fields(self):
+        return ['channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter']
+
+    def _as_core(self):
+        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay) for lv in self]
+
+    @api.constrains('sequence', 'delay', 'company_id', 'active')
+    def _check_scenario(self):
+        for company in self.company_id:
+            levels = self.search([('company_id', '=', company.id)])
+            names = {lv.id: lv.name for lv in levels}
+            for kind, first, second in level_problems(levels._as_core()):
+                if kind == 'same_delay':
+                    raise ValidationError(self.env._(
+                        "The relance levels “%(first)s” and “%(second)s” have the same delay "
+                        "(%(delay)s days): a client would be reminded twice the same day.",
+                        first=names[first.id], second=names[second.id], delay=first.delay))
+                raise ValidationError(self.env._(
+                    "The relance level “%(second)s” comes after “%(first)s” but its delay "
+                    "(%(second_delay)s days) is shorter than %(first_delay)s days: order the "
+                    "levels by increasing delay.",
+                    first=names[first.id], second=names[second.id],
+                    first_delay=first.delay, second_delay=second.delay))
+
+    @api.constrains('channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter')
+    def _check_channel(self):
+        for level in self:
+            if not any(level[name] for name in self._channel_fields()):
+                raise ValidationError(self.env._(
+                    "The relance level “%s” needs at least one channel.", level.name))
+
+    @api.constrains('channel_email', 'mail_template_id')
+    def _check_template(self):
+        for level in self:
+            if level.channel_email and not level.mail_template_id:
+                raise ValidationError(self.env._(
+                    "The relance level “%s” sends an e-mail: choose its e-mail template.",
+                    level.name))

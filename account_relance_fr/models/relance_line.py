@@ -1,0 +1,41 @@
+from odoo import fields, models
+
+
+class AccountRelanceLine(models.Model):
+    """An invoice installment (or an unreconciled credit) as a relance listed it that day.
+
+    Amounts are a snapshot taken when the relance was prepared: history does not change when
+    the invoice is paid later.
+    """
+    _name = 'account.relance.line'
+    _description = "Relance line"
+    _order = 'relance_id, kind desc, date_maturity, id'
+
+    relance_id = fields.Many2one('account.relance', required=True, ondelete='cascade', index=True)
+    company_id = fields.Many2one(related='relance_id.company_id', store=True, index=True)
+    relance_state = fields.Selection(related='relance_id.state', store=True)
+    relance_date = fields.Date(related='relance_id.date', store=True)
+    partner_id = fields.Many2one(related='relance_id.partner_id', store=True)
+    kind = fields.Selection(
+        [('invoice', "Invoice"), ('credit', "Credit")], required=True, default='invoice',
+        help="Credits are unreconciled credit notes and payments that reduce the claim.")
+    move_id = fields.Many2one('account.move', "Document", required=True, index=True, ondelete='restrict')
+    move_line_id = fields.Many2one(
+        'account.move.line', "Installment", required=True, index=True, ondelete='restrict')
+    level_id = fields.Many2one(
+        'account.relance.level', "Level", ondelete='restrict',
+        help="Level of this installment after the relance.")
+    escalated = fields.Boolean(
+        help="The relance brought this installment to its level (otherwise it was only listed).")
+    date_maturity = fields.Date("Due date")
+    days_overdue = fields.Integer("Days overdue")
+    currency_id = fields.Many2one('res.currency', required=True)
+    amount_residual_currency = fields.Monetary(
+        "Amount due", currency_field='currency_id',
+        help="Residual amount in the currency of the document when the relance was prepared.")
+    company_currency_id = fields.Many2one(related='relance_id.company_currency_id')
+    amount_residual = fields.Monetary(
+        "Amount due (company currency)", currency_field='company_currency_id')
+
+    _installment_once = models.UniqueIndex(
+        '(relance_id, move_line_id)', "A relance lists an installment once.")

@@ -1,0 +1,290 @@
+import logging
+from collections import defaultdict
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from ..core.calendar import Installment, days_overdue, plan_partner
+from ..core.claims import claim
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200  # clients per transaction of the scheduled run
+
+
+class AccountRelanceRun(models.AbstractModel):
+    """The daily relance: which clients are due for a reminder today, and preparing it.
+
+    Set-based: one query selects the open installments of every candidate client with the
+    level each one reached, one query reads their unreconciled credits, and the relances of a
+    batch are created in one call. Idempotent: a client has at most one relance a day
+    (unique index), and installments already brought to a level are not due again until the
+    next one, so running twice, or again after a crash, sends nothing twice.
+    """
+    _name = 'account.relance.run'
+    _description = "Daily relance run"
+
+    @api.model
+    def _company_today(self, company):
+        tz = pytz.timezone(company.partner_id.tz or 'Europe/Paris')
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+
+    # ------------------------------------------------------------------ entry points
+
+    @api.model
+    def _cron_daily_relance(self):
+        cron = self.env['ir.cron']
+        work = []
+        for company in self.env['res.company'].search([]):
+            on_date = self._company_today(company)
+            by_partner = self._select_installments(company, on_date)
+            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, list(by_partner))]
+        cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
+        for company, on_date, partner_ids in work:
+            rows = self._select_installments(company, on_date, partner_ids=partner_ids)
+            self._prepare_relances(company, on_date, rows)
+            if not cron._commit_progress(len(partner_ids)):
+                break
+
+    @api.model
+    def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
+        """Run the relance in the current transaction (wizard, "remind now", tests).
+
+        ``force`` advances the next level of the selected clients or invoices even if it is
+        not due yet and sends it at once: the "remind now" action.
+        Returns the relances created.
+        """
+        relances = self.env['account.relance']
+        companies = companies or self.env.companies
+        for company in companies:
+            day = on_date or self._company_today(company)
+            rows = self._select_installments(
+                company, day, partner_ids=partners and partners.commercial_partner_id.ids,
+                move_ids=moves and moves.ids, force=force)
+            relances |= self._prepare_relances(company, day, rows, force=force)
+        return relances
+
+    @api.model
+    def _action_remind_now(self, partners=None, moves=None):
+        """"Remind now" from the client or invoice lists: create and send the next relance of
+        the selection today, even when its date has not come yet."""
+        if moves:
+            bad = moves.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
+            if bad:
+                raise UserError(self.env._(
+                    "Only posted customer invoices can be reminded: %s", ", ".join(bad.mapped('display_name'))))
+        relances = self.env['account.relance']
+        targets = moves or partners
+        for company in targets.company_id if moves else self.env.companies:
+            relances |= self._run(companies=company, partners=partners,
+                                  moves=moves and moves.filtered(lambda m: m.company_id == company), force=True)
+        if not relances:
+            raise UserError(self.env._(
+                "Nothing to remind: the selection has no open invoice with a next relance level, "
+                "or it is excluded, suspended or covered by credits."))
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance')
+        action['domain'] = [('id', 'in', relances.ids)]
+        action['context'] = {}
+        return action
+
+    # ------------------------------------------------------------------ selection
+
+    @api.model
+    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False):
+        """Open receivable installments of customer invoices that may be due for a reminder,
+        grouped by client: {partner id: [row, ...]}.
+
+        A row says the installment, its due date (the invoice date when it has none), its
+        residual amounts and the level it reached so far (from the relances not cancelled).
+        """
+        levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
+        if not levels:
+            return {}
+        earliest = min(levels.mapped('delay'))
+        conditions = [
+            SQL("aml.company_id = %s", company.id),
+            SQL("move.state = 'posted'"),
+            SQL("move.move_type IN ('out_invoice', 'out_receipt')"),
+            SQL("aml.display_type = 'payment_term'"),
+            SQL("account.account_type = 'asset_receivable'"),
+            SQL("NOT aml.reconciled"),
+            SQL("(aml.amount_residual > 0 OR aml.amount_residual_currency > 0)"),
+            SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
+            SQL("move.payment_state != 'blocked'"),
+            SQL("NOT COALESCE(aml.no_followup, FALSE)"),
+            SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
+        ]
+        if not force:
+            # Only installments that some level may concern today (the earliest level is the
+            # preventive one: its delay is negative).
+            conditions.append(SQL(
+                "COALESCE(aml.date_maturity, move.invoice_date, move.date) <= %s::date - %s",
+                on_date, earliest))
+        if partner_ids:
+            conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        if move_ids:
+            conditions.append(SQL("move.id = ANY(%s)", list(move_ids)))
+        self.env['account.move.line'].flush_model()
+        self.env['account.move'].flush_model()
+        self.env['account.relance.line'].flush_model()
+        self.env['account.relance'].flush_model()
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
+                   COALESCE(aml.date_maturity, move.invoice_date, move.date) AS due_date,
+                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
+                   move.invoice_user_id, reached.level_id, reached.date AS last_date
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN res_partner partner ON partner.id = move.commercial_partner_id
+              LEFT JOIN LATERAL (
+                    SELECT line.level_id, relance.date
+                      FROM account_relance_line line
+                      JOIN account_relance relance ON relance.id = line.relance_id
+                     WHERE line.move_line_id = aml.id
+                       AND line.escalated
+                       AND relance.state != 'cancelled'
+                  ORDER BY relance.date DESC, line.id DESC
+                     LIMIT 1
+              ) reached ON TRUE
+             WHERE %s
+          ORDER BY move.commercial_partner_id, due_date, aml.id
+            """,
+            SQL(" AND ").join(conditions),
+        ))
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row['partner_id']].append(row)
+        return dict(by_partner)
+
+    @api.model
+    def _select_credits(self, company, partner_ids):
+        """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}."""
+        if not partner_ids:
+            return {}
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
+                   COALESCE(aml.date_maturity, aml.date) AS due_date,
+                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN res_partner partner ON partner.id = aml.partner_id
+             WHERE aml.company_id = %s
+               AND aml.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+               AND aml.amount_residual < 0
+               AND partner.commercial_partner_id = ANY(%s)
+          ORDER BY aml.date, aml.id
+            """,
+            company.id, list(partner_ids),
+        ))
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row['partner_id']].append(row)
+        return by_partner
+
+    # ------------------------------------------------------------------ preparation
+
+    @api.model
+    def _prepare_relances(self, company, on_date, rows_by_partner, force=False):
+        """Create (and send, when their level says so) the relances of one batch of clients."""
+        Relance = self.env['account.relance']
+        if not rows_by_partner:
+            return Relance
+        levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
+        core_levels = levels._as_core()
+        level_by_id = {level.id: level for level in levels}
+        already = {partner.id for [partner] in Relance._read_group(
+            [('company_id', '=', company.id), ('date', '=', on_date),
+             ('partner_id', 'in', list(rows_by_partner))], ['partner_id'])}
+        if force and already:
+            names = self.env['res.partner'].browse(sorted(already)).mapped('display_name')
+            raise UserError(self.env._(
+                "Already reminded today, a client receives at most one relance a day: %s",
+                ", ".join(names)))
+
+        plans = {}
+        for partner_id, rows in rows_by_partner.items():
+            if partner_id in already:
+                continue
+            installments = [
+                Installment(id=row['line_id'], due_date=row['due_date'],
+                            level_id=row['level_id'], last_date=row['last_date'])
+                for row in rows
+            ]
+            plan = plan_partner(core_levels, installments, on_date, force=force)
+            if plan:
+                plans[partner_id] = plan
+        if not plans:
+            return Relance
+
+        credits = self._select_credits(company, plans)
+        partners = self.env['res.partner'].browse(list(plans))
+        digits = company.currency_id.decimal_places
+        vals_list = []
+        for partner in partners:
+            plan = plans[partner.id]
+            rows = {row['line_id']: row for row in rows_by_partner[partner.id]}
+            listed = [rows[line_id] for line_id in plan.listed]
+            amounts = claim([row['amount_residual'] for row in listed],
+                            [row['amount_residual'] for row in credits[partner.id]], digits)
+            if not amounts.worth_claiming:
+                _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
+                continue
+            level = level_by_id[plan.level_id]
+            top_rows = [rows[line_id] for line_id, lv in plan.escalations.items() if lv == plan.level_id]
+            salesperson = next((row['invoice_user_id'] for row in top_rows if row['invoice_user_id']), False) \
+                or partner.user_id.id
+            lines = [
+                fields.Command.create({
+                    'kind': 'invoice',
+                    'move_id': row['move_id'],
+                    'move_line_id': row['line_id'],
+                    'level_id': plan.escalations.get(row['line_id'], row['level_id']),
+                    'escalated': row['line_id'] in plan.escalations,
+                    'date_maturity': row['due_date'],
+                    'days_overdue': days_overdue(row['due_date'], on_date),
+                    'currency_id': row['currency_id'],
+                    'amount_residual_currency': row['amount_residual_currency'],
+                    'amount_residual': row['amount_residual'],
+                }) for row in listed
+            ] + [
+                fields.Command.create({
+                    'kind': 'credit',
+                    'move_id': row['move_id'],
+                    'move_line_id': row['line_id'],
+                    'date_maturity': row['due_date'],
+                    'currency_id': row['currency_id'],
+                    'amount_residual_currency': row['amount_residual_currency'],
+                    'amount_residual': row['amount_residual'],
+                }) for row in credits[partner.id]
+            ]
+            vals_list.append({
+                'company_id': company.id,
+                'partner_id': partner.id,
+                'contact_id': partner._relance_recipient().id,
+                'date': on_date,
+                'level_id': level.id,
+                'channel_email': level.channel_email,
+                'channel_phone': level.channel_phone,
+                'channel_letter': level.channel_letter,
+                'channel_registered_letter': level.channel_registered_letter,
+                'state': 'to_validate',
+                'salesperson_id': salesperson,
+                'user_id': company.relance_collector_id.id or salesperson or self.env.uid,
+                'amount_invoiced': amounts.invoiced,
+                'amount_credits': amounts.credits,
+                'amount_claimed': amounts.net,
+                'line_ids': lines,
+            })
+        relances = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
+            .create(vals_list).with_context(self.env.context)
+        to_send = relances if force else relances.filtered(lambda r: r.level_id.auto_send)
+        to_send._send()
+        return relances

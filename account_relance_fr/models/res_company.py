@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = 'res.company'
+
+    relance_level_ids = fields.One2many('account.relance.level', 'company_id', "Relance levels")
+    relance_collector_id = fields.Many2one(
+        'res.users', "Collector",
+        help="Receives the phone-call activities of the relances. Empty: the salesperson "
+             "of the invoice.")
+    relance_attach_invoices = fields.Boolean(
+        "Attach invoices to relance e-mails", default=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._relance_ensure_default_levels()
+        return companies
+
+    def _relance_ensure_default_levels(self):
+        """Give every company without levels a copy of the default French scenario."""
+        Level = self.env['account.relance.level'].with_context(active_test=False)
+        defaults = Level.browse([
+            data.res_id for data in self.env['ir.model.data'].search([
+                ('module', '=', 'account_relance_fr'), ('model', '=', 'account.relance.level')])
+        ]).exists().sorted(lambda lv: (lv.sequence, lv.delay))
+        equipped = {company for [company] in Level._read_group(
+            [('company_id', 'in', self.ids)], ['company_id'])}
+        for company in self:
+            if company not in equipped:
+                defaults.copy({'company_id': company.id})

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = 'res.partner'
+
+    relance_contact_id = fields.Many2one(
+        'res.partner', "Relance contact",
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="The person who can unblock the payment; relances are addressed to them. "
+             "Empty: the client itself.")
+    relance_suspended = fields.Boolean(
+        "Relances suspended", tracking=True,
+        help="No relance is prepared for this client while checked.")
+    relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
+    relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
+    relance_count = fields.Integer("Relances", compute='_compute_relance_count')
+    relance_currency_id = fields.Many2one('res.currency', compute='_compute_relance_amounts')
+    relance_amount_due = fields.Monetary(
+        "Amount due", compute='_compute_relance_amounts', currency_field='relance_currency_id')
+    relance_amount_overdue = fields.Monetary(
+        "Amount overdue", compute='_compute_relance_amounts', currency_field='relance_currency_id')
+    relance_max_level_id = fields.Many2one(
+        'account.relance.level', "Highest relance level", compute='_compute_relance_amounts',
+        help="Highest level reached by the client's open invoices.")
+
+    def _relance_recipient(self):
+        self.ensure_one()
+        return self.relance_contact_id or self
+
+    def _compute_relance_count(self):
+        counts = dict(self.env['account.relance']._read_group(
+            [('partner_id', 'in', self.commercial_partner_id.ids)], ['partner_id'], ['__count']))
+        for partner in self:
+            partner.relance_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context('company')
+    def _compute_relance_amounts(self):
+        company = self.env.company
+        commercial = self.commercial_partner_id
+        today = self.env['account.relance.run']._company_today(company)
+        base = [
+            ('partner_id', 'child_of', commercial.ids), ('company_id', 'child_of', company.root_id.id),
+            ('parent_state', '=', 'posted'), ('account_type', '=', 'asset_receivable'),
+            ('reconciled', '=', False),
+        ]
+        due = dict(self.env['account.move.line']._read_group(
+            base, ['partner_id'], ['amount_residual:sum']))
+        overdue = dict(self.env['account.move.line']._read_group(
+            base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']))
+        levels = self.env['account.move']._read_group(
+            [('commercial_partner_id', 'in', commercial.ids), ('state', '=', 'posted'),
+             ('payment_state', 'in', ('not_paid', 'partial')), ('relance_level_id', '!=', False)],
+            ['commercial_partner_id', 'relance_level_id'])
+        max_level = {}
+        for partner, level in levels:
+            if partner not in max_level or level.sequence > max_level[partner].sequence:
+                max_level[partner] = level
+        for partner in self:
+            members = partner.commercial_partner_id | partner.commercial_partner_id.child_ids
+            partner.relance_currency_id = company.currency_id
+            partner.relance_amount_due = sum(due.get(p, 0.0) for p in members)
+            partner.relance_amount_overdue = sum(overdue.get(p, 0.0) for p in members)
+            partner.relance_max_level_id = max_level.get(partner.commercial_partner_id, False)
+
+    def action_view_relances(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance')
+        action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'default_partner_id': self.commercial_partner_id.id}
+        return action
+
+    def action_relance_resume(self):
+        self.commercial_partner_id.write({
+            'relance_suspended': False, 'relance_suspension_reason': False})
+
+    @api.model
+    def _commercial_fields(self):
+        # Suspension and the relance contact are decided for the company as a whole.
+        return super()._commercial_fields() + [
+            'relance_suspended', 'relance_suspension_reason', 'relance_contact_id']

@@ -1,0 +1,2 @@
+from . import relance_run_wizard
+from . import relance_exclusion_wizard

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Shared helpers for the scripts in setup/: where Odoo is, the cached Python environment,
+# and a PostgreSQL server to talk to. Source it; every function is idempotent.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_PATH="${ODOO_PATH:-/opt/odoo}"
+RELANCE_CACHE="${RELANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/account_relance_fr}"
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '[relance] %s\n' "$*" >&2; }
+die() { printf '[relance] ERROR: %s\n' "$*" >&2; exit 2; }
+
+require_odoo() {
+    if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -d "$ODOO_PATH/addons/account" ]; then
+        die "no Odoo 19 tree at ODOO_PATH=$ODOO_PATH (expected odoo-bin and addons/account there). Put an Odoo 19.0 Community source tree there, or export ODOO_PATH=/path/to/odoo."
+    fi
+    local ver
+    ver=$(sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$ODOO_PATH/odoo/release.py" 2>/dev/null || true)
+    [ "$ver" = "19" ] || die "the Odoo tree at ODOO_PATH=$ODOO_PATH is not Odoo 19 (release.py says major version '${ver:-unknown}')."
+}
+
+# The virtualenv is keyed on everything that decides its content, and kept outside the
+# clone so that a fresh clone (and CI on the same machine) reuses it.
+venv_dir() {
+    local key
+    key=$( { cat "$ODOO_PATH/requirements.txt" "$REPO_ROOT/requirements.txt" "$REPO_ROOT/setup/requirements-dev.txt";
+             "$PYTHON" -c 'import sys; print(sys.version)'; echo v1; } | sha256sum | cut -c1-16)
+    echo "$RELANCE_CACHE/venv-$key"
+}
+
+ensure_venv() {
+    require_odoo
+    VENV="$(venv_dir)"
+    if [ -f "$VENV/.complete" ]; then
+        export PATH="$VENV/bin:$PATH"
+        return 0
+    fi
+    say "building the Python environment in $VENV (once per set of requirements; several minutes)"
+    rm -rf "$VENV"
+    mkdir -p "$RELANCE_CACHE"
+    "$PYTHON" -m venv "$VENV"
+    local tmp; tmp=$(mktemp -d)
+    # python-ldap needs system headers and only serves the auth_ldap addon: left out.
+    grep -viE '^\s*python-ldap' "$ODOO_PATH/requirements.txt" > "$tmp/odoo-requirements.txt"
+    # Old sdists (e.g. vobject, ofxparse) still import pkg_resources at build time.
+    echo 'setuptools<70' > "$tmp/constraints.txt"
+    export PIP_CONSTRAINT="$tmp/constraints.txt"
+    "$VENV/bin/pip" install -q --upgrade 'pip<25' 'setuptools<70' wheel
+    "$VENV/bin/pip" install -q -r "$tmp/odoo-requirements.txt"
+    "$VENV/bin/pip" install -q -r "$REPO_ROOT/requirements.txt" -r "$REPO_ROOT/setup/requirements-dev.txt"
+    unset PIP_CONSTRAINT
+    rm -rf "$tmp"
+    touch "$VENV/.complete"
+    export PATH="$VENV/bin:$PATH"
+    say "Python environment ready"
+}
+
+# PostgreSQL: the one at $PGHOST:$PGPORT (default 127.0.0.1:5432) when it answers, otherwise a
+# private cluster of our own (initdb in the cache folder, listening on a unix socket only).
+ensure_postgres() {
+    export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}"
+    if pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+        export PGUSER="${PGUSER:-$(id -un)}"
+        return 0
+    fi
+    local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    [ -x "$bindir/initdb" ] || bindir=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+    [ -x "$bindir/initdb" ] || die "no PostgreSQL answers at $PGHOST:$PGPORT and no initdb is installed (Debian: apt-get install postgresql)."
+    local data="$RELANCE_CACHE/pgdata" sock="$RELANCE_CACHE/pgsock"
+    mkdir -p "$sock"
+    local run_as=()
+    if [ "$(id -u)" = 0 ]; then
+        # PostgreSQL refuses to run as root: the private cluster belongs to 'postgres'.
+        id postgres >/dev/null 2>&1 || useradd -r -m postgres
+        chown -R postgres "$RELANCE_CACHE/pgsock"; mkdir -p "$data"; chown postgres "$data"
+        run_as=(runuser -u postgres --)
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        say "no PostgreSQL at $PGHOST:$PGPORT: creating a private cluster in $data"
+        "${run_as[@]}" "$bindir/initdb" -D "$data" -A trust -U postgres >/dev/null
+    fi
+    export PGHOST="$sock" PGPORT=5433 PGUSER=postgres
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+        say "starting the private PostgreSQL cluster (socket in $sock)"
+        "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$RELANCE_CACHE/postgres.log" -w \
+            -o "-k $sock -p $PGPORT -c listen_addresses=''" start >/dev/null
+    fi
+    if [ "$(id -u)" = 0 ]; then
+        psql -d postgres -tAc "select 1 from pg_roles where rolname='root'" | grep -q 1 \
+            || psql -q -d postgres -c "create role root superuser login"
+        export PGUSER=root
+    fi
+}
+
+# Debian packages some features need at run time (PDF letters, browser tours).
+ensure_debian_packages() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    command -v chromium >/dev/null || missing+=(chromium)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing ${missing[*]} from Debian"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || die "could not install ${missing[*]} (apt-get failed)"
+    else
+        die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) and run again."
+    fi
+}
+
+odoo_options() {
+    printf '%s\n' --addons-path="$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$REPO_ROOT" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
+}
+
+# odoo_bin [server options...]: the Odoo server on our addons path and database server.
+odoo_bin() {
+    local opts; mapfile -t opts < <(odoo_options)
+    "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "${opts[@]}" "$@"
+}
+
+# odoo_cmd COMMAND [args...]: an odoo-bin sub-command (db, shell, i18n...) with the same options.
+odoo_cmd() {
+    local cmd=$1; shift
+    local opts; mapfile -t opts < <(odoo_options)
+    "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "$cmd" "${opts[@]}" "$@"
+}
