@@ -127,10 +127,7 @@ class AccountRelanceRun(models.AbstractModel):
             conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if move_ids:
             conditions.append(SQL("move.id = ANY(%s)", list(move_ids)))
-        self.env['account.move.line'].flush_model()
-        self.env['account.move'].flush_model()
-        self.env['account.relance.line'].flush_model()
-        self.env['account.relance'].flush_model()
+        self.env.flush_all()  # invoices, partners and relances are read in SQL below
         rows = self.env.execute_query_dict(SQL(
             """
             SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,

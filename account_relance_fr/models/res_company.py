@@ -20,9 +20,11 @@ class ResCompany(models.Model):
 
     def _relance_ensure_default_levels(self):
         """Give every company without levels a copy of the default French scenario."""
-        Level = self.env['account.relance.level'].with_context(active_test=False)
+        # sudo: the default scenario is read from the main company, to which the user creating
+        # a company may not belong, and copied into a company they may not be a member of yet.
+        Level = self.env['account.relance.level'].sudo().with_context(active_test=False)
         defaults = Level.browse([
-            data.res_id for data in self.env['ir.model.data'].search([
+            data.res_id for data in self.env['ir.model.data'].sudo().search([
                 ('module', '=', 'account_relance_fr'), ('model', '=', 'account.relance.level')])
         ]).exists().sorted(lambda lv: (lv.sequence, lv.delay))
         equipped = {company for [company] in Level._read_group(

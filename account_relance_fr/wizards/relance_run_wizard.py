@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 
 class AccountRelanceRunWizard(models.TransientModel):
@@ -16,7 +16,7 @@ class AccountRelanceRunWizard(models.TransientModel):
     def _check_date(self):
         for wizard in self:
             if wizard.date > fields.Date.context_today(wizard):
-                raise UserError(self.env._(
+                raise ValidationError(self.env._(
                     "The relance cannot be run for a future date (%s): it would remind clients "
                     "of lateness that does not exist yet.", wizard.date))
 

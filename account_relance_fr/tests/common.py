@@ -1,0 +1,67 @@
+from datetime import date, timedelta
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+DUE = date(2026, 3, 10)
+
+
+class RelanceCommon(AccountTestInvoicingCommon):
+    """A company with the default French scenario and a baker who pays late.
+
+    Levels: J-5 preventive e-mail, J+1 cordial e-mail, J+10 firm e-mail, J+20 phone call,
+    J+30 severe e-mail and letter, J+45 last reminder (waits for validation).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data['company']
+        cls.company.partner_id.tz = 'Europe/Paris'
+        levels = cls.env['account.relance.level'].search([('company_id', '=', cls.company.id)])
+        cls.level = {level.delay: level for level in levels}
+        cls.client = cls.env['res.partner'].create({
+            'name': "Boulangerie Martin", 'is_company': True,
+            'email': "compta@boulangerie-martin.example",
+            'street': "12 rue de la République", 'zip': "69002", 'city': "Lyon",
+            'country_id': cls.env.ref('base.fr').id,
+        })
+        cls.salesperson = cls.env['res.users'].create({
+            'name': "Paul Vendeur", 'login': "paul.vendeur", 'email': "paul@example.com",
+            'company_id': cls.company.id, 'company_ids': [Command.set(cls.company.ids)],
+            'group_ids': [Command.set(cls.env.ref('account.group_account_invoice').ids)],
+        })
+
+    @classmethod
+    def invoice(cls, amount, due=DUE, partner=None, post=True, **values):
+        move = cls.env['account.move'].create({
+            'move_type': 'out_invoice',
+            'partner_id': (partner or cls.client).id,
+            'invoice_date': values.pop('invoice_date', due - timedelta(days=30)),
+            'invoice_date_due': due,
+            'invoice_payment_term_id': False,
+            'invoice_user_id': values.pop('invoice_user_id', cls.salesperson.id),
+            'invoice_line_ids': [Command.create({
+                'name': "Maintenance du four", 'quantity': 1, 'price_unit': amount, 'tax_ids': False,
+            })],
+            **values,
+        })
+        if post:
+            move.action_post()
+        return move
+
+    def run_relance(self, on_date, **kwargs):
+        return self.env['account.relance.run']._run(on_date=on_date, companies=self.company, **kwargs)
+
+    def run_days(self, first, last):
+        """The daily run on every day from first to last, as the scheduled action would."""
+        relances = self.env['account.relance']
+        day = first
+        while day <= last:
+            relances |= self.run_relance(day)
+            day += timedelta(days=1)
+        return relances
+
+    def sent_emails(self, relance):
+        return relance.message_ids.filtered(lambda m: m.message_type == 'comment' and m.partner_ids)

@@ -1,0 +1,101 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import DUE, RelanceCommon
+
+
+@tagged('post_install', '-at_install')
+class TestRelanceChannels(RelanceCommon):
+
+    def test_the_email_goes_to_the_client_in_french_with_the_invoice_attached(self):
+        invoice = self.invoice(1234.56)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        email = self.sent_emails(relance)
+        self.assertEqual(len(email), 1)
+        self.assertEqual(email.partner_ids, self.client)
+        self.assertIn("Relance : factures en attente de règlement", email.subject)
+        self.assertIn("Sauf erreur ou omission de notre part", str(email.body))
+        self.assertIn(invoice.name, str(email.body))
+        self.assertEqual(email.attachment_ids.res_model, 'account.move')
+        self.assertEqual(email.attachment_ids.res_id, invoice.id)
+        self.assertEqual(email.attachment_ids.name, invoice._get_invoice_report_filename(extension='html'))
+        self.assertEqual(relance.subject, email.subject, "the rendered message is kept on the relance")
+        self.assertIn("Sauf erreur", relance.body_html)
+
+    def test_the_pdf_already_sent_with_the_invoice_is_reused(self):
+        invoice = self.invoice(1000.0)
+        pdf = self.env['ir.attachment'].create({
+            'name': "INV.pdf", 'raw': b"%PDF-1.4 sent", 'res_model': 'account.move', 'res_id': invoice.id,
+            'res_field': 'invoice_pdf_report_file', 'mimetype': 'application/pdf'})
+        invoice.invalidate_recordset(['invoice_pdf_report_id'])
+        self.assertEqual(invoice.invoice_pdf_report_id, pdf)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(self.sent_emails(relance).attachment_ids.raw, b"%PDF-1.4 sent")
+
+    def test_invoices_are_not_attached_when_the_company_says_so(self):
+        self.company.relance_attach_invoices = False
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertFalse(self.sent_emails(relance).attachment_ids)
+
+    def test_a_client_without_email_gets_a_failed_relance_and_a_letter_is_proposed(self):
+        self.client.email = False
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn("No e-mail address", relance.failure_reason)
+        self.assertFalse(self.sent_emails(relance))
+        self.assertFalse(relance.letter_attachment_id)
+
+        relance.action_send_letter_instead()
+        self.assertRecordValues(relance, [{
+            'state': 'sent', 'channel_email': False, 'channel_letter': True, 'failure_reason': False,
+            'validated_by_id': self.env.uid}])
+        self.assertTrue(relance.letter_attachment_id)
+        self.assertIn("Madame, Monsieur", relance.letter_attachment_id.raw.decode())
+
+    def test_the_phone_level_asks_the_salesperson_to_call(self):
+        self.invoice(1000.0)
+        relance = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=20)).filtered(
+            lambda r: r.level_id == self.level[20])
+        self.assertEqual(relance.state, 'sent')
+        self.assertFalse(self.sent_emails(relance), "a phone level sends no e-mail")
+        activity = relance.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref('mail.mail_activity_data_call'))
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.date_deadline, DUE + timedelta(days=20))
+
+    def test_the_collector_of_the_company_receives_the_calls(self):
+        collector = self.salesperson.copy({'login': "recouvrement", 'name': "Sophie Recouvrement"})
+        self.company.relance_collector_id = collector
+        self.invoice(1000.0)
+        relance = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=20))[-1:]
+        relance = self.env['account.relance'].search(
+            [('partner_id', '=', self.client.id), ('level_id', '=', self.level[20].id)])
+        self.assertEqual(relance.activity_ids.user_id, collector)
+        self.assertEqual(relance.salesperson_id, self.salesperson)
+
+    def test_the_severe_level_sends_an_email_and_prepares_a_letter_to_print(self):
+        invoice = self.invoice(1000.0)
+        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
+        relance = self.run_relance(DUE + timedelta(days=30))
+        self.assertEqual(relance.level_id, self.level[30])
+        self.assertEqual(len(self.sent_emails(relance)), 1)
+        letter = relance.letter_attachment_id.raw.decode()
+        for text in ("Madame, Monsieur", "L441-10", "40 euros", invoice.name, "Boulangerie Martin"):
+            self.assertIn(text, letter)
+        self.assertIn("pénalités de retard", str(self.sent_emails(relance).body))
+
+    def test_the_last_reminder_waits_for_validation_then_is_sent_in_bulk(self):
+        other = self.env['res.partner'].create({'name': "Garage du Centre", 'email': "garage@example.com"})
+        self.invoice(1000.0)
+        self.invoice(800.0, partner=other)
+        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=44))
+        pending = self.run_relance(DUE + timedelta(days=45))
+        self.assertEqual(pending.mapped('state'), ['to_validate', 'to_validate'])
+        self.assertFalse(pending.message_ids.filtered(lambda m: m.message_type == 'comment'))
+        pending.action_send()
+        self.assertEqual(pending.mapped('state'), ['sent', 'sent'])
+        self.assertEqual(pending.validated_by_id, self.env.user)
+        self.assertEqual(len(pending.message_ids.filtered(lambda m: m.message_type == 'comment')), 2)

@@ -1,0 +1,203 @@
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import freeze_time, tagged
+
+from .common import DUE, RelanceCommon
+
+
+@tagged('post_install', '-at_install')
+class TestRelanceRun(RelanceCommon):
+
+    def test_a_baker_is_warned_five_days_before_and_reminded_the_day_after_the_due_date(self):
+        invoice = self.invoice(1200.0)
+        self.assertFalse(self.run_relance(DUE - timedelta(days=6)), "nothing is due six days before")
+
+        preventive = self.run_relance(DUE - timedelta(days=5))
+        self.assertRecordValues(preventive, [{
+            'partner_id': self.client.id, 'contact_id': self.client.id, 'level_id': self.level[-5].id,
+            'state': 'sent', 'channel_email': True, 'amount_claimed': 1200.0,
+        }])
+        self.assertRecordValues(preventive.line_ids, [{
+            'move_id': invoice.id, 'level_id': self.level[-5].id, 'escalated': True,
+            'date_maturity': DUE, 'days_overdue': 0, 'amount_residual_currency': 1200.0,
+        }])
+        self.assertFalse(self.run_days(DUE - timedelta(days=4), DUE), "nothing until the day after")
+
+        cordial = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(cordial.level_id, self.level[1])
+        self.assertEqual(cordial.line_ids.days_overdue, 1)
+        self.assertEqual(invoice.relance_level_id, self.level[1])
+        self.assertEqual(invoice.relance_last_date, DUE + timedelta(days=1))
+
+    def test_the_scenario_escalates_level_by_level_on_its_own_dates(self):
+        invoice = self.invoice(1000.0)
+        relances = self.run_days(DUE - timedelta(days=10), DUE + timedelta(days=60))
+        self.assertEqual(
+            [(r.date, r.level_id.delay) for r in relances.sorted('date')],
+            [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45)])
+        self.assertEqual(invoice.relance_level_id, self.level[45])
+
+    def test_running_twice_the_same_day_sends_nothing_twice(self):
+        self.invoice(1000.0)
+        first = self.run_relance(DUE + timedelta(days=1))
+        emails = self.sent_emails(first)
+        self.assertEqual(len(emails), 1)
+        self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
+        self.assertEqual(self.sent_emails(first), emails)
+        self.assertFalse(self.run_relance(DUE + timedelta(days=2)), "the next level is not due yet")
+
+    def test_an_invoice_found_late_starts_at_the_first_reminder_and_keeps_the_spacing(self):
+        invoice = self.invoice(1000.0)
+        first = self.run_relance(DUE + timedelta(days=35))
+        self.assertEqual(first.level_id, self.level[1], "no jump to the severe tone")
+        # The firm reminder comes 9 days later, as in the scenario, not the next morning.
+        self.assertFalse(self.run_days(DUE + timedelta(days=36), DUE + timedelta(days=43)))
+        second = self.run_relance(DUE + timedelta(days=44))
+        self.assertEqual(second.level_id, self.level[10])
+        self.assertEqual(invoice.relance_level_id, self.level[10])
+
+    def test_one_relance_a_day_at_the_highest_level_listing_every_overdue_invoice(self):
+        old = self.invoice(1000.0)
+        recent = self.invoice(500.0, due=DUE + timedelta(days=29))
+        later = self.invoice(700.0, due=DUE + timedelta(days=90))
+        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
+        relance = self.run_relance(DUE + timedelta(days=30))
+        self.assertEqual(len(relance), 1)
+        self.assertEqual(relance.level_id, self.level[30], "the highest level due that day")
+        self.assertRecordValues(relance.invoice_line_ids.sorted('date_maturity'), [
+            {'move_id': old.id, 'level_id': self.level[30].id, 'escalated': True, 'days_overdue': 30},
+            {'move_id': recent.id, 'level_id': self.level[1].id, 'escalated': True, 'days_overdue': 1},
+        ])
+        self.assertNotIn(later, relance.line_ids.move_id, "not due, not claimed")
+        self.assertEqual(relance.amount_claimed, 1500.0)
+
+    def test_a_paid_invoice_is_no_longer_reminded(self):
+        invoice = self.invoice(1000.0)
+        self.run_relance(DUE + timedelta(days=1))
+        self._register_payment(invoice, payment_date=DUE + timedelta(days=5))
+        self.assertEqual(invoice.payment_state, 'paid')
+        self.assertFalse(self.run_days(DUE + timedelta(days=6), DUE + timedelta(days=60)))
+
+    def test_after_a_partial_payment_only_the_residual_is_claimed(self):
+        invoice = self.invoice(1000.0)
+        self._register_payment(invoice, amount=400.0, payment_date=DUE - timedelta(days=2))
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertRecordValues(relance.line_ids, [{'amount_residual_currency': 600.0, 'amount_residual': 600.0}])
+        self.assertEqual(relance.amount_claimed, 600.0)
+
+    def test_an_unreconciled_credit_note_is_shown_and_deducted(self):
+        self.invoice(1000.0)
+        refund = self.env['account.move'].create({
+            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE - timedelta(days=3),
+            'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 250.0, 'tax_ids': False})],
+        })
+        refund.action_post()
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertRecordValues(relance.credit_line_ids, [
+            {'move_id': refund.id, 'amount_residual_currency': -250.0, 'escalated': False}])
+        self.assertRecordValues(relance, [{'amount_invoiced': 1000.0, 'amount_credits': 250.0, 'amount_claimed': 750.0}])
+        self.assertIn("250,00", relance.lines_table_html.replace('.', ','))
+
+    def test_credits_covering_everything_mean_no_relance(self):
+        invoice = self.invoice(300.0)
+        self.env['account.move'].create({
+            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE - timedelta(days=3),
+            'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 300.0, 'tax_ids': False})],
+        }).action_post()
+        self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
+        self.assertFalse(invoice.relance_level_id)
+
+    def test_each_installment_is_chased_on_its_own_due_date(self):
+        invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.client.id, 'invoice_date': DUE,
+            'invoice_payment_term_id': self.pay_terms_b.id,
+            'invoice_line_ids': [Command.create({'name': "Four", 'price_unit': 1000.0, 'tax_ids': False})],
+        })
+        invoice.action_post()
+        first, second = invoice.line_ids.filtered(lambda l: l.display_type == 'payment_term').sorted('date_maturity')
+        self.assertEqual((first.date_maturity, first.amount_residual), (DUE, 300.0))
+        self.assertEqual(invoice.invoice_date_due, second.date_maturity, "account keeps the last due date")
+
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertRecordValues(relance.line_ids, [{
+            'move_line_id': first.id, 'level_id': self.level[1].id, 'date_maturity': DUE,
+            'amount_residual_currency': 300.0}])
+        self.assertEqual(relance.amount_claimed, 300.0, "the 70 % not yet due is not claimed")
+
+        second_relance = self.run_relance(second.date_maturity + timedelta(days=1))
+        line = second_relance.line_ids.filtered(lambda l: l.move_line_id == second)
+        self.assertEqual(line.level_id, self.level[1], "the second installment has its own calendar")
+
+    def test_an_excluded_invoice_and_a_suspended_client_are_skipped(self):
+        excluded = self.invoice(1000.0)
+        excluded.write({'relance_excluded': True, 'relance_exclusion_reason': "Litige sur la livraison"})
+        self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
+        other = self.invoice(500.0)
+        self.client.write({'relance_suspended': True, 'relance_suspension_reason': "Redressement judiciaire"})
+        self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
+        self.client.relance_suspended = False
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.line_ids.move_id, other)
+
+    def test_an_invoice_with_payment_blocked_is_not_reminded(self):
+        invoice = self.invoice(1000.0)
+        invoice.action_toggle_block_payment()
+        self.assertEqual(invoice.payment_state, 'blocked')
+        self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
+
+    def test_an_invoice_without_due_date_is_chased_from_its_invoice_date(self):
+        invoice = self.invoice(1000.0, invoice_date=DUE)
+        receivable = invoice.line_ids.filtered(lambda l: l.display_type == 'payment_term')
+        self.env.cr.execute("UPDATE account_move_line SET date_maturity = NULL WHERE id = %s", [receivable.id])
+        receivable.invalidate_recordset(['date_maturity'])
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertRecordValues(relance.line_ids, [{'date_maturity': DUE, 'days_overdue': 1}])
+
+    def test_a_foreign_currency_invoice_is_claimed_in_its_currency(self):
+        chf = self.setup_other_currency('CHF')  # 1 company currency unit = 2 CHF since 2017
+        invoice = self.invoice(1000.0, currency_id=chf.id)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertRecordValues(relance.line_ids, [{
+            'move_id': invoice.id, 'currency_id': chf.id, 'amount_residual_currency': 1000.0,
+            'amount_residual': 500.0}])
+        self.assertEqual(relance.amount_claimed, 500.0, "totals are in the company currency")
+        self.assertEqual(relance.company_currency_id, self.company.currency_id)
+
+    def test_the_relance_goes_to_the_relance_contact(self):
+        accountant = self.env['res.partner'].create({
+            'name': "Claire Dubois", 'parent_id': self.client.id, 'email': "claire@boulangerie-martin.example"})
+        self.client.relance_contact_id = accountant
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.contact_id, accountant)
+        self.assertEqual(self.sent_emails(relance).partner_ids, accountant)
+
+    def test_an_invoice_of_a_contact_is_reminded_to_the_commercial_entity(self):
+        employee = self.env['res.partner'].create({'name': "Jean Martin", 'parent_id': self.client.id})
+        self.invoice(1000.0, partner=employee)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.partner_id, self.client)
+
+    def test_cancelling_a_relance_not_sent_gives_the_invoice_its_level_back(self):
+        invoice = self.invoice(1000.0)
+        self.level[1].auto_send = False
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual((relance.state, invoice.relance_level_id), ('to_validate', self.level[1]))
+        relance.action_cancel()
+        self.assertEqual(relance.state, 'cancelled', "cancelled relances stay in the history")
+        self.assertFalse(invoice.relance_level_id)
+        again = self.run_relance(DUE + timedelta(days=2))
+        self.assertEqual(again.level_id, self.level[1])
+
+    def test_the_scheduled_action_runs_the_relance_of_today_in_batches(self):
+        self.invoice(1000.0)
+        with freeze_time(DUE + timedelta(days=1)), self.enter_registry_test_mode():
+            self.env.ref('account_relance_fr.ir_cron_daily_relance').method_direct_trigger()
+        relance = self.env['account.relance'].search([('partner_id', '=', self.client.id)])
+        self.assertEqual((relance.date, relance.level_id), (DUE + timedelta(days=1), self.level[1]))
+
+    def test_the_company_timezone_decides_what_today_is(self):
+        # 23:30 UTC on 10 March is already 11 March in Paris.
+        with freeze_time('2026-03-10 23:30:00'):
+            self.assertEqual(self.env['account.relance.run']._company_today(self.company), date(2026, 3, 11))
