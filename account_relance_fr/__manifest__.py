@@ -29,6 +29,11 @@
     'demo': [
         'demo/relance_demo.xml',
     ],
+    'assets': {
+        'web.assets_tests': [
+            'account_relance_fr/static/tests/tours/*.js',
+        ],
+    },
     'post_init_hook': '_post_init_hook',
     'installable': True,
     'application': False,

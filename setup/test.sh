@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: pytest on tests/ (pure rules), then the addon's Odoo tests
 # installed in a fresh database on real PostgreSQL. Ends with one line "N passed, N failed"
-# and exits non-zero on any failure, or when Odoo is missing.
+# (", N skipped" after it) and exits non-zero on any failure, or when Odoo is missing.
 source "$(dirname "$0")/common.sh"
 
 require_odoo

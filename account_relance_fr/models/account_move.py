@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
 
@@ -63,13 +64,14 @@ class AccountMove(models.Model):
             for line in lines
         }
 
-    @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded')
+    @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded',
+                 'commercial_partner_id.relance_suspended')
     def _compute_relance_next_date(self):
         installments = self._relance_core_installments()
         levels_by_company = {}
         for move in self:
             move.relance_next_date = False
-            if move.relance_excluded:
+            if move.relance_excluded or move.commercial_partner_id.relance_suspended:
                 continue
             company = move.company_id
             if company not in levels_by_company:
@@ -85,6 +87,8 @@ class AccountMove(models.Model):
     def _search_relance_next_date(self, operator, value):
         if operator not in ('<', '<=', '>', '>=', '=', '!=', 'in', 'not in'):
             return NotImplemented
+        if isinstance(value, str):  # 'today', 'today +7d' or an ISO date from a filter
+            value = parse_date(value, self.env)
         candidates = self.search([
             ('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'),
             ('payment_state', 'in', ('not_paid', 'partial')), ('relance_excluded', '=', False)])

@@ -113,13 +113,19 @@ class AccountRelance(models.Model):
     # ------------------------------------------------------------------ buttons
 
     def action_send(self):
-        """Send the relances waiting for validation (button and bulk action)."""
+        """Send the relances waiting for validation (button and bulk action).
+
+        A failed relance is retried on its e-mail only: its other channels (call, letter)
+        already went out.
+        """
         pending = self.filtered(lambda r: r.state in ('to_validate', 'failed'))
         if not pending:
             raise UserError(self.env._("None of the selected relances is waiting to be sent."))
+        failed = pending.filtered(lambda r: r.state == 'failed')
         pending.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
                        'failure_reason': False})
-        pending._send()
+        (pending - failed)._send()
+        failed._send(channels={'channel_email', 'channel_letter'})
         return True
 
     def action_cancel(self):
@@ -140,8 +146,7 @@ class AccountRelance(models.Model):
             if relance.state != 'failed':
                 raise UserError(self.env._(
                     "Relance %s did not fail: nothing to replace by a letter.", relance.name))
-        self.write({'channel_email': False, 'channel_letter': True, 'failure_reason': False,
-                    'state': 'to_validate'})
+        self.write({'channel_email': False, 'channel_letter': True})
         return self.action_send()
 
     def action_view_invoices(self):
@@ -153,29 +158,31 @@ class AccountRelance(models.Model):
 
     # ------------------------------------------------------------------ sending
 
-    def _send(self):
-        """Dispatch each relance on the channels of its level.
+    def _send(self, channels=None):
+        """Dispatch each relance on the channels of its level (or only on ``channels``).
 
-        Works on a batch: templates, invoice PDFs and letters are rendered once for all.
+        Works on a batch: templates and invoice PDFs are rendered once per relance at most.
         """
-        emails = self.filtered('channel_email')
+        def on(channel):
+            return self.filtered(channel) if channels is None or channel in channels else self.browse()
+
+        emails = on('channel_email')
         no_address = emails.filtered(lambda r: not r.contact_id.email_normalized)
-        letters = self.filtered(lambda r: r.channel_letter or r.channel_registered_letter)
+        letters = on('channel_letter') | on('channel_registered_letter')
         (emails - no_address)._send_emails()
         letters._make_letters()
-        self.filtered('channel_phone')._schedule_calls()
-        now = fields.Datetime.now()
-        for relance in no_address:
-            relance.failure_reason = self.env._(
-                "No e-mail address for %s", relance.contact_id.display_name)
+        on('channel_phone')._schedule_calls()
         failed = no_address - letters
-        failed.write({'state': 'failed'})
-        for relance in failed:
+        for relance in no_address:
             relance.message_post(body=self.env._(
-                "The e-mail could not be sent: %(contact)s has no e-mail address. "
-                "Use “Send by letter instead” to send this relance by post.",
+                "The e-mail could not be sent: %(contact)s has no e-mail address.",
                 contact=relance.contact_id.display_name))
-        (self - failed).write({'state': 'sent', 'sent_on': now})
+        for relance in failed:
+            relance.failure_reason = self.env._(
+                "No e-mail address for %s: send it by letter instead, or add the address and retry.",
+                relance.contact_id.display_name)
+        failed.write({'state': 'failed'})
+        (self - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
 
     def _render_template_fields(self, template):
         subjects = template._render_field('subject', self.ids, compute_lang=True)

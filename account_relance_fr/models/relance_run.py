@@ -116,6 +116,8 @@ class AccountRelanceRun(models.AbstractModel):
             SQL("move.payment_state != 'blocked'"),
             SQL("NOT COALESCE(aml.no_followup, FALSE)"),
             SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
+            # Running as of a past date must not remind an invoice issued after it.
+            SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
         ]
         if not force:
             # Only installments that some level may concern today (the earliest level is the
@@ -159,7 +161,7 @@ class AccountRelanceRun(models.AbstractModel):
         return dict(by_partner)
 
     @api.model
-    def _select_credits(self, company, partner_ids):
+    def _select_credits(self, company, on_date, partner_ids):
         """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}."""
         if not partner_ids:
             return {}
@@ -176,10 +178,11 @@ class AccountRelanceRun(models.AbstractModel):
                AND account.account_type = 'asset_receivable'
                AND NOT aml.reconciled
                AND aml.amount_residual < 0
+               AND aml.date <= %s
                AND partner.commercial_partner_id = ANY(%s)
           ORDER BY aml.date, aml.id
             """,
-            company.id, list(partner_ids),
+            company.id, on_date, list(partner_ids),
         ))
         by_partner = defaultdict(list)
         for row in rows:
@@ -221,7 +224,7 @@ class AccountRelanceRun(models.AbstractModel):
         if not plans:
             return Relance
 
-        credits = self._select_credits(company, plans)
+        credits = self._select_credits(company, on_date, plans)
         partners = self.env['res.partner'].browse(list(plans))
         digits = company.currency_id.decimal_places
         vals_list = []
@@ -274,7 +277,8 @@ class AccountRelanceRun(models.AbstractModel):
                 'channel_registered_letter': level.channel_registered_letter,
                 'state': 'to_validate',
                 'salesperson_id': salesperson,
-                'user_id': company.relance_collector_id.id or salesperson or self.env.uid,
+                # Never OdooBot: a call activity must reach a person.
+                'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
                 'amount_invoiced': amounts.invoiced,
                 'amount_credits': amounts.credits,
                 'amount_claimed': amounts.net,

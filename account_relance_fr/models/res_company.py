@@ -7,8 +7,8 @@ class ResCompany(models.Model):
     relance_level_ids = fields.One2many('account.relance.level', 'company_id', "Relance levels")
     relance_collector_id = fields.Many2one(
         'res.users', "Collector",
-        help="Receives the phone-call activities of the relances. Empty: the salesperson "
-             "of the invoice.")
+        help="Responsible for the relances and receives their phone-call activities. Empty: "
+             "the salesperson of the invoice, else of the client, else the user running the relance.")
     relance_attach_invoices = fields.Boolean(
         "Attach invoices to relance e-mails", default=True)
 

@@ -5,3 +5,5 @@ from . import test_relance_actions
 from . import test_relance_views
 from . import test_relance_security
 from . import test_relance_queries
+from . import test_relance_demo
+from . import test_relance_tour

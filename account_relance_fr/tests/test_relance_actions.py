@@ -88,4 +88,6 @@ class TestRelanceActions(RelanceCommon):
             'relance_max_level_id': self.level[1].id, 'relance_count': 1}])
         due_now = self.env['account.move'].search([('relance_next_date', '<=', DUE + timedelta(days=15))])
         self.assertIn(invoice, due_now)
+        self.assertNotIn(invoice, self.env['account.move'].search([('relance_next_date', '<=', 'today')]),
+                         "the “Relance due” filter: next relance on DUE + 10, today is DUE + 3")
         self.assertEqual(invoice.action_view_relances()['domain'], [('line_ids.move_id', 'in', invoice.ids)])

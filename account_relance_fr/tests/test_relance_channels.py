@@ -99,3 +99,25 @@ class TestRelanceChannels(RelanceCommon):
         self.assertEqual(pending.mapped('state'), ['sent', 'sent'])
         self.assertEqual(pending.validated_by_id, self.env.user)
         self.assertEqual(len(pending.message_ids.filtered(lambda m: m.message_type == 'comment')), 2)
+
+    def test_retrying_a_failed_relance_sends_only_the_email_that_failed(self):
+        self.level[1].channel_phone = True
+        self.client.email = False
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.state, 'failed')
+        self.assertEqual(len(relance.activity_ids), 1, "the call was scheduled all the same")
+        self.client.email = "compta@boulangerie-martin.example"
+        relance.action_send()
+        self.assertRecordValues(relance, [{'state': 'sent', 'failure_reason': False}])
+        self.assertEqual(len(self.sent_emails(relance)), 1)
+        self.assertEqual(len(relance.activity_ids), 1, "no second call")
+
+    def test_a_letter_level_still_goes_out_by_post_when_the_email_address_is_missing(self):
+        self.client.email = False
+        self.invoice(1000.0)
+        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
+        relance = self.run_relance(DUE + timedelta(days=30))
+        self.assertRecordValues(relance, [{'state': 'sent', 'failure_reason': False}])
+        self.assertTrue(relance.letter_attachment_id)
+        self.assertIn("no e-mail address", str(relance.message_ids.mapped('body')))

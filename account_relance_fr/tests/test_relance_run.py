@@ -1,7 +1,10 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import freeze_time, tagged
+
+from odoo.addons.account_relance_fr.models import relance_run
 
 from .common import DUE, RelanceCommon
 
@@ -196,6 +199,32 @@ class TestRelanceRun(RelanceCommon):
             self.env.ref('account_relance_fr.ir_cron_daily_relance').method_direct_trigger()
         relance = self.env['account.relance'].search([('partner_id', '=', self.client.id)])
         self.assertEqual((relance.date, relance.level_id), (DUE + timedelta(days=1), self.level[1]))
+
+    def test_a_run_that_crashes_mid_way_resumes_without_sending_twice(self):
+        clients = self.env['res.partner'].create([
+            {'name': f"Client {i}", 'email': f"client{i}@example.com"} for i in range(3)])
+        for client in clients:
+            self.invoice(100.0, partner=client)
+        original = relance_run.AccountRelanceRun._prepare_relances
+        batches = []
+
+        def crash_on_second_batch(model, company, on_date, rows, force=False):
+            if rows:
+                batches.append(set(rows))
+                if len(batches) == 2:
+                    raise ConnectionError("the mail server went away")
+            return original(model, company, on_date, rows, force=force)
+
+        cron = self.env.ref('account_relance_fr.ir_cron_daily_relance')
+        with freeze_time(DUE + timedelta(days=1)), self.enter_registry_test_mode(), \
+                patch.object(relance_run, 'BATCH_SIZE', 1), \
+                patch.object(relance_run.AccountRelanceRun, '_prepare_relances', crash_on_second_batch):
+            cron.method_direct_trigger()
+            cron.method_direct_trigger()  # the next day's run... on the same day: nothing new
+        relances = self.env['account.relance'].search([('partner_id', 'in', clients.ids)])
+        self.assertEqual(sorted(relances.partner_id.ids), sorted(clients.ids), "the crashed batch was redone")
+        self.assertEqual(len(relances), 3, "one relance per client, none twice")
+        self.assertEqual(len(relances.message_ids.filtered(lambda m: m.message_type == 'comment')), 3)
 
     def test_the_company_timezone_decides_what_today_is(self):
         # 23:30 UTC on 10 March is already 11 March in Paris.

@@ -29,7 +29,8 @@ class AccountRelanceExclusionWizard(models.TransientModel):
         """Open the wizard for invoices or clients selected in a list."""
         return {
             'type': 'ir.actions.act_window',
-            'name': self.env._("Exclude from relances"),
+            'name': self.env._("Suspend relances") if records._name == 'res.partner'
+            else self.env._("Exclude from relances"),
             'res_model': self._name,
             'view_mode': 'form',
             'target': 'new',

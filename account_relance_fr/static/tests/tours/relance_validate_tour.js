@@ -1,0 +1,26 @@
+import { registry } from "@web/core/registry";
+
+// A credit manager opens the relances waiting for validation and sends one.
+registry.category("web_tour.tours").add("account_relance_fr_validate", {
+    url: "/odoo/action-account_relance_fr.action_relance_to_validate",
+    steps: () => [
+        {
+            content: "The relance waiting for validation is listed",
+            trigger: ".o_list_view .o_data_row td[name='partner_id']:contains('Fromagerie du Tour')",
+            run: "click",
+        },
+        {
+            content: "Its invoices are shown",
+            trigger: ".o_form_view div[name='invoice_line_ids'] .o_data_row",
+        },
+        {
+            content: "Send it",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_send']",
+            run: "click",
+        },
+        {
+            content: "It is sent",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Sent')",
+        },
+    ],
+});
