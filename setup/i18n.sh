@@ -21,6 +21,6 @@ say "installing account_relance_fr with French in $db"
 odoo_cmd db init "$db" --language fr_FR >/dev/null 2>&1
 odoo_bin -d "$db" -i account_relance_fr --stop-after-init --log-level=warn
 say "exporting the terms"
-"$VENV/bin/python" "$ODOO_PATH/odoo-bin" i18n export -c "$rc" -d "$db" -l pot fr_FR account_relance_fr
+"$VENV/bin/python" "$ODOO_PATH/odoo-bin" i18n export -c "$rc" -d "$db" account_relance_fr -l pot fr_FR
 msgfmt --check-format -o /dev/null "$REPO_ROOT/account_relance_fr/i18n/fr.po" \
     && say "fr.po: $(msgattrib --untranslated "$REPO_ROOT/account_relance_fr/i18n/fr.po" | grep -c '^msgid ' || true) untranslated entries (the header counts as one)"

@@ -218,9 +218,11 @@ class TestRelanceRun(RelanceCommon):
         cron = self.env.ref('account_relance_fr.ir_cron_daily_relance')
         with freeze_time(DUE + timedelta(days=1)), self.enter_registry_test_mode(), \
                 patch.object(relance_run, 'BATCH_SIZE', 1), \
-                patch.object(relance_run.AccountRelanceRun, '_prepare_relances', crash_on_second_batch):
+                patch.object(relance_run.AccountRelanceRun, '_prepare_relances', crash_on_second_batch), \
+                self.assertLogs('odoo.addons.base.models.ir_cron', level='ERROR') as crash:
             cron.method_direct_trigger()
-            cron.method_direct_trigger()  # the next day's run... on the same day: nothing new
+            cron.method_direct_trigger()  # run again the same day: nothing new
+        self.assertIn("the mail server went away", "\n".join(crash.output))
         relances = self.env['account.relance'].search([('partner_id', 'in', clients.ids)])
         self.assertEqual(sorted(relances.partner_id.ids), sorted(clients.ids), "the crashed batch was redone")
         self.assertEqual(len(relances), 3, "one relance per client, none twice")
