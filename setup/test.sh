@@ -30,7 +30,7 @@ odoo_bin -d "$db" -i account_relance_fr --test-tags /account_relance_fr --stop-a
     --log-handler=odoo.tests.stats:INFO > "$logdir/odoo.log" 2>&1
 odoo_rc=$?
 set -e
-grep -E "(ERROR|CRITICAL|FAIL:|odoo\.tests\.result|odoo\.tests\.stats|skipped)" "$logdir/odoo.log" | grep -v "^\s*$" | tail -n 200 || true
+grep -E "(ERROR|CRITICAL|FAIL:|odoo\.tests\.result|odoo\.tests\.stats|: skipped)" "$logdir/odoo.log" | grep -v "^\s*$" | tail -n 200 || true
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 
 summary=$(grep -E "odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$logdir/odoo.log" | tail -n1)

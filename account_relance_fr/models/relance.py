@@ -53,7 +53,7 @@ class AccountRelance(models.Model):
     failure_reason = fields.Char(readonly=True, tracking=True)
     user_id = fields.Many2one(
         'res.users', "Responsible", tracking=True,
-        help="Collector in charge: receives the phone-call activity.")
+        help="Collector in charge of the relance: receives its phone-call activity.")
     salesperson_id = fields.Many2one('res.users', "Salesperson", readonly=True)
     validated_by_id = fields.Many2one('res.users', "Validated by", readonly=True, copy=False)
     validated_on = fields.Datetime("Validated on", readonly=True, copy=False)
@@ -108,7 +108,7 @@ class AccountRelance(models.Model):
     def _unlink_only_cancelled(self):
         if any(relance.state not in ('to_validate', 'cancelled') for relance in self):
             raise UserError(self.env._(
-                "A relance that was sent stays in the history: cancel it instead of deleting it."))
+                "Only relances to validate or cancelled can be deleted: the others stay in the history."))
 
     # ------------------------------------------------------------------ buttons
 

@@ -34,7 +34,7 @@ class AccountRelanceLevel(models.Model):
     channel_phone = fields.Boolean("Phone call")
     channel_letter = fields.Boolean("Postal letter")
     channel_registered_letter = fields.Boolean(
-        "Registered letter", help="Letter with acknowledgement of receipt (LRAR).")
+        "Registered letter", help="Registered letter with acknowledgement of receipt (LRAR).")
     auto_send = fields.Boolean(
         "Send automatically", default=True,
         help="When unchecked, the relances of this level wait in the 'to validate' list "
@@ -72,7 +72,7 @@ class AccountRelanceLevel(models.Model):
                 if kind == 'same_delay':
                     raise ValidationError(self.env._(
                         "The relance levels “%(first)s” and “%(second)s” have the same delay "
-                        "(%(delay)s days): a client would be reminded twice the same day.",
+                        "(%(delay)s days): a client would be reminded twice on the same day.",
                         first=names[first.id], second=names[second.id], delay=first.delay))
                 raise ValidationError(self.env._(
                     "The relance level “%(second)s” comes after “%(first)s” but its delay "

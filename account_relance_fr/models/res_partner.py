@@ -15,7 +15,7 @@ class ResPartner(models.Model):
     relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
     relance_count = fields.Integer("Relances", compute='_compute_relance_count')
-    relance_currency_id = fields.Many2one('res.currency', compute='_compute_relance_amounts')
+    relance_currency_id = fields.Many2one('res.currency', "Currency", compute='_compute_relance_amounts')
     relance_amount_due = fields.Monetary(
         "Amount due", compute='_compute_relance_amounts', currency_field='relance_currency_id')
     relance_amount_overdue = fields.Monetary(

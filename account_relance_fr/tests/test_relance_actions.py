@@ -70,7 +70,7 @@ class TestRelanceActions(RelanceCommon):
         relance = self.run_relance(DUE + timedelta(days=1))
         with self.assertRaisesRegex(UserError, "not sent can be cancelled"):
             relance.action_cancel()
-        with self.assertRaisesRegex(UserError, "stays in the history"):
+        with self.assertRaisesRegex(UserError, "stay in the history"):
             relance.unlink()
         relance.action_mark_done()
         self.assertEqual(relance.state, 'done')

@@ -57,3 +57,12 @@ class TestRelanceViews(RelanceCommon):
         settings.relance_collector_id = self.salesperson
         settings.save().execute()
         self.assertEqual(self.env.company.relance_collector_id, self.salesperson)
+
+    def test_a_french_user_sees_the_relances_in_french(self):
+        self.env['res.lang']._activate_lang('fr_FR')
+        self.env['ir.module.module']._load_module_terms(['account_relance_fr'], ['fr_FR'], overwrite=True)
+        fr = self.env(context=dict(self.env.context, lang='fr_FR'))
+        self.assertEqual(fr.ref('account_relance_fr.menu_relance_to_validate').name, "À valider")
+        self.assertEqual(fr.ref('account_relance_fr.server_action_move_remind_now').name, "Relancer maintenant")
+        self.assertEqual(fr.ref('account_relance_fr.relance_level_cordial').name, "Première relance")
+        self.assertEqual(fr['account.relance']._fields['state'].get_description(fr)['string'], "État")

@@ -7,14 +7,14 @@ class AccountRelanceExclusionWizard(models.TransientModel):
     _name = 'account.relance.exclusion.wizard'
     _description = "Exclude from relances"
 
-    res_model = fields.Char(required=True)
-    res_ids = fields.Json(required=True)
+    res_model = fields.Char("Model", required=True)
+    res_ids = fields.Json("Records", required=True)
     reason = fields.Char(required=True)
 
     def action_apply(self):
         self.ensure_one()
         if not (self.reason or '').strip():
-            raise UserError(self.env._("Give the reason of the exclusion."))
+            raise UserError(self.env._("Give the reason for the exclusion."))
         records = self.env[self.res_model].browse(self.res_ids).exists()
         if self.res_model == 'account.move':
             records.write({'relance_excluded': True, 'relance_exclusion_reason': self.reason})
