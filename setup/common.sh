@@ -67,15 +67,17 @@ ensure_postgres() {
     local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
     [ -x "$bindir/initdb" ] || bindir=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
     [ -x "$bindir/initdb" ] || die "no PostgreSQL answers at $PGHOST:$PGPORT and no initdb is installed (Debian: apt-get install postgresql)."
-    local data="$RELANCE_CACHE/pgdata" sock="$RELANCE_CACHE/pgsock"
-    mkdir -p "$sock"
-    local run_as=()
+    # As root the cluster belongs to 'postgres' (PostgreSQL refuses root), in a folder that
+    # user can reach (not under /root).
+    local base="$RELANCE_CACHE/postgres" run_as=()
     if [ "$(id -u)" = 0 ]; then
-        # PostgreSQL refuses to run as root: the private cluster belongs to 'postgres'.
+        base="${RELANCE_PG_ROOT:-/var/lib/account_relance_fr/postgres}"
         id postgres >/dev/null 2>&1 || useradd -r -m postgres
-        chown -R postgres "$RELANCE_CACHE/pgsock"; mkdir -p "$data"; chown postgres "$data"
         run_as=(runuser -u postgres --)
     fi
+    local data="$base/data" sock="$base/socket"
+    mkdir -p "$data" "$sock"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$base" && chmod 700 "$data"
     if [ ! -f "$data/PG_VERSION" ]; then
         say "no PostgreSQL at $PGHOST:$PGPORT: creating a private cluster in $data"
         "${run_as[@]}" "$bindir/initdb" -D "$data" -A trust -U postgres >/dev/null
@@ -83,7 +85,7 @@ ensure_postgres() {
     export PGHOST="$sock" PGPORT=5433 PGUSER=postgres
     if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
         say "starting the private PostgreSQL cluster (socket in $sock)"
-        "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$RELANCE_CACHE/postgres.log" -w \
+        "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$base/postgres.log" -w \
             -o "-k $sock -p $PGPORT -c listen_addresses=''" start >/dev/null
     fi
     if [ "$(id -u)" = 0 ]; then
