@@ -7,3 +7,4 @@ from . import test_relance_security
 from . import test_relance_queries
 from . import test_relance_demo
 from . import test_relance_tour
+from . import test_relance_rates

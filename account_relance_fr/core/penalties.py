@@ -1,0 +1,208 @@
+"""What a late invoice costs the debtor: L441-10 penalties, the 40 € indemnity, legal interest.
+
+Rates are percents per year, rate tables are plain lists the Odoo layer builds from records:
+ECB MRO changes ``[(effective_date, percent)]`` and legal interest rates
+``[(semester_start, particuliers_percent, autres_cas_percent)]``. Nothing is ever guessed:
+a half-year with no known rate raises ``MissingRate`` rather than carrying a value forward,
+because a penalty claimed at a wrong rate in a mise en demeure is worse than no penalty.
+
+Conventions (the usual practice of French creditors and courts; written once, used everywhere):
+- Amounts are ``Decimal``, computed exactly and rounded to the cent (ROUND_HALF_UP) once, on
+  the total of each invoice, so that splitting a period never adds or loses a cent.
+- Year basis: always 365 days, leap years included (days / 365, as L441-10 practice does).
+- Day count: interest runs from the day after the due date to the payment date inclusive,
+  i.e. ``(payment_date - due_date).days`` days: an invoice due on 15 February and paid on
+  16 March is 30 days late. Each euro bears interest until the day it is paid, that day
+  included, so a partial payment reduces the base from the day AFTER it is received. A full
+  payment is just the last partial one: listing it among the payments changes nothing.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+YEAR_DAYS = 365
+B2B_MARGIN = Decimal("10")          # L441-10 I: ECB MRO rate + 10 points
+FLOOR_FACTOR = Decimal("3")         # L441-10 I: a contract rate >= 3 x the legal rate
+RECOVERY_INDEMNITY = Decimal("40.00")  # D441-5
+
+
+class MissingRate(LookupError):
+    """No known rate for a half-year: the user must enter it before anything is computed."""
+
+    def __init__(self, semester, what="rate"):
+        self.semester = semester
+        super().__init__(f"No {what} known for {semester}: enter it before computing.")
+
+
+class RateBelowFloor(ValueError):
+    """A contract rate below 3 x the legal rate (L441-10 I): the clause cannot be applied."""
+
+    def __init__(self, rate, floor, semester):
+        self.rate, self.floor, self.semester = rate, floor, semester
+        super().__init__(f"Contract rate {rate} % is below the legal floor of {floor} % "
+                         f"(3 x the legal interest rate of {semester}, L441-10).")
+
+
+def _dec(value):
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def half_year_of(day):
+    """(year, half) of a date, half being 1 (January-June) or 2 (July-December)."""
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def half_year_start(year, half):
+    if half not in (1, 2):
+        raise ValueError(f"half must be 1 or 2, not {half!r}")
+    return date(year, 1 if half == 1 else 7, 1)
+
+
+def half_year_end(year, half):
+    return date(year, 6, 30) if half == 1 else date(year, 12, 31)
+
+
+def semester_label(year, half):
+    return f"{year} H{half}"
+
+
+def b2b_rate_for_half_year(ecb_changes, year, half, known_until):
+    """L441-10 default rate of a half-year: ECB MRO rate in force on 1 January (H1) or
+    1 July (H2) + 10 points, i.e. the last change effective on or before that day.
+
+    ``known_until`` is required: the ECB table lists changes only, so the absence of a
+    change after the last row does not prove the rate stayed the same (a meeting may have
+    been missed when the table was filled in). A user confirms each new half-year by moving
+    ``known_until`` forward; a half-year starting after it raises ``MissingRate``.
+    """
+    start = half_year_start(year, half)
+    in_force = [(d, r) for d, r in sorted(ecb_changes) if d <= start]
+    if start > known_until or not in_force:
+        raise MissingRate(semester_label(year, half), "ECB rate")
+    return _dec(in_force[-1][1]) + B2B_MARGIN
+
+
+def b2b_rate_lookup(ecb_changes, known_until):
+    """The default L441-10 rate as a ``rate_for_day`` callable for ``late_penalties``."""
+    return lambda day: b2b_rate_for_half_year(ecb_changes, *half_year_of(day), known_until)
+
+
+def legal_rate(legal_rates, on_date, creditor_is_private=False):
+    """Legal interest rate (CMF L313-2) of the semester containing ``on_date``.
+
+    'autres_cas' unless the creditor is a private person not acting for professional needs.
+    A semester absent from the table raises ``MissingRate``: the rate changes every
+    half-year, a previous value is never carried forward.
+    """
+    year, half = half_year_of(on_date)
+    start = half_year_start(year, half)
+    for semester_start, particuliers, autres_cas in legal_rates:
+        if semester_start == start:
+            return _dec(particuliers if creditor_is_private else autres_cas)
+    raise MissingRate(semester_label(year, half), "legal interest rate")
+
+
+def contract_rate_floor(legal_rates, on_date):
+    """Lowest contract penalty rate allowed (L441-10 I): 3 x the 'autres cas' legal rate."""
+    return FLOOR_FACTOR * legal_rate(legal_rates, on_date)
+
+
+def check_contract_rate(rate, legal_rates, on_date):
+    """The contract rate as a Decimal, or ``RateBelowFloor`` when under 3 x the legal rate."""
+    rate, floor = _dec(rate), contract_rate_floor(legal_rates, on_date)
+    if rate < floor:
+        raise RateBelowFloor(rate, floor, semester_label(*half_year_of(on_date)))
+    return rate
+
+
+def recovery_indemnity(is_professional):
+    """Fixed recovery indemnity (L441-10 II, D441-5): 40 € per invoice paid late by a
+    professional, once per invoice whatever the lateness; never owed by a consumer."""
+    return RECOVERY_INDEMNITY if is_professional else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Debt:
+    """The principal of one invoice (amount including VAT) and what reduced it:
+    ``payments`` are ``(date, amount)``: partial payments and credit notes, positive."""
+    principal: Decimal
+    payments: tuple = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: date         # first day bearing interest, inclusive
+    end: date           # last day bearing interest, inclusive
+    days: int
+    base: Decimal       # principal still unpaid over the segment
+    rate: Decimal       # annual percent
+    amount: Decimal     # exact, not rounded: only the total is rounded
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    segments: tuple
+    total: Decimal      # rounded to the cent
+
+    @property
+    def days(self):
+        return sum(s.days for s in self.segments)
+
+
+def _rate_getter(rate_for_day):
+    if callable(rate_for_day):
+        return rate_for_day
+    if isinstance(rate_for_day, dict):
+        def by_half_year(day):
+            key = half_year_of(day)
+            if key not in rate_for_day:
+                raise MissingRate(semester_label(*key))
+            return rate_for_day[key]
+        return by_half_year
+    return lambda day: rate_for_day        # one contract rate for every day
+
+
+def late_penalties(debt, due_date, until_date, rate_for_day, freeze_rate=False):
+    """L441-10 penalties of one invoice, owed without any reminder from the day after the
+    due date to ``until_date`` inclusive: base still unpaid x rate x days / 365.
+
+    ``rate_for_day`` is a percent (a contract rate, every day), a mapping
+    ``{(year, half): percent}`` or a callable ``day -> percent`` (see ``b2b_rate_lookup``).
+    The period is cut at each 1 January and 1 July (the rate in force on those days applies
+    to the half-year, L441-10 I) and after each payment. With ``freeze_rate`` (company
+    option, the public-contract rule) every day takes the rate of the half-year in which
+    lateness began (the one containing due_date + 1 day). A base at or below zero
+    (overpayment, credit note) bears nothing: the result is never negative.
+    """
+    rate_of = _rate_getter(rate_for_day)
+    first = due_date + timedelta(days=1)
+    frozen = _dec(rate_of(first)) if freeze_rate and first <= until_date else None
+    # A payment received on day P reduces the base from P + 1 (P itself bears interest).
+    cuts = {p + timedelta(days=1) for p, _amount in debt.payments if first < p + timedelta(days=1) <= until_date}
+    segments, day = [], first
+    while day <= until_date:
+        half_end = half_year_end(*half_year_of(day))
+        next_cut = min([c for c in cuts if c > day] + [half_end + timedelta(days=1)])
+        end = min(next_cut - timedelta(days=1), until_date)
+        base = _dec(debt.principal) - sum((_dec(a) for p, a in debt.payments if p < day), Decimal(0))
+        if base > 0:
+            rate = frozen if frozen is not None else _dec(rate_of(day))
+            days = (end - day).days + 1
+            amount = base * rate * days / (100 * YEAR_DAYS)
+            segments.append(Segment(day, end, days, base, rate, amount))
+        day = end + timedelta(days=1)
+    total = sum((s.amount for s in segments), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+    return Breakdown(tuple(segments), total)
+
+
+def consumer_interest(debt, mise_en_demeure_date, until_date, legal_rates):
+    """Late interest owed by a consumer (Code civil 1231-6, 1344-1): legal interest, the
+    'autres cas' value since the creditor is a company, running only from the mise en
+    demeure: from the day after it to ``until_date`` inclusive (same day count and payment
+    rule as ``late_penalties``), each half-year at its own legal rate. No L441-10 penalties
+    and no 40 € indemnity for a consumer. The caller passes the date of a mise en demeure
+    sent once the invoice was due.
+    """
+    return late_penalties(debt, mise_en_demeure_date, until_date,
+                          lambda day: legal_rate(legal_rates, day))
