@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
+from ..core.penalties import Debt, MissingRate, late_penalties, recovery_indemnity
 
 
 class AccountMove(models.Model):
@@ -21,6 +24,19 @@ class AccountMove(models.Model):
         help="The invoice is never reminded, whatever its lateness.")
     relance_exclusion_reason = fields.Char("Exclusion reason", copy=False, tracking=True)
     relance_count = fields.Integer("Relance count", compute='_compute_relance_count')
+    relance_penalty_amount = fields.Monetary(
+        "Late-payment penalties", compute='_compute_relance_penalties',
+        help="Penalties accrued at the date of the relance (today by default), Code de commerce "
+             "L441-10: ECB rate + 10 points by half-year, or the contract rate.")
+    relance_indemnity_amount = fields.Monetary(
+        "Recovery indemnity", compute='_compute_relance_penalties',
+        help="Fixed indemnity of 40 € per late invoice owed by professionals (D441-5).")
+    relance_total_claimed = fields.Monetary(
+        "Total claimed", compute='_compute_relance_penalties',
+        help="Amount due, penalties and indemnity.")
+    relance_penalty_warning = fields.Char(
+        "Penalty warning", compute='_compute_relance_penalties',
+        help="Why the penalties could not be computed (a missing rate).")
 
     @api.depends('relance_line_ids.level_id', 'relance_line_ids.escalated',
                  'relance_line_ids.relance_state', 'relance_line_ids.relance_date')
@@ -102,6 +118,63 @@ class AccountMove(models.Model):
             on_date = self.env['account.relance.run']._company_today(move.company_id)
             dues = [inst.due_date for line, inst in installments.items() if line.move_id == move]
             move.relance_days_overdue = days_overdue(min(dues), on_date) if dues else 0
+
+    @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id')
+    @api.depends_context('relance_date')
+    def _compute_relance_penalties(self):
+        for move, result in self._relance_penalties().items():
+            move.relance_penalty_amount = result['penalties']
+            move.relance_indemnity_amount = result['indemnity']
+            move.relance_total_claimed = move.amount_residual + result['penalties'] + result['indemnity']
+            move.relance_penalty_warning = result['warning']
+
+    def _relance_penalties(self, on_date=None):
+        """{move: {'penalties', 'indemnity', 'warning'}} in the currency of each invoice, at
+        ``on_date`` (context key ``relance_date``, else today in the company's timezone).
+
+        Each installment bears penalties from the day after its due date until it is paid; the
+        payments reconciled with it reduce its base from the day after they are made. A
+        consumer owes neither penalties nor indemnity (L441-10 is between professionals); their
+        legal interest runs from a mise en demeure only.
+        """
+        ecb = self.env['account.relance.ecb.rate']._penalty_rates()
+        results = {}
+        for move in self:
+            results[move] = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False}
+            if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
+                continue
+            client = move.commercial_partner_id
+            if client.relance_is_consumer:
+                continue
+            day = on_date or self.env.context.get('relance_date') \
+                or self.env['account.relance.run']._company_today(move.company_id)
+            day = fields.Date.to_date(day)
+            rate = client.relance_contract_rate or move.company_id.relance_contract_rate or ecb
+            penalties, late = Decimal(0), False
+            try:
+                for line in move.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
+                    due = line.date_maturity or move.invoice_date
+                    payments = tuple(
+                        (partial.max_date, Decimal(str(partial.debit_amount_currency)))
+                        for partial in line.matched_credit_ids if partial.max_date <= day)
+                    paid_on = max((d for d, _a in payments), default=None) if line.reconciled else None
+                    if (paid_on or day) <= due:
+                        continue
+                    late = True
+                    debt = Debt(principal=Decimal(str(line.amount_currency)), payments=payments)
+                    penalties += late_penalties(
+                        debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate).total
+            except MissingRate as missing:
+                results[move]['warning'] = self.env._(
+                    "No penalty rate for %s: add the ECB rate of that half-year under Configuration.",
+                    missing.semester)
+                continue
+            results[move]['penalties'] = move.currency_id.round(float(penalties))
+            if late:
+                euro = self.env.ref('base.EUR')
+                results[move]['indemnity'] = euro._convert(
+                    float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
+        return results
 
     def action_view_relances(self):
         self.ensure_one()

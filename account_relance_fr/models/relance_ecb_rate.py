@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -30,6 +32,15 @@ class AccountRelanceEcbRate(models.Model):
     def _compute_penalty_rate(self):
         for rate in self:
             rate.penalty_rate = rate.ecb_rate + 10.0
+
+    @api.model
+    def _penalty_rates(self):
+        """{(year, half): penalty rate} for the engine: a half-year without a line is missing."""
+        return {
+            (rate.date_start.year, 1 if rate.date_start.month == 1 else 2):
+                Decimal(str(round(rate.penalty_rate, 2)))
+            for rate in self.search([])
+        }
 
     @api.constrains('date_start')
     def _check_half_year(self):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -26,6 +28,12 @@ class AccountRelanceLegalRate(models.Model):
     note = fields.Char("Source")
 
     _date_start_uniq = models.UniqueIndex('(date_start)', "There is already a rate for this half-year.")
+
+    @api.model
+    def _rates_table(self):
+        """[(half-year start, private, other cases)] for the engine."""
+        return [(rate.date_start, Decimal(str(round(rate.rate_private, 2))),
+                 Decimal(str(round(rate.rate_other, 2)))) for rate in self.search([], order='date_start')]
 
     @api.constrains('date_start')
     def _check_half_year(self):

@@ -11,6 +11,18 @@ class ResCompany(models.Model):
              "the salesperson of the invoice, else of the client, else the user running the relance.")
     relance_attach_invoices = fields.Boolean(
         "Attach invoices to relance e-mails", default=True)
+    relance_contract_rate = fields.Float(
+        "Contract penalty rate (%)", digits=(5, 2),
+        help="Late-payment penalty rate of your terms of sale. Empty: the legal rate, ECB rate "
+             "+ 10 points. It may not be below 3 times the legal interest rate (L441-10).")
+    relance_freeze_penalty_rate = fields.Boolean(
+        "Freeze the penalty rate",
+        help="Apply to the whole lateness the rate of the half-year in which it began, instead "
+             "of each half-year's own rate.")
+
+    @api.constrains('relance_contract_rate')
+    def _check_relance_contract_rate(self):
+        self.env['res.partner']._relance_check_contract_rates(self.filtered('relance_contract_rate'), 'relance_contract_rate')
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
 
 
 class ResPartner(models.Model):
@@ -14,6 +17,13 @@ class ResPartner(models.Model):
         help="No relance is prepared for this client while checked.")
     relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
+    relance_is_consumer = fields.Boolean(
+        "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
+        help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
+             "recovery indemnity. Individuals are consumers unless unchecked.")
+    relance_contract_rate = fields.Float(
+        "Contract penalty rate (%)", digits=(5, 2),
+        help="Penalty rate agreed with this client. Empty: the company's rate, else the legal one.")
     relance_count = fields.Integer("Relances", compute='_compute_relance_count')
     relance_currency_id = fields.Many2one('res.currency', "Currency", compute='_compute_relance_amounts')
     relance_amount_due = fields.Monetary(
@@ -23,6 +33,35 @@ class ResPartner(models.Model):
     relance_max_level_id = fields.Many2one(
         'account.relance.level', "Highest relance level", compute='_compute_relance_amounts',
         help="Highest level reached by the client's open invoices.")
+
+    @api.depends('is_company', 'parent_id')
+    def _compute_relance_is_consumer(self):
+        for partner in self:
+            partner.relance_is_consumer = not partner.is_company and not partner.parent_id
+
+    @api.constrains('relance_contract_rate')
+    def _check_relance_contract_rate(self):
+        self._relance_check_contract_rates(self.filtered('relance_contract_rate'), 'relance_contract_rate')
+
+    @api.model
+    def _relance_check_contract_rates(self, records, field):
+        """A contract rate below 3 times the legal interest rate of today is refused (L441-10)."""
+        if not records:
+            return
+        today = fields.Date.context_today(self)
+        table = self.env['account.relance.legal.rate']._rates_table()
+        for record in records:
+            try:
+                check_contract_rate(record[field], table, today)
+            except MissingRate as missing:
+                raise ValidationError(self.env._(
+                    "The legal interest rate of %s is unknown: add it under Configuration > "
+                    "Legal interest rates before setting a contract rate.", missing.semester)) from None
+            except RateBelowFloor as low:
+                raise ValidationError(self.env._(
+                    "A contract penalty rate of %(rate)s %% is below the legal floor of %(floor)s %% "
+                    "(3 times the legal interest rate of %(semester)s, Code de commerce L441-10).",
+                    rate=record[field], floor=low.floor, semester=low.semester)) from None
 
     def _relance_recipient(self):
         self.ensure_one()

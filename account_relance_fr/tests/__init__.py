@@ -8,3 +8,4 @@ from . import test_relance_queries
 from . import test_relance_demo
 from . import test_relance_tour
 from . import test_relance_rates
+from . import test_relance_penalties
