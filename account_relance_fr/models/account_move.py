@@ -138,6 +138,8 @@ class AccountMove(models.Model):
         legal interest runs from a mise en demeure only.
         """
         ecb = self.env['account.relance.ecb.rate']._penalty_rates()
+        euro = self.env.ref('base.EUR')
+        indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         results = {}
         for move in self:
             results[move] = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False}
@@ -171,9 +173,11 @@ class AccountMove(models.Model):
                 continue
             results[move]['penalties'] = move.currency_id.round(float(penalties))
             if late:
-                euro = self.env.ref('base.EUR')
-                results[move]['indemnity'] = euro._convert(
-                    float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
+                key = (move.currency_id, move.company_id, day)
+                if key not in indemnity_in:
+                    indemnity_in[key] = euro._convert(
+                        float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
+                results[move]['indemnity'] = indemnity_in[key]
         return results
 
     def action_view_relances(self):

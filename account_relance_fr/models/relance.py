@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from ..core.words import amount_in_words
+
 
 _logger = logging.getLogger(__name__)
 
@@ -71,6 +73,23 @@ class AccountRelance(models.Model):
         "Unreconciled credits", currency_field='company_currency_id', readonly=True)
     amount_claimed = fields.Monetary(
         "Amount claimed", currency_field='company_currency_id', readonly=True)
+    amount_penalties = fields.Monetary(
+        "Late-payment penalties", currency_field='company_currency_id', readonly=True)
+    amount_indemnities = fields.Monetary(
+        "Recovery indemnities", currency_field='company_currency_id', readonly=True)
+    amount_total_due = fields.Monetary(
+        "Total due", currency_field='company_currency_id', readonly=True,
+        help="Amount claimed, penalties and indemnities on the relance date.")
+    is_formal_notice = fields.Boolean("Formal notice", compute='_compute_is_formal_notice')
+    deadline = fields.Date(
+        "Payment deadline", tracking=True,
+        help="Date by which the mise en demeure asks for payment.")
+    registered_number = fields.Char(
+        "Registered letter number", tracking=True,
+        help="Number of the lettre recommandée avec accusé de réception.")
+    acknowledged_on = fields.Date(
+        "Acknowledged on", tracking=True, help="Date on the acknowledgement of receipt.")
+    litigation_proposed = fields.Boolean("Litigation proposed", readonly=True, copy=False)
     subject = fields.Char(readonly=True)
     body_html = fields.Html("Message", readonly=True, sanitize_style=True)
     letter_attachment_id = fields.Many2one('ir.attachment', "Letter", readonly=True, copy=False)
@@ -90,6 +109,35 @@ class AccountRelance(models.Model):
                 vals['name'] = self.env['ir.sequence'].with_company(
                     vals.get('company_id') or self.env.company.id).next_by_code('account.relance') or '/'
         return super().create(vals_list)
+
+    @api.depends('level_id.tone')
+    def _compute_is_formal_notice(self):
+        for relance in self:
+            relance.is_formal_notice = relance.level_id.tone == 'formal_notice'
+
+    def _letter_lang(self):
+        """Letters are written in French: dates and amounts follow, when French is installed."""
+        self.ensure_one()
+        if self.env['res.lang']._lang_get('fr_FR'):
+            return 'fr_FR'
+        return self.contact_id.lang or self.env.lang
+
+    def amount_in_words(self, amount=None):
+        """The total due written in French words, for the mise en demeure."""
+        self.ensure_one()
+        return amount_in_words(self.amount_total_due if amount is None else amount,
+                               self.company_currency_id.name)
+
+    def action_hand_over_to_litigation(self):
+        """The deadline passed unpaid: the client goes to contentieux, ordinary relances stop."""
+        today = fields.Date.context_today(self)
+        for relance in self:
+            relance.partner_id.write({'relance_litigation': True, 'relance_litigation_date': today})
+            relance.partner_id.message_post(body=self.env._(
+                "Handed over to litigation after the mise en demeure %s.", relance.name))
+            relance.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref('mail.mail_activity_data_todo')).action_done()
+        return True
 
     def _compute_invoice_count(self):
         counts = dict(self.env['account.relance.line']._read_group(
@@ -162,9 +210,17 @@ class AccountRelance(models.Model):
         """Dispatch each relance on the channels of its level (or only on ``channels``).
 
         Works on a batch: templates and invoice PDFs are rendered once per relance at most.
+        A mise en demeure without a postal address fails before anything is generated.
         """
+        no_postal = self.filtered(lambda r: r.is_formal_notice and r._missing_address_parts())
+        for relance in no_postal:
+            relance.write({'state': 'failed', 'failure_reason': self.env._(
+                "A mise en demeure needs the postal address of %(client)s: %(missing)s missing.",
+                client=relance.contact_id.display_name, missing=", ".join(relance._missing_address_parts()))})
+        relances = self - no_postal
+
         def on(channel):
-            return self.filtered(channel) if channels is None or channel in channels else self.browse()
+            return relances.filtered(channel) if channels is None or channel in channels else self.browse()
 
         emails = on('channel_email')
         no_address = emails.filtered(lambda r: not r.contact_id.email_normalized)
@@ -182,7 +238,11 @@ class AccountRelance(models.Model):
                 "No e-mail address for %s: send it by letter instead, or add the address and retry.",
                 relance.contact_id.display_name)
         failed.write({'state': 'failed'})
-        (self - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
+        (relances - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
+
+    def _missing_address_parts(self):
+        self.ensure_one()
+        return self.partner_id._relance_missing_address_parts(self.contact_id)
 
     def _render_template_fields(self, template):
         subjects = template._render_field('subject', self.ids, compute_lang=True)

@@ -33,6 +33,12 @@ class AccountRelanceLine(models.Model):
     amount_residual_currency = fields.Monetary(
         "Amount due", currency_field='currency_id',
         help="Residual amount in the currency of the document when the relance was prepared.")
+    penalty_amount = fields.Monetary(
+        "Penalties", currency_field='currency_id',
+        help="Late-payment penalties of the invoice accrued on the relance date (L441-10).")
+    indemnity_amount = fields.Monetary(
+        "Indemnity", currency_field='currency_id',
+        help="Fixed recovery indemnity of the invoice (D441-5), once per invoice.")
     company_currency_id = fields.Many2one(related='relance_id.company_currency_id')
     amount_residual = fields.Monetary(
         "Amount due (company currency)", currency_field='company_currency_id')

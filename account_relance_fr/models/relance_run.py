@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 import pytz
 
@@ -7,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from ..core.calendar import Installment, days_overdue, plan_partner
+from ..core.calendar import Installment, PartnerPlan, days_overdue, plan_partner
 from ..core.claims import claim
 
 _logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ class AccountRelanceRun(models.AbstractModel):
             rows = self._select_installments(company, on_date, partner_ids=partner_ids)
             self._prepare_relances(company, on_date, rows)
             if not cron._commit_progress(len(partner_ids)):
-                break
+                return
+        for company in self.env['res.company'].search([]):
+            self._follow_up_formal_notices(company, self._company_today(company))
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
@@ -65,6 +68,8 @@ class AccountRelanceRun(models.AbstractModel):
                 company, day, partner_ids=partners and partners.commercial_partner_id.ids,
                 move_ids=moves and moves.ids, force=force)
             relances |= self._prepare_relances(company, day, rows, force=force)
+            if not (partners or moves):
+                self._follow_up_formal_notices(company, day)
         return relances
 
     @api.model
@@ -116,6 +121,7 @@ class AccountRelanceRun(models.AbstractModel):
             SQL("move.payment_state != 'blocked'"),
             SQL("NOT COALESCE(aml.no_followup, FALSE)"),
             SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
+            SQL("NOT COALESCE(partner.relance_litigation, FALSE)"),
             # Running as of a past date must not remind an invoice issued after it.
             SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
         ]
@@ -189,11 +195,51 @@ class AccountRelanceRun(models.AbstractModel):
             by_partner[row['partner_id']].append(row)
         return by_partner
 
+    @api.model
+    def _penalties_of(self, company, on_date, rows_by_partner, plans):
+        """Penalties and indemnity of every invoice a batch lists, in its currency and in the
+        company's: {move id: {'penalties', 'indemnity', 'penalties_company', 'indemnity_company'}}."""
+        move_ids = {row['move_id'] for partner_id in plans for row in rows_by_partner[partner_id]}
+        moves = self.env['account.move'].browse(sorted(move_ids))
+        result = {}
+        rates = {}
+        for move, amounts in moves._relance_penalties(on_date).items():
+            key = move.currency_id
+            if key not in rates:
+                rates[key] = key._get_conversion_rate(key, company.currency_id, company, on_date)
+            result[move.id] = dict(
+                amounts,
+                penalties_company=company.currency_id.round(amounts['penalties'] * rates[key]),
+                indemnity_company=company.currency_id.round(amounts['indemnity'] * rates[key]),
+            )
+        return result
+
+    @api.model
+    def _follow_up_formal_notices(self, company, on_date):
+        """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation."""
+        overdue = self.env['account.relance'].search([
+            ('company_id', '=', company.id), ('tone', '=', 'formal_notice'), ('state', '=', 'sent'),
+            ('deadline', '<', on_date), ('litigation_proposed', '=', False),
+            ('partner_id.relance_litigation', '=', False)])
+        unpaid = overdue.filtered(lambda r: any(
+            not line.move_line_id.reconciled for line in r.invoice_line_ids))
+        for relance in unpaid:
+            relance.activity_schedule(
+                'mail.mail_activity_data_todo', date_deadline=on_date,
+                summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
+                user_id=(relance.user_id or self.env.user).id)
+        overdue.write({'litigation_proposed': True})
+        return unpaid
+
     # ------------------------------------------------------------------ preparation
 
     @api.model
-    def _prepare_relances(self, company, on_date, rows_by_partner, force=False):
-        """Create (and send, when their level says so) the relances of one batch of clients."""
+    def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None):
+        """Create (and send, when their level says so) the relances of one batch of clients.
+
+        ``target_level`` (a mise en demeure, say) brings every overdue installment listed straight to
+        that level instead of following the calendar.
+        """
         Relance = self.env['account.relance']
         if not rows_by_partner:
             return Relance
@@ -218,13 +264,20 @@ class AccountRelanceRun(models.AbstractModel):
                             level_id=row['level_id'], last_date=row['last_date'])
                 for row in rows
             ]
-            plan = plan_partner(core_levels, installments, on_date, force=force)
+            if target_level:
+                overdue = tuple(i.id for i in sorted(installments, key=lambda i: (i.due_date, i.id))
+                                if i.due_date < on_date)
+                plan = overdue and PartnerPlan(level_id=target_level.id, listed=overdue,
+                                               escalations=dict.fromkeys(overdue, target_level.id))
+            else:
+                plan = plan_partner(core_levels, installments, on_date, force=force)
             if plan:
                 plans[partner_id] = plan
         if not plans:
             return Relance
 
         credits = self._select_credits(company, on_date, plans)
+        penalties = self._penalties_of(company, on_date, rows_by_partner, plans)
         partners = self.env['res.partner'].browse(list(plans))
         digits = company.currency_id.decimal_places
         vals_list = []
@@ -241,9 +294,20 @@ class AccountRelanceRun(models.AbstractModel):
             top_rows = [rows[line_id] for line_id, lv in plan.escalations.items() if lv == plan.level_id]
             salesperson = next((row['invoice_user_id'] for row in top_rows if row['invoice_user_id']), False) \
                 or partner.user_id.id
+            listed_moves = {row['move_id'] for row in listed}
+            penalty = sum(penalties[move_id]['penalties_company'] for move_id in listed_moves)
+            indemnity = sum(penalties[move_id]['indemnity_company'] for move_id in listed_moves)
+            first_of_move = {}
+            for row in listed:
+                first_of_move.setdefault(row['move_id'], row['line_id'])
             lines = [
                 fields.Command.create({
                     'kind': 'invoice',
+                    # An invoice's penalties and indemnity go on its first installment listed.
+                    'penalty_amount': penalties[row['move_id']]['penalties']
+                    if first_of_move[row['move_id']] == row['line_id'] else 0.0,
+                    'indemnity_amount': penalties[row['move_id']]['indemnity']
+                    if first_of_move[row['move_id']] == row['line_id'] else 0.0,
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
                     'level_id': plan.escalations.get(row['line_id'], row['level_id']),
@@ -282,6 +346,11 @@ class AccountRelanceRun(models.AbstractModel):
                 'amount_invoiced': amounts.invoiced,
                 'amount_credits': amounts.credits,
                 'amount_claimed': amounts.net,
+                'amount_penalties': penalty,
+                'amount_indemnities': indemnity,
+                'amount_total_due': company.currency_id.round(amounts.net + penalty + indemnity),
+                'deadline': level.tone == 'formal_notice'
+                and on_date + timedelta(days=company.relance_formal_notice_days),
                 'line_ids': lines,
             })
         relances = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \

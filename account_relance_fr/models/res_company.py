@@ -15,6 +15,9 @@ class ResCompany(models.Model):
         "Contract penalty rate (%)", digits=(5, 2),
         help="Late-payment penalty rate of your terms of sale. Empty: the legal rate, ECB rate "
              "+ 10 points. It may not be below 3 times the legal interest rate (L441-10).")
+    relance_formal_notice_days = fields.Integer(
+        "Days to pay after a mise en demeure", default=8,
+        help="Deadline given by the mise en demeure, counted from its date.")
     relance_freeze_penalty_rate = fields.Boolean(
         "Freeze the penalty rate",
         help="Apply to the whole lateness the rate of the half-year in which it began, instead "

@@ -10,5 +10,7 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_attach_invoices', readonly=False)
     relance_contract_rate = fields.Float(
         related='company_id.relance_contract_rate', readonly=False)
+    relance_formal_notice_days = fields.Integer(
+        related='company_id.relance_formal_notice_days', readonly=False)
     relance_freeze_penalty_rate = fields.Boolean(
         related='company_id.relance_freeze_penalty_rate', readonly=False)

@@ -17,6 +17,10 @@ class ResPartner(models.Model):
         help="No relance is prepared for this client while checked.")
     relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
+    relance_litigation = fields.Boolean(
+        "In litigation", tracking=True,
+        help="Handed over to litigation (contentieux): no more ordinary relances.")
+    relance_litigation_date = fields.Date("In litigation since", tracking=True)
     relance_is_consumer = fields.Boolean(
         "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
@@ -62,6 +66,15 @@ class ResPartner(models.Model):
                     "A contract penalty rate of %(rate)s %% is below the legal floor of %(floor)s %% "
                     "(3 times the legal interest rate of %(semester)s, Code de commerce L441-10).",
                     rate=record[field], floor=low.floor, semester=low.semester)) from None
+
+    def _relance_missing_address_parts(self, recipient=None):
+        """Parts of the postal address a registered letter to ``recipient`` (the relance
+        contact by default, the client when the contact has no address of its own) lacks."""
+        self.ensure_one()
+        recipient = recipient or self._relance_recipient()
+        address = recipient if recipient.street else self
+        labels = {'street': self.env._("street"), 'zip': self.env._("zip code"), 'city': self.env._("city")}
+        return [label for field, label in labels.items() if not address[field]]
 
     def _relance_recipient(self):
         self.ensure_one()
@@ -117,4 +130,5 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         # Suspension and the relance contact are decided for the company as a whole.
         return super()._commercial_fields() + [
-            'relance_suspended', 'relance_suspension_reason', 'relance_contact_id']
+            'relance_suspended', 'relance_suspension_reason', 'relance_contact_id',
+            'relance_litigation', 'relance_litigation_date']

@@ -15,15 +15,23 @@ class RelanceCommon(AccountTestInvoicingCommon):
     """
 
     @classmethod
+    def setup_independent_company(cls, **kwargs):
+        # A French company keeps its books in euros.
+        euro = cls.env.ref('base.EUR')
+        euro.active = True
+        return super().setup_independent_company(currency_id=euro.id, **kwargs)
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data['company']
         cls.company.partner_id.tz = 'Europe/Paris'
+        cls.env['res.lang']._activate_lang('fr_FR')
         levels = cls.env['account.relance.level'].search([('company_id', '=', cls.company.id)])
         cls.level = {level.delay: level for level in levels}
         cls.client = cls.env['res.partner'].create({
             'name': "Boulangerie Martin", 'is_company': True,
-            'email': "compta@boulangerie-martin.example",
+            'email': "compta@boulangerie-martin.example", 'lang': 'fr_FR',
             'street': "12 rue de la République", 'zip': "69002", 'city': "Lyon",
             'country_id': cls.env.ref('base.fr').id,
         })

@@ -10,18 +10,13 @@ from .common import RelanceCommon
 class TestRelancePenalties(RelanceCommon):
     """Penalties of Code de commerce L441-10 and the 40 € indemnity, worked out by hand."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.eur = cls.setup_other_currency('EUR')
-
     def claim(self, invoice, on):
         return invoice.with_context(relance_date=on)
 
     def test_one_invoice_within_one_half_year(self):
         # 10 000 € due 15 February 2024, 30 days late on 16 March at 4.50 + 10 = 14.50 %:
         # 10 000 x 14.50 % x 30 / 365 = 119.178... -> 119.18 €, plus 40 € (D441-5).
-        invoice = self.invoice(10000.0, due=date(2024, 2, 15), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2024, 2, 15))
         claim = self.claim(invoice, date(2024, 3, 16))
         self.assertRecordValues(claim, [{
             'relance_penalty_amount': 119.18, 'relance_indemnity_amount': 40.0,
@@ -33,42 +28,42 @@ class TestRelancePenalties(RelanceCommon):
         #   1 Jul-31 Dec:    184 days at 14.00 % -> 10 000 x 0.140 x 184 / 365 = 705.753425
         #   1-15 Jan 2024:    15 days at 14.50 % -> 10 000 x 0.145 x 15 / 365 =  59.589041
         #   total 816.712329 -> 816.71 €
-        invoice = self.invoice(10000.0, due=date(2023, 6, 15), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2023, 6, 15))
         self.assertEqual(self.claim(invoice, date(2024, 1, 15)).relance_penalty_amount, 816.71)
 
     def test_the_option_to_freeze_the_rate_of_the_first_half_year(self):
         # Same invoice, every one of the 214 days at 12.50 %: 10 000 x 0.125 x 214 / 365 = 732.88
         self.company.relance_freeze_penalty_rate = True
-        invoice = self.invoice(10000.0, due=date(2023, 6, 15), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2023, 6, 15))
         self.assertEqual(self.claim(invoice, date(2024, 1, 15)).relance_penalty_amount, 732.88)
 
     def test_a_partial_payment_reduces_the_base_after_the_day_it_is_made(self):
         # 10 000 € due 15 February 2024, 4 000 € paid on 1 March, claimed on 16 March:
         #   16 Feb-1 Mar: 15 days on 10 000 at 14.50 % = 59.589041
         #   2-16 Mar:     15 days on  6 000 at 14.50 % = 35.753425 -> 95.34 €
-        invoice = self.invoice(10000.0, due=date(2024, 2, 15), currency_id=self.eur.id)
-        self._register_payment(invoice, amount=4000.0, payment_date=date(2024, 3, 1), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2024, 2, 15))
+        self._register_payment(invoice, amount=4000.0, payment_date=date(2024, 3, 1))
         claim = self.claim(invoice, date(2024, 3, 16))
         self.assertRecordValues(claim, [{
             'relance_penalty_amount': 95.34, 'relance_indemnity_amount': 40.0,
             'relance_total_claimed': 6000.0 + 95.34 + 40.0}])
 
     def test_a_late_invoice_paid_in_full_keeps_its_penalties_and_they_stop_growing(self):
-        invoice = self.invoice(10000.0, due=date(2024, 2, 15), currency_id=self.eur.id)
-        self._register_payment(invoice, payment_date=date(2024, 3, 16), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2024, 2, 15))
+        self._register_payment(invoice, payment_date=date(2024, 3, 16))
         later = self.claim(invoice, date(2024, 6, 1))
         self.assertRecordValues(later, [{'relance_penalty_amount': 119.18, 'relance_indemnity_amount': 40.0}])
 
     def test_an_invoice_paid_on_time_owes_nothing(self):
-        invoice = self.invoice(10000.0, due=date(2024, 2, 15), currency_id=self.eur.id)
-        self._register_payment(invoice, payment_date=date(2024, 2, 15), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2024, 2, 15))
+        self._register_payment(invoice, payment_date=date(2024, 2, 15))
         self.assertRecordValues(self.claim(invoice, date(2024, 6, 1)), [
             {'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0}])
 
     def test_a_consumer_owes_neither_penalties_nor_indemnity(self):
         consumer = self.env['res.partner'].create({'name': "Jeanne Petit"})
         self.assertTrue(consumer.relance_is_consumer, "an individual is a consumer by default")
-        invoice = self.invoice(1000.0, due=date(2024, 2, 15), partner=consumer, currency_id=self.eur.id)
+        invoice = self.invoice(1000.0, due=date(2024, 2, 15), partner=consumer)
         self.assertRecordValues(self.claim(invoice, date(2024, 3, 16)), [
             {'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 1000.0}])
 
@@ -77,7 +72,7 @@ class TestRelancePenalties(RelanceCommon):
         # 10 000 x 0.16 x 30 / 365 = 131.506... -> 131.51 €
         with freeze_time(date(2024, 3, 16)):
             self.client.relance_contract_rate = 16.0
-        invoice = self.invoice(10000.0, due=date(2024, 2, 15), currency_id=self.eur.id)
+        invoice = self.invoice(10000.0, due=date(2024, 2, 15))
         self.assertEqual(self.claim(invoice, date(2024, 3, 16)).relance_penalty_amount, 131.51)
 
     @freeze_time('2026-03-01')
@@ -91,7 +86,7 @@ class TestRelancePenalties(RelanceCommon):
         self.assertEqual(self.client.relance_contract_rate, 8.0)
 
     def test_a_missing_half_year_rate_is_never_guessed(self):
-        invoice = self.invoice(1000.0, due=date(2026, 6, 20), currency_id=self.eur.id)
+        invoice = self.invoice(1000.0, due=date(2026, 6, 20))
         claim = self.claim(invoice, date(2026, 7, 10))
         self.assertIn("2026 H2", claim.relance_penalty_warning)
         self.assertEqual(claim.relance_penalty_amount, 0.0)

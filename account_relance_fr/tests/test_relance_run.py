@@ -38,8 +38,8 @@ class TestRelanceRun(RelanceCommon):
         relances = self.run_days(DUE - timedelta(days=10), DUE + timedelta(days=60))
         self.assertEqual(
             [(r.date, r.level_id.delay) for r in relances.sorted('date')],
-            [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45)])
-        self.assertEqual(invoice.relance_level_id, self.level[45])
+            [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45, 60)])
+        self.assertEqual(invoice.relance_level_id, self.level[60])
 
     def test_running_twice_the_same_day_sends_nothing_twice(self):
         self.invoice(1000.0)

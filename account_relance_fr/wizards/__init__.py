@@ -1,2 +1,3 @@
 from . import relance_run_wizard
 from . import relance_exclusion_wizard
+from . import formal_notice_wizard

@@ -1,0 +1,55 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountRelanceFormalNoticeWizard(models.TransientModel):
+    """Prepare a mise en demeure for a client, on all its overdue invoices or on a selection."""
+    _name = 'account.relance.formal.notice.wizard'
+    _description = "Prepare a mise en demeure"
+
+    partner_id = fields.Many2one('res.partner', "Client", required=True)
+    move_ids = fields.Many2many(
+        'account.move', string="Invoices",
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', ('out_invoice', 'out_receipt')),"
+               " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        help="Empty: every overdue invoice of the client.")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model, ids = self.env.context.get('active_model'), self.env.context.get('active_ids') or []
+        if model == 'res.partner' and ids:
+            values['partner_id'] = self.env['res.partner'].browse(ids[0]).commercial_partner_id.id
+        elif model == 'account.move' and ids:
+            moves = self.env['account.move'].browse(ids)
+            if len(moves.commercial_partner_id) > 1:
+                raise UserError(self.env._("A mise en demeure is addressed to one client: select the invoices of one client."))
+            values.update(partner_id=moves.commercial_partner_id.id, move_ids=[fields.Command.set(moves.ids)])
+        return values
+
+    def action_prepare(self):
+        self.ensure_one()
+        company = self.move_ids.company_id[:1] or self.env.company
+        level = self.env['account.relance.level'].search(
+            [('company_id', '=', company.id), ('tone', '=', 'formal_notice')], limit=1)
+        if not level:
+            raise UserError(self.env._(
+                "No relance level has the “Formal notice” tone: add one under Configuration > Relance levels."))
+        recipient = self.partner_id._relance_recipient()
+        if missing := self.partner_id._relance_missing_address_parts(recipient):
+            raise UserError(self.env._(
+                "A mise en demeure needs the postal address of %(client)s: %(missing)s missing.",
+                client=recipient.display_name, missing=", ".join(missing)))
+        run = self.env['account.relance.run']
+        rows = run._select_installments(
+            company, self.date, partner_ids=self.partner_id.ids, move_ids=self.move_ids.ids or None, force=True)
+        relance = run._prepare_relances(company, self.date, rows, force=True, target_level=level)
+        if not relance:
+            raise UserError(self.env._(
+                "%s has no overdue invoice to claim (or its credits cover them): no mise en demeure.",
+                self.partner_id.display_name))
+        return {
+            'type': 'ir.actions.act_window', 'res_model': 'account.relance', 'res_id': relance.id,
+            'view_mode': 'form', 'views': [(False, 'form')],
+        }
