@@ -15,6 +15,7 @@
         'data/mail_template_data.xml',
         'report/relance_letter_report.xml',
         'report/mise_en_demeure_report.xml',
+        'report/report_invoice.xml',
         'data/relance_level_data.xml',
         'data/account.relance.ecb.rate.csv',
         'data/account.relance.legal.rate.csv',

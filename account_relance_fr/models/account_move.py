@@ -6,6 +6,7 @@ from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
 from ..core.penalties import Debt, MissingRate, late_penalties, recovery_indemnity
+from ..core.prescription import prescription_date
 
 
 class AccountMove(models.Model):
@@ -24,6 +25,12 @@ class AccountMove(models.Model):
         help="The invoice is never reminded, whatever its lateness.")
     relance_exclusion_reason = fields.Char("Exclusion reason", copy=False, tracking=True)
     relance_count = fields.Integer("Relance count", compute='_compute_relance_count')
+    relance_prescription_date = fields.Date(
+        "Prescription date", compute='_compute_relance_prescription_date', store=True,
+        help="Last day to claim the oldest open installment in court: 5 years between merchants "
+             "(Code de commerce L110-4), 2 years against a consumer (Code de la consommation "
+             "L218-2), from the due date.")
+    relance_prescription_warned = fields.Boolean(copy=False, readonly=True)
     relance_penalty_amount = fields.Monetary(
         "Late-payment penalties", compute='_compute_relance_penalties',
         help="Penalties accrued at the date of the relance (today by default), Code de commerce "
@@ -119,6 +126,19 @@ class AccountMove(models.Model):
             dues = [inst.due_date for line, inst in installments.items() if line.move_id == move]
             move.relance_days_overdue = days_overdue(min(dues), on_date) if dues else 0
 
+    @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'state', 'move_type',
+                 'commercial_partner_id.relance_is_consumer')
+    def _compute_relance_prescription_date(self):
+        for move in self:
+            dues = [
+                line.date_maturity or move.invoice_date
+                for line in move.line_ids
+                if line.display_type == 'payment_term' and not line.reconciled
+            ] if move.move_type in ('out_invoice', 'out_receipt') and move.state == 'posted' else []
+            dues = [d for d in dues if d]
+            move.relance_prescription_date = prescription_date(
+                min(dues), move.commercial_partner_id.relance_is_consumer) if dues else False
+
     @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id')
     @api.depends_context('relance_date')
     def _compute_relance_penalties(self):
@@ -179,6 +199,21 @@ class AccountMove(models.Model):
                         float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
                 results[move]['indemnity'] = indemnity_in[key]
         return results
+
+    def _relance_penalty_rate_label(self):
+        """How the invoice states its penalty rate (Code de commerce L441-9), in French."""
+        self.ensure_one()
+        rate = self.commercial_partner_id.relance_contract_rate or self.company_id.relance_contract_rate
+        if rate:
+            return "de %s %%" % f"{rate:.2f}".replace('.', ',')
+        label = "de refinancement de la Banque centrale européenne majoré de 10 points"
+        day = self.invoice_date or fields.Date.context_today(self)
+        semester = self.env['account.relance.ecb.rate'].search(
+            [('date_start', '<=', day)], order='date_start desc', limit=1)
+        if semester and (day - semester.date_start).days < 184:
+            label += " (soit %s %% au %s)" % (
+                f"{semester.penalty_rate:.2f}".replace('.', ','), semester.date_start.strftime('%d/%m/%Y'))
+        return label
 
     def action_view_relances(self):
         self.ensure_one()

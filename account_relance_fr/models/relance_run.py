@@ -51,6 +51,7 @@ class AccountRelanceRun(models.AbstractModel):
                 return
         for company in self.env['res.company'].search([]):
             self._follow_up_formal_notices(company, self._company_today(company))
+            self._warn_prescriptions(company, self._company_today(company))
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
@@ -70,6 +71,7 @@ class AccountRelanceRun(models.AbstractModel):
             relances |= self._prepare_relances(company, day, rows, force=force)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
+                self._warn_prescriptions(company, day)
         return relances
 
     @api.model
@@ -213,6 +215,23 @@ class AccountRelanceRun(models.AbstractModel):
                 indemnity_company=company.currency_id.round(amounts['indemnity'] * rates[key]),
             )
         return result
+
+    @api.model
+    def _warn_prescriptions(self, company, on_date, within_days=90):
+        """An activity on each open invoice that will be prescribed within 90 days, once."""
+        moves = self.env['account.move'].search([
+            ('company_id', '=', company.id), ('state', '=', 'posted'),
+            ('move_type', 'in', ('out_invoice', 'out_receipt')),
+            ('payment_state', 'in', ('not_paid', 'partial')),
+            ('relance_prescription_date', '<=', on_date + timedelta(days=within_days)),
+            ('relance_prescription_warned', '=', False)])
+        for move in moves:
+            move.activity_schedule(
+                'mail.mail_activity_data_warning', date_deadline=on_date,
+                summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
+                user_id=(company.relance_collector_id or move.invoice_user_id or self.env.user).id)
+        moves.write({'relance_prescription_warned': True})
+        return moves
 
     @api.model
     def _follow_up_formal_notices(self, company, on_date):

@@ -18,6 +18,14 @@ class ResCompany(models.Model):
     relance_formal_notice_days = fields.Integer(
         "Days to pay after a mise en demeure", default=8,
         help="Deadline given by the mise en demeure, counted from its date.")
+    relance_invoice_mentions = fields.Boolean(
+        "Late-payment mentions on invoices", default=True,
+        help="Print on customer invoices the mentions of Code de commerce L441-9: due date, "
+             "early-payment discount, penalty rate and, for professionals, the 40 € indemnity.")
+    relance_discount_terms = fields.Char(
+        "Early-payment discount", translate=True,
+        default="Pas d'escompte pour paiement anticipé.",
+        help="Conditions of early-payment discount printed on invoices.")
     relance_freeze_penalty_rate = fields.Boolean(
         "Freeze the penalty rate",
         help="Apply to the whole lateness the rate of the half-year in which it began, instead "

@@ -12,5 +12,9 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_contract_rate', readonly=False)
     relance_formal_notice_days = fields.Integer(
         related='company_id.relance_formal_notice_days', readonly=False)
+    relance_invoice_mentions = fields.Boolean(
+        related='company_id.relance_invoice_mentions', readonly=False)
+    relance_discount_terms = fields.Char(
+        related='company_id.relance_discount_terms', readonly=False)
     relance_freeze_penalty_rate = fields.Boolean(
         related='company_id.relance_freeze_penalty_rate', readonly=False)

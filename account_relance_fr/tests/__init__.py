@@ -10,3 +10,4 @@ from . import test_relance_tour
 from . import test_relance_rates
 from . import test_relance_penalties
 from . import test_relance_formal_notice
+from . import test_relance_invoice_mentions
