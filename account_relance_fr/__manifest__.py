@@ -29,6 +29,7 @@
         'wizards/relance_run_wizard_views.xml',
         'wizards/relance_exclusion_wizard_views.xml',
         'wizards/formal_notice_wizard_views.xml',
+        'wizards/penalty_invoice_wizard_views.xml',
         'views/relance_server_actions.xml',
         'views/relance_menus.xml',
     ],

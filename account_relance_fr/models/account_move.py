@@ -5,7 +5,7 @@ from odoo.fields import Domain
 from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
-from ..core.penalties import Debt, MissingRate, late_penalties, recovery_indemnity
+from ..core.penalties import Debt, MissingRate, consumer_interest, late_penalties, recovery_indemnity
 from ..core.prescription import prescription_date
 
 
@@ -139,7 +139,8 @@ class AccountMove(models.Model):
             move.relance_prescription_date = prescription_date(
                 min(dues), move.commercial_partner_id.relance_is_consumer) if dues else False
 
-    @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id')
+    @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id',
+                 'relance_line_ids.relance_state')
     @api.depends_context('relance_date')
     def _compute_relance_penalties(self):
         for move, result in self._relance_penalties().items():
@@ -158,6 +159,7 @@ class AccountMove(models.Model):
         legal interest runs from a mise en demeure only.
         """
         ecb = self.env['account.relance.ecb.rate']._penalty_rates()
+        legal_rates = self.env['account.relance.legal.rate']._rates_table()
         euro = self.env.ref('base.EUR')
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         results = {}
@@ -166,11 +168,18 @@ class AccountMove(models.Model):
             if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
                 continue
             client = move.commercial_partner_id
-            if client.relance_is_consumer:
-                continue
+            if move.line_ids.relance_penalty_origin_id:
+                continue  # no penalties on penalties
             day = on_date or self.env.context.get('relance_date') \
                 or self.env['account.relance.run']._company_today(move.company_id)
             day = fields.Date.to_date(day)
+            if client.relance_is_consumer:
+                try:
+                    results[move]['penalties'] = move._relance_consumer_interest(day, legal_rates)
+                except MissingRate as missing:
+                    results[move]['warning'] = self.env._(
+                        "No legal interest rate for %s: add it under Configuration.", missing.semester)
+                continue
             rate = client.relance_contract_rate or move.company_id.relance_contract_rate or ecb
             penalties, late = Decimal(0), False
             try:
@@ -199,6 +208,28 @@ class AccountMove(models.Model):
                         float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
                 results[move]['indemnity'] = indemnity_in[key]
         return results
+
+    def _relance_consumer_interest(self, day, legal_rates):
+        """Legal interest a consumer owes: the "other cases" legal rate from the mise en demeure
+        (its acknowledgement of receipt when entered), Code civil 1231-6 and 1344-1. Nothing
+        before a mise en demeure."""
+        self.ensure_one()
+        notices = self.relance_line_ids.filtered(
+            lambda l: l.relance_id.tone == 'formal_notice' and l.relance_state in ('sent', 'done'))
+        if not notices:
+            return 0.0
+        notice = notices.relance_id.sorted('date')[:1]
+        start = notice.acknowledged_on or notice.date
+        if day <= start:
+            return 0.0
+        interest = Decimal(0)
+        for line in self.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
+            payments = tuple(
+                (partial.max_date, Decimal(str(partial.debit_amount_currency)))
+                for partial in line.matched_credit_ids if partial.max_date <= day)
+            debt = Debt(principal=Decimal(str(line.amount_currency)), payments=payments)
+            interest += consumer_interest(debt, start, day, legal_rates).total
+        return self.currency_id.round(float(interest))
 
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""

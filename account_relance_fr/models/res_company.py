@@ -26,6 +26,10 @@ class ResCompany(models.Model):
         "Early-payment discount", translate=True,
         default="Pas d'escompte pour paiement anticipé.",
         help="Conditions of early-payment discount printed on invoices.")
+    relance_penalty_account_id = fields.Many2one(
+        'account.account', "Penalty income account", check_company=True,
+        help="Income account of the invoices of late-payment penalties and indemnities "
+             "(PCG 763 or 758 for instance). Empty: the default income account of the sales journal.")
     relance_freeze_penalty_rate = fields.Boolean(
         "Freeze the penalty rate",
         help="Apply to the whole lateness the rate of the half-year in which it began, instead "

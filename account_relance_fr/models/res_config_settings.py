@@ -16,5 +16,7 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_invoice_mentions', readonly=False)
     relance_discount_terms = fields.Char(
         related='company_id.relance_discount_terms', readonly=False)
+    relance_penalty_account_id = fields.Many2one(
+        related='company_id.relance_penalty_account_id', readonly=False)
     relance_freeze_penalty_rate = fields.Boolean(
         related='company_id.relance_freeze_penalty_rate', readonly=False)

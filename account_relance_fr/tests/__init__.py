@@ -11,3 +11,4 @@ from . import test_relance_rates
 from . import test_relance_penalties
 from . import test_relance_formal_notice
 from . import test_relance_invoice_mentions
+from . import test_relance_penalty_invoice

@@ -80,6 +80,20 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.assertIn("1231-6", letter)
         self.assertNotIn("D441-5", letter)
 
+    def test_a_consumer_owes_legal_interest_from_the_acknowledged_mise_en_demeure(self):
+        # Mise en demeure of 9 May 2026 received on 12 May; on 11 June, 30 days at the legal
+        # rate of 2026 H1 for other cases, 2.62 %: 800 x 0.0262 x 30 / 365 = 1.7227 -> 1.72 €.
+        consumer = self.env['res.partner'].create({
+            'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"})
+        invoice = self.invoice(800.0, partner=consumer)
+        self.assertEqual(invoice.with_context(relance_date=date(2026, 5, 8)).relance_penalty_amount, 0.0,
+                         "no interest before the mise en demeure")
+        relance = self.prepare(partner=consumer)
+        relance.acknowledged_on = date(2026, 5, 12)
+        claim = invoice.with_context(relance_date=date(2026, 6, 11))
+        self.assertRecordValues(claim, [{
+            'relance_penalty_amount': 1.72, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 801.72}])
+
     def test_a_selection_of_invoices_only(self):
         first = self.invoice(1000.0)
         self.invoice(500.0)
