@@ -80,6 +80,9 @@ class AccountRelance(models.Model):
     amount_total_due = fields.Monetary(
         "Total due", currency_field='company_currency_id', readonly=True,
         help="Amount claimed, penalties and indemnities on the relance date.")
+    penalty_warning = fields.Char(
+        "Penalty warning", readonly=True,
+        help="Why penalties could not be computed on the relance date (a missing rate).")
     is_formal_notice = fields.Boolean("Formal notice", compute='_compute_is_formal_notice')
     deadline = fields.Date(
         "Payment deadline", tracking=True,

@@ -314,6 +314,10 @@ class AccountRelanceRun(models.AbstractModel):
             salesperson = next((row['invoice_user_id'] for row in top_rows if row['invoice_user_id']), False) \
                 or partner.user_id.id
             listed_moves = {row['move_id'] for row in listed}
+            warnings = sorted({penalties[m]['warning'] for m in listed_moves if penalties[m]['warning']})
+            if warnings and target_level:
+                # A mise en demeure states exact amounts: it is never sent with penalties missing.
+                raise UserError("\n".join(warnings))
             penalty = sum(penalties[move_id]['penalties_company'] for move_id in listed_moves)
             indemnity = sum(penalties[move_id]['indemnity_company'] for move_id in listed_moves)
             first_of_move = {}
@@ -366,6 +370,7 @@ class AccountRelanceRun(models.AbstractModel):
                 'amount_credits': amounts.credits,
                 'amount_claimed': amounts.net,
                 'amount_penalties': penalty,
+                'penalty_warning': "\n".join(warnings) or False,
                 'amount_indemnities': indemnity,
                 'amount_total_due': company.currency_id.round(amounts.net + penalty + indemnity),
                 'deadline': level.tone == 'formal_notice'

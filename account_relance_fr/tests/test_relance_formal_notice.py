@@ -52,6 +52,15 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.assertEqual(kind, 'pdf')
         self.assertTrue(pdf.startswith(b'%PDF'))
 
+    def test_no_mise_en_demeure_while_a_penalty_rate_is_missing(self):
+        # 2026 H2 has no ECB rate yet: the letter would state wrong amounts.
+        self.invoice(1000.0)
+        with self.assertRaisesRegex(UserError, "2026 H2"):
+            self.prepare(on=date(2026, 7, 10))
+        self.assertFalse(self.env['account.relance'].search([('partner_id', '=', self.client.id)]))
+        ordinary = self.run_relance(date(2026, 7, 10))
+        self.assertIn("2026 H2", ordinary.penalty_warning, "an ordinary relance goes, with the warning")
+
     def test_a_client_without_postal_address_gets_no_mise_en_demeure(self):
         self.client.write({'street': False, 'city': False})
         self.invoice(1000.0)
