@@ -29,7 +29,7 @@ class ResPartner(models.Model):
         "Contract penalty rate (%)", digits=(5, 2),
         help="Penalty rate agreed with this client. Empty: the company's rate, else the legal one.")
     relance_count = fields.Integer("Relances", compute='_compute_relance_count')
-    relance_currency_id = fields.Many2one('res.currency', "Currency", compute='_compute_relance_amounts')
+    relance_currency_id = fields.Many2one('res.currency', "Relance currency", compute='_compute_relance_amounts')
     relance_amount_due = fields.Monetary(
         "Amount due", compute='_compute_relance_amounts', currency_field='relance_currency_id')
     relance_amount_overdue = fields.Monetary(
