@@ -160,6 +160,8 @@ class AccountMove(models.Model):
         """
         ecb = self.env['account.relance.ecb.rate']._penalty_rates()
         legal_rates = self.env['account.relance.legal.rate']._rates_table()
+        # One read of the payments of every installment, not one per invoice.
+        self.line_ids.filtered(lambda l: l.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
         euro = self.env.ref('base.EUR')
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         results = {}
