@@ -86,6 +86,19 @@ class AccountRelanceDemo(models.AbstractModel):
         ).create({'amount': 1000.0, 'payment_date': today - timedelta(days=20)})._create_payments()
 
     @api.model
+    def _translate_demo_levels(self, company):
+        """The demo company copied its levels while the addon was installing, before Odoo
+        loaded its translations: give them the names of the shipped levels in every language."""
+        shipped = {(lv.tone, lv.delay): lv for lv in self.env['account.relance.level'].search(
+            [('company_id', '=', self.env.ref('base.main_company').id)])}
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        for level in self.env['account.relance.level'].search([('company_id', '=', company.id)]):
+            source = shipped.get((level.tone, level.delay))
+            if source:
+                level.update_field_translations('name', {
+                    lang: source.with_context(lang=lang).name for lang in langs})
+
+    @api.model
     def _run_demo_history(self, days=60):
         """The daily runs of the last ``days`` days, so that the history shows every stage.
 
@@ -95,6 +108,7 @@ class AccountRelanceDemo(models.AbstractModel):
         company = self.env['res.company'].search([('name', '=', DEMO_COMPANY)], limit=1)
         if not company:
             return
+        self._translate_demo_levels(company)
         run = self.env['account.relance.run'].with_company(company)
         today = run._company_today(company)
         for days_ago in range(days, 0, -1):
