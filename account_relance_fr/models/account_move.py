@@ -5,7 +5,7 @@ from odoo.fields import Domain
 from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
-from ..core.penalties import Debt, MissingRate, consumer_interest, late_penalties, recovery_indemnity
+from ..core.penalties import MissingRate, consumer_interest, late_penalties, recovery_indemnity
 from ..core.prescription import prescription_date
 
 
@@ -187,14 +187,11 @@ class AccountMove(models.Model):
             try:
                 for line in move.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
                     due = line.date_maturity or move.invoice_date
-                    payments = tuple(
-                        (partial.max_date, Decimal(str(partial.debit_amount_currency)))
-                        for partial in line.matched_credit_ids if partial.max_date <= day)
-                    paid_on = max((d for d, _a in payments), default=None) if line.reconciled else None
+                    debt = line._relance_debt(day)
+                    paid_on = max((d for d, _a in debt.payments), default=None) if line.reconciled else None
                     if (paid_on or day) <= due:
                         continue
                     late = True
-                    debt = Debt(principal=Decimal(str(line.amount_currency)), payments=payments)
                     penalties += late_penalties(
                         debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate).total
             except MissingRate as missing:
@@ -226,11 +223,7 @@ class AccountMove(models.Model):
             return 0.0
         interest = Decimal(0)
         for line in self.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
-            payments = tuple(
-                (partial.max_date, Decimal(str(partial.debit_amount_currency)))
-                for partial in line.matched_credit_ids if partial.max_date <= day)
-            debt = Debt(principal=Decimal(str(line.amount_currency)), payments=payments)
-            interest += consumer_interest(debt, start, day, legal_rates).total
+            interest += consumer_interest(line._relance_debt(day), start, day, legal_rates).total
         return self.currency_id.round(float(interest))
 
     def _relance_penalty_rate_label(self):
