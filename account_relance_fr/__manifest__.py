@@ -20,6 +20,7 @@
         'data/account.relance.ecb.rate.csv',
         'data/account.relance.legal.rate.csv',
         'data/ir_cron_data.xml',
+        'data/res_partner_data.xml',
         'views/relance_level_views.xml',
         'views/relance_views.xml',
         'views/relance_rate_views.xml',

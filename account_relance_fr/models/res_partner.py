@@ -3,6 +3,12 @@ from odoo.exceptions import ValidationError
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
 
+RISK_CATEGORIES = [
+    ('punctual', "Punctual payer"),
+    ('occasional', "Occasional late payer"),
+    ('chronic', "Chronic late payer"),
+]
+
 
 class ResPartner(models.Model):
     _inherit = 'res.partner'
@@ -21,6 +27,11 @@ class ResPartner(models.Model):
         "In litigation", tracking=True,
         help="Handed over to litigation (contentieux): no more ordinary relances.")
     relance_litigation_date = fields.Date("In litigation since", tracking=True)
+    # Payment behaviour is judged per company (each has its own ledger); an ir.default makes
+    # every client punctual until its history says otherwise.
+    relance_risk_category = fields.Selection(
+        RISK_CATEGORIES, "Risk category", company_dependent=True, tracking=True,
+        help="Computed every night from the payment history, unless a manager forced it.")
     relance_is_consumer = fields.Boolean(
         "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
