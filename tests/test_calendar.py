@@ -96,3 +96,40 @@ def test_inconsistent_scenarios_are_reported(levels, kinds):
 def test_days_overdue():
     assert days_overdue(DUE, date(2026, 3, 9)) == 0
     assert days_overdue(DUE, date(2026, 4, 9)) == 30
+
+
+# A client changing risk category: levels with the severity of their tone (rank).
+# Occasional: J+1 cordial (1), J+10 firm (2), J+20 phone firm (2), J+30 severe (3).
+OCC_CORDIAL, OCC_FIRM, OCC_PHONE, OCC_SEVERE = (
+    Level(11, 20, 1, 1), Level(12, 30, 10, 2), Level(13, 40, 20, 2), Level(14, 50, 30, 3))
+# Chronic: J+1 firm (2), J+8 phone firm (2), J+15 severe (3), J+22 last reminder (4).
+CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST = (
+    Level(21, 10, 1, 2), Level(22, 20, 8, 2), Level(23, 30, 15, 3), Level(24, 40, 22, 4))
+CHRONIC = [CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST]
+# Punctual: J+5 cordial (1), J+20 cordial (1), J+35 phone firm (2), J+50 severe (3).
+PUN_CORDIAL, PUN_CORDIAL_2, PUN_PHONE, PUN_SEVERE = (
+    Level(31, 10, 5, 1), Level(32, 20, 20, 1), Level(33, 30, 35, 2), Level(34, 40, 50, 3))
+PUNCTUAL = [PUN_SEVERE, PUN_PHONE, PUN_CORDIAL, PUN_CORDIAL_2]
+
+
+def test_a_client_turning_chronic_continues_from_the_last_step_as_firm_and_no_later():
+    # Second reminder (firm, J+10) reached: the chronic scenario's J+8 phone call stands for it.
+    from core.calendar import equivalent_level
+    assert equivalent_level(OCC_FIRM, CHRONIC) == CHR_PHONE
+    # ... so the next reminder is the severe one, a week after the last reminder (J+10 + 7).
+    inst = Installment(1, DUE, CHR_PHONE.id, date(2026, 3, 20))
+    assert next_step(CHRONIC, inst, date(2026, 3, 21)) == (CHR_SEVERE, date(2026, 3, 27))
+
+
+def test_a_client_turning_punctual_keeps_its_severity_and_does_not_start_over():
+    from core.calendar import equivalent_level
+    # Severe reached at J+30: the milder punctual steps up to the J+35 call stand for it,
+    # so the next one is the punctual severe reminder (J+50), not a new first reminder.
+    assert equivalent_level(OCC_SEVERE, PUNCTUAL) == PUN_PHONE
+    inst = Installment(1, DUE, PUN_PHONE.id, date(2026, 4, 9))
+    assert next_step(PUNCTUAL, inst, date(2026, 4, 10)) == (PUN_SEVERE, date(2026, 4, 29))
+
+
+def test_a_cordial_reminder_has_no_equivalent_in_a_scenario_that_starts_firm():
+    from core.calendar import equivalent_level
+    assert equivalent_level(OCC_CORDIAL, CHRONIC) is None

@@ -16,6 +16,7 @@ class Level:
     id: int
     sequence: int
     delay: int
+    rank: int = 0   # severity of its tone: 0 preventive … 5 mise en demeure
 
     @property
     def preventive(self):
@@ -82,6 +83,19 @@ def next_step(levels, installment, on_date):
             when = max(when, installment.last_date + timedelta(days=level.delay - current.delay))
         return level, when
     return None
+
+
+def equivalent_level(reached, levels):
+    """The level of another scenario that stands for ``reached``, or None.
+
+    When a client changes risk category its invoices continue in the scenario of the new
+    category from the last level that is less severe than the one reached, or as severe and
+    not later: never back at the first reminder, never a jump of tone. None when the new
+    scenario has nothing as mild (a cordial reminder reached, a scenario that starts firm):
+    the installment then goes on with the first reminder of that scenario.
+    """
+    candidates = [lv for lv in order_levels(levels) if (lv.rank, lv.delay) <= (reached.rank, reached.delay)]
+    return candidates[-1] if candidates else None
 
 
 def plan_partner(levels, installments, on_date, force=False):

@@ -11,3 +11,6 @@ from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
 from . import relance_demo
+from . import relance_scenario
+from . import relance_risk
+from . import relance_guarantee
