@@ -43,28 +43,28 @@ class ResCompany(models.Model):
         help="The risk category of a client is computed from the installments due in these last months.")
     relance_risk_late_share_occasional = fields.Float(
         "Occasional from: share paid late (%)", default=20.0,
-        help="Share of installments paid late from which a client is an occasional late payer.")
+        help="A client whose share of installments paid late (%) reaches this value is an occasional late payer.")
     relance_risk_late_share_chronic = fields.Float(
         "Chronic from: share paid late (%)", default=50.0,
-        help="Share of installments paid late from which a client is a chronic late payer.")
+        help="A client whose share of installments paid late (%) reaches this value is a chronic late payer.")
     relance_risk_average_days_occasional = fields.Float(
         "Occasional from: average lateness (days)", default=5.0,
-        help="Average days late, weighted by amount from which a client is an occasional late payer.")
+        help="A client whose average lateness weighted by amount (days) reaches this value is an occasional late payer.")
     relance_risk_average_days_chronic = fields.Float(
         "Chronic from: average lateness (days)", default=15.0,
-        help="Average days late, weighted by amount from which a client is a chronic late payer.")
+        help="A client whose average lateness weighted by amount (days) reaches this value is a chronic late payer.")
     relance_risk_max_days_occasional = fields.Float(
         "Occasional from: longest lateness (days)", default=30.0,
-        help="Longest lateness, in days from which a client is an occasional late payer.")
+        help="A client whose longest lateness (days) reaches this value is an occasional late payer.")
     relance_risk_max_days_chronic = fields.Float(
         "Chronic from: longest lateness (days)", default=60.0,
-        help="Longest lateness, in days from which a client is a chronic late payer.")
+        help="A client whose longest lateness (days) reaches this value is a chronic late payer.")
     relance_risk_severe_relances_occasional = fields.Float(
         "Occasional from: severe relances", default=1.0,
-        help="Relances of a severe tone or above sent in the window from which a client is an occasional late payer.")
+        help="A client whose number of severe relances or above in the window reaches this value is an occasional late payer.")
     relance_risk_severe_relances_chronic = fields.Float(
         "Chronic from: severe relances", default=3.0,
-        help="Relances of a severe tone or above sent in the window from which a client is a chronic late payer.")
+        help="A client whose number of severe relances or above in the window reaches this value is a chronic late payer.")
 
     @api.constrains('relance_risk_window_months', *(
         f'relance_risk_{criterion}_{category}' for criterion in CRITERIA for category in ('occasional', 'chronic')))
