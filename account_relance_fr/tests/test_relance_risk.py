@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import RelanceCommon
 
@@ -117,3 +117,10 @@ class TestRelanceRisk(RelanceCommon):
     def test_the_window_is_at_least_a_month(self):
         with self.assertRaisesRegex(ValidationError, "at least one month"):
             self.company.relance_risk_window_months = 0
+
+    def test_the_nightly_scheduled_action_computes_every_company(self):
+        self.paid(self.transports, 2000.0, date(2026, 9, 10))
+        with freeze_time('2026-11-23 03:00:00'), self.enter_registry_test_mode():
+            self.env.ref('account_relance_fr.ir_cron_relance_risk').method_direct_trigger()
+        self.assertEqual(self.category(self.transports), 'chronic')
+        self.assertEqual(self.transports.with_company(self.company).relance_risk_date, TODAY)
