@@ -72,3 +72,19 @@ def test_the_default_thresholds_are_consistent():
 def test_thresholds_that_overlap_or_are_negative_are_refused(change, problem):
     thresholds = dict(DEFAULT_THRESHOLDS, **change)
     assert threshold_problems(thresholds) == [(next(iter(change)), problem)]
+
+
+def test_a_single_invoice_paid_a_few_days_late_is_not_enough_to_judge():
+    # One invoice, 10 days late: 100 % late and 10 days on average, but one installment is
+    # no statistic; 10 days is below the longest-lateness thresholds: still punctual.
+    figures = history_figures([HistoryItem(2400.0, date(2026, 11, 1), date(2026, 11, 11))], TODAY)
+    assert (figures.late_share, figures.average_days) == (100.0, 10.0)
+    assert categorize(figures).category == PUNCTUAL
+    # From three installments on, the share counts.
+    assert categorize(figures, min_history=1).category == CHRONIC
+
+
+def test_a_single_invoice_very_late_is_a_fact_that_counts_at_once():
+    figures = history_figures([HistoryItem(2400.0, date(2026, 8, 1))], TODAY)  # 114 days
+    verdict = categorize(figures)
+    assert verdict.category == CHRONIC and [r[0] for r in verdict.reasons] == ['max_days']

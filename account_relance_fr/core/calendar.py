@@ -85,17 +85,25 @@ def next_step(levels, installment, on_date):
     return None
 
 
-def equivalent_level(reached, levels):
-    """The level of another scenario that stands for ``reached``, or None.
+def equivalent_level(reached, old_levels, new_levels):
+    """The level of another scenario that stands for ``reached`` (a level of ``old_levels``),
+    or None.
 
     When a client changes risk category its invoices continue in the scenario of the new
-    category from the last level that is less severe than the one reached, or as severe and
-    not later: never back at the first reminder, never a jump of tone. None when the new
-    scenario has nothing as mild (a cordial reminder reached, a scenario that starts firm):
-    the installment then goes on with the first reminder of that scenario.
+    category from the step of the same tone and the same rank among the steps of that tone
+    (the first firm reminder stands for the first firm reminder, the second for the second,
+    the last one of the tone when the new scenario has fewer). When the new scenario has no
+    step of that tone, the last milder step stands for it. Never back at the first reminder,
+    never a jump of tone. None when the new scenario has nothing as mild: the installment
+    then goes on with the first reminder of that scenario.
     """
-    candidates = [lv for lv in order_levels(levels) if (lv.rank, lv.delay) <= (reached.rank, reached.delay)]
-    return candidates[-1] if candidates else None
+    same_tone = [lv for lv in order_levels(old_levels) if lv.rank == reached.rank]
+    position = same_tone.index(reached) if reached in same_tone else 0
+    candidates = [lv for lv in order_levels(new_levels) if lv.rank == reached.rank]
+    if candidates:
+        return candidates[min(position, len(candidates) - 1)]
+    milder = [lv for lv in order_levels(new_levels) if lv.rank < reached.rank]
+    return milder[-1] if milder else None
 
 
 def plan_partner(levels, installments, on_date, force=False):

@@ -13,7 +13,11 @@ Conventions:
   installment paid on time weighs with 0 days): a client who pays one small invoice very late
   and all the rest on time stays close to 0;
 - the relances that count are those of a severe tone or above (severe, last reminder,
-  mise en demeure) sent in the window.
+  mise en demeure) sent in the window;
+- the share paid late and the average lateness are statistics: they only count once the
+  window holds a minimum number of installments (3 by default). A client whose only
+  invoice was paid one day late is not a chronic late payer; the longest lateness and the
+  severe relances, which are facts, count from the first installment.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +27,8 @@ CATEGORIES = (PUNCTUAL, OCCASIONAL, CHRONIC)
 
 # Criteria in the order they are reported, with the figure they read.
 CRITERIA = ('late_share', 'average_days', 'max_days', 'severe_relances')
+STATISTICS = ('late_share', 'average_days')
+DEFAULT_MIN_HISTORY = 3
 
 DEFAULT_THRESHOLDS = {
     'late_share': (20.0, 50.0),      # % of installments paid late
@@ -108,7 +114,7 @@ def history_figures(items, on_date, severe_relances=0):
     )
 
 
-def categorize(figures, thresholds=None):
+def categorize(figures, thresholds=None, min_history=DEFAULT_MIN_HISTORY):
     """The category the figures deserve, and the thresholds that decided it.
 
     A client without any installment in the window is punctual.
@@ -118,6 +124,8 @@ def categorize(figures, thresholds=None):
         return Verdict(PUNCTUAL, figures, ())
     reasons = []
     for criterion in CRITERIA:
+        if criterion in STATISTICS and figures.installments < min_history:
+            continue
         occasional, chronic = thresholds[criterion]
         value = figures.value(criterion)
         if value >= chronic:

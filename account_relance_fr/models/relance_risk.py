@@ -114,7 +114,7 @@ class AccountRelanceRisk(models.AbstractModel):
             reached = relances.get(partner, {})
             severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES)
             figures = history_figures(history.get(partner.id, []), on_date, severe_relances=severe)
-            verdict = categorize(figures, thresholds)
+            verdict = categorize(figures, thresholds, company.relance_risk_min_installments)
             partner._relance_record_risk(verdict.category, self._describe(company, verdict, reached), on_date)
         return partners
 
@@ -124,11 +124,15 @@ class AccountRelanceRisk(models.AbstractModel):
         f = verdict.figures
         _ = self.env._
         money = formatLang(self.env, f.overdue_amount, currency_obj=company.currency_id)
+
+        def num(value, criterion='late_share'):
+            # Days and counts are whole numbers; shares and averages have one decimal.
+            return formatLang(self.env, value, digits=0 if criterion in ('max_days', 'severe_relances') else 1)
         lines = [
-            _("%(count)s installments due in %(months)s months, %(late)s paid late (%(share)s %%).",
-              count=f.installments, months=company.relance_risk_window_months, late=f.late, share=f.late_share),
+            _("Installments due in the last %(months)s months: %(count)s, paid late: %(late)s (%(share)s %%).",
+              count=f.installments, months=company.relance_risk_window_months, late=f.late, share=num(f.late_share)),
             _("Average lateness weighted by amount: %(average)s days; longest: %(max)s days.",
-              average=f.average_days, max=f.max_days),
+              average=num(f.average_days), max=f.max_days),
             _("Severe relances or above: %(severe)s; overdue today: %(overdue)s.",
               severe=f.severe_relances, overdue=money),
         ]
@@ -141,7 +145,7 @@ class AccountRelanceRisk(models.AbstractModel):
         }
         if verdict.reasons:
             lines.append(_("Decided by: %s.", "; ".join(
-                f"{labels[criterion]} {value} ≥ {threshold}"
+                f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
                 for criterion, value, threshold, _category in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
         elif not f.installments:
             lines.append(_("No payment history: punctual until proven otherwise."))

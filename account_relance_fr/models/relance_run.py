@@ -269,7 +269,8 @@ class AccountRelanceRun(models.AbstractModel):
         reached = level_by_id.get(level_id)
         if not reached or reached.scenario_id == scenario:
             return level_id
-        equivalent = equivalent_level(core_by_id[level_id], scenario_core)
+        old_core = [core_by_id[lv.id] for lv in level_by_id.values() if lv.scenario_id == reached.scenario_id]
+        equivalent = equivalent_level(core_by_id[level_id], old_core, scenario_core)
         return equivalent and equivalent.id
 
     @api.model

@@ -41,6 +41,10 @@ class ResCompany(models.Model):
     relance_risk_window_months = fields.Integer(
         "Payment history window (months)", default=12,
         help="The risk category of a client is computed from the installments due in these last months.")
+    relance_risk_min_installments = fields.Integer(
+        "Minimum history (installments)", default=3,
+        help="The share paid late and the average lateness only count once the window holds at "
+             "least this many installments; the longest lateness and the severe relances always count.")
     relance_risk_late_share_occasional = fields.Float(
         "Occasional from: share paid late (%)", default=20.0,
         help="A client whose share of installments paid late (%) reaches this value is an occasional late payer.")
@@ -66,7 +70,7 @@ class ResCompany(models.Model):
         "Chronic from: severe relances", default=3.0,
         help="A client whose number of severe relances or above in the window reaches this value is a chronic late payer.")
 
-    @api.constrains('relance_risk_window_months', *(
+    @api.constrains('relance_risk_window_months', 'relance_risk_min_installments', *(
         f'relance_risk_{criterion}_{category}' for criterion in CRITERIA for category in ('occasional', 'chronic')))
     def _check_relance_risk_thresholds(self):
         labels = {
@@ -78,6 +82,8 @@ class ResCompany(models.Model):
         for company in self:
             if company.relance_risk_window_months < 1:
                 raise ValidationError(self.env._("The payment history window must be at least one month."))
+            if company.relance_risk_min_installments < 1:
+                raise ValidationError(self.env._("The minimum history is at least one installment."))
             for criterion, problem in threshold_problems(company._relance_risk_thresholds()):
                 if problem == 'negative':
                     raise ValidationError(self.env._(

@@ -38,3 +38,5 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_risk_severe_relances_occasional', readonly=False)
     relance_risk_severe_relances_chronic = fields.Float(
         related='company_id.relance_risk_severe_relances_chronic', readonly=False)
+    relance_risk_min_installments = fields.Integer(
+        related='company_id.relance_risk_min_installments', readonly=False)

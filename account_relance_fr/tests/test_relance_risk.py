@@ -54,7 +54,7 @@ class TestRelanceRisk(RelanceCommon):
         self.assertEqual(self.category(self.garage), 'occasional')
         self.assertEqual(self.category(self.transports), 'chronic')
         figures = self.garage.with_company(self.company).relance_risk_figures
-        self.assertIn("4 installments due in 12 months, 1 paid late (25.0 %)", figures)
+        self.assertIn("Installments due in the last 12 months: 4, paid late: 1 (25.0 %)", figures)
         self.assertIn("Average lateness weighted by amount: 6.0 days; longest: 12 days", figures)
         self.assertIn("share paid late 25.0 ≥ 20.0; average lateness 6.0 ≥ 5.0", figures)
 

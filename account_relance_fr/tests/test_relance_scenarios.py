@@ -42,15 +42,18 @@ class TestRelanceScenarios(RelanceCommon):
 
         self.set_category('chronic')
         self.assertFalse(self.run_relance(DUE + timedelta(days=10)), "never twice the same day")
-        # The chronic J+8 phone call stands for the firm reminder reached: next is the severe
-        # reminder (J+15), a week after the last reminder (J+10 + 7 = J+17), not a first reminder.
+        # The chronic first firm reminder (J+1) stands for the first firm reminder reached: next
+        # is the chronic call (J+8), a week after the last reminder (J+10 + 7 = J+17), then the
+        # severe reminder a week later. Never a first reminder again.
         chronic = self.scenario_of('chronic').level_ids
         invoice.invalidate_recordset(['relance_next_date'])
         self.assertEqual(invoice.relance_next_date, DUE + timedelta(days=17))
         self.assertFalse(self.run_days(DUE + timedelta(days=11), DUE + timedelta(days=16)))
-        severe = self.run_relance(DUE + timedelta(days=17))
-        self.assertEqual(severe.level_id, chronic.filtered(lambda lv: lv.delay == 15))
-        self.assertEqual(severe.level_id.tone, 'severe')
+        call = self.run_relance(DUE + timedelta(days=17))
+        self.assertEqual(call.level_id, chronic.filtered(lambda lv: lv.delay == 8))
+        self.assertFalse(self.run_days(DUE + timedelta(days=18), DUE + timedelta(days=23)))
+        severe = self.run_relance(DUE + timedelta(days=24))
+        self.assertEqual((severe.level_id.scenario_id, severe.level_id.tone), (self.scenario_of('chronic'), 'severe'))
         self.assertEqual(invoice.relance_level_id, severe.level_id)
 
     def test_a_client_turning_punctual_is_not_reminded_from_scratch(self):
@@ -59,12 +62,12 @@ class TestRelanceScenarios(RelanceCommon):
             self.run_relance(DUE + timedelta(days=day))
         self.assertEqual(invoice.relance_level_id, self.level[30])   # severe reached at J+30
         self.set_category('punctual')
-        # Milder punctual steps up to its J+35 call stand for "severe at J+30": the next one is
-        # its own severe reminder at J+50, never its first reminder again.
-        self.assertFalse(self.run_days(DUE + timedelta(days=31), DUE + timedelta(days=49)))
-        relance = self.run_relance(DUE + timedelta(days=50))
+        # The punctual severe reminder (J+50) stands for the severe one reached: next is the
+        # punctual last reminder at J+65, never its first reminder again.
+        self.assertFalse(self.run_days(DUE + timedelta(days=31), DUE + timedelta(days=64)))
+        relance = self.run_relance(DUE + timedelta(days=65))
         self.assertEqual((relance.level_id.scenario_id, relance.level_id.delay, relance.level_id.tone),
-                         (self.scenario_of('punctual'), 50, 'severe'))
+                         (self.scenario_of('punctual'), 65, 'last_notice'))
 
     def test_litigation_is_proposed_sooner_for_chronic_late_payers(self):
         self.assertEqual(
