@@ -11,3 +11,5 @@ from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
 from . import relance_demo
+from . import relance_schedule
+from . import relance_schedule_line

@@ -20,3 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_penalty_account_id', readonly=False)
     relance_freeze_penalty_rate = fields.Boolean(
         related='company_id.relance_freeze_penalty_rate', readonly=False)
+    relance_schedule_grace_days = fields.Integer(
+        related='company_id.relance_schedule_grace_days', readonly=False)
+    relance_schedule_reminder_days = fields.Integer(
+        related='company_id.relance_schedule_reminder_days', readonly=False)
