@@ -183,7 +183,8 @@ class AccountRelanceSchedule(models.Model):
             raise UserError(self.env._(
                 "Nothing is due on %s: leave it out of the payment schedule.", ", ".join(paid.mapped('display_name'))))
         if len(moves.commercial_partner_id) > 1:
-            raise UserError(self.env._("A payment schedule is agreed with one client: select the invoices of one client."))
+            raise UserError(self.env._(
+                "A payment schedule is agreed with one client: select the invoices of one client."))
         if len(moves.company_id) > 1:
             raise UserError(self.env._("A payment schedule covers the invoices of one company."))
         if len(moves.currency_id) > 1:
@@ -333,9 +334,10 @@ class AccountRelanceSchedule(models.Model):
         extra = {'account_id': account.id} if account else {}
         day = self.date.strftime('%d/%m/%Y')
         if self.interest_mode == 'legal':
+            label = "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)" \
+                if self.partner_id.relance_is_consumer else "Pénalités de retard (article L441-10 du Code de commerce)"
             lines = [{
-                'name': f"Pénalités de retard (article L441-10 du Code de commerce) – facture {move.name}, "
-                        f"au {day}, échéancier {self.name}",
+                'name': f"{label} – facture {move.name}, au {day}, échéancier {self.name}",
                 'quantity': 1, 'price_unit': amount, 'tax_ids': [Command.clear()],
                 'relance_penalty_origin_id': move.id, 'relance_penalty_kind': 'penalty', **extra,
             } for move, amount in self._legal_interest().items() if not self.currency_id.is_zero(amount)]
@@ -386,7 +388,8 @@ class AccountRelanceSchedule(models.Model):
 
     def action_draft(self):
         if any(schedule.state != 'cancelled' or schedule.interest_move_id for schedule in self):
-            raise UserError(self.env._("Only a cancelled payment schedule without interest invoice can be reset to draft."))
+            raise UserError(self.env._(
+                "Only a cancelled payment schedule without interest invoice can be reset to draft."))
         self.write({'state': 'draft'})
         return True
 

@@ -99,6 +99,16 @@ class TestRelanceSchedule(RelanceCommon):
             schedule.action_agree()
         self.assertEqual(schedule.state, 'agreed')
 
+    def test_from_the_client_the_wizard_takes_its_overdue_invoices_not_yet_in_a_schedule(self):
+        late = self.invoice(1000.0)
+        scheduled = self.invoice(300.0)
+        self.invoice(500.0, due=CALL + timedelta(days=30))  # not due yet
+        self.agree(scheduled, first_due_date=FIRST)
+        with freeze_time(CALL):
+            wizard = self.env['account.relance.schedule.wizard'].with_context(
+                active_model='res.partner', active_ids=self.client.ids).create({'first_due_date': FIRST})
+        self.assertRecordValues(wizard, [{'partner_id': self.client.id, 'move_ids': late.ids, 'amount_due': 1000.0}])
+
     def test_late_payment_interest_up_to_the_agreement_is_invoiced_and_spread(self):
         # 1 000 € due 10 March, agreed 9 May: 60 days at 2.15 + 10 = 12.15 % in 2026 H1,
         # 1 000 x 0.1215 x 60 / 365 = 19.972... -> 19.97 €; 1 019.97 / 3 = 339.99 each.
@@ -231,8 +241,10 @@ class TestRelanceSchedule(RelanceCommon):
 
     def test_a_cancelled_schedule_gives_the_invoices_back_to_the_relances(self):
         invoice = self.late_baker()
-        schedule = self.agree(invoice, first_due_date=FIRST)
+        schedule = self.agree(invoice, first_due_date=FIRST, interest_mode='rate', interest_rate=5.0)
+        self.assertFalse(self.run_relance(date(2026, 4, 9)))
         schedule.action_cancel()
+        self.assertEqual(schedule.interest_move_id.payment_state, 'reversed', "no interest without the plan")
         self.assertEqual(self.run_relance(date(2026, 4, 9)).level_id, self.level[30])
 
     def test_a_reminder_goes_five_days_before_each_installment_once(self):

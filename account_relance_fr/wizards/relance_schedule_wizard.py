@@ -44,7 +44,8 @@ class AccountRelanceScheduleWizard(models.TransientModel):
             overdue = self.env['account.move'].search([
                 ('commercial_partner_id', '=', partner.id), ('company_id', '=', self.env.company.id),
                 ('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'),
-                ('payment_state', 'in', ('not_paid', 'partial')), ('invoice_date_due', '<', fields.Date.context_today(self)),
+                ('payment_state', 'in', ('not_paid', 'partial')),
+                ('invoice_date_due', '<', fields.Date.context_today(self)),
                 ('relance_schedule_ids', 'not any', [('state', 'in', ('agreed', 'kept'))])])
             values.update(partner_id=partner.id, move_ids=[Command.set(overdue.ids)])
         elif model == 'account.move' and ids:
