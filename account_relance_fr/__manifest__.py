@@ -36,6 +36,10 @@
         'wizards/relance_risk_wizard_views.xml',
         'views/relance_server_actions.xml',
         'views/relance_menus.xml',
+        'data/relance_schedule_mail_template_data.xml',
+        'report/relance_schedule_report.xml',
+        'wizards/relance_schedule_wizard_views.xml',
+        'views/relance_schedule_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

@@ -14,3 +14,5 @@ from . import relance_demo
 from . import relance_scenario
 from . import relance_risk
 from . import relance_guarantee
+from . import relance_schedule
+from . import relance_schedule_line

@@ -55,6 +55,12 @@ class AccountMove(models.Model):
     relance_penalty_warning = fields.Char(
         "Penalty warning", compute='_compute_relance_penalties',
         help="Why the penalties could not be computed (a missing rate).")
+    relance_schedule_ids = fields.Many2many(
+        'account.relance.schedule', 'account_relance_schedule_move_rel', 'move_id', 'schedule_id',
+        "Payment schedules", readonly=True, copy=False)
+    relance_schedule_id = fields.Many2one(
+        'account.relance.schedule', "Payment schedule", compute='_compute_relance_schedule_id',
+        help="The payment schedule agreed or kept that covers the invoice: it is not reminded meanwhile.")
 
     @api.depends('relance_line_ids.level_id', 'relance_line_ids.escalated',
                  'relance_line_ids.relance_state', 'relance_line_ids.relance_date')
@@ -65,6 +71,12 @@ class AccountMove(models.Model):
             latest = reached.sorted(lambda line: (line.relance_date, line.level_id.sequence, line.id))[-1:]
             move.relance_level_id = latest.level_id
             move.relance_last_date = latest.relance_date
+
+    @api.depends('relance_schedule_ids.state')
+    def _compute_relance_schedule_id(self):
+        for move in self:
+            move.relance_schedule_id = move.relance_schedule_ids.filtered(
+                lambda s: s.state in ('agreed', 'kept'))[:1]
 
     def _compute_relance_count(self):
         counts = dict(self.env['account.relance.line']._read_group(
@@ -99,7 +111,7 @@ class AccountMove(models.Model):
         }
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded',
-                 'relance_dispute', 'commercial_partner_id.relance_suspended')
+                 'relance_dispute', 'commercial_partner_id.relance_suspended', 'relance_schedule_ids.state')
     @api.depends_context('company')
     def _compute_relance_next_date(self):
         installments = self._relance_core_installments()
@@ -107,7 +119,8 @@ class AccountMove(models.Model):
         context_by_company = {}
         for move in self:
             move.relance_next_date = False
-            if move.relance_excluded or move.relance_dispute or move.commercial_partner_id.relance_suspended:
+            if move.relance_excluded or move.relance_dispute or move.commercial_partner_id.relance_suspended \
+                    or move.relance_schedule_id:
                 continue
             company = move.company_id
             if company not in context_by_company:

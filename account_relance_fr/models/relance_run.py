@@ -121,6 +121,10 @@ class AccountRelanceRun(models.AbstractModel):
             SQL("(aml.amount_residual > 0 OR aml.amount_residual_currency > 0)"),
             SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
             SQL("NOT COALESCE(move.relance_dispute, FALSE)"),
+            # Invoices of a payment schedule agreed or kept are paid by installments, not reminded.
+            SQL("NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered"
+                " JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id"
+                " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
             SQL("move.payment_state != 'blocked'"),
             SQL("NOT COALESCE(aml.no_followup, FALSE)"),
             SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),

@@ -37,6 +37,14 @@ class ResCompany(models.Model):
         "Freeze the penalty rate",
         help="Apply to the whole lateness the rate of the half-year in which it began, instead "
              "of each half-year's own rate.")
+    relance_schedule_grace_days = fields.Integer(
+        "Grace days of payment schedules", default=5,
+        help="Days after the due date of an installment before it counts as missed and the "
+             "payment schedule is broken.")
+    relance_schedule_reminder_days = fields.Integer(
+        "Reminder before an installment (days)", default=5,
+        help="Days before the due date of each installment of a payment schedule when the "
+             "client gets a reminder e-mail.")
 
     relance_risk_window_months = fields.Integer(
         "Payment history window (months)", default=12,

@@ -40,3 +40,7 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_risk_severe_relances_chronic', readonly=False)
     relance_risk_min_installments = fields.Integer(
         related='company_id.relance_risk_min_installments', readonly=False)
+    relance_schedule_grace_days = fields.Integer(
+        related='company_id.relance_schedule_grace_days', readonly=False)
+    relance_schedule_reminder_days = fields.Integer(
+        related='company_id.relance_schedule_reminder_days', readonly=False)

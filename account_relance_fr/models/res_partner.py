@@ -271,3 +271,22 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + [
             'relance_suspended', 'relance_suspension_reason', 'relance_contact_id',
             'relance_litigation', 'relance_litigation_date']
+
+    # ------------------------------------------------------------------ payment schedules
+
+    relance_schedule_ids = fields.One2many(
+        'account.relance.schedule', 'partner_id', "Payment schedules")
+    relance_schedule_count = fields.Integer("Payment schedule count", compute='_compute_relance_schedule_count')
+
+    def _compute_relance_schedule_count(self):
+        counts = dict(self.env['account.relance.schedule']._read_group(
+            [('partner_id', 'in', self.commercial_partner_id.ids)], ['partner_id'], ['__count']))
+        for partner in self:
+            partner.relance_schedule_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_relance_schedules(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_schedule')
+        action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'create': False}
+        return action

@@ -16,3 +16,4 @@ from . import test_relance_risk
 from . import test_relance_scenarios
 from . import test_relance_credit
 from . import test_relance_dispute
+from . import test_relance_schedule
