@@ -23,7 +23,8 @@ marker = env['res.partner'].search([('name', '=like', 'Bench client %')], limit=
 if not marker:
     started = time.perf_counter()
     partners = env['res.partner'].create([
-        {'name': f"Bench client {i:05d}", 'email': f"bench{i}@example.com", 'is_company': True}
+        {'name': f"Bench client {i:05d}", 'email': f"bench{i}@example.com", 'is_company': True,
+         'relance_risk_category': 'occasional'}  # the standard scenario: J+1 first reminder
         for i in range(CLIENTS)])
     for chunk in range(0, len(partners), 100):
         moves = env['account.move'].create([{
@@ -64,4 +65,9 @@ levels = env['account.relance.level'].search([('company_id', '=', company.id)])
 company.relance_attach_invoices = False
 relances = measure("run, preparation and e-mails (no PDF)", lambda: Run._run(on_date=on_date, companies=company))
 print(f"bench: {len(relances)} relances sent")
+env.cr.rollback()
+
+clients = env['res.partner'].search([('name', '=like', 'Bench client %')])
+measure("risk category of every client (the nightly computation)",
+        lambda: env['account.relance.risk']._compute(company, DUE + timedelta(days=60), clients))
 env.cr.rollback()
