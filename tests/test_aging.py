@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.aging import BoundsError, age, bucket_count, bucket_of, bucket_ranges, format_bounds, parse_bounds
+from core.aging import (BoundsError, age, bucket_count, bucket_of, bucket_ranges, format_bounds,
+                        french_labels, parse_bounds)
 
 BOUNDS = (30, 60, 90, 120)
 
@@ -52,3 +53,7 @@ def test_credits_are_aged_like_the_invoices_and_totals_keep_the_cents():
     # 0.1 + 0.2 not yet due.
     totals = age([(45, 600.0), (5, -200.0), (-3, 0.1), (-1, 0.2)], BOUNDS)
     assert totals == [Decimal("0.30"), Decimal("-200.00"), Decimal("600.00"), 0, 0, 0]
+
+
+def test_the_workbook_titles_its_buckets_in_french():
+    assert french_labels((30, 60)) == ["Non échu", "1 à 30 j", "31 à 60 j", "> 60 j"]

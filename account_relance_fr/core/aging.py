@@ -90,3 +90,16 @@ def age(items, bounds):
     for days, amount in items:
         totals[bucket_of(days, bounds)] += Decimal(str(amount))
     return [total.quantize(CENT) for total in totals]
+
+
+def french_labels(bounds):
+    """Column titles of the buckets in the French workbooks: "Non échu", "1 à 30 j", "> 120 j"."""
+    labels = []
+    for low, high in bucket_ranges(bounds):
+        if low is None:
+            labels.append("Non échu")
+        elif high is None:
+            labels.append(f"> {low - 1} j")
+        else:
+            labels.append(f"{low} à {high} j")
+    return labels

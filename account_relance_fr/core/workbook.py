@@ -14,9 +14,10 @@ from decimal import Decimal
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-# INTEGER columns are counts, totalled; NUMBER columns (days overdue) are not.
-TEXT, DATE, MONEY, INTEGER, NUMBER, DAYS, PERCENT = (
-    'text', 'date', 'money', 'integer', 'number', 'days', 'percent')
+# MONEY and INTEGER (counts) columns are totalled; STOCK columns are amounts at a date (a
+# balance) and NUMBER columns (days overdue) are not: adding them up would mean nothing.
+TEXT, DATE, MONEY, STOCK, INTEGER, NUMBER, DAYS, PERCENT = (
+    'text', 'date', 'money', 'stock', 'integer', 'number', 'days', 'percent')
 
 
 def new_workbook(stream):
@@ -44,6 +45,7 @@ class Formats:
             TEXT: add({}),
             DATE: add({'num_format': 'dd/mm/yyyy'}),
             MONEY: add({'num_format': money}),
+            STOCK: add({'num_format': money}),
             INTEGER: add({'num_format': '0'}),
             NUMBER: add({'num_format': '0'}),
             DAYS: add({'num_format': '0.0'}),

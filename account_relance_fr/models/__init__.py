@@ -11,3 +11,4 @@ from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
 from . import relance_demo
+from . import relance_fee

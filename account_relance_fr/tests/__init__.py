@@ -12,3 +12,4 @@ from . import test_relance_penalties
 from . import test_relance_formal_notice
 from . import test_relance_invoice_mentions
 from . import test_relance_penalty_invoice
+from . import test_relance_aged_balance

@@ -2,3 +2,8 @@ from . import relance_run_wizard
 from . import relance_exclusion_wizard
 from . import formal_notice_wizard
 from . import penalty_invoice_wizard
+from . import aged_balance_line
+from . import aged_balance
+from . import kpi_line
+from . import kpi_report
+from . import litigation_file
