@@ -13,3 +13,5 @@ from . import test_relance_formal_notice
 from . import test_relance_invoice_mentions
 from . import test_relance_penalty_invoice
 from . import test_relance_aged_balance
+from . import test_relance_kpi
+from . import test_relance_litigation_file

@@ -135,7 +135,12 @@ class AccountRelanceKpiReport(models.TransientModel):
             """WITH installments AS (%(installments)s)
                SELECT i.settled_on, i.category, i.settled_on - i.due, i.balance
                  FROM installments i
-                WHERE i.reconciled AND i.settled_on BETWEEN %(first)s AND %(last)s AND i.settled_on > i.due""",
+                WHERE i.reconciled AND i.settled_on BETWEEN %(first)s AND %(last)s AND i.settled_on > i.due
+                  -- an installment cancelled by credit notes alone was not paid
+                  AND EXISTS(SELECT 1 FROM account_partial_reconcile p
+                               JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
+                               JOIN account_move cm ON cm.id = counterpart.move_id
+                              WHERE p.debit_move_id = i.id AND cm.move_type != 'out_refund')""",
             installments=self._installments_sql(last), first=first, last=last,
         )):
             figures[settled_on.replace(day=1), category]['settlements'].append((days, amount))
