@@ -48,7 +48,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
     bounds = fields.Char("Buckets", readonly=True, help="Bucket bounds used by the last computation.")
     line_ids = fields.One2many('account.relance.aged.balance.line', 'report_id', "Rows", readonly=True)
     xlsx_file = fields.Binary("Workbook", readonly=True, attachment=False)
-    xlsx_filename = fields.Char(readonly=True)
+    xlsx_filename = fields.Char("Workbook name", readonly=True)
 
     # ------------------------------------------------------------------ checks
 
@@ -178,9 +178,14 @@ class AccountRelanceAgedBalance(models.TransientModel):
     # ------------------------------------------------------------------ export
 
     def action_export_xlsx(self):
+        """From the form: compute the rows of the date and filters, then download them."""
         self.ensure_one()
-        if not self.bounds or not self.line_ids:
-            self._compute_rows()
+        self._compute_rows()
+        return self._export_xlsx()
+
+    def _export_xlsx(self):
+        """Download the rows computed last, as a workbook."""
+        self.ensure_one()
         self.write({
             'xlsx_file': self._xlsx_content(),
             'xlsx_filename': f"Balance_agee_{fields.Date.to_string(self.date)}.xlsx",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, bucket_ranges, parse_bounds
 from ..models.res_partner import RISK_CATEGORIES
@@ -25,7 +26,7 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
     _order = 'partner_id, date_maturity, id'
 
     report_id = fields.Many2one(
-        'account.relance.aged.balance', required=True, ondelete='cascade', index=True)
+        'account.relance.aged.balance', "Aged balance", required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     partner_id = fields.Many2one('res.partner', "Client", readonly=True)
@@ -93,8 +94,9 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
         if len(moves) == 1:
             return moves._get_records_action()
         action = self.env['ir.actions.act_window']._for_xml_id('account.action_move_journal_line')
+        name = self.env._("Documents of the aged balance")
         action.update({
-            'name': self.env._("Documents of the aged balance"),
+            'name': name,
             'domain': [('id', 'in', moves.ids)],
             'context': {'create': False},
             'views': [(False, 'list'), (False, 'form')],
@@ -105,4 +107,9 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
         """From the rows (list header): the workbook of their aged balance."""
         report = self.report_id[:1] or self.env['account.relance.aged.balance'].browse(
             self.env.context.get('relance_aged_balance_id'))
-        return report.exists().action_export_xlsx()
+        report = report.exists()
+        if not report:
+            raise UserError(self.env._("This aged balance is no longer available: compute it again."))
+        if not report.bounds:
+            report._compute_rows()
+        return report._export_xlsx()

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.res_partner import RISK_CATEGORIES
@@ -15,7 +16,8 @@ class AccountRelanceKpiLine(models.TransientModel):
     _description = "Collection KPIs row"
     _order = 'month, risk_category'
 
-    report_id = fields.Many2one('account.relance.kpi.report', required=True, ondelete='cascade', index=True)
+    report_id = fields.Many2one(
+        'account.relance.kpi.report', "Collection KPIs", required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     month = fields.Date(readonly=True, help="First day of the month.")
@@ -75,4 +77,7 @@ class AccountRelanceKpiLine(models.TransientModel):
         """From the rows (list header): the workbook of their request."""
         report = self.report_id[:1] or self.env['account.relance.kpi.report'].browse(
             self.env.context.get('relance_kpi_report_id'))
-        return report.exists().action_export_xlsx()
+        report = report.exists()
+        if not report:
+            raise UserError(self.env._("These KPIs are no longer available: compute them again."))
+        return report.action_export_xlsx()

@@ -39,7 +39,7 @@ class AccountRelanceKpiReport(models.TransientModel):
     currency_id = fields.Many2one(related='company_id.currency_id')
     line_ids = fields.One2many('account.relance.kpi.line', 'report_id', "Rows", readonly=True)
     xlsx_file = fields.Binary("Workbook", readonly=True, attachment=False)
-    xlsx_filename = fields.Char(readonly=True)
+    xlsx_filename = fields.Char("Workbook name", readonly=True)
 
     def _check_request(self):
         self.ensure_one()

@@ -29,7 +29,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     date = fields.Date("Statement date", required=True, readonly=True)
     zip_file = fields.Binary("Litigation file", readonly=True, attachment=False)
-    zip_filename = fields.Char(readonly=True)
+    zip_filename = fields.Char("File name", readonly=True)
 
     @api.model
     def _action_download(self, partner):
@@ -129,7 +129,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
                 statement.add([
                     moves[move_id].name, kinds.get(item['document_kind'], ""), item['date'], item['date_maturity'],
                     (self.date - item['date_maturity']).days, item['original_amount'], item['amount'],
-                    penalty, indemnity, item['amount'] + penalty + indemnity,
+                    penalty, indemnity, currency.round(item['amount'] + penalty + indemnity),
                 ])
             statement.close()
             history = Table(workbook, formats, "Historique des relances", [
