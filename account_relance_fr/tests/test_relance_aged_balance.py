@@ -227,3 +227,20 @@ class TestRelanceAgedBalance(RelanceCommon):
             'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)]})
         Line = self.env['account.relance.aged.balance.line'].with_user(other)
         self.assertFalse(Line.search([('report_id', '=', report.id)]))
+
+    def test_the_views_title_the_bucket_columns_from_the_bounds(self):
+        self.company.relance_aging_bounds = "15,45"
+        Line = self.env['account.relance.aged.balance.line'].with_context(
+            relance_aging_bounds="15,45", relance_aging_columns=4)
+        views = Line.get_views([(False, 'list'), (False, 'pivot'), (False, 'graph'), (False, 'search')])
+        fields_info = views['models']['account.relance.aged.balance.line']['fields']
+        self.assertEqual(fields_info['amount_b2']['string'], "16-45 days")
+        self.assertIn("amount_b5", views['views']['list']['arch'])
+
+    def test_the_buckets_are_set_in_the_settings(self):
+        settings = Form(self.env['res.config.settings'])
+        settings.relance_aging_bounds = "15,45,90"
+        settings.relance_cost_registered_letter = 8.0
+        settings.save().execute()
+        self.assertEqual(self.company._relance_aging_bounds(), (15, 45, 90))
+        self.assertEqual(self.company.relance_cost_registered_letter, 8.0)

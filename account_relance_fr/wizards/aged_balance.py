@@ -8,7 +8,7 @@ from odoo.tools import SQL, split_every
 from ..core.aging import bucket_count, bucket_of, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
 from ..models.res_partner import RISK_CATEGORIES
-from .aged_balance_line import BUCKET_KEYS, DOCUMENT_KINDS
+from .aged_balance_line import BUCKET_KEYS
 
 MAX_DAYS_AHEAD = 366  # an aged balance a year ahead still makes sense (planning), not beyond
 
