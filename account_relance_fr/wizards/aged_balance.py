@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 
 from ..core.aging import bucket_count, bucket_of, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
@@ -64,7 +64,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
         if self.date > limit:
             raise UserError(self.env._(
                 "An aged balance at %(date)s is more than a year ahead: choose a date before %(limit)s.",
-                date=self.date, limit=limit))
+                date=format_date(self.env, self.date), limit=format_date(self.env, limit)))
 
     # ------------------------------------------------------------------ selection
 
@@ -74,6 +74,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
         """Receivable items open at ``on_date`` in ``company`` (one query): a list of dicts with
         the item, its document, client, dates, salesperson, level, risk category and the amount
         still open at that date in company currency (negative for credits)."""
+        self.env.flush_all()  # moves, reconciliations, partners and levels are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
         category = Partner._fields['relance_risk_category'].to_sql(Partner, 'partner')
         conditions = [
@@ -148,10 +149,11 @@ class AccountRelanceAgedBalance(models.TransientModel):
         vals_list = []
         for item in items:
             days = (self.date - item['date_maturity']).days
-            key = keys[bucket_of(days, bounds)]
-            vals_list.append(dict(
-                {key: value for key, value in item.items() if key != 'original_amount'}, report_id=self.id, company_id=self.company_id.id, days_overdue=days, bucket=key,
-                **{f'amount_{k}': item['amount'] if k == key else 0.0 for k in keys}))
+            bucket = keys[bucket_of(days, bounds)]
+            vals = {name: value for name, value in item.items() if name != 'original_amount'}
+            vals.update(report_id=self.id, company_id=self.company_id.id, days_overdue=days, bucket=bucket)
+            vals.update({f'amount_{key}': item['amount'] if key == bucket else 0.0 for key in keys})
+            vals_list.append(vals)
         Line = self.env['account.relance.aged.balance.line'].with_context(relance_aging_bounds=self.bounds)
         for batch in split_every(5000, vals_list):
             Line.create(list(batch))
@@ -164,7 +166,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             'account_relance_fr.action_relance_aged_balance_line')
         action['domain'] = [('report_id', '=', self.id)]
         action['context'] = self._rows_context()
-        action['name'] = self.env._("Aged balance at %s", fields.Date.to_string(self.date))
+        action['name'] = self.env._("Aged balance at %s", format_date(self.env, self.date))
         return action
 
     def _rows_context(self):

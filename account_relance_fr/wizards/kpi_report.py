@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..core.kpi import (CHANNELS, average_delay, collection_cost, cost_ratio, dso, month_label, months,
                         period_days, recovery_rate)
@@ -51,12 +51,13 @@ class AccountRelanceKpiReport(models.TransientModel):
             raise UserError(self.env._("Choose the first and the last month of the KPIs."))
         if self.date_from > self.date_to:
             raise UserError(self.env._(
-                "The period starts on %(start)s, after its end on %(end)s.", start=self.date_from, end=self.date_to))
+                "The period starts on %(start)s, after its end on %(end)s.",
+                start=format_date(self.env, self.date_from), end=format_date(self.env, self.date_to)))
         limit = fields.Date.context_today(self) + timedelta(days=MAX_DAYS_AHEAD)
         if self.date_to > limit:
             raise UserError(self.env._(
                 "KPIs until %(date)s reach more than a year ahead: choose an end before %(limit)s.",
-                date=self.date_to, limit=limit))
+                date=format_date(self.env, self.date_to), limit=format_date(self.env, limit)))
         if len(months(self.date_from, self.date_to)) > MAX_MONTHS:
             raise UserError(self.env._("Choose a period of %s months at most.", MAX_MONTHS))
 
@@ -98,6 +99,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         """Raw totals of every (month, category): {(month start, category): {...}} with the
         amounts as Decimals, the late settlements as (days, amount) and the relance counts."""
         self._check_request()
+        self.env.flush_all()  # moves, reconciliations, relances and fees are read in SQL below
         periods = months(self.date_from, self.date_to)
         first, last = periods[0][0], periods[-1][1]
         company = self.company_id
