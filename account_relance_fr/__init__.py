@@ -3,5 +3,5 @@ from . import wizards
 
 
 def _post_init_hook(env):
-    # Companies that existed before the install get the default scenario too.
-    env['res.company'].search([])._relance_ensure_default_levels()
+    # Companies that existed before the install get the default scenarios too.
+    env['res.company'].search([])._relance_ensure_default_scenarios()

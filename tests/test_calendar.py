@@ -96,3 +96,46 @@ def test_inconsistent_scenarios_are_reported(levels, kinds):
 def test_days_overdue():
     assert days_overdue(DUE, date(2026, 3, 9)) == 0
     assert days_overdue(DUE, date(2026, 4, 9)) == 30
+
+
+# A client changing risk category: levels with the severity of their tone (rank).
+# Occasional: J+1 cordial (1), J+10 firm (2), J+20 phone firm (2), J+30 severe (3).
+OCC_CORDIAL, OCC_FIRM, OCC_PHONE, OCC_SEVERE = (
+    Level(11, 20, 1, 1), Level(12, 30, 10, 2), Level(13, 40, 20, 2), Level(14, 50, 30, 3))
+OCCASIONAL = [OCC_CORDIAL, OCC_FIRM, OCC_PHONE, OCC_SEVERE]
+# Chronic: J+1 firm (2), J+8 phone firm (2), J+15 severe (3), J+22 last reminder (4).
+CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST = (
+    Level(21, 10, 1, 2), Level(22, 20, 8, 2), Level(23, 30, 15, 3), Level(24, 40, 22, 4))
+CHRONIC = [CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST]
+# Punctual: J-5 preventive (0), J+5 cordial (1), J+20 cordial (1), J+35 phone firm (2), J+50 severe (3).
+PUN_PREVENTIVE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PHONE, PUN_SEVERE = (
+    Level(30, 5, -5, 0), Level(31, 10, 5, 1), Level(32, 20, 20, 1), Level(33, 30, 35, 2), Level(34, 40, 50, 3))
+PUNCTUAL = [PUN_SEVERE, PUN_PHONE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PREVENTIVE]
+
+
+def test_a_client_turning_chronic_continues_from_the_step_of_the_same_tone_and_rank():
+    from core.calendar import equivalent_level
+    # First firm reminder (J+10) reached: the chronic first firm reminder (J+1) stands for it,
+    # the phone call for the phone call.
+    assert equivalent_level(OCC_FIRM, OCCASIONAL, CHRONIC) == CHR_FIRM
+    assert equivalent_level(OCC_PHONE, OCCASIONAL, CHRONIC) == CHR_PHONE
+    # ... so the next one is the chronic call, a week after the last reminder (J+10 + 7).
+    inst = Installment(1, DUE, CHR_FIRM.id, date(2026, 3, 20))
+    assert next_step(CHRONIC, inst, date(2026, 3, 21)) == (CHR_PHONE, date(2026, 3, 27))
+
+
+def test_a_client_turning_punctual_keeps_its_tone_and_does_not_start_over():
+    from core.calendar import equivalent_level
+    assert equivalent_level(OCC_CORDIAL, OCCASIONAL, PUNCTUAL) == PUN_CORDIAL
+    assert equivalent_level(OCC_PHONE, OCCASIONAL, PUNCTUAL) == PUN_PHONE, "second firm step, only one there"
+    # First reminder reached on 11 March: the friendly second reminder at J+20, not a new first one.
+    inst = Installment(1, DUE, PUN_CORDIAL.id, date(2026, 3, 11))
+    assert next_step(PUNCTUAL, inst, date(2026, 3, 12)) == (PUN_CORDIAL_2, date(2026, 3, 30))
+
+
+def test_a_tone_the_new_scenario_lacks_maps_to_its_last_milder_step():
+    from core.calendar import equivalent_level
+    # Chronic scenario without a cordial reminder: the cordial reminder reached stands as
+    # nothing milder than firm; without a preventive step either, nothing at all.
+    assert equivalent_level(OCC_CORDIAL, OCCASIONAL, CHRONIC) is None
+    assert equivalent_level(OCC_CORDIAL, OCCASIONAL, CHRONIC + [Level(20, 5, -5, 0)]) == Level(20, 5, -5, 0)

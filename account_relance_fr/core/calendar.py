@@ -16,6 +16,7 @@ class Level:
     id: int
     sequence: int
     delay: int
+    rank: int = 0   # severity of its tone: 0 preventive … 5 mise en demeure
 
     @property
     def preventive(self):
@@ -82,6 +83,27 @@ def next_step(levels, installment, on_date):
             when = max(when, installment.last_date + timedelta(days=level.delay - current.delay))
         return level, when
     return None
+
+
+def equivalent_level(reached, old_levels, new_levels):
+    """The level of another scenario that stands for ``reached`` (a level of ``old_levels``),
+    or None.
+
+    When a client changes risk category its invoices continue in the scenario of the new
+    category from the step of the same tone and the same rank among the steps of that tone
+    (the first firm reminder stands for the first firm reminder, the second for the second,
+    the last one of the tone when the new scenario has fewer). When the new scenario has no
+    step of that tone, the last milder step stands for it. Never back at the first reminder,
+    never a jump of tone. None when the new scenario has nothing as mild: the installment
+    then goes on with the first reminder of that scenario.
+    """
+    same_tone = [lv for lv in order_levels(old_levels) if lv.rank == reached.rank]
+    position = same_tone.index(reached) if reached in same_tone else 0
+    candidates = [lv for lv in order_levels(new_levels) if lv.rank == reached.rank]
+    if candidates:
+        return candidates[min(position, len(candidates) - 1)]
+    milder = [lv for lv in order_levels(new_levels) if lv.rank < reached.rank]
+    return milder[-1] if milder else None
 
 
 def plan_partner(levels, installments, on_date, force=False):

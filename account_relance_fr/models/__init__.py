@@ -11,4 +11,9 @@ from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
 from . import relance_demo
+from . import relance_scenario
+from . import relance_risk
+from . import relance_guarantee
+from . import relance_schedule
+from . import relance_schedule_line
 from . import relance_fee

@@ -1,7 +1,11 @@
+from dataclasses import replace
 from decimal import Decimal
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
@@ -24,6 +28,13 @@ class AccountMove(models.Model):
         "Excluded from relances", copy=False, tracking=True,
         help="The invoice is never reminded, whatever its lateness.")
     relance_exclusion_reason = fields.Char("Exclusion reason", copy=False, tracking=True)
+    relance_dispute = fields.Boolean(
+        "In dispute", copy=False, tracking=True,
+        help="The client disputes the invoice (litige): it is not reminded until the dispute is "
+             "resolved, then continues from the level it had reached.")
+    relance_dispute_reason = fields.Char("Dispute reason", copy=False, tracking=True)
+    relance_dispute_date = fields.Date("Disputed since", copy=False, tracking=True)
+    relance_risk_category = fields.Selection(related='commercial_partner_id.relance_risk_category')
     relance_count = fields.Integer("Relance count", compute='_compute_relance_count')
     relance_prescription_date = fields.Date(
         "Prescription date", compute='_compute_relance_prescription_date', store=True,
@@ -44,6 +55,12 @@ class AccountMove(models.Model):
     relance_penalty_warning = fields.Char(
         "Penalty warning", compute='_compute_relance_penalties',
         help="Why the penalties could not be computed (a missing rate).")
+    relance_schedule_ids = fields.Many2many(
+        'account.relance.schedule', 'account_relance_schedule_move_rel', 'move_id', 'schedule_id',
+        "Payment schedules", readonly=True, copy=False)
+    relance_schedule_id = fields.Many2one(
+        'account.relance.schedule', "Payment schedule", compute='_compute_relance_schedule_id',
+        help="The payment schedule agreed or kept that covers the invoice: it is not reminded meanwhile.")
 
     @api.depends('relance_line_ids.level_id', 'relance_line_ids.escalated',
                  'relance_line_ids.relance_state', 'relance_line_ids.relance_date')
@@ -54,6 +71,12 @@ class AccountMove(models.Model):
             latest = reached.sorted(lambda line: (line.relance_date, line.level_id.sequence, line.id))[-1:]
             move.relance_level_id = latest.level_id
             move.relance_last_date = latest.relance_date
+
+    @api.depends('relance_schedule_ids.state')
+    def _compute_relance_schedule_id(self):
+        for move in self:
+            move.relance_schedule_id = move.relance_schedule_ids.filtered(
+                lambda s: s.state in ('agreed', 'kept'))[:1]
 
     def _compute_relance_count(self):
         counts = dict(self.env['account.relance.line']._read_group(
@@ -88,23 +111,37 @@ class AccountMove(models.Model):
         }
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded',
-                 'commercial_partner_id.relance_suspended')
+                 'relance_dispute', 'commercial_partner_id.relance_suspended', 'relance_schedule_ids.state')
+    @api.depends_context('company')
     def _compute_relance_next_date(self):
         installments = self._relance_core_installments()
-        levels_by_company = {}
+        Run = self.env['account.relance.run']
+        context_by_company = {}
         for move in self:
             move.relance_next_date = False
-            if move.relance_excluded or move.commercial_partner_id.relance_suspended:
+            if move.relance_excluded or move.relance_dispute or move.commercial_partner_id.relance_suspended \
+                    or move.relance_schedule_id:
                 continue
             company = move.company_id
-            if company not in levels_by_company:
-                levels_by_company[company] = self.env['account.relance.level'].search(
-                    [('company_id', '=', company.id)])._as_core()
-            on_date = self.env['account.relance.run']._company_today(company)
-            dates = [
-                step[1] for line, inst in installments.items() if line.move_id == move
-                for step in [next_step(levels_by_company[company], inst, on_date)] if step
-            ]
+            if company not in context_by_company:
+                levels = self.env['account.relance.level'].with_context(active_test=False).search(
+                    [('company_id', '=', company.id)])
+                moves = self.filtered(lambda m: m.company_id == company)
+                context_by_company[company] = (
+                    {level.id: level for level in levels}, {core.id: core for core in levels._as_core()},
+                    self.env['account.relance.scenario']._for_partners(company, moves.commercial_partner_id),
+                    Run._company_today(company))
+            level_by_id, core_by_id, scenario_of, on_date = context_by_company[company]
+            scenario = scenario_of[move.commercial_partner_id.id]
+            scenario_core = [core_by_id[lv.id] for lv in scenario.level_ids]
+            dates = []
+            for line, inst in installments.items():
+                if line.move_id != move:
+                    continue
+                level_id = Run._level_in_scenario(inst.level_id, scenario, level_by_id, core_by_id, scenario_core)
+                step = next_step(scenario_core, replace(inst, level_id=level_id), on_date)
+                if step:
+                    dates.append(step[1])
             move.relance_next_date = min(dates) if dates else False
 
     def _search_relance_next_date(self, operator, value):
@@ -114,7 +151,8 @@ class AccountMove(models.Model):
             value = parse_date(value, self.env)
         candidates = self.search([
             ('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'),
-            ('payment_state', 'in', ('not_paid', 'partial')), ('relance_excluded', '=', False)])
+            ('payment_state', 'in', ('not_paid', 'partial')), ('relance_excluded', '=', False),
+            ('relance_dispute', '=', False)])
         matching = candidates.filtered_domain([('relance_next_date', operator, value)])
         return Domain('id', 'in', matching.ids)
 
@@ -250,3 +288,89 @@ class AccountMove(models.Model):
 
     def action_relance_reinstate(self):
         self.write({'relance_excluded': False, 'relance_exclusion_reason': False})
+
+    # ------------------------------------------------------------------ disputes
+
+    def action_relance_dispute(self):
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_dispute_wizard')
+        action['context'] = {'active_model': 'account.move', 'active_ids': self.ids}
+        return action
+
+    def action_relance_resolve_dispute(self):
+        disputed = self.filtered('relance_dispute')
+        disputed.write({'relance_dispute': False, 'relance_dispute_reason': False, 'relance_dispute_date': False})
+        for move in disputed:
+            move.message_post(body=self.env._(
+                "Dispute resolved: the relances resume from the level reached (%s).",
+                move.relance_level_id.name or self.env._("none yet")))
+
+    # ------------------------------------------------------------------ credit limit
+
+    def _relance_credit_blocks(self):
+        """Why posting these customer invoices is refused: {move: reason}.
+
+        A client handed over to litigation gets no new credit; nor does one whose receivable,
+        with the invoices being posted, would exceed its credit limit (Odoo's own
+        ``credit_limit``, when the company uses credit limits; 0 means no limit, as in Odoo).
+        """
+        blocks = {}
+        # Invoicing the penalties of a late client is claiming, not granting credit.
+        invoices = self.filtered(lambda m: m.move_type == 'out_invoice' and m.amount_total_signed > 0
+                                 and not m.line_ids.relance_penalty_origin_id)
+        for (company, partner), moves in invoices.grouped(
+                lambda m: (m.company_id, m.commercial_partner_id)).items():
+            partner = partner.with_company(company)
+            if partner.relance_litigation:
+                for move in moves:
+                    blocks[move] = self.env._(
+                        "%s is handed over to litigation (contentieux): no new invoice on credit.",
+                        partner.display_name)
+                continue
+            if not company.account_use_credit_limit or not partner.credit_limit:
+                continue
+            total = self._relance_receivable(company, partner) + sum(moves.mapped('amount_total_signed'))
+            if company.currency_id.compare_amounts(total, partner.credit_limit) > 0:
+                for move in moves:
+                    blocks[move] = self.env._(
+                        "%(client)s would owe %(total)s, over its credit limit of %(limit)s.",
+                        client=partner.display_name,
+                        total=formatLang(self.env, total, currency_obj=company.currency_id),
+                        limit=formatLang(self.env, partner.credit_limit, currency_obj=company.currency_id))
+        return blocks
+
+    @api.model
+    def _relance_receivable(self, company, partner):
+        """What a client owes today in the company's group (posted, unreconciled receivables),
+        the total Odoo compares with the credit limit; read afresh, never from a cache."""
+        self.env['account.move.line'].flush_model()
+        [[owed]] = self.env.execute_query(SQL(
+            """
+            SELECT COALESCE(SUM(aml.amount_residual), 0)
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN res_partner partner ON partner.id = aml.partner_id
+             WHERE partner.commercial_partner_id = %s
+               AND aml.company_id = ANY(%s)
+               AND aml.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+            """, partner.id, self.env['res.company'].search([('id', 'child_of', company.root_id.id)]).ids))
+        return owed
+
+    def _post(self, soft=True):
+        blocks = self._relance_credit_blocks()
+        if blocks and not (self.env.context.get('relance_credit_override')
+                           and self.env.user.has_group('account_relance_fr.group_relance_manager')):
+            raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
+                "A relance manager may post it anyway, giving a reason."))
+        return super()._post(soft=soft)
+
+    def action_post(self):
+        if (not self.env.context.get('relance_credit_override') and self._relance_credit_blocks()
+                and self.env.user.has_group('account_relance_fr.group_relance_manager')):
+            return {
+                'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
+                'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
+                'context': {'default_move_ids': self.ids},
+            }
+        return super().action_post()

@@ -101,6 +101,10 @@ class AccountRelance(models.Model):
         "Invoices table", compute='_compute_lines_table_html', sanitize=False,
         help="The invoices listed and the credits deducted, as e-mails and letters show them.")
 
+    schedule_ids = fields.Many2many(
+        'account.relance.schedule', string="Payment schedules", compute='_compute_schedule_ids',
+        help="The payment schedules of the client, and where they stand.")
+
     _partner_day_uniq = models.UniqueIndex(
         '(company_id, partner_id, date)',
         "A client receives at most one relance a day.")
@@ -117,6 +121,13 @@ class AccountRelance(models.Model):
     def _compute_is_formal_notice(self):
         for relance in self:
             relance.is_formal_notice = relance.level_id.tone == 'formal_notice'
+
+    def _compute_schedule_ids(self):
+        schedules = self.env['account.relance.schedule'].search(
+            [('partner_id', 'in', self.partner_id.ids), ('company_id', 'in', self.company_id.ids)])
+        for relance in self:
+            relance.schedule_ids = schedules.filtered(
+                lambda s: s.partner_id == relance.partner_id and s.company_id == relance.company_id)
 
     def _letter_lang(self):
         """Letters are written in French: dates and amounts follow, when French is installed."""

@@ -37,9 +37,11 @@ class AccountRelanceDemo(models.AbstractModel):
         lang = 'fr_FR' if env['res.lang']._lang_get('fr_FR') else 'en_US'
 
         def client(name, street, zip_code, city, email, **extra):
+            # Clients who already paid late before: the standard scenario shows every stage.
             return env['res.partner'].create({
                 'name': name, 'is_company': True, 'street': street, 'zip': zip_code, 'city': city,
-                'country_id': france.id, 'email': email, 'lang': lang, **extra})
+                'country_id': france.id, 'email': email, 'lang': lang,
+                'relance_risk_category': 'occasional', **extra})
 
         boulangerie = client("Boulangerie Martin SARL", "12 rue de la République", "69002", "Lyon",
                              "compta@boulangerie-martin.example", company_registry="48512345600021")
@@ -87,16 +89,19 @@ class AccountRelanceDemo(models.AbstractModel):
 
     @api.model
     def _translate_demo_levels(self, company):
-        """The demo company copied its levels while the addon was installing, before Odoo
-        loaded its translations: give them the names of the shipped levels in every language."""
-        shipped = {(lv.tone, lv.delay): lv for lv in self.env['account.relance.level'].search(
-            [('company_id', '=', self.env.ref('base.main_company').id)])}
+        """The demo company copied its scenarios while the addon was installing, before Odoo
+        loaded its translations: give them the names of the shipped ones in every language."""
+        main = self.env.ref('base.main_company')
         langs = [code for code, _name in self.env['res.lang'].get_installed()]
-        for level in self.env['account.relance.level'].search([('company_id', '=', company.id)]):
-            source = shipped.get((level.tone, level.delay))
-            if source:
-                level.update_field_translations('name', {
-                    lang: source.with_context(lang=lang).name for lang in langs})
+        for model, key in (('account.relance.scenario', lambda r: r.risk_category),
+                           ('account.relance.level', lambda r: (r.risk_category, r.tone, r.delay))):
+            records = self.env[model].search([('company_id', 'in', (main | company).ids)])
+            shipped = {key(r): r for r in records if r.company_id == main}
+            for record in records.filtered(lambda r: r.company_id == company):
+                source = shipped.get(key(record))
+                if source:
+                    record.update_field_translations('name', {
+                        lang: source.with_context(lang=lang).name for lang in langs})
 
     @api.model
     def _run_demo_history(self, days=60):

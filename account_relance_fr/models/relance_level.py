@@ -17,14 +17,16 @@ class AccountRelanceLevel(models.Model):
     """One step of the relance scenario of a company."""
     _name = 'account.relance.level'
     _description = "Relance level"
-    _order = 'company_id, sequence, delay, id'
+    _order = 'company_id, scenario_id, sequence, delay, id'
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    scenario_id = fields.Many2one(
+        'account.relance.scenario', "Scenario", required=True, index=True, ondelete='cascade')
+    company_id = fields.Many2one(related='scenario_id.company_id', store=True, index=True, precompute=True)
+    risk_category = fields.Selection(related='scenario_id.risk_category', store=True)
     delay = fields.Integer(
         "Delay (days)", required=True,
         help="Days after the due date of the installment when this level is sent; "
@@ -61,12 +63,13 @@ class AccountRelanceLevel(models.Model):
         return ['channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter']
 
     def _as_core(self):
-        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay) for lv in self]
+        rank = [tone for tone, _label in TONES]
+        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay, rank=rank.index(lv.tone)) for lv in self]
 
-    @api.constrains('sequence', 'delay', 'company_id', 'active')
+    @api.constrains('sequence', 'delay', 'scenario_id', 'active')
     def _check_scenario(self):
-        for company in self.company_id:
-            levels = self.search([('company_id', '=', company.id)])
+        for scenario in self.scenario_id:
+            levels = self.search([('scenario_id', '=', scenario.id)])
             names = {lv.id: lv.name for lv in levels}
             for kind, first, second in level_problems(levels._as_core()):
                 if kind == 'same_delay':

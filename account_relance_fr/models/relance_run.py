@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from ..core.calendar import Installment, PartnerPlan, days_overdue, plan_partner
+from ..core.calendar import Installment, PartnerPlan, days_overdue, equivalent_level, plan_partner
 from ..core.claims import claim
 
 _logger = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class AccountRelanceRun(models.AbstractModel):
         levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
         if not levels:
             return {}
-        earliest = min(levels.mapped('delay'))
+        earliest = min(levels.mapped('delay'))  # over the scenarios of every category
         conditions = [
             SQL("aml.company_id = %s", company.id),
             SQL("move.state = 'posted'"),
@@ -120,6 +120,11 @@ class AccountRelanceRun(models.AbstractModel):
             SQL("NOT aml.reconciled"),
             SQL("(aml.amount_residual > 0 OR aml.amount_residual_currency > 0)"),
             SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
+            SQL("NOT COALESCE(move.relance_dispute, FALSE)"),
+            # Invoices of a payment schedule agreed or kept are paid by installments, not reminded.
+            SQL("NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered"
+                " JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id"
+                " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
             SQL("move.payment_state != 'blocked'"),
             SQL("NOT COALESCE(aml.no_followup, FALSE)"),
             SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
@@ -235,22 +240,42 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _follow_up_formal_notices(self, company, on_date):
-        """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation."""
+        """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation,
+        once the oldest invoice it claims is as late as the client's scenario says (60 to 90
+        days by default, depending on the risk category)."""
         overdue = self.env['account.relance'].search([
             ('company_id', '=', company.id), ('tone', '=', 'formal_notice'), ('state', '=', 'sent'),
             ('deadline', '<', on_date), ('litigation_proposed', '=', False),
             ('partner_id.relance_litigation', '=', False)])
-        unpaid = overdue.filtered(lambda r: any(
-            not line.move_line_id.reconciled for line in r.invoice_line_ids))
+        scenario_of = self.env['account.relance.scenario']._for_partners(company, overdue.partner_id)
+        settled, unpaid = self.env['account.relance'], self.env['account.relance']
+        for relance in overdue:
+            dues = [line.date_maturity for line in relance.invoice_line_ids if not line.move_line_id.reconciled]
+            if not dues:
+                settled |= relance
+            elif min(dues) + timedelta(days=scenario_of[relance.partner_id.id].litigation_delay) <= on_date:
+                unpaid |= relance
         for relance in unpaid:
             relance.activity_schedule(
                 'mail.mail_activity_data_todo', date_deadline=on_date,
                 summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
                 user_id=(relance.user_id or self.env.user).id)
-        overdue.write({'litigation_proposed': True})
+        (settled | unpaid).write({'litigation_proposed': True})
         return unpaid
 
     # ------------------------------------------------------------------ preparation
+
+    @api.model
+    def _level_in_scenario(self, level_id, scenario, level_by_id, core_by_id, scenario_core):
+        """The level an installment reached, seen from the client's scenario: a level of the
+        scenario of another risk category (the client changed category) stands for its
+        equivalent step, so the invoice continues from there instead of starting over."""
+        reached = level_by_id.get(level_id)
+        if not reached or reached.scenario_id == scenario:
+            return level_id
+        old_core = [core_by_id[lv.id] for lv in level_by_id.values() if lv.scenario_id == reached.scenario_id]
+        equivalent = equivalent_level(core_by_id[level_id], old_core, scenario_core)
+        return equivalent and equivalent.id
 
     @api.model
     def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None):
@@ -262,9 +287,16 @@ class AccountRelanceRun(models.AbstractModel):
         Relance = self.env['account.relance']
         if not rows_by_partner:
             return Relance
-        levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
-        core_levels = levels._as_core()
+        levels = self.env['account.relance.level'].with_context(active_test=False).search(
+            [('company_id', '=', company.id)])
         level_by_id = {level.id: level for level in levels}
+        core_by_id = {core.id: core for core in levels._as_core()}
+        scenario_of = self.env['account.relance.scenario']._for_partners(
+            company, self.env['res.partner'].browse(list(rows_by_partner)))
+        scenario_levels = {
+            scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario and level.active]
+            for scenario in set(scenario_of.values())
+        }
         already = {partner.id for [partner] in Relance._read_group(
             [('company_id', '=', company.id), ('date', '=', on_date),
              ('partner_id', 'in', list(rows_by_partner))], ['partner_id'])}
@@ -278,9 +310,11 @@ class AccountRelanceRun(models.AbstractModel):
         for partner_id, rows in rows_by_partner.items():
             if partner_id in already:
                 continue
+            scenario = scenario_of[partner_id]
             installments = [
-                Installment(id=row['line_id'], due_date=row['due_date'],
-                            level_id=row['level_id'], last_date=row['last_date'])
+                Installment(id=row['line_id'], due_date=row['due_date'], last_date=row['last_date'],
+                            level_id=self._level_in_scenario(row['level_id'], scenario, level_by_id,
+                                                             core_by_id, scenario_levels[scenario]))
                 for row in rows
             ]
             if target_level:
@@ -289,7 +323,7 @@ class AccountRelanceRun(models.AbstractModel):
                 plan = overdue and PartnerPlan(level_id=target_level.id, listed=overdue,
                                                escalations=dict.fromkeys(overdue, target_level.id))
             else:
-                plan = plan_partner(core_levels, installments, on_date, force=force)
+                plan = plan_partner(scenario_levels[scenario], installments, on_date, force=force)
             if plan:
                 plans[partner_id] = plan
         if not plans:

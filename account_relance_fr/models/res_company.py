@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, format_bounds, parse_bounds
+from ..core.risk import CRITERIA, DEFAULT_THRESHOLDS, threshold_problems
 
 
 class ResCompany(models.Model):
@@ -23,6 +24,7 @@ class ResCompany(models.Model):
         help="Time of the collector on the phone: used by the collection KPIs.")
     relance_phone_call_minutes = fields.Float(
         "Average call length (minutes)", default=5.0, digits=(5, 1))
+    relance_scenario_ids = fields.One2many('account.relance.scenario', 'company_id', "Relance scenarios")
     relance_collector_id = fields.Many2one(
         'res.users', "Collector",
         help="Responsible for the relances and receives their phone-call activities. Empty: "
@@ -52,6 +54,78 @@ class ResCompany(models.Model):
         "Freeze the penalty rate",
         help="Apply to the whole lateness the rate of the half-year in which it began, instead "
              "of each half-year's own rate.")
+    relance_schedule_grace_days = fields.Integer(
+        "Grace days of payment schedules", default=5,
+        help="Days after the due date of an installment before it counts as missed and the "
+             "payment schedule is broken.")
+    relance_schedule_reminder_days = fields.Integer(
+        "Reminder before an installment (days)", default=5,
+        help="Days before the due date of each installment of a payment schedule when the "
+             "client gets a reminder e-mail.")
+
+    relance_risk_window_months = fields.Integer(
+        "Payment history window (months)", default=12,
+        help="The risk category of a client is computed from the installments due in these last months.")
+    relance_risk_min_installments = fields.Integer(
+        "Minimum history (installments)", default=3,
+        help="The share paid late and the average lateness only count once the window holds at "
+             "least this many installments; the longest lateness and the severe relances always count.")
+    relance_risk_late_share_occasional = fields.Float(
+        "Occasional from: share paid late (%)", default=20.0,
+        help="A client whose share of installments paid late (%) reaches this value is an occasional late payer.")
+    relance_risk_late_share_chronic = fields.Float(
+        "Chronic from: share paid late (%)", default=50.0,
+        help="A client whose share of installments paid late (%) reaches this value is a chronic late payer.")
+    relance_risk_average_days_occasional = fields.Float(
+        "Occasional from: average lateness (days)", default=5.0,
+        help="A client whose average lateness weighted by amount (days) reaches this value is an occasional late payer.")
+    relance_risk_average_days_chronic = fields.Float(
+        "Chronic from: average lateness (days)", default=15.0,
+        help="A client whose average lateness weighted by amount (days) reaches this value is a chronic late payer.")
+    relance_risk_max_days_occasional = fields.Float(
+        "Occasional from: longest lateness (days)", default=30.0,
+        help="A client whose longest lateness (days) reaches this value is an occasional late payer.")
+    relance_risk_max_days_chronic = fields.Float(
+        "Chronic from: longest lateness (days)", default=60.0,
+        help="A client whose longest lateness (days) reaches this value is a chronic late payer.")
+    relance_risk_severe_relances_occasional = fields.Float(
+        "Occasional from: severe relances", default=1.0,
+        help="A client whose number of severe relances or above in the window reaches this value is an occasional late payer.")
+    relance_risk_severe_relances_chronic = fields.Float(
+        "Chronic from: severe relances", default=3.0,
+        help="A client whose number of severe relances or above in the window reaches this value is a chronic late payer.")
+
+    @api.constrains('relance_risk_window_months', 'relance_risk_min_installments', *(
+        f'relance_risk_{criterion}_{category}' for criterion in CRITERIA for category in ('occasional', 'chronic')))
+    def _check_relance_risk_thresholds(self):
+        labels = {
+            'late_share': self.env._("share of installments paid late"),
+            'average_days': self.env._("average lateness"),
+            'max_days': self.env._("longest lateness"),
+            'severe_relances': self.env._("severe relances"),
+        }
+        for company in self:
+            if company.relance_risk_window_months < 1:
+                raise ValidationError(self.env._("The payment history window must be at least one month."))
+            if company.relance_risk_min_installments < 1:
+                raise ValidationError(self.env._("The minimum history is at least one installment."))
+            for criterion, problem in threshold_problems(company._relance_risk_thresholds()):
+                if problem == 'negative':
+                    raise ValidationError(self.env._(
+                        "Risk thresholds cannot be negative (%s).", labels[criterion]))
+                if problem == 'overlap':
+                    raise ValidationError(self.env._(
+                        "The occasional threshold of the %s must be below its chronic threshold, "
+                        "otherwise the two categories overlap.", labels[criterion]))
+                raise ValidationError(self.env._(
+                    "A share of installments paid late cannot exceed 100 %%."))
+
+    def _relance_risk_thresholds(self):
+        self.ensure_one()
+        return {
+            criterion: (self[f'relance_risk_{criterion}_occasional'], self[f'relance_risk_{criterion}_chronic'])
+            for criterion in DEFAULT_THRESHOLDS
+        }
 
     @api.constrains('relance_contract_rate')
     def _check_relance_contract_rate(self):
@@ -84,20 +158,21 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        companies._relance_ensure_default_levels()
+        companies._relance_ensure_default_scenarios()
         return companies
 
-    def _relance_ensure_default_levels(self):
-        """Give every company without levels a copy of the default French scenario."""
-        # sudo: the default scenario is read from the main company, to which the user creating
+    def _relance_ensure_default_scenarios(self):
+        """Give every company without scenarios a copy of the default French ones."""
+        # sudo: the default scenarios are read from the main company, to which the user creating
         # a company may not belong, and copied into a company they may not be a member of yet.
-        Level = self.env['account.relance.level'].sudo().with_context(active_test=False)
-        defaults = Level.browse([
+        Scenario = self.env['account.relance.scenario'].sudo().with_context(active_test=False)
+        defaults = Scenario.browse([
             data.res_id for data in self.env['ir.model.data'].sudo().search([
-                ('module', '=', 'account_relance_fr'), ('model', '=', 'account.relance.level')])
-        ]).exists().sorted(lambda lv: (lv.sequence, lv.delay))
-        equipped = {company for [company] in Level._read_group(
+                ('module', '=', 'account_relance_fr'), ('model', '=', 'account.relance.scenario')])
+        ]).exists().sorted('sequence')
+        equipped = {company for [company] in Scenario._read_group(
             [('company_id', 'in', self.ids)], ['company_id'])}
         for company in self:
             if company not in equipped:
-                defaults.copy({'company_id': company.id})
+                for scenario in defaults:
+                    scenario.copy({'company_id': company.id})

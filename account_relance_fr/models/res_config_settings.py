@@ -30,3 +30,27 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_penalty_account_id', readonly=False)
     relance_freeze_penalty_rate = fields.Boolean(
         related='company_id.relance_freeze_penalty_rate', readonly=False)
+    relance_risk_window_months = fields.Integer(
+        related='company_id.relance_risk_window_months', readonly=False)
+    relance_risk_late_share_occasional = fields.Float(
+        related='company_id.relance_risk_late_share_occasional', readonly=False)
+    relance_risk_late_share_chronic = fields.Float(
+        related='company_id.relance_risk_late_share_chronic', readonly=False)
+    relance_risk_average_days_occasional = fields.Float(
+        related='company_id.relance_risk_average_days_occasional', readonly=False)
+    relance_risk_average_days_chronic = fields.Float(
+        related='company_id.relance_risk_average_days_chronic', readonly=False)
+    relance_risk_max_days_occasional = fields.Float(
+        related='company_id.relance_risk_max_days_occasional', readonly=False)
+    relance_risk_max_days_chronic = fields.Float(
+        related='company_id.relance_risk_max_days_chronic', readonly=False)
+    relance_risk_severe_relances_occasional = fields.Float(
+        related='company_id.relance_risk_severe_relances_occasional', readonly=False)
+    relance_risk_severe_relances_chronic = fields.Float(
+        related='company_id.relance_risk_severe_relances_chronic', readonly=False)
+    relance_risk_min_installments = fields.Integer(
+        related='company_id.relance_risk_min_installments', readonly=False)
+    relance_schedule_grace_days = fields.Integer(
+        related='company_id.relance_schedule_grace_days', readonly=False)
+    relance_schedule_reminder_days = fields.Integer(
+        related='company_id.relance_schedule_reminder_days', readonly=False)

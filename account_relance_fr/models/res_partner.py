@@ -1,5 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
 
@@ -33,8 +36,25 @@ class ResPartner(models.Model):
     # Payment behaviour is judged per company (each has its own ledger); an ir.default makes
     # every client punctual until its history says otherwise.
     relance_risk_category = fields.Selection(
-        RISK_CATEGORIES, "Risk category", company_dependent=True, tracking=True,
-        help="Computed every night from the payment history, unless a manager forced it.")
+        RISK_CATEGORIES, "Risk category", company_dependent=True, readonly=True,
+        help="Computed every night from the payment history, unless a manager forced it. It "
+             "chooses the relance scenario of the client and its suggested credit limit.")
+    relance_risk_computed = fields.Selection(
+        RISK_CATEGORIES, "Computed risk category", company_dependent=True, readonly=True)
+    relance_risk_forced = fields.Boolean("Risk category forced", company_dependent=True, readonly=True)
+    relance_risk_forced_reason = fields.Char("Reason for forcing", company_dependent=True, readonly=True)
+    relance_risk_figures = fields.Text("Payment history figures", company_dependent=True, readonly=True)
+    relance_risk_date = fields.Date("Risk computed on", company_dependent=True, readonly=True)
+    relance_guarantee_ids = fields.One2many('account.relance.guarantee', 'partner_id', "Guarantees")
+    relance_guarantee_amount = fields.Monetary(
+        "Valid guarantees", compute='_compute_relance_credit', currency_field='relance_currency_id')
+    relance_guarantee_expired = fields.Boolean("Expired guarantee", compute='_compute_relance_credit')
+    relance_suggested_credit_limit = fields.Monetary(
+        "Suggested credit limit", compute='_compute_relance_credit', currency_field='relance_currency_id',
+        help="What the scenario of the client's risk category suggests, with its valid guarantees. "
+             "0: no limit.")
+    relance_dispute_move_ids = fields.Many2many(
+        'account.move', string="Disputed invoices", compute='_compute_relance_dispute_move_ids')
     relance_is_consumer = fields.Boolean(
         "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
@@ -129,6 +149,114 @@ class ResPartner(models.Model):
             partner.relance_amount_overdue = sum(overdue.get(p, 0.0) for p in members)
             partner.relance_max_level_id = max_level.get(partner.commercial_partner_id, False)
 
+    @api.depends_context('company')
+    def _compute_relance_credit(self):
+        company = self.env.company
+        today = self.env['account.relance.run']._company_today(company)
+        valid = dict(self.env['account.relance.guarantee']._read_group(
+            [('partner_id', 'in', self.commercial_partner_id.ids), ('company_id', '=', company.id),
+             ('date_start', '<=', today), '|', ('date_end', '=', False), ('date_end', '>=', today)],
+            ['partner_id'], ['amount:sum']))
+        expired = {partner for [partner] in self.env['account.relance.guarantee']._read_group(
+            [('partner_id', 'in', self.commercial_partner_id.ids), ('company_id', '=', company.id),
+             ('date_end', '<', today)], ['partner_id'])}
+        scenario_of = self.env['account.relance.scenario']._for_partners(company, self.commercial_partner_id)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.relance_guarantee_amount = valid.get(commercial, 0.0)
+            partner.relance_guarantee_expired = commercial in expired
+            scenario = scenario_of.get(commercial.id)
+            partner.relance_suggested_credit_limit = scenario and scenario._suggested_credit_limit(
+                partner.relance_guarantee_amount)
+
+    def _compute_relance_dispute_move_ids(self):
+        disputed = self.env['account.move'].search([
+            ('commercial_partner_id', 'in', self.commercial_partner_id.ids), ('relance_dispute', '=', True),
+            ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])
+        for partner in self:
+            partner.relance_dispute_move_ids = disputed.filtered(
+                lambda m: m.commercial_partner_id == partner.commercial_partner_id)
+
+    # ------------------------------------------------------------------ risk category
+
+    def _relance_record_risk(self, computed, figures, on_date):
+        """Record the category computed tonight (``self`` in the company of the computation);
+        the category in force follows unless a manager forced it."""
+        for partner in self:
+            previous = partner.relance_risk_category or 'punctual'
+            values = {'relance_risk_computed': computed, 'relance_risk_figures': figures,
+                      'relance_risk_date': on_date}
+            if not partner.relance_risk_forced:
+                values['relance_risk_category'] = computed
+            partner.write(values)
+            if not partner.relance_risk_forced and computed != previous:
+                partner._relance_post_risk_change(previous, computed, self.env._("computed"), figures)
+
+    def _relance_as_manager(self):
+        """The commercial partners of self, writable by a relance manager.
+
+        Relance managers decide the risk category and the credit limit of a client, and note
+        why in its chatter, without necessarily holding the right to edit contacts: the group
+        is checked here and the write goes through sudo.
+        """
+        if not self.env.user.has_group('account_relance_fr.group_relance_manager'):
+            raise ValidationError(self.env._(
+                "Only a relance manager may change the risk category or the credit limit of a client."))
+        # sudo: see the docstring; the user stays the author of the chatter messages.
+        return self.commercial_partner_id.sudo()
+
+    def _relance_force_risk(self, category, reason):
+        for partner in self._relance_as_manager():
+            previous = partner.relance_risk_category or 'punctual'
+            partner.write({'relance_risk_category': category, 'relance_risk_forced': True,
+                           'relance_risk_forced_reason': reason})
+            partner._relance_post_risk_change(
+                previous, category, self.env._("forced by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+                partner.relance_risk_figures or "")
+
+    def action_relance_unforce_risk(self):
+        """Back to the category the history gives (recomputed now)."""
+        company = self.env.company
+        partners = self._relance_as_manager().with_company(company).filtered('relance_risk_forced')
+        for partner in partners:
+            previous = partner.relance_risk_category or 'punctual'
+            partner.write({'relance_risk_forced': False, 'relance_risk_forced_reason': False})
+            partner.message_post(body=self.env._(
+                "Risk category no longer forced (was %s): the payment history decides again.",
+                self._relance_risk_label(previous)))
+        run = self.env['account.relance.run']
+        self.env['account.relance.risk']._compute(company, run._company_today(company), partners)
+
+    @api.model
+    def _relance_risk_label(self, category):
+        return dict(self._fields['relance_risk_category']._description_selection(self.env))[category or 'punctual']
+
+    def _relance_post_risk_change(self, previous, new, how, figures):
+        body = Markup("<p>%s</p>") % self.env._(
+            "Risk category: %(previous)s → %(new)s (%(how)s).",
+            previous=self._relance_risk_label(previous), new=self._relance_risk_label(new), how=how)
+        if figures:
+            body += Markup("<p>%s</p>") % Markup("<br/>").join(figures.split("\n"))
+        self.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    def action_relance_apply_credit_limit(self):
+        """Set Odoo's credit limit of the client to the suggested one."""
+        company = self.env.company
+        for partner in self._relance_as_manager().with_company(company):
+            limit = partner.relance_suggested_credit_limit
+            partner.credit_limit = limit
+            partner.message_post(body=self.env._(
+                "Credit limit set to the suggested %(limit)s (%(category)s, valid guarantees %(guarantees)s).",
+                limit=formatLang(self.env, limit, currency_obj=company.currency_id) if limit else self.env._("no limit"),
+                category=self._relance_risk_label(partner.relance_risk_category),
+                guarantees=formatLang(self.env, partner.relance_guarantee_amount, currency_obj=company.currency_id)))
+
+    def action_relance_force_risk(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_risk_force_wizard')
+        action['context'] = {'active_model': 'res.partner', 'active_id': self.commercial_partner_id.id}
+        return action
+
     def action_view_relances(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance')
@@ -153,3 +281,22 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + [
             'relance_suspended', 'relance_suspension_reason', 'relance_contact_id',
             'relance_litigation', 'relance_litigation_date']
+
+    # ------------------------------------------------------------------ payment schedules
+
+    relance_schedule_ids = fields.One2many(
+        'account.relance.schedule', 'partner_id', "Payment schedules")
+    relance_schedule_count = fields.Integer("Payment schedule count", compute='_compute_relance_schedule_count')
+
+    def _compute_relance_schedule_count(self):
+        counts = dict(self.env['account.relance.schedule']._read_group(
+            [('partner_id', 'in', self.commercial_partner_id.ids)], ['partner_id'], ['__count']))
+        for partner in self:
+            partner.relance_schedule_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_relance_schedules(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_schedule')
+        action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
+        action['context'] = {'create': False}
+        return action

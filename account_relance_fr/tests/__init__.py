@@ -12,6 +12,11 @@ from . import test_relance_penalties
 from . import test_relance_formal_notice
 from . import test_relance_invoice_mentions
 from . import test_relance_penalty_invoice
+from . import test_relance_risk
+from . import test_relance_scenarios
+from . import test_relance_credit
+from . import test_relance_dispute
+from . import test_relance_schedule
 from . import test_relance_aged_balance
 from . import test_relance_kpi
 from . import test_relance_litigation_file

@@ -8,10 +8,11 @@ DUE = date(2026, 3, 10)
 
 
 class RelanceCommon(AccountTestInvoicingCommon):
-    """A company with the default French scenario and a baker who pays late.
+    """A company with the default French scenarios and a baker who already paid late before.
 
-    Levels: J-5 preventive e-mail, J+1 cordial e-mail, J+10 firm e-mail, J+20 phone call,
-    J+30 severe e-mail and letter, J+45 last reminder (waits for validation).
+    The baker is an occasional late payer, so the standard scenario applies: J-5 preventive
+    e-mail, J+1 cordial e-mail, J+10 firm e-mail, J+20 phone call, J+30 severe e-mail and letter,
+    J+45 last reminder (waits for validation), J+60 mise en demeure (waits for validation).
     """
 
     @classmethod
@@ -27,13 +28,14 @@ class RelanceCommon(AccountTestInvoicingCommon):
         cls.company = cls.company_data['company']
         cls.company.partner_id.tz = 'Europe/Paris'
         cls.env['res.lang']._activate_lang('fr_FR')
-        levels = cls.env['account.relance.level'].search([('company_id', '=', cls.company.id)])
-        cls.level = {level.delay: level for level in levels}
+        cls.scenario = cls.env['account.relance.scenario'].search(
+            [('company_id', '=', cls.company.id), ('risk_category', '=', 'occasional')])
+        cls.level = {level.delay: level for level in cls.scenario.level_ids}
         cls.client = cls.env['res.partner'].create({
             'name': "Boulangerie Martin", 'is_company': True,
             'email': "compta@boulangerie-martin.example", 'lang': 'fr_FR',
             'street': "12 rue de la République", 'zip': "69002", 'city': "Lyon",
-            'country_id': cls.env.ref('base.fr').id,
+            'country_id': cls.env.ref('base.fr').id, 'relance_risk_category': 'occasional',
         })
         cls.salesperson = cls.env['res.users'].create({
             'name': "Paul Vendeur", 'login': "paul.vendeur", 'email': "paul@example.com",

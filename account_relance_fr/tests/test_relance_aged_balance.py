@@ -16,7 +16,7 @@ AT = date(2026, 3, 31)
 class TestRelanceAgedBalance(RelanceCommon):
     """The balance âgée at 31 March 2026 of a small ledger built by hand.
 
-    Boulangerie Martin (punctual, salesperson Paul):
+    Boulangerie Martin (occasional, salesperson Paul):
     - A: 1 000 € due 14 Feb, 400 € paid on 21 March: 600 € open, 45 days late -> 31-60;
     - B: 500 € due 10 April -> not due;
     - C: 300 € due 21 Dec 2025, paid in full on 3 April, after the date: 300 € open, 100 days -> 91-120;
@@ -91,7 +91,7 @@ class TestRelanceAgedBalance(RelanceCommon):
         line_a = report.line_ids.filtered(lambda line: line.move_id == self.inv_a)
         self.assertRecordValues(line_a, [{
             'bucket': 'b2', 'days_overdue': 45, 'amount': 600.0, 'document_kind': 'invoice',
-            'user_id': self.salesperson.id, 'risk_category': 'punctual'}])
+            'user_id': self.salesperson.id, 'risk_category': 'occasional'}])
 
     def test_the_total_reconciles_with_the_receivable_account_at_the_date(self):
         # Partial payment, payment after the date, credit note, unreconciled payment and an

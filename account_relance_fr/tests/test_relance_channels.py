@@ -88,7 +88,8 @@ class TestRelanceChannels(RelanceCommon):
         self.assertIn("pénalités de retard", str(self.sent_emails(relance).body))
 
     def test_the_last_reminder_waits_for_validation_then_is_sent_in_bulk(self):
-        other = self.env['res.partner'].create({'name': "Garage du Centre", 'email': "garage@example.com"})
+        other = self.env['res.partner'].create({
+            'name': "Garage du Centre", 'email': "garage@example.com", 'relance_risk_category': 'occasional'})
         self.invoice(1000.0)
         self.invoice(800.0, partner=other)
         self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=44))

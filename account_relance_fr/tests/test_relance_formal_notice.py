@@ -115,6 +115,8 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.assertFalse(self.run_relance(date(2026, 5, 17)).filtered(lambda r: r.partner_id == self.client))
         self.assertFalse(relance.activity_ids, "not before the deadline")
         self.run_relance(date(2026, 5, 18))
+        self.assertFalse(relance.activity_ids, "deadline passed, but an occasional late payer is 69 days late, not 75")
+        self.run_relance(date(2026, 5, 24))
         self.assertIn("litigation", relance.activity_ids.summary)
         relance.registered_number = "1A 234 567 8901 2"
         relance.acknowledged_on = date(2026, 5, 11)

@@ -16,14 +16,14 @@ from .common import RelanceCommon
 class TestRelanceKpi(RelanceCommon):
     """March 2026, worked out by hand.
 
-    Boulangerie Martin (punctual):
+    Boulangerie Martin (occasional):
     - I1: 1 000 € due 10 Feb, 600 € paid on 15 March: overdue on 1 March, 600 € recovered;
     - I2: 500 € due 20 Feb, cancelled by a credit note on 5 March: overdue, nothing recovered;
     - I3: 400 € due 5 March, paid on 25 March: not overdue on 1 March, paid 20 days late;
     - I5: 2 000 € invoiced on 20 March, due 19 April.
     Transports Roux (chronic):
     - I4: 200 € due 31 Jan, paid on 10 March: overdue, 200 € recovered, paid 38 days late.
-    Recovery rate 800 / 1 700 = 47.06 % (punctual 600 / 1 500 = 40 %, chronic 100 %).
+    Recovery rate 800 / 1 700 = 47.06 % (occasional 600 / 1 500 = 40 %, chronic 100 %).
     Average delay weighted by amount (20 x 400 + 38 x 200) / 600 = 26 days.
     DSO: 2 400 € open on 31 March (I1 400 + I5 2 000) / March sales 1 500 € (2 000 - 500 credit
     note) x 31 days = 49.6 days.
@@ -81,7 +81,7 @@ class TestRelanceKpi(RelanceCommon):
             'relance_count': 1, 'email_count': 0, 'phone_count': 0, 'letter_count': 1, 'registered_letter_count': 1,
             'relance_cost': 9.30, 'fees': 120.0, 'collection_cost': 129.30, 'cost_ratio': 0.6465,
         }, {
-            'month': date(2026, 3, 1), 'risk_category': 'punctual',
+            'month': date(2026, 3, 1), 'risk_category': 'occasional',
             'overdue_at_start': 1500.0, 'recovered': 600.0, 'recovery_rate': 0.4,
             'paid_late_amount': 400.0, 'paid_late_count': 1, 'average_delay': 20.0,
             'receivables': 2400.0, 'sales': 1500.0, 'dso': 49.6,
@@ -105,7 +105,7 @@ class TestRelanceKpi(RelanceCommon):
         # in February; one e-mail was sent to Martin.
         report = self.kpis(date(2026, 2, 1), date(2026, 3, 31))
         february = report.line_ids.filtered(lambda line: line.month == date(2026, 2, 1))
-        self.assertEqual(sorted(february.mapped('risk_category')), ['chronic', 'punctual'])
+        self.assertEqual(sorted(february.mapped('risk_category')), ['chronic', 'occasional'])
         chronic = february.filtered(lambda line: line.risk_category == 'chronic')
         self.assertRecordValues(chronic, [{'overdue_at_start': 200.0, 'recovered': 0.0, 'recovery_rate': 0.0}])
         self.assertEqual(sum(february.mapped('relance_count')), 1)
@@ -132,11 +132,12 @@ class TestRelanceKpi(RelanceCommon):
         rows = [[c.value for c in row] for row in by_category.iter_rows(min_row=5, max_row=6)]
         self.assertEqual([row[2:5] for row in rows], [[200, 200, 1], [1500, 600, 0.4]])
         levels = book["Relances par niveau"]
-        self.assertEqual([c.value for c in levels[1]], ["Mois", "Niveau", "Relances", "E-mails", "Appels",
-                                                        "Courriers", "LRAR"])
-        by_level = {row[1]: row for row in ([c.value for c in r] for r in levels.iter_rows(min_row=2, max_row=4))}
-        self.assertEqual(by_level[self.level[45].name], ["2026-03", self.level[45].name, 1, 0, 0, 1, 1])
-        self.assertEqual(by_level[self.level[20].name][2:], [1, 0, 1, 0, 0])
+        self.assertEqual([c.value for c in levels[1]], ["Mois", "Scénario", "Niveau", "Relances", "E-mails",
+                                                        "Appels", "Courriers", "LRAR"])
+        by_level = {row[2]: row for row in ([c.value for c in r] for r in levels.iter_rows(min_row=2, max_row=4))}
+        self.assertEqual(by_level[self.level[45].name], [
+            "2026-03", self.scenario.name, self.level[45].name, 1, 0, 0, 1, 1])
+        self.assertEqual(by_level[self.level[20].name][3:], [1, 0, 1, 0, 0])
         self.assertEqual(levels["A5"].value, "Total")
 
     def test_relances_by_level_open_on_the_relances_sent(self):

@@ -32,7 +32,9 @@ class TestRelanceLevels(RelanceCommon):
 
     def test_levels_of_another_company_do_not_constrain_this_one(self):
         other = self.setup_other_company()['company']
-        other_levels = self.env['account.relance.level'].search([('company_id', '=', other.id)])
+        other_levels = self.env['account.relance.level'].search(
+            [('company_id', '=', other.id), ('risk_category', '=', 'occasional')])
         self.assertEqual(len(other_levels), 7)
+        self.assertEqual(len(other.relance_scenario_ids), 3, "one scenario per risk category")
         other_levels.filtered(lambda lv: lv.delay == 10).delay = 12
         self.assertEqual(self.level[10].delay, 10)

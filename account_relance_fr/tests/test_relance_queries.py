@@ -14,7 +14,8 @@ class TestRelanceQueries(RelanceCommon):
 
     def _queries_of_a_run(self, invoices_per_client):
         clients = self.env['res.partner'].create([
-            {'name': f"Client {invoices_per_client}-{i}", 'email': f"c{invoices_per_client}-{i}@example.com"}
+            {'name': f"Client {invoices_per_client}-{i}", 'email': f"c{invoices_per_client}-{i}@example.com",
+             'relance_risk_category': 'occasional'}
             for i in range(5)])
         for client in clients:
             for _n in range(invoices_per_client):

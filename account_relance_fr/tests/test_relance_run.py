@@ -202,7 +202,8 @@ class TestRelanceRun(RelanceCommon):
 
     def test_a_run_that_crashes_mid_way_resumes_without_sending_twice(self):
         clients = self.env['res.partner'].create([
-            {'name': f"Client {i}", 'email': f"client{i}@example.com"} for i in range(3)])
+            {'name': f"Client {i}", 'email': f"client{i}@example.com", 'relance_risk_category': 'occasional'}
+            for i in range(3)])
         for client in clients:
             self.invoice(100.0, partner=client)
         original = relance_run.AccountRelanceRun._prepare_relances

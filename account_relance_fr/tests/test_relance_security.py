@@ -66,3 +66,24 @@ class TestRelanceSecurity(RelanceCommon):
         self.assertFalse(self.env['account.relance.level'].with_user(outsider).search([('company_id', '=', self.company.id)]))
         with self.assertRaises(AccessError):
             relance.with_user(outsider).name
+
+    def test_scenarios_and_guarantees_of_another_company_are_invisible(self):
+        guarantee = self.env['account.relance.guarantee'].create({
+            'partner_id': self.client.id, 'amount': 5000.0, 'guarantee_type': 'bank_guarantee'})
+        other_company = self.setup_other_company()['company']
+        outsider = new_test_user(
+            self.env, login="outsider2", groups="account_relance_fr.group_relance_manager",
+            company_id=other_company.id, company_ids=[Command.set(other_company.ids)])
+        self.assertFalse(self.env['account.relance.guarantee'].with_user(outsider).search([('id', '=', guarantee.id)]))
+        self.assertFalse(self.env['account.relance.scenario'].with_user(outsider).search(
+            [('company_id', '=', self.company.id)]))
+        self.assertEqual(len(self.env['account.relance.scenario'].with_user(outsider).search([])), 3)
+
+    def test_only_a_manager_forces_a_risk_category_or_edits_a_scenario(self):
+        with self.assertRaises(AccessError):
+            self.env['account.relance.risk.force.wizard'].with_user(self.relance_user).create({
+                'partner_id': self.client.id, 'risk_category': 'chronic', 'reason': "Essai"})
+        with self.assertRaises(AccessError):
+            self.scenario.with_user(self.relance_user).litigation_delay = 30
+        self.scenario.with_user(self.relance_manager).litigation_delay = 70
+        self.assertEqual(self.scenario.litigation_delay, 70)

@@ -13,7 +13,8 @@ class TestRelanceTour(HttpCase):
     def test_validate_and_send_a_relance_in_the_browser(self):
         env = self.env
         company = env.ref('base.main_company')
-        client = env['res.partner'].create({'name': "Fromagerie du Tour", 'email': "tour@example.com"})
+        client = env['res.partner'].create({
+            'name': "Fromagerie du Tour", 'email': "tour@example.com", 'relance_risk_category': 'occasional'})
         invoice = env['account.move'].with_company(company).create({
             'move_type': 'out_invoice', 'partner_id': client.id, 'invoice_date': DUE - timedelta(days=30),
             'invoice_date_due': DUE, 'invoice_payment_term_id': False,

@@ -31,11 +31,15 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
     def action_prepare(self):
         self.ensure_one()
         company = self.move_ids.company_id[:1] or self.env.company
-        level = self.env['account.relance.level'].search(
-            [('company_id', '=', company.id), ('tone', '=', 'formal_notice')], limit=1)
+        partner = self.partner_id.commercial_partner_id
+        scenario = self.env['account.relance.scenario']._for_partners(company, partner)[partner.id]
+        levels = self.env['account.relance.level'].search(
+            [('company_id', '=', company.id), ('tone', '=', 'formal_notice')])
+        # The client's own scenario first, any other one of the company otherwise.
+        level = levels.sorted(lambda lv: lv.scenario_id != scenario)[:1]
         if not level:
             raise UserError(self.env._(
-                "No relance level has the “Formal notice” tone: add one under Configuration > Relance levels."))
+                "No relance level has the “Formal notice” tone: add one under Configuration > Relance scenarios."))
         recipient = self.partner_id._relance_recipient()
         if missing := self.partner_id._relance_missing_address_parts(recipient):
             raise UserError(self.env._(

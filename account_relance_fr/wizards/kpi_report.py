@@ -359,7 +359,8 @@ class AccountRelanceKpiReport(models.TransientModel):
 
     def _xlsx_relances_by_level(self, workbook, formats):
         table = Table(workbook, formats, "Relances par niveau", [
-            ("Mois", 10, TEXT), ("Niveau", 34, TEXT), ("Relances", 9, INTEGER), ("E-mails", 9, INTEGER),
+            ("Mois", 10, TEXT), ("Scénario", 24, TEXT), ("Niveau", 34, TEXT), ("Relances", 9, INTEGER),
+            ("E-mails", 9, INTEGER),
             ("Appels", 9, INTEGER), ("Courriers", 9, INTEGER), ("LRAR", 9, INTEGER),
         ])
         groups = self.env['account.relance']._read_group(
@@ -374,5 +375,6 @@ class AccountRelanceKpiReport(models.TransientModel):
             for index, flag in enumerate((email, phone, letter, registered), start=1):
                 row[index] += count if flag else 0
         for (month, level), row in counts.items():
-            table.add([month_label(month), level.name, *row])
+            # levels of different scenarios may share a name: the scenario tells them apart
+            table.add([month_label(month), level.scenario_id.name or "", level.name, *row])
         table.close()

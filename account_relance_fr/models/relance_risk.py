@@ -1,0 +1,152 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from odoo import api, models
+from odoo.tools import SQL, split_every
+from odoo.tools.misc import formatLang
+
+from ..core.risk import CRITERIA, HistoryItem, categorize, history_figures
+
+BATCH_SIZE = 500  # clients per transaction of the nightly computation
+SEVERE_TONES = ('severe', 'last_notice', 'formal_notice')
+
+
+class AccountRelanceRisk(models.AbstractModel):
+    """The nightly risk category of every client, from its payment history.
+
+    One query reads the installments that fell due in the window, one groups the relances;
+    the rules are in ``core/risk.py``. A forced category is kept (the computed one is still
+    recorded beside it); every change of the category in force is posted in the client's
+    chatter with the figures behind it.
+    """
+    _name = 'account.relance.risk'
+    _description = "Client risk categories"
+
+    @api.model
+    def _cron_compute_risk(self):
+        cron = self.env['ir.cron']
+        companies = self.env['res.company'].search([])
+        work = []
+        for company in companies:
+            on_date = self.env['account.relance.run']._company_today(company)
+            partners = self._candidates(company, on_date)
+            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, partners.ids)]
+        cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
+        for company, on_date, partner_ids in work:
+            self._compute(company, on_date, self.env['res.partner'].browse(partner_ids))
+            if not cron._commit_progress(len(partner_ids)):
+                return
+
+    @api.model
+    def _candidates(self, company, on_date):
+        """Clients with invoices due or relances in the window, and those not punctual today
+        (so that they can become punctual again)."""
+        start = self._window_start(company, on_date)
+        self.env.flush_all()
+        ids = {partner_id for [partner_id] in self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT move.commercial_partner_id
+              FROM account_move move
+             WHERE move.company_id = %(company)s AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND move.invoice_date_due >= %(start)s AND COALESCE(move.invoice_date, move.date) < %(today)s
+             UNION
+            SELECT DISTINCT relance.partner_id
+              FROM account_relance relance
+             WHERE relance.company_id = %(company)s AND relance.date >= %(start)s
+            """, company=company.id, start=start, today=on_date))}
+        risky = self.env['res.partner'].with_company(company).search(
+            [('relance_risk_category', 'in', ('occasional', 'chronic'))])
+        return self.env['res.partner'].browse(sorted(ids | set(risky.ids)))
+
+    @api.model
+    def _window_start(self, company, on_date):
+        return on_date - relativedelta(months=company.relance_risk_window_months or 12)
+
+    @api.model
+    def _history(self, company, on_date, partners):
+        """{partner id: [HistoryItem]}: the installments of the window, in company currency."""
+        self.env.flush_all()
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT move.commercial_partner_id, aml.balance,
+                   COALESCE(aml.date_maturity, move.invoice_date, move.date),
+                   CASE WHEN aml.reconciled THEN (
+                        SELECT MAX(part.max_date) FROM account_partial_reconcile part
+                         WHERE part.debit_move_id = aml.id) END
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN account_account account ON account.id = aml.account_id
+             WHERE aml.company_id = %(company)s AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND aml.display_type = 'payment_term' AND account.account_type = 'asset_receivable'
+               AND COALESCE(aml.date_maturity, move.invoice_date, move.date) >= %(start)s
+               AND COALESCE(aml.date_maturity, move.invoice_date, move.date) < %(today)s
+               AND move.commercial_partner_id = ANY(%(partners)s)
+            """, company=company.id, start=self._window_start(company, on_date), today=on_date,
+            partners=partners.ids))
+        history = defaultdict(list)
+        for partner_id, amount, due, paid in rows:
+            # A line reconciled later than today (a run as of a past date) is open that day.
+            history[partner_id].append(HistoryItem(amount, due, paid if paid and paid <= on_date else None))
+        return history
+
+    @api.model
+    def _relances_reached(self, company, on_date, partners):
+        """{partner: {level: count}} of the relances sent in the window."""
+        counts = defaultdict(dict)
+        for partner, level, count in self.env['account.relance']._read_group(
+                [('company_id', '=', company.id), ('partner_id', 'in', partners.ids),
+                 ('date', '>=', self._window_start(company, on_date)), ('date', '<=', on_date),
+                 ('state', 'in', ('sent', 'done'))],
+                ['partner_id', 'level_id'], ['__count']):
+            counts[partner][level] = count
+        return counts
+
+    @api.model
+    def _compute(self, company, on_date, partners):
+        """Compute the category of ``partners`` in ``company`` as of ``on_date`` and record it."""
+        partners = partners.commercial_partner_id.with_company(company)
+        thresholds = company._relance_risk_thresholds()
+        history = self._history(company, on_date, partners)
+        relances = self._relances_reached(company, on_date, partners)
+        for partner in partners:
+            reached = relances.get(partner, {})
+            severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES)
+            figures = history_figures(history.get(partner.id, []), on_date, severe_relances=severe)
+            verdict = categorize(figures, thresholds, company.relance_risk_min_installments)
+            partner._relance_record_risk(verdict.category, self._describe(company, verdict, reached), on_date)
+        return partners
+
+    @api.model
+    def _describe(self, company, verdict, reached):
+        """The figures and the reason of a verdict, in words, for the chatter."""
+        f = verdict.figures
+        _ = self.env._
+        money = formatLang(self.env, f.overdue_amount, currency_obj=company.currency_id)
+
+        def num(value, criterion='late_share'):
+            # Days and counts are whole numbers; shares and averages have one decimal.
+            return formatLang(self.env, value, digits=0 if criterion in ('max_days', 'severe_relances') else 1)
+        lines = [
+            _("Installments due in the last %(months)s months: %(count)s, paid late: %(late)s (%(share)s %%).",
+              count=f.installments, months=company.relance_risk_window_months, late=f.late, share=num(f.late_share)),
+            _("Average lateness weighted by amount: %(average)s days; longest: %(max)s days.",
+              average=num(f.average_days), max=f.max_days),
+            _("Severe relances or above: %(severe)s; overdue today: %(overdue)s.",
+              severe=f.severe_relances, overdue=money),
+        ]
+        if reached:
+            lines.append(_("Relances by level: %s.", ", ".join(
+                f"{level.name} {count}" for level, count in sorted(reached.items(), key=lambda i: i[0].delay))))
+        labels = {
+            'late_share': _("share paid late"), 'average_days': _("average lateness"),
+            'max_days': _("longest lateness"), 'severe_relances': _("severe relances"),
+        }
+        if verdict.reasons:
+            lines.append(_("Decided by: %s.", "; ".join(
+                f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
+                for criterion, value, threshold, _category in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
+        elif not f.installments:
+            lines.append(_("No payment history: punctual until proven otherwise."))
+        return "\n".join(lines)

@@ -1,0 +1,102 @@
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
+
+from .common import RelanceCommon
+
+
+@tagged('post_install', '-at_install')
+@freeze_time('2026-11-23')
+class TestRelanceCredit(RelanceCommon):
+    """No new credit beyond the limit, or for a client in litigation, unless a manager says why."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.client.with_company(cls.company).credit_limit = 5000.0
+        cls.manager = cls.env['res.users'].create({
+            'name': "Claire Crédit", 'login': "claire.credit", 'email': "claire@example.com",
+            'company_id': cls.company.id, 'company_ids': [Command.set(cls.company.ids)],
+            'group_ids': [Command.set(cls.env.ref('account_relance_fr.group_relance_manager').ids)],
+        })
+
+    def draft(self, amount, user):
+        return self.invoice(amount, post=False).with_user(user)
+
+    def test_an_invoice_over_the_credit_limit_is_blocked_for_a_user(self):
+        self.invoice(4000.0)                    # 4 000 € already owed
+        new = self.draft(1500.0, self.salesperson)
+        with self.assertRaisesRegex(UserError, "would owe 5,500.00.€, over its credit limit of 5,000.00.€"):
+            new.action_post()
+        self.assertEqual(new.state, 'draft', "nothing half-written")
+        within = self.draft(1000.0, self.salesperson)
+        within.action_post()
+        self.assertEqual(within.state, 'posted', "5 000 € exactly is within the limit")
+
+    def test_a_user_cannot_override_through_the_context(self):
+        self.invoice(4000.0)
+        new = self.draft(1500.0, self.salesperson)
+        with self.assertRaises(UserError):
+            new.with_context(relance_credit_override=True).action_post()
+
+    def test_a_relance_manager_posts_anyway_with_a_reason_kept_in_the_chatter(self):
+        self.invoice(4000.0)
+        new = self.draft(1500.0, self.manager)
+        action = new.action_post()
+        self.assertEqual(action['res_model'], 'account.relance.credit.override.wizard')
+        self.assertEqual(new.state, 'draft')
+        wizard = Form(self.env['account.relance.credit.override.wizard'].with_user(self.manager)
+                      .with_context(action['context']))
+        wizard.reason = "Acompte de 2 000 € reçu ce jour"
+        wizard = wizard.save()
+        self.assertIn("over its credit limit", wizard.blocking_reasons)
+        wizard.action_post_anyway()
+        self.assertEqual(new.state, 'posted')
+        for record in (new, self.client):
+            self.assertIn("Acompte de 2 000 € reçu ce jour", record.message_ids[0].body)
+            self.assertIn("Claire Crédit", record.message_ids[0].body)
+
+    def test_a_client_in_litigation_gets_no_new_invoice_on_credit(self):
+        self.client.with_company(self.company).credit_limit = 0.0   # no limit...
+        self.client.relance_litigation = True                       # ...but in contentieux
+        with self.assertRaisesRegex(UserError, "handed over to litigation"):
+            self.draft(100.0, self.salesperson).action_post()
+        refund = self.invoice(100.0, post=False, move_type='out_refund')
+        refund.action_post()
+        self.assertEqual(refund.state, 'posted', "a credit note is never blocked")
+
+    def test_the_suggested_limit_follows_the_category_and_the_valid_guarantees(self):
+        partner = self.client.with_company(self.company)
+        Guarantee = self.env['account.relance.guarantee']
+        Guarantee.create([
+            {'partner_id': self.client.id, 'guarantee_type': 'bank_guarantee', 'amount': 8000.0,
+             'guarantor': "Crédit Lyonnais", 'date_start': date(2026, 1, 1), 'date_end': date(2027, 6, 30)},
+            {'partner_id': self.client.id, 'guarantee_type': 'caution', 'amount': 2000.0,
+             'date_start': date(2025, 1, 1), 'date_end': date(2026, 6, 30)},
+        ])
+        self.assertEqual(partner.relance_guarantee_ids.sorted('amount').mapped('state'), ['expired', 'valid'])
+        self.assertTrue(partner.relance_guarantee_expired, "the expired caution is flagged")
+        self.assertEqual(partner.relance_guarantee_amount, 8000.0)
+        # Occasional late payer: 10 000 € plus valid guarantees.
+        self.assertEqual(partner.relance_suggested_credit_limit, 18000.0)
+        partner.relance_risk_category = 'chronic'
+        partner.invalidate_recordset(['relance_suggested_credit_limit'])
+        self.assertEqual(partner.relance_suggested_credit_limit, 8000.0, "chronic: guarantees only")
+        partner.with_user(self.manager).action_relance_apply_credit_limit()
+        self.assertEqual(partner.credit_limit, 8000.0)
+        self.assertIn("Credit limit set to the suggested", partner.message_ids[0].body)
+        partner.relance_guarantee_ids.unlink()
+        partner.invalidate_recordset(['relance_suggested_credit_limit'])
+        self.assertEqual(partner.relance_suggested_credit_limit, 0.01, "no guarantee: no credit at all")
+        partner.relance_risk_category = 'punctual'
+        partner.invalidate_recordset(['relance_suggested_credit_limit'])
+        self.assertEqual(partner.relance_suggested_credit_limit, 0.0, "punctual: no limit")
+
+    def test_a_guarantee_cannot_end_before_it_starts(self):
+        with self.assertRaisesRegex(ValidationError, "ends before it starts"):
+            self.env['account.relance.guarantee'].create({
+                'partner_id': self.client.id, 'amount': 1000.0,
+                'date_start': date(2026, 5, 1), 'date_end': date(2026, 4, 1)})
