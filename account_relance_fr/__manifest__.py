@@ -40,6 +40,12 @@
         'report/relance_schedule_report.xml',
         'wizards/relance_schedule_wizard_views.xml',
         'views/relance_schedule_views.xml',
+        'security/relance_reporting_security.xml',
+        'views/relance_fee_views.xml',
+        'views/res_config_settings_collection_views.xml',
+        'wizards/aged_balance_views.xml',
+        'wizards/kpi_report_views.xml',
+        'views/relance_reporting_menus.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

@@ -17,3 +17,4 @@ else
     odoo_bin -d "$DB" -u account_relance_fr --stop-after-init --log-level=warn
 fi
 odoo_cmd shell -d "$DB" --log-level=warn < "$REPO_ROOT/tests/bench/bench_relance_run.py"
+odoo_cmd shell -d "$DB" --log-level=warn < "$REPO_ROOT/tests/bench/bench_aged_balance.py"

@@ -16,3 +16,4 @@ from . import relance_risk
 from . import relance_guarantee
 from . import relance_schedule
 from . import relance_schedule_line
+from . import relance_fee

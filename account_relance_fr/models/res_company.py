@@ -1,12 +1,29 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, format_bounds, parse_bounds
 from ..core.risk import CRITERIA, DEFAULT_THRESHOLDS, threshold_problems
 
 
 class ResCompany(models.Model):
     _inherit = 'res.company'
 
+    relance_level_ids = fields.One2many('account.relance.level', 'company_id', "Relance levels")
+    relance_aging_bounds = fields.Char(
+        "Aged balance buckets", required=True, default=format_bounds(DEFAULT_BOUNDS),
+        help="Upper limits in days overdue of the buckets of the aged balance, separated by "
+             "commas: 30,60,90,120 gives 1-30, 31-60, 61-90, 91-120 and more than 120 days.")
+    relance_cost_letter = fields.Monetary(
+        "Cost of a postal letter", currency_field='currency_id', default=1.80,
+        help="Printing, envelope and stamp: used by the collection KPIs.")
+    relance_cost_registered_letter = fields.Monetary(
+        "Cost of a registered letter", currency_field='currency_id', default=7.50,
+        help="Lettre recommandée avec accusé de réception: used by the collection KPIs.")
+    relance_cost_phone_minute = fields.Monetary(
+        "Cost of a minute of call", currency_field='currency_id', default=0.60,
+        help="Time of the collector on the phone: used by the collection KPIs.")
+    relance_phone_call_minutes = fields.Float(
+        "Average call length (minutes)", default=5.0, digits=(5, 1))
     relance_scenario_ids = fields.One2many('account.relance.scenario', 'company_id', "Relance scenarios")
     relance_collector_id = fields.Many2one(
         'res.users', "Collector",
@@ -113,6 +130,30 @@ class ResCompany(models.Model):
     @api.constrains('relance_contract_rate')
     def _check_relance_contract_rate(self):
         self.env['res.partner']._relance_check_contract_rates(self.filtered('relance_contract_rate'), 'relance_contract_rate')
+
+    @api.constrains('relance_aging_bounds')
+    def _check_relance_aging_bounds(self):
+        for company in self:
+            company._relance_aging_bounds()
+
+    def _relance_aging_bounds(self):
+        """The bucket bounds of the company as a tuple of days, or a clear ValidationError."""
+        self.ensure_one()
+        try:
+            return parse_bounds(self.relance_aging_bounds)
+        except BoundsError as error:
+            messages = {
+                'empty': self.env._("Give at least one bound, e.g. 30,60,90,120."),
+                'not_integer': self.env._("“%s” is not a whole number of days.", error.value),
+                'not_positive': self.env._("“%s” is not a positive number of days.", error.value),
+                'not_increasing': self.env._(
+                    "“%s” is not above the bound before it: bounds must increase strictly.", error.value),
+                'too_many': self.env._("%(count)s bounds given, %(max)s at most.", count=error.value, max=MAX_BOUNDS),
+            }
+            raise ValidationError(self.env._(
+                "Aged balance buckets “%(bounds)s” of %(company)s: %(reason)s",
+                bounds=self.relance_aging_bounds or "", company=self.name,
+                reason=messages[error.reason])) from None
 
     @api.model_create_multi
     def create(self, vals_list):

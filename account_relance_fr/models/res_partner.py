@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import formatLang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
@@ -26,6 +26,9 @@ class ResPartner(models.Model):
         help="No relance is prepared for this client while checked.")
     relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
+    relance_fee_ids = fields.One2many(
+        'account.relance.fee', 'partner_id', "Collection fees",
+        help="Invoices of collection agencies and commissaires de justice about this client.")
     relance_litigation = fields.Boolean(
         "In litigation", tracking=True,
         help="Handed over to litigation (contentieux): no more ordinary relances.")
@@ -260,6 +263,13 @@ class ResPartner(models.Model):
         action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
         action['context'] = {'default_partner_id': self.commercial_partner_id.id}
         return action
+
+    def action_relance_litigation_file(self):
+        """Download the file a collection agency or a commissaire de justice needs (zip)."""
+        self.ensure_one()
+        if not self.env.user.has_group('account_relance_fr.group_relance_user'):
+            raise AccessError(self.env._("Only relance users may prepare a litigation file."))
+        return self.env['account.relance.litigation.file']._action_download(self)
 
     def action_relance_resume(self):
         self.commercial_partner_id.write({

@@ -17,3 +17,6 @@ from . import test_relance_scenarios
 from . import test_relance_credit
 from . import test_relance_dispute
 from . import test_relance_schedule
+from . import test_relance_aged_balance
+from . import test_relance_kpi
+from . import test_relance_litigation_file

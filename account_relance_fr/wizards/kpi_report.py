@@ -1,0 +1,380 @@
+import tempfile
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date
+
+from ..core.kpi import (CHANNELS, average_delay, collection_cost, cost_ratio, dso, month_label, months,
+                        period_days, recovery_rate)
+from ..core.workbook import DAYS, INTEGER, MONEY, PERCENT, STOCK, TEXT, Formats, Table, new_workbook
+
+MAX_DAYS_AHEAD = 366
+MAX_MONTHS = 60
+
+
+class AccountRelanceKpiReport(models.TransientModel):
+    """Collection KPIs by month and risk category of the clients, for one company.
+
+    The definitions (recovery rate, average delay weighted by amount, DSO, cost of collection)
+    are those of ``core/kpi.py``. Clients are classed by their risk category today: the
+    category of a past month is not kept.
+    """
+    _name = 'account.relance.kpi.report'
+    _description = "Collection KPIs"
+
+    date_from = fields.Date(
+        "From", required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) - relativedelta(months=11))
+    date_to = fields.Date(
+        "To", required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1))
+    company_id = fields.Many2one(
+        'res.company', "Company", default=lambda self: self.env.company,
+        domain=lambda self: [('id', 'in', self.env.companies.ids)])
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    line_ids = fields.One2many('account.relance.kpi.line', 'report_id', "Rows", readonly=True)
+    xlsx_file = fields.Binary("Workbook", readonly=True, attachment=False)
+    xlsx_filename = fields.Char("Workbook name", readonly=True)
+
+    def _check_request(self):
+        self.ensure_one()
+        if not self.company_id:
+            raise UserError(self.env._("Choose the company whose collection KPIs you want."))
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(self.env._("You have no access to the company %s.", self.company_id.name))
+        if not (self.date_from and self.date_to):
+            raise UserError(self.env._("Choose the first and the last month of the KPIs."))
+        if self.date_from > self.date_to:
+            raise UserError(self.env._(
+                "The period starts on %(start)s, after its end on %(end)s.",
+                start=format_date(self.env, self.date_from), end=format_date(self.env, self.date_to)))
+        limit = fields.Date.context_today(self) + timedelta(days=MAX_DAYS_AHEAD)
+        if self.date_to > limit:
+            raise UserError(self.env._(
+                "KPIs until %(date)s reach more than a year ahead: choose an end before %(limit)s.",
+                date=format_date(self.env, self.date_to), limit=format_date(self.env, limit)))
+        if len(months(self.date_from, self.date_to)) > MAX_MONTHS:
+            raise UserError(self.env._("Choose a period of %s months at most.", MAX_MONTHS))
+
+    # ------------------------------------------------------------------ figures
+
+    def _category_sql(self, alias='partner'):
+        Partner = self.env['res.partner'].with_company(self.company_id)
+        return Partner._fields['relance_risk_category'].to_sql(Partner, alias)
+
+    def _months_sql(self, periods):
+        return SQL(
+            """SELECT m::date AS start, (m + interval '1 month' - interval '1 day')::date AS stop
+                 FROM generate_series(%s::date, %s::date, interval '1 month') m""",
+            periods[0][0], periods[-1][0])
+
+    def _installments_sql(self, due_before):
+        """Installments of posted customer invoices (receivable, debit), with the date of the last
+        reconciliation of those fully reconciled."""
+        return SQL(
+            """SELECT aml.id, aml.balance, aml.date, COALESCE(aml.date_maturity, aml.date) AS due,
+                      aml.reconciled, %(category)s AS category,
+                      CASE WHEN aml.reconciled THEN (
+                          SELECT MAX(p.max_date) FROM account_partial_reconcile p WHERE p.debit_move_id = aml.id)
+                      END AS settled_on
+                 FROM account_move_line aml
+                 JOIN account_move move ON move.id = aml.move_id
+                 JOIN account_account account ON account.id = aml.account_id
+                 JOIN res_partner partner ON partner.id = move.commercial_partner_id
+                WHERE aml.company_id = %(company)s
+                  AND aml.parent_state = 'posted'
+                  AND account.account_type = 'asset_receivable'
+                  AND move.move_type IN ('out_invoice', 'out_receipt')
+                  AND aml.display_type = 'payment_term'
+                  AND aml.balance > 0
+                  AND COALESCE(aml.date_maturity, aml.date) <= %(due_before)s""",
+            category=self._category_sql(), company=self.company_id.id, due_before=due_before)
+
+    def _figures(self):
+        """Raw totals of every (month, category): {(month start, category): {...}} with the
+        amounts as Decimals, the late settlements as (days, amount) and the relance counts."""
+        self._check_request()
+        self.env.flush_all()  # moves, reconciliations, relances and fees are read in SQL below
+        periods = months(self.date_from, self.date_to)
+        first, last = periods[0][0], periods[-1][1]
+        company = self.company_id
+        figures = defaultdict(lambda: {
+            'overdue': Decimal(0), 'recovered': Decimal(0), 'settlements': [], 'receivables': Decimal(0),
+            'sales': Decimal(0), 'fees': Decimal(0), 'relances': 0, **{c: 0 for c in CHANNELS}})
+        execute = self.env.execute_query
+
+        # Backlog at the start of each month and what was recovered on it during the month
+        # (any settlement but a credit note).
+        for start, category, overdue, recovered in execute(SQL(
+            """WITH months AS (%(months)s), installments AS (%(installments)s)
+               SELECT m.start, i.category,
+                      SUM(i.balance - COALESCE(before.amount, 0)),
+                      SUM(COALESCE(during.amount, 0))
+                 FROM months m
+                 JOIN installments i ON i.date < m.start AND i.due < m.start
+                                    AND (NOT i.reconciled OR i.settled_on >= m.start)
+            LEFT JOIN LATERAL (SELECT SUM(p.amount) AS amount FROM account_partial_reconcile p
+                                WHERE p.debit_move_id = i.id AND p.max_date < m.start) before ON TRUE
+            LEFT JOIN LATERAL (SELECT SUM(p.amount) AS amount FROM account_partial_reconcile p
+                                 JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
+                                 JOIN account_move cm ON cm.id = counterpart.move_id
+                                WHERE p.debit_move_id = i.id AND p.max_date BETWEEN m.start AND m.stop
+                                  AND cm.move_type != 'out_refund') during ON TRUE
+                WHERE i.balance - COALESCE(before.amount, 0) > 0
+             GROUP BY m.start, i.category""",
+            months=self._months_sql(periods), installments=self._installments_sql(last),
+        )):
+            figures[start, category]['overdue'] += Decimal(str(overdue))
+            figures[start, category]['recovered'] += Decimal(str(recovered))
+
+        # Installments settled in full during the period, after their due date.
+        for settled_on, category, days, amount in execute(SQL(
+            """WITH installments AS (%(installments)s)
+               SELECT i.settled_on, i.category, i.settled_on - i.due, i.balance
+                 FROM installments i
+                WHERE i.reconciled AND i.settled_on BETWEEN %(first)s AND %(last)s AND i.settled_on > i.due
+                  -- an installment cancelled by credit notes alone was not paid
+                  AND EXISTS(SELECT 1 FROM account_partial_reconcile p
+                               JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
+                               JOIN account_move cm ON cm.id = counterpart.move_id
+                              WHERE p.debit_move_id = i.id AND cm.move_type != 'out_refund')""",
+            installments=self._installments_sql(last), first=first, last=last,
+        )):
+            figures[settled_on.replace(day=1), category]['settlements'].append((days, amount))
+
+        # Receivables at each month end: the balance of the receivable accounts, summed month
+        # after month from the movements (one pass over the ledger).
+        movements = defaultdict(Decimal)
+        for month, category, balance in execute(SQL(
+            """SELECT GREATEST(date_trunc('month', aml.date)::date, %(first)s), %(category)s, SUM(aml.balance)
+                 FROM account_move_line aml
+                 JOIN account_account account ON account.id = aml.account_id
+            LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
+            LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
+                WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                  AND account.account_type = 'asset_receivable' AND aml.date <= %(last)s
+             GROUP BY 1, 2""",
+            first=first, last=last, company=company.id, category=self._category_sql(),
+        )):
+            movements[month, category] += Decimal(str(balance))
+        categories = {category for _month, category in movements}
+        for category in categories:
+            running = Decimal(0)
+            for start, _stop in periods:
+                running += movements.get((start, category), Decimal(0))
+                if running:
+                    figures[start, category]['receivables'] = running
+
+        # Sales of the month, taxes included, net of credit notes.
+        for month, category, amount in execute(SQL(
+            """SELECT date_trunc('month', move.date)::date, %(category)s, SUM(move.amount_total_signed)
+                 FROM account_move move
+                 JOIN res_partner partner ON partner.id = move.commercial_partner_id
+                WHERE move.company_id = %(company)s AND move.state = 'posted'
+                  AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                  AND move.date BETWEEN %(first)s AND %(last)s
+             GROUP BY 1, 2""",
+            first=first, last=last, company=company.id, category=self._category_sql(),
+        )):
+            figures[month, category]['sales'] += Decimal(str(amount))
+
+        # Relances sent, by channel.
+        for month, category, count, email, phone, letter, registered in execute(SQL(
+            """SELECT date_trunc('month', relance.date)::date, %(category)s, COUNT(*),
+                      COUNT(*) FILTER (WHERE relance.channel_email),
+                      COUNT(*) FILTER (WHERE relance.channel_phone),
+                      COUNT(*) FILTER (WHERE relance.channel_letter),
+                      COUNT(*) FILTER (WHERE relance.channel_registered_letter)
+                 FROM account_relance relance
+                 JOIN res_partner partner ON partner.id = relance.partner_id
+                WHERE relance.company_id = %(company)s AND relance.state IN ('sent', 'done')
+                  AND relance.date BETWEEN %(first)s AND %(last)s
+             GROUP BY 1, 2""",
+            first=first, last=last, company=company.id, category=self._category_sql(),
+        )):
+            row = figures[month, category]
+            row['relances'] += count
+            for channel, number in zip(CHANNELS, (email, phone, letter, registered)):
+                row[channel] += number
+
+        # Fees of agencies and commissaires de justice.
+        for month, category, amount in execute(SQL(
+            """SELECT date_trunc('month', fee.date)::date, %(category)s, SUM(fee.amount)
+                 FROM account_relance_fee fee
+                 JOIN res_partner member ON member.id = fee.partner_id
+                 JOIN res_partner partner ON partner.id = member.commercial_partner_id
+                WHERE fee.company_id = %(company)s AND fee.date BETWEEN %(first)s AND %(last)s
+             GROUP BY 1, 2""",
+            first=first, last=last, company=company.id, category=self._category_sql(),
+        )):
+            figures[month, category]['fees'] += Decimal(str(amount))
+        return dict(figures)
+
+    def _kpis(self, raw, days):
+        """The KPIs of one cell from its raw totals."""
+        company = self.company_id
+        units = {'letter': company.relance_cost_letter, 'registered_letter': company.relance_cost_registered_letter,
+                 'phone': company.relance_cost_phone_minute}
+        relance_cost = collection_cost(
+            {c: raw[c] for c in CHANNELS}, units, phone_minutes=company.relance_phone_call_minutes)
+        cost = relance_cost + raw['fees']
+        return {
+            'overdue_at_start': raw['overdue'], 'recovered': raw['recovered'],
+            'recovery_rate': recovery_rate(raw['recovered'], raw['overdue']),
+            'paid_late_amount': sum((Decimal(str(a)) for _d, a in raw['settlements']), Decimal(0)),
+            'paid_late_count': len(raw['settlements']),
+            'average_delay': average_delay(raw['settlements']),
+            'receivables': raw['receivables'], 'sales': raw['sales'],
+            'dso': dso(raw['receivables'], raw['sales'], days),
+            'relance_count': raw['relances'], 'email_count': raw['email'], 'phone_count': raw['phone'],
+            'letter_count': raw['letter'], 'registered_letter_count': raw['registered_letter'],
+            'relance_cost': relance_cost, 'fees': raw['fees'], 'collection_cost': cost,
+            'cost_ratio': cost_ratio(cost, raw['recovered']),
+        }
+
+    @api.model
+    def _merge(self, raws):
+        """Raw totals of several categories added up (the "all categories" rows)."""
+        total = {'overdue': Decimal(0), 'recovered': Decimal(0), 'settlements': [], 'receivables': Decimal(0),
+                 'sales': Decimal(0), 'fees': Decimal(0), 'relances': 0, **{c: 0 for c in CHANNELS}}
+        for raw in raws:
+            for key, value in raw.items():
+                total[key] = total[key] + value
+        return total
+
+    def _compute_rows(self):
+        figures = self._figures()
+        self.line_ids.unlink()
+        vals_list = []
+        for start, stop in months(self.date_from, self.date_to):
+            days = period_days(start, stop)
+            for (month, category), raw in sorted(figures.items(), key=lambda item: item[0][1] or ''):
+                if month != start:
+                    continue
+                kpis = self._kpis(raw, days)
+                vals_list.append({
+                    'report_id': self.id, 'company_id': self.company_id.id, 'month': start,
+                    'risk_category': category, 'period_days': days,
+                    'delay_amount_days': float(sum(Decimal(str(d)) * Decimal(str(a)) for d, a in raw['settlements']
+                                                   if d > 0)),
+                    **{k: float(v or 0) for k, v in kpis.items()},
+                })
+        self.env['account.relance.kpi.line'].create(vals_list)
+        return figures
+
+    def action_show(self):
+        self.ensure_one()
+        self._compute_rows()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_kpi_line')
+        action['domain'] = [('report_id', '=', self.id)]
+        action['context'] = {'relance_kpi_report_id': self.id}
+        return action
+
+    def action_show_relances(self):
+        """The relances sent over the period, by month, level and channel (native pivot)."""
+        self._check_request()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_kpi_relances')
+        action['domain'] = [('company_id', '=', self.company_id.id), ('state', 'in', ('sent', 'done')),
+                            ('date', '>=', self.date_from), ('date', '<=', self.date_to)]
+        return action
+
+    # ------------------------------------------------------------------ export
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        self.write({
+            'xlsx_file': self._xlsx_content(),
+            'xlsx_filename': "Indicateurs_recouvrement_%s_%s.xlsx" % (
+                month_label(self.date_from), month_label(self.date_to)),
+        })
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f"/web/content/{self._name}/{self.id}/xlsx_file/{self.xlsx_filename}?download=true",
+            'target': 'download',
+        }
+
+    def _xlsx_content(self):
+        """KPIs by month, then by month and category, then relances by level: in French."""
+        figures = self._figures()
+        lang = 'fr_FR' if self.env['res.lang']._lang_get('fr_FR') else self.env.lang
+        french = self.with_context(lang=lang)
+        categories = dict(french.env['res.partner']._fields['relance_risk_category']._description_selection(french.env))
+        company = self.company_id
+        with tempfile.TemporaryFile() as stream:
+            workbook = new_workbook(stream)
+            formats = Formats(workbook, self.currency_id.symbol or self.currency_id.name)
+            titles = [
+                "Indicateurs de recouvrement de %s à %s" % (month_label(self.date_from), month_label(self.date_to)),
+                f"Société : {company.name} — montants en {self.currency_id.name}",
+                "Taux de recouvrement = recouvré dans le mois / échu au 1er du mois ; délai moyen de "
+                "paiement des factures réglées en retard, pondéré par les montants ; "
+                "DSO = encours fin de mois / CA TTC du mois x jours du mois",
+                "Coûts unitaires : courrier %s, LRAR %s, minute d'appel %s x %s min par appel" % (
+                    company.relance_cost_letter, company.relance_cost_registered_letter,
+                    company.relance_cost_phone_minute, company.relance_phone_call_minutes),
+            ]
+            periods = months(self.date_from, self.date_to)
+            by_month = Table(workbook, formats, "Indicateurs", self._xlsx_columns(), titles=titles)
+            for start, stop in periods:
+                raw = self._merge(raw for (month, _c), raw in figures.items() if month == start)
+                by_month.add([month_label(start), "Toutes", *self._xlsx_values(raw, start, stop)])
+            by_month.close()
+            by_category = Table(workbook, formats, "Par catégorie", self._xlsx_columns(), titles=titles[:2])
+            for start, stop in periods:
+                cells = sorted(((c, raw) for (month, c), raw in figures.items() if month == start),
+                               key=lambda cell: cell[0] or '')
+                for category, raw in cells:
+                    by_category.add([month_label(start), categories.get(category, "(sans client)"),
+                                     *self._xlsx_values(raw, start, stop)])
+            by_category.close()
+            self._xlsx_relances_by_level(workbook, formats)
+            workbook.close()
+            stream.seek(0)
+            return stream.read()
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            ("Mois", 10, TEXT), ("Catégorie", 22, TEXT), ("Échu au début du mois", 15, STOCK),
+            ("Recouvré", 14, MONEY), ("Taux de recouvrement", 13, PERCENT),
+            ("Payé en retard", 14, MONEY), ("Délai moyen (j)", 11, DAYS),
+            ("Encours fin de mois", 15, STOCK), ("CA TTC du mois", 15, MONEY), ("DSO (j)", 9, DAYS),
+            ("Relances", 9, INTEGER), ("E-mails", 9, INTEGER), ("Appels", 9, INTEGER),
+            ("Courriers", 9, INTEGER), ("LRAR", 9, INTEGER), ("Coût des relances", 14, MONEY),
+            ("Frais agence / commissaire", 15, MONEY), ("Coût du recouvrement", 15, MONEY),
+            ("Coût / recouvré", 12, PERCENT),
+        ]
+
+    def _xlsx_values(self, raw, start, stop):
+        kpis = self._kpis(raw, period_days(start, stop))
+        return [kpis[key] for key in (
+            'overdue_at_start', 'recovered', 'recovery_rate', 'paid_late_amount', 'average_delay',
+            'receivables', 'sales', 'dso', 'relance_count', 'email_count', 'phone_count', 'letter_count',
+            'registered_letter_count', 'relance_cost', 'fees', 'collection_cost', 'cost_ratio')]
+
+    def _xlsx_relances_by_level(self, workbook, formats):
+        table = Table(workbook, formats, "Relances par niveau", [
+            ("Mois", 10, TEXT), ("Scénario", 24, TEXT), ("Niveau", 34, TEXT), ("Relances", 9, INTEGER),
+            ("E-mails", 9, INTEGER),
+            ("Appels", 9, INTEGER), ("Courriers", 9, INTEGER), ("LRAR", 9, INTEGER),
+        ])
+        groups = self.env['account.relance']._read_group(
+            [('company_id', '=', self.company_id.id), ('state', 'in', ('sent', 'done')),
+             ('date', '>=', self.date_from), ('date', '<=', self.date_to)],
+            ['date:month', 'level_id', 'channel_email', 'channel_phone', 'channel_letter',
+             'channel_registered_letter'], ['__count'], order='date:month, level_id')
+        counts = defaultdict(lambda: [0] * 5)
+        for month, level, email, phone, letter, registered, count in groups:
+            row = counts[month, level]
+            row[0] += count
+            for index, flag in enumerate((email, phone, letter, registered), start=1):
+                row[index] += count if flag else 0
+        for (month, level), row in counts.items():
+            # levels of different scenarios may share a name: the scenario tells them apart
+            table.add([month_label(month), level.scenario_id.name or "", level.name, *row])
+        table.close()
