@@ -45,6 +45,8 @@ say "running the relance of the last 60 days (demo history, once) and of today"
 odoo_cmd shell -d "$DB" --log-level=error <<PY
 env['ir.config_parameter'].set_param('report.url', '$url')
 env['account.relance.demo']._run_demo_history()
+# Tonight's risk categories, from that history, before today's run (as the scheduled actions do).
+env['account.relance.risk']._cron_compute_risk()
 relances = env['account.relance.run']._run(companies=env['res.company'].search([]))
 env.cr.commit()
 print(f"[relance] today's run prepared {len(relances)} relance(s)")
