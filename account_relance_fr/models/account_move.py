@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
@@ -95,20 +96,21 @@ class AccountMove(models.Model):
             and line.move_id.move_type in ('out_invoice', 'out_receipt'))
 
     def _relance_core_installments(self):
-        """The calendar's view of the open installments (level reached, last date)."""
+        """The calendar's view of the open installments (level reached, last date), by invoice:
+        {move: [Installment]}."""
         lines = self._relance_open_installments()
         reached = self.env['account.relance.line'].search(
             [('move_line_id', 'in', lines.ids), ('escalated', '=', True),
              ('relance_state', '!=', 'cancelled')], order='relance_date, id')
         last = {rl.move_line_id.id: rl for rl in reached}  # the latest one wins
-        return {
-            line: Installment(
+        by_move = defaultdict(list)
+        for line in lines:
+            by_move[line.move_id].append(Installment(
                 id=line.id,
                 due_date=line.date_maturity or line.move_id.invoice_date or line.move_id.date,
                 level_id=last[line.id].level_id.id if line.id in last else None,
-                last_date=last[line.id].relance_date if line.id in last else None)
-            for line in lines
-        }
+                last_date=last[line.id].relance_date if line.id in last else None))
+        return by_move
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded',
                  'relance_dispute', 'commercial_partner_id.relance_suspended', 'relance_schedule_ids.state')
@@ -116,32 +118,23 @@ class AccountMove(models.Model):
     def _compute_relance_next_date(self):
         installments = self._relance_core_installments()
         Run = self.env['account.relance.run']
-        context_by_company = {}
+        calendars = {
+            company: (Run._scenario_calendar(company, moves.commercial_partner_id), Run._company_today(company))
+            for company, moves in self.grouped('company_id').items()
+        }
         for move in self:
             move.relance_next_date = False
             if move.relance_excluded or move.relance_dispute or move.commercial_partner_id.relance_suspended \
                     or move.relance_schedule_id:
                 continue
-            company = move.company_id
-            if company not in context_by_company:
-                levels = self.env['account.relance.level'].with_context(active_test=False).search(
-                    [('company_id', '=', company.id)])
-                moves = self.filtered(lambda m: m.company_id == company)
-                context_by_company[company] = (
-                    {level.id: level for level in levels}, {core.id: core for core in levels._as_core()},
-                    self.env['account.relance.scenario']._for_partners(company, moves.commercial_partner_id),
-                    Run._company_today(company))
-            level_by_id, core_by_id, scenario_of, on_date = context_by_company[company]
-            scenario = scenario_of[move.commercial_partner_id.id]
-            scenario_core = [core_by_id[lv.id] for lv in scenario.level_ids]
-            dates = []
-            for line, inst in installments.items():
-                if line.move_id != move:
-                    continue
-                level_id = Run._level_in_scenario(inst.level_id, scenario, level_by_id, core_by_id, scenario_core)
-                step = next_step(scenario_core, replace(inst, level_id=level_id), on_date)
-                if step:
-                    dates.append(step[1])
+            calendar, on_date = calendars[move.company_id]
+            partner_id = move.commercial_partner_id.id
+            dates = [
+                step[1] for inst in installments[move]
+                for step in [next_step(calendar.levels(partner_id),
+                                       replace(inst, level_id=calendar.seen_from(partner_id, inst.level_id)),
+                                       on_date)] if step
+            ]
             move.relance_next_date = min(dates) if dates else False
 
     def _search_relance_next_date(self, operator, value):
@@ -161,7 +154,7 @@ class AccountMove(models.Model):
         installments = self._relance_core_installments()
         for move in self:
             on_date = self.env['account.relance.run']._company_today(move.company_id)
-            dues = [inst.due_date for line, inst in installments.items() if line.move_id == move]
+            dues = [inst.due_date for inst in installments[move]]
             move.relance_days_overdue = days_overdue(min(dues), on_date) if dues else 0
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'state', 'move_type',
@@ -289,6 +282,24 @@ class AccountMove(models.Model):
     def action_relance_reinstate(self):
         self.write({'relance_excluded': False, 'relance_exclusion_reason': False})
 
+    def _relance_invoice_pdfs(self):
+        """The PDF of each invoice, {move: attachment}: the one sent with the invoice when there
+        is one, otherwise rendered now and kept on the invoice, one rendering per invoice
+        (Debian's wkhtmltopdf cannot render several documents at once)."""
+        attachments = {move: move.invoice_pdf_report_id for move in self if move.invoice_pdf_report_id}
+        missing = self.filtered(lambda m: m not in attachments)
+        if missing:
+            rendered = self.env['account.relance']._render_each('account.account_invoices', missing)
+            created = self.env['ir.attachment'].create([{
+                'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
+                'raw': rendered[move.id][0],
+                'res_model': 'account.move',
+                'res_id': move.id,
+                'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
+            } for move in missing])
+            attachments.update(zip(missing, created))
+        return attachments
+
     # ------------------------------------------------------------------ disputes
 
     def action_relance_dispute(self):
@@ -317,6 +328,7 @@ class AccountMove(models.Model):
         # Invoicing the penalties of a late client is claiming, not granting credit.
         invoices = self.filtered(lambda m: m.move_type == 'out_invoice' and m.amount_total_signed > 0
                                  and not m.line_ids.relance_penalty_origin_id)
+        limited = {}
         for (company, partner), moves in invoices.grouped(
                 lambda m: (m.company_id, m.commercial_partner_id)).items():
             partner = partner.with_company(company)
@@ -325,10 +337,12 @@ class AccountMove(models.Model):
                     blocks[move] = self.env._(
                         "%s is handed over to litigation (contentieux): no new invoice on credit.",
                         partner.display_name)
-                continue
-            if not company.account_use_credit_limit or not partner.credit_limit:
-                continue
-            total = self._relance_receivable(company, partner) + sum(moves.mapped('amount_total_signed'))
+            elif company.account_use_credit_limit and partner.credit_limit:
+                limited[company, partner] = moves
+        owed = self._relance_receivables({company for company, _partner in limited},
+                                          {partner for _company, partner in limited})
+        for (company, partner), moves in limited.items():
+            total = owed.get((company.root_id.id, partner.id), 0.0) + sum(moves.mapped('amount_total_signed'))
             if company.currency_id.compare_amounts(total, partner.credit_limit) > 0:
                 for move in moves:
                     blocks[move] = self.env._(
@@ -339,23 +353,30 @@ class AccountMove(models.Model):
         return blocks
 
     @api.model
-    def _relance_receivable(self, company, partner):
-        """What a client owes today in the company's group (posted, unreconciled receivables),
-        the total Odoo compares with the credit limit; read afresh, never from a cache."""
+    def _relance_receivables(self, companies, partners):
+        """What each client owes today in each company group (posted, unreconciled receivables),
+        the total Odoo compares with the credit limit, read afresh in one query:
+        {(root company id, commercial partner id): amount}."""
+        if not partners:
+            return {}
         self.env['account.move.line'].flush_model()
-        [[owed]] = self.env.execute_query(SQL(
-            """
-            SELECT COALESCE(SUM(aml.amount_residual), 0)
-              FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN res_partner partner ON partner.id = aml.partner_id
-             WHERE partner.commercial_partner_id = %s
-               AND aml.company_id = ANY(%s)
-               AND aml.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
-               AND NOT aml.reconciled
-            """, partner.id, self.env['res.company'].search([('id', 'child_of', company.root_id.id)]).ids))
-        return owed
+        return {
+            (root_id, partner_id): owed for root_id, partner_id, owed in self.env.execute_query(SQL(
+                """
+                SELECT split_part(company.parent_path, '/', 1)::int AS root_id,
+                       partner.commercial_partner_id, SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                  JOIN res_company company ON company.id = aml.company_id
+                 WHERE partner.commercial_partner_id = ANY(%s)
+                   AND split_part(company.parent_path, '/', 1)::int = ANY(%s)
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled
+              GROUP BY 1, 2
+                """, [p.id for p in partners], list({c.root_id.id for c in companies})))
+        }
 
     def _post(self, soft=True):
         blocks = self._relance_credit_blocks()
@@ -366,8 +387,9 @@ class AccountMove(models.Model):
         return super()._post(soft=soft)
 
     def action_post(self):
-        if (not self.env.context.get('relance_credit_override') and self._relance_credit_blocks()
-                and self.env.user.has_group('account_relance_fr.group_relance_manager')):
+        # Other users meet the block in _post; only a manager is offered to post anyway.
+        if (self.env.user.has_group('account_relance_fr.group_relance_manager')
+                and not self.env.context.get('relance_credit_override') and self._relance_credit_blocks()):
             return {
                 'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
                 'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',

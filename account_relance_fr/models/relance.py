@@ -264,22 +264,8 @@ class AccountRelance(models.Model):
         return subjects, bodies
 
     def _invoice_attachments(self):
-        """Attachments of the invoices listed by self: the PDF sent with the invoice when
-        there is one, otherwise rendered now (all missing ones in one rendering)."""
-        moves = self.invoice_line_ids.move_id
-        attachments = {move: move.invoice_pdf_report_id for move in moves if move.invoice_pdf_report_id}
-        missing = moves.filtered(lambda m: m not in attachments)
-        if missing:
-            rendered = self._render_each('account.account_invoices', missing)
-            created = self.env['ir.attachment'].create([{
-                'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
-                'raw': rendered[move.id][0],
-                'res_model': 'account.move',
-                'res_id': move.id,
-                'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
-            } for move in missing])
-            attachments.update(zip(missing, created))
-        return attachments
+        """Attachments of the invoices listed by self: {move: attachment}."""
+        return self.invoice_line_ids.move_id._relance_invoice_pdfs()
 
     def _send_emails(self):
         attach = self.filtered(lambda r: r.company_id.relance_attach_invoices)

@@ -1,6 +1,7 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 import pytz
 
@@ -14,6 +15,30 @@ from ..core.claims import claim
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200  # clients per transaction of the scheduled run
+
+
+class ScenarioCalendar(NamedTuple):
+    """The relance levels of a company as the calendar of each client's scenario sees them."""
+    level_by_id: dict       # level id -> level record (archived ones included)
+    scenario_of: dict       # commercial partner id -> scenario
+    levels_of: dict         # scenario -> its active levels (core.calendar.Level)
+    all_levels_of: dict     # scenario -> all its levels, archived ones included
+    core_by_id: dict        # level id -> core.calendar.Level
+
+    def levels(self, partner_id):
+        return self.levels_of[self.scenario_of[partner_id]]
+
+    def seen_from(self, partner_id, level_id):
+        """The level an installment of the client reached, seen from the client's scenario: a
+        level of another risk category's scenario (the client changed category) stands for its
+        equivalent step, so the invoice continues from there instead of starting over."""
+        reached = self.level_by_id.get(level_id)
+        scenario = self.scenario_of[partner_id]
+        if not reached or reached.scenario_id == scenario:
+            return level_id
+        equivalent = equivalent_level(
+            self.core_by_id[level_id], self.all_levels_of[reached.scenario_id], self.levels_of[scenario])
+        return equivalent and equivalent.id
 
 
 class AccountRelanceRun(models.AbstractModel):
@@ -266,16 +291,24 @@ class AccountRelanceRun(models.AbstractModel):
     # ------------------------------------------------------------------ preparation
 
     @api.model
-    def _level_in_scenario(self, level_id, scenario, level_by_id, core_by_id, scenario_core):
-        """The level an installment reached, seen from the client's scenario: a level of the
-        scenario of another risk category (the client changed category) stands for its
-        equivalent step, so the invoice continues from there instead of starting over."""
-        reached = level_by_id.get(level_id)
-        if not reached or reached.scenario_id == scenario:
-            return level_id
-        old_core = [core_by_id[lv.id] for lv in level_by_id.values() if lv.scenario_id == reached.scenario_id]
-        equivalent = equivalent_level(core_by_id[level_id], old_core, scenario_core)
-        return equivalent and equivalent.id
+    def _scenario_calendar(self, company, partners):
+        """What planning the installments of ``partners`` in their own scenario needs, read once:
+        the company's levels by id (archived ones too: an installment may have reached one),
+        their calendar view, the scenario of each client and the active levels of each scenario."""
+        levels = self.env['account.relance.level'].with_context(active_test=False).search(
+            [('company_id', '=', company.id)])
+        core_by_id = {core.id: core for core in levels._as_core()}
+        scenario_of = self.env['account.relance.scenario']._for_partners(company, partners)
+        return ScenarioCalendar(
+            level_by_id={level.id: level for level in levels},
+            scenario_of=scenario_of,
+            levels_of={scenario: [core_by_id[level.id] for level in levels
+                                  if level.scenario_id == scenario and level.active]
+                       for scenario in {*scenario_of.values(), *levels.scenario_id}},
+            all_levels_of={scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario]
+                           for scenario in levels.scenario_id},
+            core_by_id=core_by_id,
+        )
 
     @api.model
     def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None):
@@ -287,16 +320,7 @@ class AccountRelanceRun(models.AbstractModel):
         Relance = self.env['account.relance']
         if not rows_by_partner:
             return Relance
-        levels = self.env['account.relance.level'].with_context(active_test=False).search(
-            [('company_id', '=', company.id)])
-        level_by_id = {level.id: level for level in levels}
-        core_by_id = {core.id: core for core in levels._as_core()}
-        scenario_of = self.env['account.relance.scenario']._for_partners(
-            company, self.env['res.partner'].browse(list(rows_by_partner)))
-        scenario_levels = {
-            scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario and level.active]
-            for scenario in set(scenario_of.values())
-        }
+        calendar = self._scenario_calendar(company, self.env['res.partner'].browse(list(rows_by_partner)))
         already = {partner.id for [partner] in Relance._read_group(
             [('company_id', '=', company.id), ('date', '=', on_date),
              ('partner_id', 'in', list(rows_by_partner))], ['partner_id'])}
@@ -310,11 +334,9 @@ class AccountRelanceRun(models.AbstractModel):
         for partner_id, rows in rows_by_partner.items():
             if partner_id in already:
                 continue
-            scenario = scenario_of[partner_id]
             installments = [
                 Installment(id=row['line_id'], due_date=row['due_date'], last_date=row['last_date'],
-                            level_id=self._level_in_scenario(row['level_id'], scenario, level_by_id,
-                                                             core_by_id, scenario_levels[scenario]))
+                            level_id=calendar.seen_from(partner_id, row['level_id']))
                 for row in rows
             ]
             if target_level:
@@ -323,7 +345,7 @@ class AccountRelanceRun(models.AbstractModel):
                 plan = overdue and PartnerPlan(level_id=target_level.id, listed=overdue,
                                                escalations=dict.fromkeys(overdue, target_level.id))
             else:
-                plan = plan_partner(scenario_levels[scenario], installments, on_date, force=force)
+                plan = plan_partner(calendar.levels(partner_id), installments, on_date, force=force)
             if plan:
                 plans[partner_id] = plan
         if not plans:
@@ -343,7 +365,7 @@ class AccountRelanceRun(models.AbstractModel):
             if not amounts.worth_claiming:
                 _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
                 continue
-            level = level_by_id[plan.level_id]
+            level = calendar.level_by_id[plan.level_id]
             top_rows = [rows[line_id] for line_id, lv in plan.escalations.items() if lv == plan.level_id]
             salesperson = next((row['invoice_user_id'] for row in top_rows if row['invoice_user_id']), False) \
                 or partner.user_id.id

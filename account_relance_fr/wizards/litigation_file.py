@@ -64,9 +64,9 @@ class AccountRelanceLitigationFile(models.TransientModel):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("Releve_de_compte.xlsx", self._statement_xlsx(items, relances, invoices))
-            for invoice in invoices:
-                content, extension = self._invoice_document(invoice)
-                archive.writestr(f"Factures/{_file_name(invoice.name)}.{extension}", content)
+            for invoice, attachment in invoices._relance_invoice_pdfs().items():
+                extension = 'pdf' if attachment.mimetype == 'application/pdf' else 'html'
+                archive.writestr(f"Factures/{_file_name(invoice.name)}.{extension}", attachment.raw)
             for notice in relances.filtered(lambda r: r.tone == 'formal_notice' and r.state in ('sent', 'done')):
                 content, extension = self._formal_notice_document(notice)
                 archive.writestr(f"Mise_en_demeure_{_file_name(notice.name)}.{extension}", content)
@@ -75,12 +75,6 @@ class AccountRelanceLitigationFile(models.TransientModel):
             'zip_filename': f"Dossier_contentieux_{_file_name(self.partner_id.name)}_{self.date}.zip",
         })
         return len(invoices)
-
-    def _invoice_document(self, invoice):
-        attachment = invoice.invoice_pdf_report_id
-        if attachment:
-            return attachment.raw, 'pdf'
-        return self.env['ir.actions.report']._render_qweb_pdf('account.account_invoices', invoice.ids)
 
     def _formal_notice_document(self, notice):
         attachment = notice.letter_attachment_id
