@@ -1,5 +1,6 @@
 from . import relance_level
 from . import relance
+from . import relance_letter
 from . import relance_line
 from . import relance_run
 from . import account_move

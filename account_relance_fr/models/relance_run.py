@@ -383,10 +383,8 @@ class AccountRelanceRun(models.AbstractModel):
                 fields.Command.create({
                     'kind': 'invoice',
                     # An invoice's penalties and indemnity go on its first installment listed.
-                    'penalty_amount': penalties[row['move_id']]['penalties']
-                    if first_of_move[row['move_id']] == row['line_id'] else 0.0,
-                    'indemnity_amount': penalties[row['move_id']]['indemnity']
-                    if first_of_move[row['move_id']] == row['line_id'] else 0.0,
+                    **(Relance._penalty_line_values(penalties[row['move_id']])
+                       if first_of_move[row['move_id']] == row['line_id'] else {}),
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
                     'level_id': plan.escalations.get(row['line_id'], row['level_id']),
