@@ -229,6 +229,9 @@ class AccountMove(models.Model):
         # One read of the payments of every installment, not one per invoice.
         self.line_ids.filtered(lambda l: l.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
         euro = self.env.ref('base.EUR')
+        # The detail is the text of French letters: amounts in the French format.
+        letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
+            if self.env['res.lang']._lang_get('fr_FR') else self.env
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         results = {}
         for move in self:
@@ -280,13 +283,15 @@ class AccountMove(models.Model):
                     breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate)
                                   for due, debt in late]
                 except MissingRate as missing:
+                    # The legal rate is missing when a contract rate's floor cannot be checked;
+                    # any other missing rate is the ECB table's.
+                    legal = missing.what == "legal interest rate"
                     result['warning'] = self.env._(
                         "No %(what)s for %(half_year)s: add it under Configuration.",
-                        what=self.env._("ECB rate") if missing.what == "ECB rate" else self.env._("legal interest rate"),
+                        what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
                         half_year=HalfYear._half_year_label(missing.year, missing.half))
                     detail.append("Pénalités de retard non calculées : le %s du %s n'est pas encore connu."
-                                  % ("taux BCE" if missing.what == "ECB rate" else "taux de l'intérêt légal",
-                                     missing.semester))
+                                  % ("taux de l'intérêt légal" if legal else "taux BCE", missing.semester))
                     breakdowns = []
                 else:
                     result['penalties_accrued'] = move.currency_id.round(float(sum(b.total for b in breakdowns)))
@@ -306,14 +311,14 @@ class AccountMove(models.Model):
                 indemnity_text = "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €"
                 if move.currency_id != euro:
                     indemnity_text += ", soit %s au cours du %s, date d'échéance" % (
-                        formatLang(self.env, indemnity_in[key], currency_obj=move.currency_id), date_in_words(first_due))
+                        formatLang(letter_env, indemnity_in[key], currency_obj=move.currency_id), date_in_words(first_due))
                 detail.append(indemnity_text + ".")
             result['penalties'] = max(move.currency_id.round(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
             result['indemnity'] = max(move.currency_id.round(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
             if move in invoiced and (result['penalties_invoiced'] or result['indemnity_invoiced']):
                 detail.append("Déjà facturé par %s : %s, déduit ci-dessus." % (
-                    ", ".join(invoiced[move]['invoices'].mapped('name')),
-                    formatLang(self.env, result['penalties_invoiced'] + result['indemnity_invoiced'],
+                    ", ".join(invoiced[move]['invoices'].mapped('display_name')),
+                    formatLang(letter_env, result['penalties_invoiced'] + result['indemnity_invoiced'],
                                currency_obj=move.currency_id)))
             result['detail'] = "\n".join(detail) or False
             to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key))

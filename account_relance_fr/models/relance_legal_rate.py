@@ -17,7 +17,7 @@ class AccountRelanceLegalRate(models.Model):
     """
     _name = 'account.relance.legal.rate'
     _description = "Legal interest rate by half-year"
-    _inherit = ['account.relance.half.year', 'mail.activity.mixin']
+    _inherit = ['account.relance.half.year', 'mail.thread', 'mail.activity.mixin']
 
     rate_private = fields.Float(
         "Creditor private person (%)", required=True, digits=(5, 2),

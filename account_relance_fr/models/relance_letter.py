@@ -3,8 +3,6 @@ from odoo.exceptions import UserError
 
 from ..core.words import amount_in_words, date_in_words
 
-CIVILITY_WORDS = {'madame': "Madame", 'monsieur': "Monsieur"}
-
 
 def is_technical_user(user):
     """OdooBot / __system__, portal or public users, archived users: nobody who can sign."""
@@ -105,8 +103,7 @@ class AccountRelance(models.Model):
         for currency, group in groups.items():
             group['claimed'] = currency.round(group['principal'] - group['credits'])
             group['total'] = currency.round(group['claimed'] + group['penalties'] + group['indemnity'])
-            group['total_company'] = group['residual_company'] + currency._convert(
-                group['penalties'] + group['indemnity'], company_currency, self.company_id, self.date)
+            group['total_company'] = currency._convert(group['total'], company_currency, self.company_id, self.date)
             result.append(group)
         return sorted(result, key=lambda g: (g['currency'] != company_currency, g['currency'].name))
 
@@ -114,11 +111,18 @@ class AccountRelance(models.Model):
         """The amounts of ``key`` in each currency, in words a sentence can hold:
         "1 000,00 € et 1 100,00 $"."""
         self.ensure_one()
-        amounts = [self._format_amount(group[key], group['currency'])
+        letter = self.with_env(self._letter_env())
+        amounts = [letter._format_amount(group[key], group['currency'])
                    for group in self._amounts_by_currency() if not group['currency'].is_zero(group[key])]
         if len(amounts) > 1:
             return ", ".join(amounts[:-1]) + " et " + amounts[-1]
-        return amounts[0] if amounts else self._format_amount(0.0)
+        return amounts[0] if amounts else letter._format_amount(0.0)
+
+    def _letter_env(self):
+        """Letters and e-mails are French: their amounts are formatted the French way."""
+        if self.env['res.lang']._lang_get('fr_FR'):
+            return self.env(context=dict(self.env.context, lang='fr_FR'))
+        return self.env
 
     def _is_multi_currency(self):
         self.ensure_one()
@@ -141,14 +145,11 @@ class AccountRelance(models.Model):
     def _civility(self):
         """"Madame" or "Monsieur" for a person whose civility is known, else empty."""
         self.ensure_one()
-        contact = self.contact_id
-        return "" if contact.is_company else CIVILITY_WORDS.get(contact.relance_civility, "")
+        return self.contact_id._relance_civility_word()
 
     def _addressee_name(self):
-        """The name on the address block: "Madame Jeanne Petit" for a person, the company's name."""
         self.ensure_one()
-        civility = self._civility()
-        return f"{civility} {self.contact_id.name}" if civility else self.contact_id.name
+        return self.contact_id._relance_addressee_name()
 
     def _letter_salutation(self):
         """"Madame," when the person is known, "Madame, Monsieur," otherwise (without the comma)."""

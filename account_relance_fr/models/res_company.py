@@ -143,7 +143,9 @@ class ResCompany(models.Model):
         parts = []
         if self.relance_legal_form:
             parts.append(self.relance_legal_form + (
-                " au capital de %s" % formatLang(self.env, self.relance_share_capital, currency_obj=self.currency_id)
+                " au capital de %s" % formatLang(
+                    self.env(context=dict(self.env.context, lang='fr_FR')) if self.env['res.lang']._lang_get('fr_FR')
+                    else self.env, self.relance_share_capital, currency_obj=self.currency_id)
                 if self.relance_share_capital else ""))
         siren = self._relance_siren()
         if siren:

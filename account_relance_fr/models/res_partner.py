@@ -119,6 +119,17 @@ class ResPartner(models.Model):
         labels = {'street': self.env._("street"), 'zip': self.env._("zip code"), 'city': self.env._("city")}
         return [label for field, label in labels.items() if not address[field]]
 
+    def _relance_civility_word(self):
+        """"Madame" or "Monsieur" for a person whose civility is known, else empty (letters are French)."""
+        self.ensure_one()
+        return "" if self.is_company else {'madame': "Madame", 'monsieur': "Monsieur"}.get(self.relance_civility, "")
+
+    def _relance_addressee_name(self):
+        """The name on a letter's address block: "Madame Jeanne Petit" for a person, else the name."""
+        self.ensure_one()
+        civility = self._relance_civility_word()
+        return f"{civility} {self.name}" if civility else (self.name or "")
+
     def _relance_recipient(self):
         self.ensure_one()
         return self.relance_contact_id or self

@@ -20,3 +20,5 @@ from . import test_relance_schedule
 from . import test_relance_aged_balance
 from . import test_relance_kpi
 from . import test_relance_litigation_file
+from . import test_relance_letters
+from . import test_relance_mise_en_demeure_pdf

@@ -66,7 +66,9 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
         account = company.relance_penalty_account_id
         invoices = self.env['account.move'].create([{
             'move_type': 'out_invoice', 'partner_id': client.id, 'currency_id': currency.id,
-            'invoice_date': self.date, 'company_id': company.id,
+            # Penalties and the indemnity are owed at once: due on the invoice date.
+            'invoice_date': self.date, 'invoice_payment_term_id': False, 'invoice_date_due': self.date,
+            'company_id': company.id,
             'invoice_line_ids': [Command.create(dict(vals, **({'account_id': account.id} if account else {})))
                                  for vals in values],
         } for (client, currency), values in lines.items()])
