@@ -118,6 +118,16 @@ class AccountRelance(models.Model):
             return ", ".join(amounts[:-1]) + " et " + amounts[-1]
         return amounts[0] if amounts else letter._format_amount(0.0)
 
+    def _amounts_in_words_text(self):
+        """The totals of each currency in words and in figures, as the mise en demeure states
+        its claim: "mille euros (1 000,00 €) et de mille dollars ($ 1 000,00)"."""
+        self.ensure_one()
+        letter = self.with_env(self._letter_env())
+        parts = [f"{amount_in_words(group['total'], group['currency'].name)} "
+                 f"({letter._format_amount(group['total'], group['currency'])})"
+                 for group in self._amounts_by_currency() if group['currency'].compare_amounts(group['total'], 0.0) > 0]
+        return " et de ".join(parts) or amount_in_words(0)
+
     def _letter_env(self):
         """Letters and e-mails are French: their amounts are formatted the French way."""
         if self.env['res.lang']._lang_get('fr_FR'):
