@@ -26,6 +26,10 @@ class AccountRelance(models.Model):
         "Rates to verify", compute='_compute_rates_to_verify',
         help="Rates used in the figures of this relance that are still marked to verify. Shown here "
              "only, never in the letter.")
+    amount_by_currency = fields.Char(
+        "Total due by currency", compute='_compute_amount_by_currency',
+        help="What the relance claims in each currency of its invoices, penalties and indemnities "
+             "included: the letters claim these amounts, not their equivalent in the company currency.")
     figures_html = fields.Html(
         "Penalty figures", compute='_compute_figures_html', sanitize=False,
         help="Per invoice: penalties, rates by half-year with their period, and the indemnity, as "
@@ -48,6 +52,11 @@ class AccountRelance(models.Model):
     def _compute_rates_to_verify(self):
         for relance in self:
             relance.rates_to_verify = "; ".join(sorted(set(filter(None, relance.line_ids.mapped('penalty_to_verify'))))) or False
+
+    @api.depends('line_ids.amount_residual_currency', 'line_ids.penalty_amount', 'line_ids.indemnity_amount')
+    def _compute_amount_by_currency(self):
+        for relance in self:
+            relance.amount_by_currency = relance._amounts_text('total') if relance.line_ids else False
 
     @api.depends('line_ids')
     def _compute_figures_html(self):

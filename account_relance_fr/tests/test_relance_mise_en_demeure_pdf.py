@@ -20,6 +20,7 @@ class TestRelanceMiseEnDemeurePdf(RelanceCommon):
         super().setUpClass()
         cls.company.write({
             'name': "Atelier Durand SARL", 'street': "3 quai Saint-Vincent", 'zip': "69001", 'city': "Lyon",
+            'country_id': cls.env.ref('base.fr').id,
             'company_registry': "81234567800015", 'vat': "FR25812345678",
             'relance_legal_form': "SARL", 'relance_share_capital': 10000.0, 'relance_rcs_city': "Lyon",
         })
@@ -37,6 +38,32 @@ class TestRelanceMiseEnDemeurePdf(RelanceCommon):
             'name': "Moitié à la commande, moitié à 30 jours", 'company_id': cls.company.id,
             'line_ids': [Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 0}),
                          Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 30})]})
+
+    def pdf_text(self, relance, keep=None):
+        with self.allow_pdf_render():
+            pdf, kind = self.env['ir.actions.report'].with_context(force_report_rendering=True)._render_qweb_pdf(
+                'account_relance_fr.report_mise_en_demeure', relance.ids)
+        self.assertEqual(kind, 'pdf')
+        if keep and os.environ.get('RELANCE_KEEP_PDF'):
+            with open(os.environ['RELANCE_KEEP_PDF'].replace('.pdf', f'-{keep}.pdf'), 'wb') as kept:
+                kept.write(pdf)
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+                        .replace("\xa0", " ").replace("\u202f", " ").split())
+
+    def test_a_consumers_mise_en_demeure_pdf_names_her_and_claims_legal_interest_only(self):
+        consumer = self.env['res.partner'].create({
+            'name': "Jeanne Petit", 'relance_civility': 'madame', 'street': "5 rue des Lilas", 'zip': "75011",
+            'city': "Paris", 'country_id': self.env.ref('base.fr').id, 'lang': 'fr_FR'})
+        self.invoice(800.0, partner=consumer)
+        run = self.env['account.relance.run']
+        rows = run._select_installments(self.company, date(2026, 5, 9), partner_ids=consumer.ids, force=True)
+        relance = run._prepare_relances(self.company, date(2026, 5, 9), rows, target_level=self.level[60])
+        text = self.pdf_text(relance, keep='consumer')
+        for expected in ("Madame Jeanne Petit", "5 rue des Lilas", "Madame,", "800,00 €", "huit cents euros",
+                         "1231-6 et 1344-1 du Code civil", "au plus tard le 17 mai 2026", "Claire Recouvrement"):
+            self.assertIn(expected, text)
+        for forbidden in ("L441-10", "D441-5", "Indemnité", "Pénalités", "Madame, Monsieur"):
+            self.assertNotIn(forbidden, text)
 
     def test_the_mise_en_demeure_pdf_states_every_element(self):
         # 1 200 € invoiced on 8 February 2026, in two installments of 600 €: 8 February and
@@ -57,15 +84,7 @@ class TestRelanceMiseEnDemeurePdf(RelanceCommon):
         self.assertRecordValues(relance, [{'amount_penalties': 29.96, 'amount_indemnities': 40.0,
                                            'amount_total_due': 1269.96, 'signatory_id': self.collector.id}])
         relance.registered_number = "1A 234 567 8901 2"
-        with self.allow_pdf_render():
-            pdf, kind = self.env['ir.actions.report'].with_context(force_report_rendering=True)._render_qweb_pdf(
-                'account_relance_fr.report_mise_en_demeure', relance.ids)
-        self.assertEqual(kind, 'pdf')
-        if os.environ.get('RELANCE_KEEP_PDF'):
-            with open(os.environ['RELANCE_KEEP_PDF'], 'wb') as kept:
-                kept.write(pdf)
-        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-                        .replace("\xa0", " ").replace("\u202f", " ").split())
+        text = self.pdf_text(relance, keep='professional')
         expected = [
             # the creditor, identified as R123-237 requires
             "Atelier Durand SARL", "3 quai Saint-Vincent", "SARL au capital de 10 000,00 €",
