@@ -11,8 +11,8 @@ from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import Installment, days_overdue, next_step
 from ..core.penalties import (
-    ContractRate, MissingRate, consumer_interest, describe_rates, late_penalties, merged_rate_periods,
-    recovery_indemnity,
+    ContractRate, MissingRate, consumer_interest, describe_rates, half_year_of, late_penalties,
+    merged_rate_periods, recovery_indemnity, semester_label,
 )
 from ..core.words import date_in_words
 from ..core.prescription import prescription_date
@@ -358,7 +358,7 @@ class AccountMove(models.Model):
             [('date_start', '<=', day)], order='date_start desc', limit=1)
         if semester and (day - semester.date_start).days < 184:
             label += " (soit %s %% au %s)" % (
-                f"{semester.penalty_rate:.2f}".replace('.', ','), semester.date_start.strftime('%d/%m/%Y'))
+                f"{semester.penalty_rate:.2f}".replace('.', ','), semester_label(*half_year_of(semester.date_start)))
         return label
 
     def action_view_relances(self):
