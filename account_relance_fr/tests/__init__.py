@@ -20,3 +20,4 @@ from . import test_relance_schedule
 from . import test_relance_aged_balance
 from . import test_relance_kpi
 from . import test_relance_litigation_file
+from . import test_relance_file_simulation
