@@ -1,11 +1,27 @@
-"""When is which reminder due: the relance calendar, without the ORM.
+"""When is which reminder due: the relance calendar of a client, without the ORM.
 
 A scenario is a list of levels ordered by sequence; each level has a delay in days relative
-to the due date of an installment (negative for a preventive reminder). An installment moves
-one level at a time: a client never skips from "cordial" to "sévère" because the run found
-its invoice late for the first time. When an installment is caught late (first seen at J+35),
-the spacing of the scenario is kept from the last reminder, so the client is not reminded on
-consecutive days while the calendar catches up.
+to a due date (negative for a preventive reminder). The unit of escalation is the client's
+*relance file*: it reaches a level when a relance at that level actually goes out, and it
+moves at most one step per relance. Which step is due is driven by the client's oldest
+unpaid overdue installment, measured against the delays of the scenario, once the gap of
+the scenario since the last relance that went out has passed. Installments keep their own
+due dates only for the listing and the penalties: an invoice falling due while a file is
+open joins it and never starts a calendar of its own.
+
+Rules (each is tested in tests/test_calendar.py):
+
+* A new file (first lateness, or an old debt when the addon is installed) starts at the
+  highest *written* reminder whose delay the lateness has passed: never directly at a phone
+  call, at the mise en demeure or at litigation.
+* A file moves one step after the level reached, never to a milder tone than the last
+  relance that went out, and a mise en demeure always follows a written reminder that went
+  out.
+* The client never receives two relances it sees (e-mail, letter, registered letter) less
+  than ``min_gap`` days apart, preventive reminders included.
+* Preventive reminders are their own track: only a client with nothing overdue gets one, for
+  the installments about to fall due that had none yet; a client with an open file sees those
+  installments listed "à échoir" in its next relance instead.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,26 +33,47 @@ class Level:
     sequence: int
     delay: int
     rank: int = 0   # severity of its tone: 0 preventive … 5 mise en demeure
+    written: bool = True    # goes out on a channel the client reads (e-mail, letter, LRAR)
 
     @property
     def preventive(self):
         return self.delay < 0
 
+    @property
+    def formal_notice(self):
+        return self.rank == FORMAL_NOTICE_RANK
+
+
+FORMAL_NOTICE_RANK = 5
+
 
 @dataclass(frozen=True)
 class Installment:
-    """One open receivable line of a customer invoice, as the calendar sees it."""
+    """One open receivable installment of a customer invoice, as the calendar sees it."""
     id: int
     due_date: date
-    level_id: int | None = None       # level reached so far (None: never reminded)
-    last_date: date | None = None     # date of the reminder that reached it
+    previewed: bool = False     # already listed by a preventive reminder or "à échoir"
 
 
 @dataclass(frozen=True)
-class PartnerPlan:
-    level_id: int                       # the level of the relance sent to the client
-    escalations: dict                   # installment id -> level id reached today
-    listed: tuple                       # installment ids the relance lists, oldest first
+class FileState:
+    """Where a client's relance file stands: only relances that went out count."""
+    level_id: int | None = None     # level of the last relance that went out (seen from the scenario)
+    last_date: date | None = None   # date of that relance
+    last_rank: int = -1             # tone of that relance (never go below it)
+    written_sent: bool = False      # a written reminder of this file went out
+    last_seen: date | None = None   # last relance the client saw, whatever the file (min gap)
+
+
+@dataclass(frozen=True)
+class ClientPlan:
+    """What the client is due today (``level_id``, None when nothing), and the next step."""
+    level_id: int | None
+    kind: str                       # 'file' (escalation of an open file) or 'preventive'
+    listed: tuple = ()              # overdue installment ids the relance claims, oldest first
+    upcoming: tuple = ()            # installment ids "à échoir" it lists apart
+    next_level_id: int | None = None
+    next_date: date | None = None
 
 
 def order_levels(levels):
@@ -60,31 +97,6 @@ def level_problems(levels):
     return problems
 
 
-def next_step(levels, installment, on_date):
-    """(level, date) of the next reminder of an installment, or None when the scenario is over.
-
-    ``levels`` are the scenario's levels; ``on_date`` matters only for preventive levels,
-    which make sense strictly before lateness: an installment already overdue skips them.
-    """
-    ordered = order_levels(levels)
-    by_id = {lv.id: lv for lv in ordered}
-    current = by_id.get(installment.level_id)
-    if installment.level_id is not None and current is None:
-        # The level reached was removed from the scenario: nothing more is planned for it
-        # rather than starting the client over at the first reminder.
-        return None
-    candidates = ordered[ordered.index(current) + 1:] if current else ordered
-    overdue = on_date > installment.due_date
-    for level in candidates:
-        if level.preventive and overdue:
-            continue
-        when = installment.due_date + timedelta(days=level.delay)
-        if current and installment.last_date:
-            when = max(when, installment.last_date + timedelta(days=level.delay - current.delay))
-        return level, when
-    return None
-
-
 def equivalent_level(reached, old_levels, new_levels):
     """The level of another scenario that stands for ``reached`` (a level of ``old_levels``),
     or None.
@@ -106,34 +118,99 @@ def equivalent_level(reached, old_levels, new_levels):
     return milder[-1] if milder else None
 
 
-def plan_partner(levels, installments, on_date, force=False):
-    """What to send one client on ``on_date``: one relance at most.
+def escalation_step(levels, state, oldest_due, on_date, min_gap=0):
+    """(level, date) of the next relance of an open file, or None when the scenario is over.
 
-    Every installment whose next level is due moves to it; the relance takes the highest of
-    those levels and lists the escalated installments and every overdue one (each keeping its
-    own level). ``force`` advances every installment that has a next level, due or not
-    (the "remind now" action), except preventive levels of installments already late.
-    Returns None when nothing is due.
+    ``oldest_due`` is the due date of the client's oldest unpaid overdue installment.
+    """
+    ordered = [lv for lv in order_levels(levels) if not lv.preventive]
+    current = next((lv for lv in ordered if lv.id == state.level_id), None)
+    if current is None and state.level_id is None and state.last_rank < 0:
+        # A new file: the highest written reminder the lateness has passed, or the first one.
+        written = [lv for lv in ordered if lv.written and not lv.formal_notice]
+        if not written:
+            return None
+        passed = [lv for lv in written if oldest_due + timedelta(days=lv.delay) <= on_date]
+        level = passed[-1] if passed else written[0]
+        when = oldest_due + timedelta(days=level.delay)
+    else:
+        if current is not None:
+            after = ordered[ordered.index(current) + 1:]
+        else:
+            # The level reached left the scenario: go on with what is not milder than it was.
+            after = [lv for lv in ordered if lv.rank > state.last_rank]
+        after = [lv for lv in after if lv.rank >= state.last_rank]
+        if not after:
+            return None
+        level = after[0]
+        if level.formal_notice and not state.written_sent:
+            written = [lv for lv in after if lv.written and not lv.formal_notice]
+            if not written:
+                return None
+            level = written[0]
+        when = oldest_due + timedelta(days=level.delay)
+        if state.last_date:
+            gap = level.delay - current.delay if current is not None else min_gap
+            when = max(when, state.last_date + timedelta(days=max(gap, 0)))
+    if level.written and state.last_seen:
+        when = max(when, state.last_seen + timedelta(days=min_gap))
+    return level, when
+
+
+def preventive_step(levels, installments, on_date, last_seen=None, min_gap=0):
+    """(level, installments) of the preventive reminder due today, or None.
+
+    Each installment gets one preventive reminder, between the delay of the preventive level
+    and its due date; the minimum gap may make the client wait, and an installment whose due
+    date passes meanwhile simply leaves the preventive track.
+    """
+    preventive = [lv for lv in order_levels(levels) if lv.preventive]
+    if not preventive:
+        return None
+    level = preventive[0]
+    due = [inst for inst in installments
+           if not inst.previewed and on_date <= inst.due_date <= on_date - timedelta(days=level.delay)]
+    if not due:
+        return None
+    if last_seen and on_date < last_seen + timedelta(days=min_gap):
+        return None
+    return level, sorted(due, key=lambda inst: (inst.due_date, inst.id))
+
+
+def plan_client(levels, state, installments, on_date, min_gap=0, force=False):
+    """What to send one client on ``on_date``: one relance at most, as a ClientPlan.
+
+    ``force`` is "remind now" by a person: the next step goes out today whatever its date and
+    the minimum gap (the person confirmed it).
     """
     ordered = order_levels(levels)
-    rank = {lv.id: i for i, lv in enumerate(ordered)}
-    escalations = {}
-    for inst in installments:
-        step = next_step(ordered, inst, on_date)
+    overdue = sorted((inst for inst in installments if inst.due_date < on_date),
+                     key=lambda inst: (inst.due_date, inst.id))
+    preventive = [lv for lv in ordered if lv.preventive]
+    horizon = on_date - timedelta(days=preventive[0].delay) if preventive else on_date
+    upcoming = tuple(inst.id for inst in sorted(installments, key=lambda inst: (inst.due_date, inst.id))
+                     if on_date <= inst.due_date <= horizon)
+    if overdue:
+        step = escalation_step(levels, state, overdue[0].due_date, on_date, 0 if force else min_gap)
         if step is None:
-            continue
+            return ClientPlan(None, 'file')
         level, when = step
-        if when <= on_date or (force and (not level.preventive or on_date <= inst.due_date)):
-            escalations[inst.id] = level.id
-    if not escalations:
-        return None
-    top = max(escalations.values(), key=rank.__getitem__)
-    listed = [
-        inst for inst in installments
-        if inst.id in escalations or inst.due_date < on_date
-    ]
-    listed.sort(key=lambda inst: (inst.due_date, inst.id))
-    return PartnerPlan(level_id=top, escalations=escalations, listed=tuple(i.id for i in listed))
+        if when > on_date and not force:
+            return ClientPlan(None, 'file', next_level_id=level.id, next_date=when)
+        return ClientPlan(level.id, 'file', listed=tuple(inst.id for inst in overdue), upcoming=upcoming,
+                          next_level_id=level.id, next_date=on_date)
+    if force:
+        candidates = [inst for inst in installments if inst.due_date >= on_date and not inst.previewed]
+        if preventive and candidates:
+            listed = tuple(inst.id for inst in sorted(candidates, key=lambda inst: (inst.due_date, inst.id)))
+            return ClientPlan(preventive[0].id, 'preventive', listed=listed)
+        return ClientPlan(None, 'preventive')
+    step = preventive_step(levels, installments, on_date, state.last_seen, min_gap)
+    if step is None:
+        return ClientPlan(None, 'preventive')
+    level, due = step
+    return ClientPlan(level.id, 'preventive', listed=tuple(inst.id for inst in due),
+                      next_level_id=level.id, next_date=on_date)
 
 
 def days_overdue(due_date, on_date):

@@ -2,6 +2,7 @@ from . import relance_level
 from . import relance
 from . import relance_letter
 from . import relance_line
+from . import relance_file
 from . import relance_run
 from . import account_move
 from . import account_move_line

@@ -1,5 +1,4 @@
 from collections import defaultdict
-from dataclasses import replace
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -9,7 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.date_utils import parse_date
 
-from ..core.calendar import Installment, days_overdue, next_step
+from ..core.calendar import days_overdue
 from ..core.penalties import (
     ContractRate, MissingRate, consumer_interest, describe_rates, half_year_of, late_penalties,
     merged_rate_periods, recovery_indemnity, semester_label,
@@ -22,12 +21,19 @@ class AccountMove(models.Model):
     _inherit = 'account.move'
 
     relance_line_ids = fields.One2many('account.relance.line', 'move_id', "Relance lines")
+    relance_file_id = fields.Many2one(
+        'account.relance.file', "Relance file", compute='_compute_relance_file',
+        help="The open relance file of the client in the company of the invoice.")
     relance_level_id = fields.Many2one(
-        'account.relance.level', "Relance level", compute='_compute_relance_state', store=True,
-        index='btree_not_null', help="Highest level reached by the open installments of the invoice.")
-    relance_last_date = fields.Date("Last relance", compute='_compute_relance_state', store=True)
+        'account.relance.level', "Relance level", compute='_compute_relance_file',
+        search='_search_relance_level_id',
+        help="Level reached by the relance file of the client: the level of its last relance that went out.")
+    relance_last_date = fields.Date(
+        "Last relance", compute='_compute_relance_last_date', store=True,
+        help="Date of the last relance that went out listing this invoice.")
     relance_next_date = fields.Date(
-        "Next relance", compute='_compute_relance_next_date', search='_search_relance_next_date')
+        "Next relance", compute='_compute_relance_file', search='_search_relance_next_date',
+        help="When the daily run plans the next relance of the client's file.")
     relance_days_overdue = fields.Integer("Days overdue", compute='_compute_relance_days_overdue')
     relance_excluded = fields.Boolean(
         "Excluded from relances", copy=False, tracking=True,
@@ -73,15 +79,30 @@ class AccountMove(models.Model):
         'account.relance.schedule', "Payment schedule", compute='_compute_relance_schedule_id',
         help="The payment schedule agreed or kept that covers the invoice: it is not reminded meanwhile.")
 
-    @api.depends('relance_line_ids.level_id', 'relance_line_ids.escalated',
-                 'relance_line_ids.relance_state', 'relance_line_ids.relance_date')
-    def _compute_relance_state(self):
+    @api.depends('relance_line_ids.relance_state', 'relance_line_ids.relance_date')
+    def _compute_relance_last_date(self):
         for move in self:
-            reached = move.relance_line_ids.filtered(
-                lambda line: line.escalated and line.relance_state != 'cancelled')
-            latest = reached.sorted(lambda line: (line.relance_date, line.level_id.sequence, line.id))[-1:]
-            move.relance_level_id = latest.level_id
-            move.relance_last_date = latest.relance_date
+            went_out = move.relance_line_ids.filtered(lambda line: line.relance_state in ('sent', 'done'))
+            move.relance_last_date = max(went_out.mapped('relance_date'), default=False)
+
+    @api.depends('commercial_partner_id.relance_file_ids.level_id', 'commercial_partner_id.relance_file_ids.state',
+                 'commercial_partner_id.relance_file_ids.next_date', 'company_id', 'payment_state',
+                 'relance_excluded', 'relance_dispute')
+    def _compute_relance_file(self):
+        files = self.env['account.relance.file'].search([
+            ('state', '=', 'open'), ('partner_id', 'in', self.commercial_partner_id.ids),
+            ('company_id', 'in', self.company_id.ids)])
+        by_key = {(file.partner_id.id, file.company_id.id): file for file in files}
+        for move in self:
+            file = by_key.get((move.commercial_partner_id.id, move.company_id.id), files.browse())
+            move.relance_file_id = file
+            move.relance_level_id = file.level_id
+            chased = move.state == 'posted' and move.payment_state in ('not_paid', 'partial') \
+                and not (move.relance_excluded or move.relance_dispute or move.relance_schedule_id)
+            move.relance_next_date = file.next_date if chased else False
+
+    def _search_relance_level_id(self, operator, value):
+        return self.env['account.relance.file']._search_level_of_partners(operator, value)
 
     @api.depends('relance_schedule_ids.state')
     def _compute_relance_schedule_id(self):
@@ -105,67 +126,28 @@ class AccountMove(models.Model):
             and line.move_id.state == 'posted'
             and line.move_id.move_type in ('out_invoice', 'out_receipt'))
 
-    def _relance_core_installments(self):
-        """The calendar's view of the open installments (level reached, last date), by invoice:
-        {move: [Installment]}."""
-        lines = self._relance_open_installments()
-        reached = self.env['account.relance.line'].search(
-            [('move_line_id', 'in', lines.ids), ('escalated', '=', True),
-             ('relance_state', '!=', 'cancelled')], order='relance_date, id')
-        last = {rl.move_line_id.id: rl for rl in reached}  # the latest one wins
-        by_move = defaultdict(list)
-        for line in lines:
-            by_move[line.move_id].append(Installment(
-                id=line.id,
-                due_date=line.date_maturity or line.move_id.invoice_date or line.move_id.date,
-                level_id=last[line.id].level_id.id if line.id in last else None,
-                last_date=last[line.id].relance_date if line.id in last else None))
-        return by_move
-
-    @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'relance_line_ids', 'relance_excluded',
-                 'relance_dispute', 'commercial_partner_id.relance_suspended', 'relance_schedule_ids.state')
-    @api.depends_context('company')
-    def _compute_relance_next_date(self):
-        installments = self._relance_core_installments()
-        Run = self.env['account.relance.run']
-        calendars = {
-            company: (Run._scenario_calendar(company, moves.commercial_partner_id), Run._company_today(company))
-            for company, moves in self.grouped('company_id').items()
-        }
-        for move in self:
-            move.relance_next_date = False
-            if move.relance_excluded or move.relance_dispute or move.commercial_partner_id.relance_suspended \
-                    or move.relance_schedule_id:
-                continue
-            calendar, on_date = calendars[move.company_id]
-            partner_id = move.commercial_partner_id.id
-            dates = [
-                step[1] for inst in installments[move]
-                for step in [next_step(calendar.levels(partner_id),
-                                       replace(inst, level_id=calendar.seen_from(partner_id, inst.level_id)),
-                                       on_date)] if step
-            ]
-            move.relance_next_date = min(dates) if dates else False
-
     def _search_relance_next_date(self, operator, value):
         if operator not in ('<', '<=', '>', '>=', '=', '!=', 'in', 'not in'):
             return NotImplemented
         if isinstance(value, str):  # 'today', 'today +7d' or an ISO date from a filter
             value = parse_date(value, self.env)
-        candidates = self.search([
-            ('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'),
-            ('payment_state', 'in', ('not_paid', 'partial')), ('relance_excluded', '=', False),
-            ('relance_dispute', '=', False)])
-        matching = candidates.filtered_domain([('relance_next_date', operator, value)])
-        return Domain('id', 'in', matching.ids)
+        files = self.env['account.relance.file'].search([('state', '=', 'open'), ('next_date', operator, value)])
+        return Domain.AND([
+            Domain('commercial_partner_id', 'in', files.partner_id.ids),
+            Domain('company_id', 'in', files.company_id.ids),
+            Domain('state', '=', 'posted'), Domain('payment_state', 'in', ('not_paid', 'partial')),
+            Domain('relance_excluded', '=', False), Domain('relance_dispute', '=', False),
+        ])
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled')
     def _compute_relance_days_overdue(self):
-        installments = self._relance_core_installments()
+        open_lines = self._relance_open_installments()
+        dues = defaultdict(list)
+        for line in open_lines:
+            dues[line.move_id].append(line.date_maturity or line.move_id.invoice_date or line.move_id.date)
+        today = {company: self.env['account.relance.run']._company_today(company) for company in self.company_id}
         for move in self:
-            on_date = self.env['account.relance.run']._company_today(move.company_id)
-            dues = [inst.due_date for inst in installments[move]]
-            move.relance_days_overdue = days_overdue(min(dues), on_date) if dues else 0
+            move.relance_days_overdue = days_overdue(min(dues[move]), today[move.company_id]) if dues[move] else 0
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'state', 'move_type',
                  'commercial_partner_id.relance_is_consumer')

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -6,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
 
 
@@ -67,6 +69,16 @@ class AccountRelance(models.Model):
     credit_line_ids = fields.One2many(
         'account.relance.line', 'relance_id', "Credits", readonly=True,
         domain=[('kind', '=', 'credit')])
+    upcoming_line_ids = fields.One2many(
+        'account.relance.line', 'relance_id', "Not yet due", readonly=True,
+        domain=[('kind', '=', 'upcoming')])
+    file_id = fields.Many2one(
+        'account.relance.file', "Relance file", readonly=True, index='btree_not_null', check_company=True,
+        help="The client's relance file this relance belongs to (none for a preventive reminder).")
+    cancel_reason = fields.Char("Cancellation reason", readonly=True)
+    preview_html = fields.Html(
+        "E-mail preview", compute='_compute_preview_html', sanitize=False,
+        help="The e-mail exactly as it will be sent, rendered for the relance as it stands.")
     amount_invoiced = fields.Monetary(
         "Overdue and due", currency_field='company_currency_id', readonly=True)
     amount_credits = fields.Monetary(
@@ -116,6 +128,20 @@ class AccountRelance(models.Model):
                 vals['name'] = self.env['ir.sequence'].with_company(
                     vals.get('company_id') or self.env.company.id).next_by_code('account.relance') or '/'
         return super().create(vals_list)
+
+    @api.depends('level_id.mail_template_id', 'line_ids', 'amount_total_due', 'contact_id', 'state')
+    def _compute_preview_html(self):
+        for relance in self:
+            template = relance.level_id.mail_template_id
+            if not (template and relance.channel_email and relance.id) or relance.state not in ('to_validate', 'failed'):
+                relance.preview_html = relance.body_html
+                continue
+            relance.preview_html = template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
+
+    def _is_written(self):
+        """The client reads this relance: it goes out by e-mail, letter or registered letter."""
+        self.ensure_one()
+        return self.channel_email or self.channel_letter or self.channel_registered_letter
 
     @api.depends('level_id.tone')
     def _compute_is_formal_notice(self):
@@ -175,20 +201,97 @@ class AccountRelance(models.Model):
     # ------------------------------------------------------------------ buttons
 
     def action_send(self):
-        """Send the relances waiting for validation (button and bulk action).
+        """Validate and send the relances waiting for validation, or retry failed ones (button
+        and bulk action).
 
-        A failed relance is retried on its e-mail only: its other channels (call, letter)
-        already went out.
+        Each one is first brought up to the day it goes out: its date, the residual of every
+        installment, the penalties and indemnities, and the deadline of a mise en demeure.
+        Installments paid since are dropped; a relance with nothing owed any more is cancelled
+        with that reason instead of being sent. A failed relance is retried on its written
+        channels: its phone call, if any, was already planned.
         """
         pending = self.filtered(lambda r: r.state in ('to_validate', 'failed'))
         if not pending:
             raise UserError(self.env._("None of the selected relances is waiting to be sent."))
-        failed = pending.filtered(lambda r: r.state == 'failed')
-        pending.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
+        current = pending._bring_up_to_date()
+        failed = current.filtered(lambda r: r.state == 'failed')
+        current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
                        'failure_reason': False})
-        (pending - failed)._send()
-        failed._send(channels={'channel_email', 'channel_letter'})
+        (current - failed)._send()
+        failed._send(channels={'channel_email', 'channel_letter', 'channel_registered_letter'})
         return True
+
+    def _bring_up_to_date(self):
+        """Recompute the relances as of today (in their company's timezone) before they go out.
+        Returns those still worth sending; the others are cancelled with the reason."""
+        Run = self.env['account.relance.run']
+        keep = self.browse()
+        for relance in self:
+            company = relance.company_id
+            today = Run._company_today(company)
+            partner = relance.partner_id
+            rows = Run._select_installments(company, today, partner_ids=partner.ids, force=True).get(partner.id, [])
+            if relance.file_id or relance.tone != 'preventive':
+                listed = [row for row in rows if row['due_date'] < today]
+                kind = 'file'
+            else:
+                wanted = set(relance.line_ids.move_line_id.ids)
+                listed = [row for row in rows if row['line_id'] in wanted and row['due_date'] >= today]
+                kind = 'preventive'
+            if not listed:
+                relance._cancel_with_reason(self.env._("Nothing is owed any more on %s.", today))
+                continue
+            levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
+            horizon = today - timedelta(days=min(levels.mapped('delay')))
+            upcoming = [row for row in rows if today <= row['due_date'] <= horizon] if kind == 'file' else []
+            plan = ClientPlan(relance.level_id.id, kind, listed=tuple(row['line_id'] for row in listed),
+                              upcoming=tuple(row['line_id'] for row in upcoming))
+            vals = Run._relance_values(company, today, {partner.id: (plan, rows)},
+                                       {relance.level_id.id: relance.level_id})[partner.id]
+            if vals.get('_nothing'):
+                relance._cancel_with_reason(self.env._(
+                    "Nothing is owed any more on %s once credits are deducted.", today))
+                continue
+            if relance.date != today and self.search_count([
+                    ('company_id', '=', company.id), ('partner_id', '=', partner.id),
+                    ('date', '=', today), ('id', '!=', relance.id)]):
+                raise UserError(self.env._(
+                    "%(client)s already received a relance today: send %(relance)s tomorrow.",
+                    client=partner.display_name, relance=relance.name))
+            for key in ('contact_id', 'salesperson_id', 'user_id', 'channel_email', 'channel_phone',
+                        'channel_letter', 'channel_registered_letter', 'level_id', 'company_id', 'partner_id'):
+                vals.pop(key, None)  # who and how were decided when it was prepared, or by a person
+            relance._update_pending(vals, note=False)
+            keep |= relance
+        return keep
+
+    def _differs_from(self, vals):
+        """Whether ``vals`` (a relance as the run would prepare it now) says something else than
+        this pending relance: another level, other installments or other amounts due."""
+        self.ensure_one()
+        listed = {(cmd[2]['move_line_id'], cmd[2]['kind'], round(cmd[2]['amount_residual_currency'], 6))
+                  for cmd in vals.get('line_ids', [])}
+        mine = {(line.move_line_id.id, line.kind, round(line.amount_residual_currency, 6)) for line in self.line_ids}
+        # Penalties accrue every day: they are brought up to date when the relance goes out.
+        return listed != mine or ('level_id' in vals and vals['level_id'] != self.level_id.id)
+
+    def _update_pending(self, vals, note=True):
+        """Bring a relance that did not go out up to date; the chatter keeps what it was."""
+        self.ensure_one()
+        if self.state not in ('to_validate', 'failed'):
+            raise UserError(self.env._("Relance %s went out: it cannot be changed.", self.name))
+        if note:
+            self.message_post(body=self.env._(
+                "Updated on %(date)s. Before: %(level)s of %(day)s, %(count)s invoice(s), total due %(total)s.",
+                date=vals.get('date', self.date), level=self.level_id.name, day=self.date,
+                count=len(self.invoice_line_ids.move_id), total=self._format_amount(self.amount_total_due)))
+        self.line_ids.unlink()
+        self.write(vals)
+
+    def _cancel_with_reason(self, reason):
+        for relance in self:
+            relance.write({'state': 'cancelled', 'cancel_reason': reason})
+            relance.message_post(body=reason)
 
     def action_cancel(self):
         if any(relance.state not in ('to_validate', 'failed') for relance in self):
@@ -210,6 +313,12 @@ class AccountRelance(models.Model):
                     "Relance %s did not fail: nothing to replace by a letter.", relance.name))
         self.write({'channel_email': False, 'channel_letter': True})
         return self.action_send()
+
+    def action_preview_letter(self):
+        """The letter of the relance as it would be printed now (PDF), before anyone sends it."""
+        self.ensure_one()
+        report = self.level_id.letter_report_id or self.env.ref('account_relance_fr.action_report_relance_letter')
+        return report.report_action(self)
 
     def action_view_invoices(self):
         self.ensure_one()

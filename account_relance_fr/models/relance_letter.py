@@ -91,7 +91,8 @@ class AccountRelance(models.Model):
     def _amounts_by_currency(self):
         """What the relance claims in each currency of its documents, company currency first:
         [{'currency', 'principal', 'credits', 'claimed', 'penalties', 'indemnity', 'total',
-        'total_company'}]. ``claimed`` is the principal less the credits of that currency,
+        'total_company', 'upcoming'}]. ``claimed`` is the overdue principal less the credits of that
+        currency (installments not yet due are only listed, in ``upcoming``),
         ``total`` adds the penalties and indemnities; ``total_company`` is its equivalent in the
         company currency, for information only."""
         self.ensure_one()
@@ -99,14 +100,15 @@ class AccountRelance(models.Model):
         for line in self.line_ids:
             group = groups.setdefault(line.currency_id, {
                 'currency': line.currency_id, 'principal': 0.0, 'credits': 0.0, 'penalties': 0.0,
-                'indemnity': 0.0, 'residual_company': 0.0})
+                'indemnity': 0.0, 'upcoming': 0.0})
             if line.kind == 'invoice':
                 group['principal'] += line.amount_residual_currency
                 group['penalties'] += line.penalty_amount
                 group['indemnity'] += line.indemnity_amount
+            elif line.kind == 'upcoming':  # listed, not claimed: not due yet
+                group['upcoming'] += line.amount_residual_currency
             else:
                 group['credits'] -= line.amount_residual_currency
-            group['residual_company'] += line.amount_residual
         company_currency = self.company_currency_id
         result = []
         for currency, group in groups.items():

@@ -64,7 +64,9 @@ class AccountRelanceLevel(models.Model):
 
     def _as_core(self):
         rank = [tone for tone, _label in TONES]
-        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay, rank=rank.index(lv.tone)) for lv in self]
+        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay, rank=rank.index(lv.tone),
+                      written=lv.channel_email or lv.channel_letter or lv.channel_registered_letter)
+                for lv in self]
 
     @api.constrains('sequence', 'delay', 'scenario_id', 'active')
     def _check_scenario(self):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountRelanceLine(models.Model):
@@ -9,7 +10,7 @@ class AccountRelanceLine(models.Model):
     """
     _name = 'account.relance.line'
     _description = "Relance line"
-    _order = 'relance_id, kind desc, date_maturity, id'
+    _order = 'relance_id, date_maturity, id'
 
     relance_id = fields.Many2one('account.relance', required=True, ondelete='cascade', index=True)
     company_id = fields.Many2one(related='relance_id.company_id', store=True, index=True)
@@ -17,8 +18,10 @@ class AccountRelanceLine(models.Model):
     relance_date = fields.Date(related='relance_id.date', store=True)
     partner_id = fields.Many2one(related='relance_id.partner_id', store=True)
     kind = fields.Selection(
-        [('invoice', "Invoice"), ('credit', "Credit")], required=True, default='invoice',
-        help="Credits are unreconciled credit notes and payments that reduce the claim.")
+        [('invoice', "Overdue"), ('upcoming', "Not yet due"), ('credit', "Credit")],
+        required=True, default='invoice',
+        help="Overdue installments are claimed; installments not yet due (à échoir) are listed "
+             "apart; credits are unreconciled credit notes and payments that reduce the claim.")
     move_id = fields.Many2one('account.move', "Document", required=True, index=True, ondelete='restrict')
     move_line_id = fields.Many2one(
         'account.move.line', "Installment", required=True, index=True, ondelete='restrict')
@@ -53,3 +56,10 @@ class AccountRelanceLine(models.Model):
 
     _installment_once = models.UniqueIndex(
         '(relance_id, move_line_id)', "A relance lists an installment once.")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_lines_not_sent(self):
+        """A relance that did not go out is brought up to date by replacing its lines; the lines
+        of a relance that went out are history."""
+        if any(line.relance_id.state not in ('to_validate', 'failed') for line in self):
+            raise UserError(self.env._("The lines of a relance that went out stay in the history."))

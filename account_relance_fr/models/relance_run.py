@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -9,8 +10,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from ..core.calendar import Installment, PartnerPlan, days_overdue, equivalent_level, plan_partner
+from ..core.calendar import (
+    ClientPlan, FileState, Installment, days_overdue, equivalent_level, escalation_step, plan_client,
+)
 from ..core.claims import claim
+from .relance_level import TONES
 
 _logger = logging.getLogger(__name__)
 
@@ -75,6 +79,7 @@ class AccountRelanceRun(models.AbstractModel):
             if not cron._commit_progress(len(partner_ids)):
                 return
         for company in self.env['res.company'].search([]):
+            self._close_files(company, self._company_today(company))
             self._follow_up_formal_notices(company, self._company_today(company))
             self._warn_prescriptions(company, self._company_today(company))
 
@@ -84,16 +89,20 @@ class AccountRelanceRun(models.AbstractModel):
 
         ``force`` advances the next level of the selected clients or invoices even if it is
         not due yet and sends it at once: the "remind now" action.
-        Returns the relances created.
+        Returns the relances created or updated (a pending relance brought up to date).
         """
         relances = self.env['account.relance']
         companies = companies or self.env.companies
         for company in companies:
             day = on_date or self._company_today(company)
-            rows = self._select_installments(
-                company, day, partner_ids=partners and partners.commercial_partner_id.ids,
-                move_ids=moves and moves.ids, force=force)
-            relances |= self._prepare_relances(company, day, rows, force=force)
+            targets = (partners.commercial_partner_id if partners else self.env['res.partner']) \
+                | (moves.commercial_partner_id if moves else self.env['res.partner'])
+            partner_ids = targets.ids or None
+            # The unit is the client: "remind now" on an invoice reminds its client's file.
+            rows = self._select_installments(company, day, partner_ids=partner_ids, force=force)
+            for batch in split_every(BATCH_SIZE, list(rows)):
+                relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=force)
+            self._close_files(company, day, partner_ids=partner_ids or None)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
                 self._warn_prescriptions(company, day)
@@ -108,6 +117,21 @@ class AccountRelanceRun(models.AbstractModel):
             if bad:
                 raise UserError(self.env._(
                     "Only posted customer invoices can be reminded: %s", ", ".join(bad.mapped('display_name'))))
+        if not self.env.context.get('relance_gap_confirmed'):
+            recent = self._reminded_within_gap(partners=partners, moves=moves)
+            if recent:
+                wizard = self.env['account.relance.remind.wizard'].create({
+                    'partner_ids': [fields.Command.set(partners.ids if partners else [])],
+                    'move_ids': [fields.Command.set(moves.ids if moves else [])],
+                    'recent_partner_ids': [fields.Command.set(recent.ids)],
+                    'message': self.env._(
+                        "These clients received a relance less than the minimum gap of their scenario "
+                        "ago. Remind them again today anyway?"),
+                })
+                return {
+                    'type': 'ir.actions.act_window', 'name': self.env._("Remind now"),
+                    'res_model': wizard._name, 'res_id': wizard.id, 'view_mode': 'form', 'target': 'new',
+                }
         relances = self.env['account.relance']
         targets = moves or partners
         for company in targets.company_id if moves else self.env.companies:
@@ -122,15 +146,37 @@ class AccountRelanceRun(models.AbstractModel):
         action['context'] = {}
         return action
 
+    @api.model
+    def _reminded_within_gap(self, partners=None, moves=None):
+        """The clients of the selection who saw a relance less than their scenario's minimum gap ago."""
+        clients = (partners.commercial_partner_id if partners else self.env['res.partner']) \
+            | (moves.commercial_partner_id if moves else self.env['res.partner'])
+        recent = self.env['res.partner']
+        for company in (moves.company_id if moves else self.env.companies):
+            today = self._company_today(company)
+            last_seen = {partner: day for partner, day in self.env['account.relance']._read_group(
+                [('company_id', '=', company.id), ('partner_id', 'in', clients.ids),
+                 ('state', 'in', ('sent', 'done')), ('date', '<=', today),
+                 '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
+                 ('channel_registered_letter', '=', True)], ['partner_id'], ['date:max'])}
+            scenario_of = self.env['account.relance.scenario']._for_partners(company, clients)
+            for partner, day in last_seen.items():
+                if (today - day).days < scenario_of[partner.id].min_gap_days:
+                    recent |= partner
+        return recent
+
     # ------------------------------------------------------------------ selection
 
     @api.model
-    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False):
-        """Open receivable installments of customer invoices that may be due for a reminder,
-        grouped by client: {partner id: [row, ...]}.
+    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
+        """Open receivable installments of customer invoices that may concern a relance,
+        grouped by client: {partner id: [row, ...]}, oldest due date first.
 
         A row says the installment, its due date (the invoice date when it has none), its
-        residual amounts and the level it reached so far (from the relances not cancelled).
+        residual amounts, the contact the invoice is made out to, and whether a preventive
+        reminder (or an "à échoir" section) already listed it. Without ``force`` only the
+        installments due by the end of the preventive window are read. ``held`` also returns
+        the installments the run does not chase (dispute, schedule, suspension, exclusion...).
         """
         levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
         if not levels:
@@ -144,19 +190,22 @@ class AccountRelanceRun(models.AbstractModel):
             SQL("account.account_type = 'asset_receivable'"),
             SQL("NOT aml.reconciled"),
             SQL("(aml.amount_residual > 0 OR aml.amount_residual_currency > 0)"),
-            SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
-            SQL("NOT COALESCE(move.relance_dispute, FALSE)"),
-            # Invoices of a payment schedule agreed or kept are paid by installments, not reminded.
-            SQL("NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered"
-                " JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id"
-                " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
-            SQL("move.payment_state != 'blocked'"),
-            SQL("NOT COALESCE(aml.no_followup, FALSE)"),
-            SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
-            SQL("NOT COALESCE(partner.relance_litigation, FALSE)"),
             # Running as of a past date must not remind an invoice issued after it.
             SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
         ]
+        if not held:
+            conditions += [
+                SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
+                SQL("NOT COALESCE(move.relance_dispute, FALSE)"),
+                # Invoices of a payment schedule agreed or kept are paid by installments, not reminded.
+                SQL("NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered"
+                    " JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id"
+                    " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
+                SQL("move.payment_state != 'blocked'"),
+                SQL("NOT COALESCE(aml.no_followup, FALSE)"),
+                SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
+                SQL("NOT COALESCE(partner.relance_litigation, FALSE)"),
+            ]
         if not force:
             # Only installments that some level may concern today (the earliest level is the
             # preventive one: its delay is negative).
@@ -171,23 +220,17 @@ class AccountRelanceRun(models.AbstractModel):
         rows = self.env.execute_query_dict(SQL(
             """
             SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
+                   move.partner_id AS invoice_partner_id,
                    COALESCE(aml.date_maturity, move.invoice_date, move.date) AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
-                   move.invoice_user_id, reached.level_id, reached.date AS last_date
+                   move.invoice_user_id,
+                   EXISTS (SELECT 1 FROM account_relance_line previewed
+                            WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
+                              AND previewed.relance_state IN ('sent', 'done')) AS previewed
               FROM account_move_line aml
               JOIN account_move move ON move.id = aml.move_id
               JOIN account_account account ON account.id = aml.account_id
               JOIN res_partner partner ON partner.id = move.commercial_partner_id
-              LEFT JOIN LATERAL (
-                    SELECT line.level_id, relance.date
-                      FROM account_relance_line line
-                      JOIN account_relance relance ON relance.id = line.relance_id
-                     WHERE line.move_line_id = aml.id
-                       AND line.escalated
-                       AND relance.state != 'cancelled'
-                  ORDER BY relance.date DESC, line.id DESC
-                     LIMIT 1
-              ) reached ON TRUE
              WHERE %s
           ORDER BY move.commercial_partner_id, due_date, aml.id
             """,
@@ -228,10 +271,9 @@ class AccountRelanceRun(models.AbstractModel):
         return by_partner
 
     @api.model
-    def _penalties_of(self, company, on_date, rows_by_partner, plans):
-        """Penalties and indemnity of every invoice a batch lists, in its currency and in the
-        company's: {move id: {'penalties', 'indemnity', 'penalties_company', 'indemnity_company'}}."""
-        move_ids = {row['move_id'] for partner_id in plans for row in rows_by_partner[partner_id]}
+    def _penalties_of(self, company, on_date, move_ids):
+        """Penalties and indemnity of invoices, in their currency and in the company's:
+        {move id: {'penalties', 'indemnity', 'warning', 'penalties_company', 'indemnity_company'}}."""
         moves = self.env['account.move'].browse(sorted(move_ids))
         result = {}
         rates = {}
@@ -310,93 +352,258 @@ class AccountRelanceRun(models.AbstractModel):
             core_by_id=core_by_id,
         )
 
+
+    @api.model
+    def _file_states(self, company, partner_ids, files, calendar, on_date):
+        """{partner id: core.calendar.FileState}: where each client's open file stands, seen from
+        the client's scenario, and when the client last saw a relance (any file, preventive too)."""
+        seen = dict(self.env['account.relance']._read_group(
+            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
+             ('state', 'in', ('sent', 'done')), ('date', '<=', on_date),
+             '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
+             ('channel_registered_letter', '=', True)],
+            ['partner_id'], ['date:max']))
+        seen = {partner.id: day for partner, day in seen.items()}
+        ranks = [tone for tone, _label in TONES]
+        states = {}
+        for partner_id in partner_ids:
+            file = files.get(partner_id)
+            if file and file.level_id:
+                states[partner_id] = FileState(
+                    level_id=calendar.seen_from(partner_id, file.level_id.id),
+                    last_date=file.last_relance_date, last_rank=ranks.index(file.tone),
+                    written_sent=file.written_sent, last_seen=seen.get(partner_id))
+            else:
+                states[partner_id] = FileState(last_seen=seen.get(partner_id))
+        return states
+
     @api.model
     def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None):
-        """Create (and send, when their level says so) the relances of one batch of clients.
+        """Plan, then create (or update) and send, the relances of one batch of clients.
 
-        ``target_level`` (a mise en demeure, say) brings every overdue installment listed straight to
-        that level instead of following the calendar.
+        Each client has one relance file; a relance waiting for validation is updated rather
+        than doubled, a failed one holds the file. ``target_level`` (a mise en demeure, say)
+        brings the file straight to that level, as a person decided.
+        Returns the relances created or updated.
         """
         Relance = self.env['account.relance']
+        File = self.env['account.relance.file']
         if not rows_by_partner:
             return Relance
-        calendar = self._scenario_calendar(company, self.env['res.partner'].browse(list(rows_by_partner)))
+        partner_ids = list(rows_by_partner)
+        calendar = self._scenario_calendar(company, self.env['res.partner'].browse(partner_ids))
+        # A client with something overdue has an open file (a file closed on hold reopens here).
+        files = File._files_for(company, [pid for pid, rows in rows_by_partner.items()
+                                          if any(row['due_date'] < on_date for row in rows)], on_date)
+        states = self._file_states(company, partner_ids, files, calendar, on_date)
+        # A client reminded that day, or later (a run as of a past date: history cannot be
+        # rewritten), gets nothing new.
         already = {partner.id for [partner] in Relance._read_group(
-            [('company_id', '=', company.id), ('date', '=', on_date),
-             ('partner_id', 'in', list(rows_by_partner))], ['partner_id'])}
-        if force and already:
-            names = self.env['res.partner'].browse(sorted(already)).mapped('display_name')
-            raise UserError(self.env._(
-                "Already reminded today, a client receives at most one relance a day: %s",
-                ", ".join(names)))
+            [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
+             '|', ('date', '=', on_date), '&', ('date', '>', on_date), ('state', '!=', 'cancelled')],
+            ['partner_id'])}
+        pending = {relance.partner_id.id: relance for relance in Relance.search(
+            [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
+             ('state', 'in', ('to_validate', 'failed'))], order='date, id')}
+        gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
 
-        plans = {}
+        plans, next_steps = {}, {}
         for partner_id, rows in rows_by_partner.items():
-            if partner_id in already:
-                continue
-            installments = [
-                Installment(id=row['line_id'], due_date=row['due_date'], last_date=row['last_date'],
-                            level_id=calendar.seen_from(partner_id, row['level_id']))
-                for row in rows
-            ]
+            waiting = pending.get(partner_id)
+            if waiting and waiting.state == 'failed':
+                if waiting.file_id or partner_id not in files:
+                    continue  # a failed relance holds the file until it is resent or cancelled
+                # A preventive reminder that failed is superseded once the invoices are overdue.
+                waiting._cancel_with_reason(self.env._(
+                    "Superseded: the invoices are overdue now, the relance file takes over."))
+                waiting = pending[partner_id] = None
+            installments = [Installment(id=row['line_id'], due_date=row['due_date'], previewed=row['previewed'])
+                            for row in rows]
             if target_level:
                 overdue = tuple(i.id for i in sorted(installments, key=lambda i: (i.due_date, i.id))
                                 if i.due_date < on_date)
-                plan = overdue and PartnerPlan(level_id=target_level.id, listed=overdue,
-                                               escalations=dict.fromkeys(overdue, target_level.id))
+                plan = ClientPlan(target_level.id, 'file', listed=overdue) if overdue else None
             else:
-                plan = plan_partner(calendar.levels(partner_id), installments, on_date, force=force)
-            if plan:
-                plans[partner_id] = plan
+                state = states[partner_id]
+                if waiting:
+                    # The pending relance did not reach the client: it does not count for the gap.
+                    state = replace(state, last_seen=None)
+                plan = plan_client(calendar.levels(partner_id), state, installments, on_date,
+                                   min_gap=gap_of[calendar.scenario_of[partner_id]], force=force)
+                next_steps[partner_id] = plan
+            if plan and plan.level_id:
+                if force and partner_id in already and not waiting:
+                    name = self.env['res.partner'].browse(partner_id).display_name
+                    raise UserError(self.env._(
+                        "Already reminded today, a client receives at most one relance a day: %s", name))
+                if waiting or partner_id not in already:
+                    plans[partner_id] = plan
+
         if not plans:
+            self._update_files(company, on_date, rows_by_partner, files, next_steps)
             return Relance
 
-        credits = self._select_credits(company, on_date, plans)
-        penalties = self._penalties_of(company, on_date, rows_by_partner, plans)
+        built = self._relance_values(company, on_date, {
+            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id)
+        created_vals, updated = [], Relance
+        for partner_id, vals in built.items():
+            plan = plans[partner_id]
+            vals['file_id'] = files[partner_id].id if plan.kind == 'file' and partner_id in files else False
+            waiting = pending.get(partner_id)
+            if vals.get('_nothing'):
+                continue
+            if waiting:
+                if waiting._differs_from(vals):
+                    if partner_id in already and waiting.date != on_date:
+                        vals.pop('date')
+                    waiting._update_pending(vals)
+                    updated |= waiting
+                elif force:
+                    updated |= waiting  # "remind now" sends the pending relance
+                continue
+            created_vals.append(vals)
+        for vals in created_vals:
+            vals.pop('_nothing', None)
+        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
+            .create(created_vals).with_context(self.env.context)
+        to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
+        if force and updated:
+            updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
+            to_send |= updated
+        to_send._send()
+        # What comes next, now that today's relances went out (or wait for validation).
+        went_out = {relance.partner_id.id for relance in created | updated if relance.state == 'sent'}
+        states = self._file_states(company, list(went_out), files, calendar, on_date)
+        for partner_id, plan in plans.items():
+            if plan.kind != 'file' or partner_id not in went_out:
+                continue
+            rows = rows_by_partner[partner_id]
+            overdue = min((row['due_date'] for row in rows if row['due_date'] < on_date), default=None)
+            step = overdue and escalation_step(calendar.levels(partner_id), states[partner_id], overdue, on_date,
+                                               gap_of[calendar.scenario_of[partner_id]])
+            next_steps[partner_id] = ClientPlan(None, 'file', next_level_id=step and step[0].id,
+                                                next_date=step and step[1])
+        self._update_files(company, on_date, rows_by_partner, files, next_steps)
+        return created | updated
+
+    @api.model
+    def _update_files(self, company, on_date, rows_by_partner, files, next_steps):
+        """What the worklist shows of each file: amount overdue, oldest due date, next step."""
+        for partner_id, file in files.items():
+            rows = [row for row in rows_by_partner.get(partner_id, ()) if row['due_date'] < on_date]
+            plan = next_steps.get(partner_id)
+            values = {
+                'amount_overdue': sum(row['amount_residual'] for row in rows),
+                'oldest_due_date': min((row['due_date'] for row in rows), default=False),
+            }
+            if plan is not None:
+                values.update(next_level_id=plan.next_level_id or False, next_date=plan.next_date or False)
+            changed = {key: value for key, value in values.items()
+                       if (file[key].id if key == 'next_level_id' else file[key]) != value}
+            if changed:
+                file.write(changed)
+
+    @api.model
+    def _close_files(self, company, on_date, partner_ids=None):
+        """Close the open files of the clients that have nothing overdue left to chase.
+
+        A client whose overdue invoices are all held (dispute, payment schedule, suspension,
+        litigation, exclusion) has its file closed *on hold*: when it is chased again, the file
+        continues where it stood. Otherwise nothing is overdue any more: the file is done, and the
+        next lateness starts a new one at the first reminder.
+        """
+        File = self.env['account.relance.file']
+        domain = [('company_id', '=', company.id), ('state', '=', 'open')]
+        if partner_ids is not None:
+            domain.append(('partner_id', 'in', list(partner_ids)))
+        open_files = File.search(domain)
+        if not open_files:
+            return File
+        chased = self._select_installments(company, on_date, partner_ids=open_files.partner_id.ids, force=True)
+        overdue = {pid for pid, rows in chased.items() if any(row['due_date'] < on_date for row in rows)}
+        # A run as of a past date never closes a file that later relances went on with.
+        to_close = open_files.filtered(lambda f: f.partner_id.id not in overdue and not any(
+            r.date > on_date and r.state != 'cancelled' for r in f.relance_ids))
+        if not to_close:
+            return File
+        everything = self._select_installments(
+            company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True)
+        held = {pid for pid, rows in everything.items() if any(row['due_date'] < on_date for row in rows)}
+        on_hold = to_close.filtered(lambda f: f.partner_id.id in held)
+        on_hold._close(on_date, 'hold')
+        (to_close - on_hold)._close(on_date, 'paid')
+        return to_close
+
+    @api.model
+    def _recipient_of(self, partner, rows):
+        """Who receives the relance: the client's relance contact; else, when the oldest invoice
+        listed is made out to a contact of the client with an e-mail of its own (its invoicing
+        address), that contact; else the client."""
+        if partner.relance_contact_id:
+            return partner.relance_contact_id
+        for row in rows:
+            contact = self.env['res.partner'].browse(row['invoice_partner_id'])
+            if contact != partner and contact.email_normalized:
+                return contact
+        return partner
+
+    @api.model
+    def _relance_values(self, company, on_date, plans, level_by_id):
+        """{partner id: values of account.relance}, lines included, for plans
+        {partner id: (ClientPlan, rows)}; a key ``_nothing`` marks a client owing nothing
+        once its credits are deducted."""
+        listed_moves = {row['move_id'] for plan, rows in plans.values() for row in rows
+                        if row['line_id'] in plan.listed}
+        credits = self._select_credits(company, on_date, list(plans))
+        penalties = self._penalties_of(company, on_date, listed_moves)
         partners = self.env['res.partner'].browse(list(plans))
         digits = company.currency_id.decimal_places
-        vals_list = []
+        result = {}
         for partner in partners:
-            plan = plans[partner.id]
-            rows = {row['line_id']: row for row in rows_by_partner[partner.id]}
+            plan, all_rows = plans[partner.id]
+            rows = {row['line_id']: row for row in all_rows}
             listed = [rows[line_id] for line_id in plan.listed]
+            upcoming = [rows[line_id] for line_id in plan.upcoming if line_id not in plan.listed]
             amounts = claim([row['amount_residual'] for row in listed],
                             [row['amount_residual'] for row in credits[partner.id]], digits)
             if not amounts.worth_claiming:
                 _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
+                result[partner.id] = {'_nothing': True}
                 continue
-            level = calendar.level_by_id[plan.level_id]
-            top_rows = [rows[line_id] for line_id, lv in plan.escalations.items() if lv == plan.level_id]
-            salesperson = next((row['invoice_user_id'] for row in top_rows if row['invoice_user_id']), False) \
+            level = level_by_id[plan.level_id]
+            salesperson = next((row['invoice_user_id'] for row in listed if row['invoice_user_id']), False) \
                 or partner.user_id.id
-            listed_moves = {row['move_id'] for row in listed}
-            warnings = sorted({penalties[m]['warning'] for m in listed_moves if penalties[m]['warning']})
-            if warnings and target_level:
+            moves_listed = {row['move_id'] for row in listed}
+            warnings = sorted({penalties[m]['warning'] for m in moves_listed if penalties[m]['warning']})
+            if warnings and level.tone == 'formal_notice':
                 # A mise en demeure states exact amounts: it is never sent with penalties missing.
                 raise UserError("\n".join(warnings))
-            penalty = sum(penalties[move_id]['penalties_company'] for move_id in listed_moves)
-            indemnity = sum(penalties[move_id]['indemnity_company'] for move_id in listed_moves)
+            penalty = sum(penalties[move_id]['penalties_company'] for move_id in moves_listed)
+            indemnity = sum(penalties[move_id]['indemnity_company'] for move_id in moves_listed)
             first_of_move = {}
             for row in listed:
                 first_of_move.setdefault(row['move_id'], row['line_id'])
-            lines = [
-                fields.Command.create({
-                    'kind': 'invoice',
+
+            def line(row, kind, first=False):
+                return fields.Command.create({
+                    'kind': kind,
                     # An invoice's penalties and indemnity go on its first installment listed.
-                    **(Relance._penalty_line_values(penalties[row['move_id']])
-                       if first_of_move[row['move_id']] == row['line_id'] else {}),
+                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']]) if first else {}),
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
-                    'level_id': plan.escalations.get(row['line_id'], row['level_id']),
-                    'escalated': row['line_id'] in plan.escalations,
+                    'level_id': level.id,
+                    'escalated': row['line_id'] in plan.listed,
                     'date_maturity': row['due_date'],
                     'days_overdue': days_overdue(row['due_date'], on_date),
                     'currency_id': row['currency_id'],
                     'amount_residual_currency': row['amount_residual_currency'],
                     'amount_residual': row['amount_residual'],
-                }) for row in listed
-            ] + [
-                fields.Command.create({
+                })
+            # A preventive reminder lists installments not due yet: "à échoir", never overdue ones.
+            kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
+            lines = [line(row, kind, first_of_move[row['move_id']] == row['line_id']) for row in listed] \
+                + [line(row, 'upcoming') for row in upcoming] \
+                + [fields.Command.create({
                     'kind': 'credit',
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
@@ -404,19 +611,17 @@ class AccountRelanceRun(models.AbstractModel):
                     'currency_id': row['currency_id'],
                     'amount_residual_currency': row['amount_residual_currency'],
                     'amount_residual': row['amount_residual'],
-                }) for row in credits[partner.id]
-            ]
-            vals_list.append({
+                }) for row in credits[partner.id]]
+            result[partner.id] = {
                 'company_id': company.id,
                 'partner_id': partner.id,
-                'contact_id': partner._relance_recipient().id,
+                'contact_id': self._recipient_of(partner, listed).id,
                 'date': on_date,
                 'level_id': level.id,
                 'channel_email': level.channel_email,
                 'channel_phone': level.channel_phone,
                 'channel_letter': level.channel_letter,
                 'channel_registered_letter': level.channel_registered_letter,
-                'state': 'to_validate',
                 'salesperson_id': salesperson,
                 # Never OdooBot: a call activity must reach a person.
                 'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
@@ -430,9 +635,5 @@ class AccountRelanceRun(models.AbstractModel):
                 'deadline': level.tone == 'formal_notice'
                 and on_date + timedelta(days=company.relance_formal_notice_days),
                 'line_ids': lines,
-            })
-        relances = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
-            .create(vals_list).with_context(self.env.context)
-        to_send = relances if force else relances.filtered(lambda r: r.level_id.auto_send)
-        to_send._send()
-        return relances
+            }
+        return result

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .res_partner import RISK_CATEGORIES
 
@@ -36,11 +37,22 @@ class AccountRelanceScenario(models.Model):
         "Suggested limit", currency_field='currency_id',
         help="Fixed part of the suggested credit limit, in the company's currency.")
     currency_id = fields.Many2one(related='company_id.currency_id')
+    min_gap_days = fields.Integer(
+        "Minimum gap (days)", default=5, required=True,
+        help="A client never receives two relances it reads (e-mail, letter, registered letter) "
+             "less than this many days apart, preventive reminders included. \"Remind now\" may "
+             "override it after a confirmation.")
     note = fields.Text("Internal note")
 
     _category_unique = models.UniqueIndex(
         '(company_id, risk_category)',
         "A company has one relance scenario per risk category.")
+
+    @api.constrains('min_gap_days')
+    def _check_min_gap_days(self):
+        for scenario in self:
+            if scenario.min_gap_days < 0:
+                raise ValidationError(self.env._("The minimum gap between two relances cannot be negative."))
 
     @api.depends('level_ids')
     def _compute_level_count(self):

@@ -75,8 +75,15 @@ class ResPartner(models.Model):
     relance_amount_overdue = fields.Monetary(
         "Amount overdue", compute='_compute_relance_amounts', currency_field='relance_currency_id')
     relance_max_level_id = fields.Many2one(
-        'account.relance.level', "Highest relance level", compute='_compute_relance_amounts',
-        help="Highest level reached by the client's open invoices.")
+        'account.relance.level', "Relance level", compute='_compute_relance_amounts',
+        help="Level reached by the client's open relance file: the level of its last relance that went out.")
+    relance_file_ids = fields.One2many('account.relance.file', 'partner_id', "Relance files")
+    relance_file_id = fields.Many2one(
+        'account.relance.file', "Open relance file", compute='_compute_relance_amounts',
+        help="The client's open relance file in the current company.")
+    relance_next_action = fields.Selection(
+        related='relance_file_id.next_action', string="Next relance action")
+    relance_next_date = fields.Date(related='relance_file_id.next_date', string="Next relance on")
 
     @api.depends('is_company', 'parent_id', 'company_registry', 'vat')
     def _compute_relance_is_consumer(self):
@@ -154,20 +161,17 @@ class ResPartner(models.Model):
             base, ['partner_id'], ['amount_residual:sum']))
         overdue = dict(self.env['account.move.line']._read_group(
             base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']))
-        levels = self.env['account.move']._read_group(
-            [('commercial_partner_id', 'in', commercial.ids), ('state', '=', 'posted'),
-             ('payment_state', 'in', ('not_paid', 'partial')), ('relance_level_id', '!=', False)],
-            ['commercial_partner_id', 'relance_level_id'])
-        max_level = {}
-        for partner, level in levels:
-            if partner not in max_level or level.sequence > max_level[partner].sequence:
-                max_level[partner] = level
+        files = self.env['account.relance.file'].search([
+            ('partner_id', 'in', commercial.ids), ('company_id', '=', company.id), ('state', '=', 'open')])
+        file_of = {file.partner_id: file for file in files}
         for partner in self:
             members = partner.commercial_partner_id | partner.commercial_partner_id.child_ids
             partner.relance_currency_id = company.currency_id
             partner.relance_amount_due = sum(due.get(p, 0.0) for p in members)
             partner.relance_amount_overdue = sum(overdue.get(p, 0.0) for p in members)
-            partner.relance_max_level_id = max_level.get(partner.commercial_partner_id, False)
+            file = file_of.get(partner.commercial_partner_id, files.browse())
+            partner.relance_file_id = file
+            partner.relance_max_level_id = file.level_id
 
     @api.depends_context('company')
     def _compute_relance_credit(self):

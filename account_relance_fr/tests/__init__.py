@@ -22,3 +22,4 @@ from . import test_relance_kpi
 from . import test_relance_litigation_file
 from . import test_relance_letters
 from . import test_relance_mise_en_demeure_pdf
+from . import test_relance_file_simulation

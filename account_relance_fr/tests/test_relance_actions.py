@@ -16,13 +16,30 @@ class TestRelanceActions(RelanceCommon):
         relance = self.env['account.relance'].search(action['domain'])
         self.assertRecordValues(relance, [{
             'date': DUE + timedelta(days=3), 'level_id': self.level[1].id, 'state': 'sent'}])
+        # Again the same day: inside the minimum gap, a person must confirm, and then one a day holds.
+        confirm = self.env['account.relance.run']._action_remind_now(moves=invoice)
+        self.assertEqual(confirm['res_model'], 'account.relance.remind.wizard')
+        wizard = self.env['account.relance.remind.wizard'].browse(confirm['res_id'])
+        self.assertEqual(wizard.recent_partner_ids, self.client)
         with self.assertRaisesRegex(UserError, "at most one relance a day"):
-            self.env['account.relance.run']._action_remind_now(moves=invoice)
+            wizard.action_confirm()
+
+    def test_remind_now_inside_the_minimum_gap_asks_for_a_confirmation(self):
+        self.invoice(1000.0)
+        self.run_relance(DUE + timedelta(days=1))  # first reminder two days ago
+        confirm = self.env['account.relance.run']._action_remind_now(partners=self.client)
+        self.assertEqual(confirm['res_model'], 'account.relance.remind.wizard')
+        self.assertEqual(len(self.client.relance_ids), 1, "nothing sent before the confirmation")
+        action = self.env['account.relance.remind.wizard'].browse(confirm['res_id']).action_confirm()
+        relance = self.env['account.relance'].search(action['domain'])
+        self.assertRecordValues(relance, [{'level_id': self.level[10].id, 'state': 'sent'}])
 
     def test_remind_now_does_not_wait_for_the_date_of_the_next_level(self):
         invoice = self.invoice(1000.0, due=DUE + timedelta(days=10))  # preventive planned on DUE + 5
-        self.env['account.relance.run']._action_remind_now(partners=self.client)
-        self.assertEqual(invoice.relance_level_id, self.level[-5])
+        action = self.env['account.relance.run']._action_remind_now(partners=self.client)
+        relance = self.env['account.relance'].search(action['domain'])
+        self.assertRecordValues(relance, [{'level_id': self.level[-5].id, 'state': 'sent'}])
+        self.assertEqual(relance.upcoming_line_ids.move_id, invoice)
 
     def test_remind_now_on_a_paid_or_draft_invoice_is_refused(self):
         draft = self.invoice(1000.0, post=False)

@@ -120,8 +120,9 @@ class TestRelanceAgedBalance(RelanceCommon):
         level = self.inv_a.relance_level_id
         self.assertTrue(level)
         reminded = self.aged_balance(level_ids=level)
-        self.assertEqual(reminded.line_ids.move_id, self.inv_a, "only the invoice that reached the level")
-        self.assertEqual(reminded.line_ids.amount, 600.0)
+        self.assertEqual(list(self.by_partner(reminded)), ["Boulangerie Martin"],
+                         "the level of a client is the level of its relance file")
+        self.assertEqual(sum(reminded.line_ids.mapped('amount')), 2200.0)
 
     def test_buckets_follow_the_company_bounds(self):
         self.company.relance_aging_bounds = "15,45"

@@ -117,8 +117,8 @@ class TestRelanceChannels(RelanceCommon):
     def test_a_letter_level_still_goes_out_by_post_when_the_email_address_is_missing(self):
         self.client.email = False
         self.invoice(1000.0)
-        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
-        relance = self.run_relance(DUE + timedelta(days=30))
+        relance = self.run_relance(DUE + timedelta(days=30))  # an old debt starts at the severe letter
+        self.assertEqual(relance.level_id, self.level[30])
         self.assertRecordValues(relance, [{'state': 'sent', 'failure_reason': False}])
         self.assertTrue(relance.letter_attachment_id)
         self.assertIn("no e-mail address", str(relance.message_ids.mapped('body')))

@@ -43,11 +43,26 @@ class TestRelanceDispute(RelanceCommon):
         invoice.action_relance_resolve_dispute()
         self.assertFalse(invoice.relance_dispute)
         self.assertIn("Dispute resolved", invoice.message_ids[0].body)
-        # Back in the scenario where it was: the level after the firm reminder (the J+20 call).
-        relance = self.run_relance(DUE + timedelta(days=41))
-        line = relance.line_ids.filtered(lambda l: l.move_id == invoice)
-        self.assertEqual(line.level_id, self.level[20])
-        self.assertTrue(line.escalated)
+        # Back in the client's file where it stands: no restart, the next step (the J+45 last reminder)
+        # lists it again.
+        self.assertFalse(self.run_days(DUE + timedelta(days=41), DUE + timedelta(days=44)))
+        relance = self.run_relance(DUE + timedelta(days=45))
+        self.assertEqual(relance.level_id, self.level[45])
+        self.assertIn(invoice, relance.invoice_line_ids.move_id)
+
+    def test_a_file_whose_invoices_are_all_disputed_closes_on_hold_and_continues_after(self):
+        invoice = self.invoice(1000.0)
+        first = self.run_relance(DUE + timedelta(days=1))
+        self.run_relance(DUE + timedelta(days=10))
+        file = first.file_id
+        self.assertEqual(file.level_id, self.level[10])
+        invoice.write({'relance_dispute': True, 'relance_dispute_reason': "Erreur de quantité"})
+        self.assertFalse(self.run_relance(DUE + timedelta(days=11)))
+        self.assertRecordValues(file, [{'state': 'closed', 'close_reason': 'hold'}])
+        invoice.action_relance_resolve_dispute()
+        relance = self.run_relance(DUE + timedelta(days=20))
+        self.assertEqual(relance.file_id, file, "the same file continues")
+        self.assertEqual(relance.level_id, self.level[20], "the step after the firm reminder")
 
     def test_only_posted_customer_invoices_can_be_disputed(self):
         draft = self.invoice(100.0, post=False)

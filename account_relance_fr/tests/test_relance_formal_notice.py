@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import freeze_time, Form, tagged
 
 from .common import DUE, RelanceCommon
 
@@ -71,12 +71,20 @@ class TestRelanceFormalNotice(RelanceCommon):
 
     def test_the_scenario_reaches_the_mise_en_demeure_at_sixty_days_and_waits_for_validation(self):
         self.invoice(1000.0)
-        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=59))
+        last_notice = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=45)).filtered(
+            lambda r: r.state == 'to_validate')
+        with freeze_time(DUE + timedelta(days=45)):
+            last_notice.action_send()
+        self.run_days(DUE + timedelta(days=46), DUE + timedelta(days=59))
         relance = self.run_relance(DUE + timedelta(days=60))
         self.assertRecordValues(relance, [{'level_id': self.level[60].id, 'state': 'to_validate',
                                            'deadline': DUE + timedelta(days=68)}])
         self.assertFalse(relance.letter_attachment_id, "nothing is printed before a person validates")
-        relance.action_send()
+        # Validated two days later: dated the day it goes out, the deadline counted from then.
+        with freeze_time(DUE + timedelta(days=62)):
+            relance.action_send()
+        self.assertRecordValues(relance, [{'state': 'sent', 'date': DUE + timedelta(days=62),
+                                           'deadline': DUE + timedelta(days=70)}])
         self.assertTrue(relance.letter_attachment_id)
         self.assertIn("MISE EN DEMEURE", relance.letter_attachment_id.raw.decode())
 

@@ -22,24 +22,30 @@ class TestRelanceRun(RelanceCommon):
             'state': 'sent', 'channel_email': True, 'amount_claimed': 1200.0,
         }])
         self.assertRecordValues(preventive.line_ids, [{
-            'move_id': invoice.id, 'level_id': self.level[-5].id, 'escalated': True,
+            'move_id': invoice.id, 'kind': 'upcoming', 'level_id': self.level[-5].id,
             'date_maturity': DUE, 'days_overdue': 0, 'amount_residual_currency': 1200.0,
         }])
+        self.assertFalse(preventive.file_id, "a preventive reminder opens no file")
         self.assertFalse(self.run_days(DUE - timedelta(days=4), DUE), "nothing until the day after")
 
         cordial = self.run_relance(DUE + timedelta(days=1))
         self.assertEqual(cordial.level_id, self.level[1])
         self.assertEqual(cordial.line_ids.days_overdue, 1)
-        self.assertEqual(invoice.relance_level_id, self.level[1])
+        self.assertEqual(cordial.file_id.level_id, self.level[1])
+        self.assertEqual(invoice.relance_level_id, self.level[1], "the invoice shows its client's level")
         self.assertEqual(invoice.relance_last_date, DUE + timedelta(days=1))
 
     def test_the_scenario_escalates_level_by_level_on_its_own_dates(self):
         invoice = self.invoice(1000.0)
-        relances = self.run_days(DUE - timedelta(days=10), DUE + timedelta(days=60))
+        relances = self.run_days(DUE - timedelta(days=10), DUE + timedelta(days=45))
+        last_notice = relances.filtered(lambda r: r.state == 'to_validate')
+        with freeze_time(DUE + timedelta(days=45)):
+            last_notice.action_send()  # validated the same day
+        relances |= self.run_days(DUE + timedelta(days=46), DUE + timedelta(days=60))
         self.assertEqual(
             [(r.date, r.level_id.delay) for r in relances.sorted('date')],
             [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45, 60)])
-        self.assertEqual(invoice.relance_level_id, self.level[60])
+        self.assertEqual(invoice.relance_level_id, self.level[45], "the mise en demeure waits for validation")
 
     def test_running_twice_the_same_day_sends_nothing_twice(self):
         self.invoice(1000.0)
@@ -50,28 +56,40 @@ class TestRelanceRun(RelanceCommon):
         self.assertEqual(self.sent_emails(first), emails)
         self.assertFalse(self.run_relance(DUE + timedelta(days=2)), "the next level is not due yet")
 
-    def test_an_invoice_found_late_starts_at_the_first_reminder_and_keeps_the_spacing(self):
+    def test_an_old_debt_starts_at_the_highest_written_reminder_and_keeps_the_spacing(self):
         invoice = self.invoice(1000.0)
         first = self.run_relance(DUE + timedelta(days=35))
-        self.assertEqual(first.level_id, self.level[1], "no jump to the severe tone")
-        # The firm reminder comes 9 days later, as in the scenario, not the next morning.
-        self.assertFalse(self.run_days(DUE + timedelta(days=36), DUE + timedelta(days=43)))
-        second = self.run_relance(DUE + timedelta(days=44))
-        self.assertEqual(second.level_id, self.level[10])
-        self.assertEqual(invoice.relance_level_id, self.level[10])
+        self.assertEqual(first.level_id, self.level[30], "35 days late: the severe reminder, not 'simple oubli'")
+        # The last reminder comes 15 days later, as in the scenario, not the next morning.
+        self.assertFalse(self.run_days(DUE + timedelta(days=36), DUE + timedelta(days=49)))
+        second = self.run_relance(DUE + timedelta(days=50))
+        self.assertEqual(second.level_id, self.level[45])
+        self.assertEqual(second.state, 'to_validate')
+        self.assertEqual(invoice.relance_level_id, self.level[30], "waiting for validation: not reached yet")
 
-    def test_one_relance_a_day_at_the_highest_level_listing_every_overdue_invoice(self):
+    def test_the_mise_en_demeure_never_comes_while_the_last_reminder_waits(self):
+        self.invoice(1000.0)
+        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=90))
+        relances = self.env['account.relance'].search([('partner_id', '=', self.client.id)])
+        self.assertEqual(relances.filtered(lambda r: r.state == 'to_validate').level_id, self.level[45])
+        self.assertFalse(relances.filtered(lambda r: r.tone == 'formal_notice'))
+
+    def test_one_relance_for_the_client_driven_by_its_oldest_invoice_listing_every_overdue_one(self):
         old = self.invoice(1000.0)
         recent = self.invoice(500.0, due=DUE + timedelta(days=29))
+        soon = self.invoice(300.0, due=DUE + timedelta(days=33))
         later = self.invoice(700.0, due=DUE + timedelta(days=90))
-        self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
+        relances = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
+        self.assertFalse(relances.filtered(lambda r: r.date == DUE + timedelta(days=30 - 5 - 1)),
+                         "the new invoice starts no calendar of its own")
         relance = self.run_relance(DUE + timedelta(days=30))
         self.assertEqual(len(relance), 1)
-        self.assertEqual(relance.level_id, self.level[30], "the highest level due that day")
+        self.assertEqual(relance.level_id, self.level[30], "the oldest invoice drives the level")
         self.assertRecordValues(relance.invoice_line_ids.sorted('date_maturity'), [
-            {'move_id': old.id, 'level_id': self.level[30].id, 'escalated': True, 'days_overdue': 30},
-            {'move_id': recent.id, 'level_id': self.level[1].id, 'escalated': True, 'days_overdue': 1},
+            {'move_id': old.id, 'level_id': self.level[30].id, 'days_overdue': 30},
+            {'move_id': recent.id, 'level_id': self.level[30].id, 'days_overdue': 1},
         ])
+        self.assertEqual(relance.upcoming_line_ids.move_id, soon, "due in 3 days: listed apart, à échoir")
         self.assertNotIn(later, relance.line_ids.move_id, "not due, not claimed")
         self.assertEqual(relance.amount_claimed, 1500.0)
 
@@ -128,9 +146,12 @@ class TestRelanceRun(RelanceCommon):
             'amount_residual_currency': 300.0}])
         self.assertEqual(relance.amount_claimed, 300.0, "the 70 % not yet due is not claimed")
 
-        second_relance = self.run_relance(second.date_maturity + timedelta(days=1))
-        line = second_relance.line_ids.filtered(lambda l: l.move_line_id == second)
-        self.assertEqual(line.level_id, self.level[1], "the second installment has its own calendar")
+        later = self.run_relance(second.date_maturity + timedelta(days=1))
+        self.assertRecordValues(later.invoice_line_ids.sorted('date_maturity'), [
+            {'move_line_id': first.id, 'date_maturity': DUE, 'amount_residual_currency': 300.0},
+            {'move_line_id': second.id, 'date_maturity': second.date_maturity, 'amount_residual_currency': 700.0},
+        ])
+        self.assertEqual(later.level_id, self.level[10], "the second installment joins the client's file")
 
     def test_an_excluded_invoice_and_a_suspended_client_are_skipped(self):
         excluded = self.invoice(1000.0)
@@ -186,11 +207,13 @@ class TestRelanceRun(RelanceCommon):
         invoice = self.invoice(1000.0)
         self.level[1].auto_send = False
         relance = self.run_relance(DUE + timedelta(days=1))
-        self.assertEqual((relance.state, invoice.relance_level_id), ('to_validate', self.level[1]))
+        self.assertEqual(relance.state, 'to_validate')
+        self.assertFalse(invoice.relance_level_id, "a relance waiting for validation reached nobody")
+        self.assertFalse(self.run_relance(DUE + timedelta(days=2)), "one pending relance, not a second one")
         relance.action_cancel()
         self.assertEqual(relance.state, 'cancelled', "cancelled relances stay in the history")
         self.assertFalse(invoice.relance_level_id)
-        again = self.run_relance(DUE + timedelta(days=2))
+        again = self.run_relance(DUE + timedelta(days=3))
         self.assertEqual(again.level_id, self.level[1])
 
     def test_the_scheduled_action_runs_the_relance_of_today_in_batches(self):

@@ -1,5 +1,6 @@
 from . import relance_run_wizard
 from . import relance_exclusion_wizard
+from . import relance_remind_wizard
 from . import formal_notice_wizard
 from . import penalty_invoice_wizard
 from . import dispute_wizard

@@ -97,14 +97,14 @@ class AccountRelanceAgedBalance(models.TransientModel):
         if user_ids:
             conditions.append(SQL("COALESCE(move.invoice_user_id, partner.user_id) = ANY(%s)", list(user_ids)))
         if level_ids:
-            conditions.append(SQL("move.relance_level_id = ANY(%s)", list(level_ids)))
+            conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
         return self.env.execute_query_dict(SQL(
             """
             SELECT * FROM (
                 SELECT aml.id AS move_line_id, aml.move_id, partner.id AS partner_id,
                        aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
                        COALESCE(move.invoice_user_id, partner.user_id) AS user_id,
-                       move.relance_level_id AS level_id,
+                       relance_file.level_id AS level_id,
                        CASE WHEN partner.id IS NULL THEN NULL ELSE %(category)s END AS risk_category,
                        CASE WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
                             WHEN move.move_type = 'out_refund' THEN 'credit_note'
@@ -123,6 +123,10 @@ class AccountRelanceAgedBalance(models.TransientModel):
                   JOIN account_account account ON account.id = aml.account_id
              LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
              LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
+             -- The level of a client is the level of its open relance file.
+             LEFT JOIN account_relance_file relance_file
+                    ON relance_file.partner_id = partner.id AND relance_file.company_id = aml.company_id
+                   AND relance_file.state = 'open'
                  WHERE %(where)s
             ) item
              WHERE item.amount != 0

@@ -91,8 +91,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
         currency = company.currency_id
         kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env))
         states = dict(self.env['account.relance']._fields['state']._description_selection(self.env))
-        penalties = self.env['account.relance.run']._penalties_of(
-            company, self.date, {partner.id: [{'move_id': move.id} for move in invoices]}, [partner.id])
+        penalties = self.env['account.relance.run']._penalties_of(company, self.date, invoices.ids)
         moves = {move.id: move for move in self.env['account.move'].browse([item['move_id'] for item in items])}
         address = ", ".join(filter(None, [partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()]))
         titles = [

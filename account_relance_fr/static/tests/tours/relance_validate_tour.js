@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 
-// A credit manager opens the relances waiting for validation and sends one.
+// A credit manager opens the relances waiting for validation, reads the e-mail as it will go
+// out, and sends it.
 registry.category("web_tour.tours").add("account_relance_fr_validate", {
     url: "/odoo/action-account_relance_fr.action_relance_to_validate",
     steps: () => [
@@ -12,6 +13,15 @@ registry.category("web_tour.tours").add("account_relance_fr_validate", {
         {
             content: "Its invoices are shown",
             trigger: ".o_form_view div[name='invoice_line_ids'] .o_data_row",
+        },
+        {
+            content: "Open the preview of the e-mail",
+            trigger: ".o_form_view .o_notebook a[name='preview']",
+            run: "click",
+        },
+        {
+            content: "The e-mail reads as it will be sent",
+            trigger: ".o_form_view div[name='preview_html']:contains('420')",
         },
         {
             content: "Send it",

@@ -1,0 +1,225 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from .relance_level import TONES
+
+NEXT_ACTIONS = [
+    ('validate', "Validate the relance"),
+    ('resend', "Failed: resend or send by letter"),
+    ('email', "E-mail"),
+    ('call', "Phone call"),
+    ('letter', "Letter to print"),
+    ('formal_notice', "Mise en demeure"),
+    ('litigation', "Litigation to decide"),
+    ('wait', "Nothing planned"),
+]
+
+
+class AccountRelanceFile(models.Model):
+    """The relance file of one client in one company: the unit of escalation.
+
+    A file opens with the client's first lateness and closes when nothing is overdue any more.
+    Its level is the level of the last relance of the file that actually went out (sent or
+    done): relances waiting for validation, failed or cancelled never count. It holds at most
+    one pending relance (to validate, or failed). Everything that says "the level of a client"
+    (run, partner form, worklists, reports) reads it from here.
+    """
+    _name = 'account.relance.file'
+    _description = "Relance file"
+    _inherit = ['mail.thread']
+    _order = 'next_date, oldest_due_date, id'
+    _check_company_auto = True
+    _rec_name = 'partner_id'
+
+    company_id = fields.Many2one('res.company', required=True, index=True, readonly=True)
+    company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company currency")
+    partner_id = fields.Many2one(
+        'res.partner', "Client", required=True, index=True, readonly=True, check_company=True)
+    state = fields.Selection(
+        [('open', "Open"), ('closed', "Closed")], required=True, default='open', readonly=True,
+        index=True, tracking=True)
+    close_reason = fields.Selection(
+        [('paid', "Nothing overdue any more"),
+         ('hold', "On hold (dispute, payment schedule, suspension)")],
+        readonly=True, help="A file closed on hold continues where it stood when the client is "
+                            "chased again; a paid file is never reopened.")
+    opened_on = fields.Date(required=True, readonly=True)
+    closed_on = fields.Date(readonly=True)
+    relance_ids = fields.One2many('account.relance', 'file_id', "Relances", readonly=True)
+    last_relance_id = fields.Many2one(
+        'account.relance', "Last relance sent", compute='_compute_from_relances', store=True,
+        help="The last relance of the file that actually went out.")
+    level_id = fields.Many2one(
+        'account.relance.level', "Level reached", compute='_compute_from_relances', store=True,
+        index='btree_not_null', help="Level of the last relance of the file that actually went out.")
+    tone = fields.Selection(TONES, "Tone reached", compute='_compute_from_relances', store=True)
+    last_relance_date = fields.Date("Last relance on", compute='_compute_from_relances', store=True)
+    written_sent = fields.Boolean(
+        "Written reminder sent", compute='_compute_from_relances', store=True,
+        help="A written reminder (e-mail or letter) of this file went out: the mise en demeure may follow.")
+    pending_relance_id = fields.Many2one(
+        'account.relance', "Pending relance", compute='_compute_from_relances', store=True,
+        help="The relance waiting for validation, or failed, of this file.")
+    pending_state = fields.Selection(related='pending_relance_id.state', string="Pending relance state")
+    next_level_id = fields.Many2one(
+        'account.relance.level', "Next level", readonly=True,
+        help="The step the daily run plans next for this client.")
+    next_date = fields.Date("Next relance on", readonly=True, index=True)
+    next_action = fields.Selection(
+        NEXT_ACTIONS, "Next action", compute='_compute_next_action', store=True)
+    amount_overdue = fields.Monetary(
+        "Amount overdue", currency_field='company_currency_id', readonly=True,
+        help="Overdue residual of the client's invoices chased in this file, in company currency, "
+             "as of the last daily run.")
+    oldest_due_date = fields.Date("Oldest due date", readonly=True)
+    days_overdue = fields.Integer("Days overdue", compute='_compute_days_overdue')
+    risk_category = fields.Selection(related='partner_id.relance_risk_category', string="Risk category")
+    user_id = fields.Many2one('res.users', "Collector", compute='_compute_user_id', store=True)
+    salesperson_id = fields.Many2one(related='partner_id.user_id', string="Salesperson")
+    has_dispute = fields.Boolean("In dispute", compute='_compute_flags')
+    has_schedule = fields.Boolean("In a payment schedule", compute='_compute_flags')
+    suspended = fields.Boolean(related='partner_id.relance_suspended', string="Suspended")
+    litigation = fields.Boolean(related='partner_id.relance_litigation', string="In litigation")
+    schedule_next_date = fields.Date("Next installment of the schedule", compute='_compute_flags')
+    relance_count = fields.Integer("Relances of the file", compute='_compute_relance_count')
+
+    _one_open_file = models.UniqueIndex(
+        "(company_id, partner_id) WHERE state = 'open'",
+        "A client has one open relance file per company.")
+
+    @api.depends('relance_ids.state', 'relance_ids.date', 'relance_ids.level_id')
+    def _compute_from_relances(self):
+        for file in self:
+            relances = file.relance_ids.sorted(lambda r: (r.date, r.id))
+            went_out = relances.filtered(lambda r: r.state in ('sent', 'done'))
+            last = went_out[-1:]
+            file.last_relance_id = last
+            file.level_id = last.level_id
+            file.tone = last.tone
+            file.last_relance_date = last.date
+            file.written_sent = any(r._is_written() and r.tone != 'formal_notice' for r in went_out)
+            file.pending_relance_id = relances.filtered(lambda r: r.state in ('to_validate', 'failed'))[-1:]
+
+    @api.depends('pending_relance_id.state', 'next_level_id', 'state', 'level_id', 'partner_id.relance_litigation')
+    def _compute_next_action(self):
+        for file in self:
+            pending, level = file.pending_relance_id, file.next_level_id
+            if file.state != 'open':
+                action = 'wait'
+            elif pending:
+                action = 'resend' if pending.state == 'failed' else 'validate'
+            elif file.tone == 'formal_notice' and not level:
+                action = 'litigation'
+            elif not level:
+                action = 'wait'
+            elif level.tone == 'formal_notice':
+                action = 'formal_notice'
+            elif level.channel_phone and not level.channel_email:
+                action = 'call'
+            elif level.channel_letter or level.channel_registered_letter:
+                action = 'letter'
+            else:
+                action = 'email'
+            file.next_action = action
+
+    @api.depends('oldest_due_date')
+    def _compute_days_overdue(self):
+        Run = self.env['account.relance.run']
+        for file in self:
+            today = Run._company_today(file.company_id)
+            file.days_overdue = max((today - file.oldest_due_date).days, 0) if file.oldest_due_date else 0
+
+    @api.depends('company_id.relance_collector_id', 'partner_id.user_id')
+    def _compute_user_id(self):
+        for file in self:
+            file.user_id = file.company_id.relance_collector_id or file.partner_id.user_id
+
+    def _compute_flags(self):
+        disputed = {(move.commercial_partner_id.id, move.company_id.id) for move in self.env['account.move'].search([
+            ('commercial_partner_id', 'in', self.partner_id.ids), ('relance_dispute', '=', True),
+            ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])}
+        schedules = self.env['account.relance.schedule'].search([
+            ('partner_id', 'in', self.partner_id.ids), ('state', 'in', ('agreed', 'kept'))])
+        for file in self:
+            mine = schedules.filtered(lambda s: s.partner_id == file.partner_id and s.company_id == file.company_id)
+            file.has_dispute = (file.partner_id.id, file.company_id.id) in disputed
+            file.has_schedule = bool(mine)
+            dates = [line.due_date for line in mine.line_ids if line.amount_remaining > 0]
+            file.schedule_next_date = min(dates) if dates else False
+
+    def _compute_relance_count(self):
+        counts = dict(self.env['account.relance']._read_group(
+            [('file_id', 'in', self.ids)], ['file_id'], ['__count']))
+        for file in self:
+            file.relance_count = counts.get(file, 0)
+
+    @api.model
+    def _open_files(self, company, partner_ids):
+        """{partner id: file} of the clients' open files in ``company``."""
+        files = self.search([('company_id', '=', company.id), ('state', '=', 'open'),
+                             ('partner_id', 'in', list(partner_ids))])
+        return {file.partner_id.id: file for file in files}
+
+    @api.model
+    def _files_for(self, company, partner_ids, on_date):
+        """{partner id: file}: the open file of each client, reopening a file closed on hold
+        (the client is chased again after a dispute, a broken schedule or a suspension: the file
+        continues where it stood) or opening a new one."""
+        files = self._open_files(company, partner_ids)
+        missing = [pid for pid in partner_ids if pid not in files]
+        if missing:
+            held = self.search([('company_id', '=', company.id), ('partner_id', 'in', missing),
+                                ('state', '=', 'closed')], order='id desc')
+            latest = {}
+            for file in held:
+                latest.setdefault(file.partner_id.id, file)
+            reopen = self.browse([file.id for file in latest.values() if file.close_reason == 'hold'])
+            reopen.write({'state': 'open', 'close_reason': False, 'closed_on': False})
+            files.update({file.partner_id.id: file for file in reopen})
+            new = [pid for pid in missing if pid not in files]
+            created = self.create([{'company_id': company.id, 'partner_id': pid, 'opened_on': on_date}
+                                   for pid in new])
+            files.update({file.partner_id.id: file for file in created})
+        return files
+
+    def _close(self, on_date, reason):
+        """Close files with nothing overdue any more; a pending relance of theirs is cancelled."""
+        if not self:
+            return
+        pending = self.pending_relance_id
+        if pending:
+            pending._cancel_with_reason(self.env._("Nothing is overdue any more: the relance file closed."))
+        self.write({'state': 'closed', 'closed_on': on_date, 'close_reason': reason,
+                    'next_level_id': False, 'next_date': False, 'amount_overdue': 0.0,
+                    'oldest_due_date': False})
+
+    def _search_level_of_partners(self, operator, value):
+        """Domain on a partner field (``commercial_partner_id``) matching clients whose open file
+        has a level ``operator value``: the level of a client, as everyone sees it."""
+        files = self.search([('state', '=', 'open'), ('level_id', operator, value)])
+        return Domain('commercial_partner_id', 'in', files.partner_id.ids)
+
+    # ------------------------------------------------------------------ buttons
+
+    def action_view_relances(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance')
+        action['domain'] = [('file_id', '=', self.id)]
+        action['context'] = {'create': False}
+        return action
+
+    def action_open_pending(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window', 'res_model': 'account.relance',
+            'res_id': self.pending_relance_id.id, 'view_mode': 'form',
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_overdue_invoices')
+        action['domain'] = [('commercial_partner_id', '=', self.partner_id.id), ('company_id', '=', self.company_id.id)]
+        return action
+
+    def action_remind_now(self):
+        return self.env['account.relance.run']._action_remind_now(partners=self.partner_id)
