@@ -162,8 +162,8 @@ class TestRelanceLetters(RelanceCommon):
         self.assertEqual(totals, {'EUR': (1000.0, 9.99, 40.0, 1049.99), 'USD': (1000.0, 9.99, 44.0, 1053.99)})
         body = text_of(relance.body_html)
         self.assertIn("la somme de 1 049,99 € et $ 1 053,99, pénalités et indemnités comprises", body)
-        self.assertIn("Total restant dû en EUR 1 000,00 €", body)
-        self.assertIn("Total restant dû en USD $ 1 000,00", body)
+        self.assertIn("Total échu restant dû en EUR 1 000,00 €", body)
+        self.assertIn("Total échu restant dû en USD $ 1 000,00", body)
 
     # ------------------------------------------------------------------ contract rate and floor
 
