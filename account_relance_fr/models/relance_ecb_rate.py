@@ -61,10 +61,16 @@ class AccountRelanceEcbRate(models.Model):
         return super().write(vals)
 
     def _load_records_write(self, values):
-        # Updating the addon reloads the shipped rows: a line fetched or entered since stays.
-        if self.origin != 'shipped':
+        # Updating the addon reloads the shipped rows: a line fetched or corrected since stays.
+        # A line still holding the shipped value is the shipped one (lines created before the
+        # origin existed were marked "entered by a user" by default).
+        if self.origin == 'fetched':
             return
-        super(AccountRelanceEcbRate, self.with_context(relance_rate_origin=True))._load_records_write(values)
+        if self.origin == 'manual' and 'ecb_rate' in values \
+                and round(self.ecb_rate, 2) != round(float(values['ecb_rate']), 2):
+            return
+        super(AccountRelanceEcbRate, self.with_context(relance_rate_origin=True))._load_records_write(
+            dict(values, origin='shipped'))
 
     @api.model
     def _penalty_rates(self):

@@ -358,6 +358,21 @@ class TestRelanceRateUpdates(RelanceCommon):
         self.assertRecordValues(corrected, [{'ecb_rate': 2.20, 'origin': 'manual'}])
         self.assertFalse(self.fetch(date(2027, 1, 6)), "run again: nothing to write")
 
+    def test_updating_the_addon_never_overwrites_a_fetched_or_corrected_line(self):
+        Rate = self.env['account.relance.ecb.rate']
+        fetched, corrected, shipped = (Rate.search([('date_start', '=', day)])
+                                       for day in (date(2026, 7, 1), date(2026, 1, 1), date(2025, 7, 1)))
+        self.fetch(date(2026, 7, 5))
+        self.assertEqual(fetched.origin, 'fetched')
+        corrected.ecb_rate = 2.20
+        for line, shipped_value in ((fetched, 2.40), (corrected, 2.15), (shipped, 2.15)):
+            line._load_records_write({'ecb_rate': shipped_value, 'to_verify': line == fetched})
+        self.assertRecordValues(fetched | corrected | shipped, [
+            {'ecb_rate': 2.40, 'origin': 'fetched', 'to_verify': False},
+            {'ecb_rate': 2.20, 'origin': 'manual', 'to_verify': False},
+            {'ecb_rate': 2.15, 'origin': 'shipped', 'to_verify': False},
+        ])
+
     def test_a_failed_fetch_is_logged_and_changes_nothing(self):
         before = self.env['account.relance.ecb.rate'].search([]).read(['date_start', 'ecb_rate', 'to_verify'])
         with self.assertLogs('odoo.addons.account_relance_fr.models.relance_ecb_rate', 'WARNING') as logs:
