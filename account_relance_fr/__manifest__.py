@@ -45,8 +45,8 @@
         'security/relance_reporting_security.xml',
         'views/relance_fee_views.xml',
         'views/res_config_settings_collection_views.xml',
-        'wizards/aged_balance_views.xml',
-        'wizards/kpi_report_views.xml',
+        'report/aged_balance_views.xml',
+        'report/kpi_report_views.xml',
         'views/relance_reporting_menus.xml',
     ],
     'demo': [
