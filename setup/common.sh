@@ -108,6 +108,34 @@ ensure_venv() {
     say "Python environment ready"
 }
 
+# The lint runner (pre-commit) in a small virtualenv of its own, and pre-commit's hook
+# environments (ruff, pylint-odoo, OCA's checks, from PyPI) in the cache as well.
+ensure_lint() {
+    local key
+    key=$( { cat "$REPO_ROOT/setup/requirements-lint.txt"; "$PYTHON" -c 'import sys; print(sys.version)'; } \
+           | sha256sum | cut -c1-16)
+    LINT_VENV="$RELANCE_CACHE/lint-$key"
+    export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$RELANCE_CACHE/pre-commit}"
+    [ -f "$LINT_VENV/.complete" ] && return 0
+    say "building the lint environment in $LINT_VENV (once)"
+    rm -rf "$LINT_VENV"
+    mkdir -p "$RELANCE_CACHE"
+    "$PYTHON" -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/pip" install -q -r "$REPO_ROOT/setup/requirements-lint.txt" \
+        || die "could not install pre-commit from PyPI (see above): check the network and run again."
+    touch "$LINT_VENV/.complete"
+}
+
+# run_lint: pre-commit on every file of the checkout; non-zero when a check fails.
+run_lint() {
+    ensure_lint
+    if ! git -C "$REPO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        say "not a git checkout: the lint checks need one (pre-commit reads the tracked files)"
+        return 1
+    fi
+    (cd "$REPO_ROOT" && "$LINT_VENV/bin/pre-commit" run --all-files --color=never)
+}
+
 # PostgreSQL: the one at $PGHOST:$PGPORT (default 127.0.0.1:5432) when it answers, otherwise a
 # private cluster of our own (initdb in the cache folder, listening on a unix socket only).
 ensure_postgres() {
