@@ -8,9 +8,13 @@ source "$(dirname "$0")/common.sh"
 DB="${RELANCE_DB:-relance_demo}"
 PORT="${RELANCE_PORT:-8069}"
 
-# Odoo prints this notice on every start as root (the usual case for this demo on a Debian
-# box): said once here instead of before each step.
-quiet_root() { grep -v --line-buffered "^Running as user 'root' is a security risk.$" || true; }
+# Two things Odoo prints that are not about this addon: its notice on every start as root
+# (the usual case for this demo on a Debian box; said once here instead of before each
+# step), and docutils' complaints about the description of Odoo's own mail module
+# ("<string>:38: (ERROR/3) Unexpected indentation."), rendered while it installs.
+without_noise() {
+    grep -vE --line-buffered "^(Running as user 'root' is a security risk\.|<string>:[0-9]+: \((INFO|WARNING|ERROR)/[0-9]\) .*)$" || true
+}
 [ "$(id -u)" = 0 ] && say "running as root: fine for a demo, not for a production server"
 
 require_odoo
@@ -24,14 +28,14 @@ if [ "${RELANCE_RESET:-0}" = 1 ] || [ "$installed" != installed ]; then
     odoo_cmd db init "$DB" --force --with-demo --country FR --language fr_FR > "$RELANCE_CACHE/run-init.log" 2>&1 \
         || { tail -n 30 "$RELANCE_CACHE/run-init.log"; die "could not create the database $DB"; }
     say "installing Invoicing with the French localisation"
-    odoo_bin -d "$DB" -i account,l10n_fr_account --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(quiet_root >&2)
+    odoo_bin -d "$DB" -i account,l10n_fr_account --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(without_noise >&2)
     say "installing account_relance_fr and its demo company (Atelier Durand SARL)"
-    odoo_bin -d "$DB" -i account_relance_fr --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(quiet_root >&2)
+    odoo_bin -d "$DB" -i account_relance_fr --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(without_noise >&2)
     state=$(psql -d "$DB" -tAc "select state from ir_module_module where name='account_relance_fr'")
     [ "$state" = installed ] || die "account_relance_fr did not install in $DB (state: ${state:-none}): see the messages above"
 else
     say "database $DB already has account_relance_fr: updating it"
-    odoo_bin -d "$DB" -u account_relance_fr --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(quiet_root >&2)
+    odoo_bin -d "$DB" -u account_relance_fr --stop-after-init --log-level=warn --http-interface=127.0.0.1 2> >(without_noise >&2)
 fi
 
 url="http://127.0.0.1:$PORT"
@@ -40,7 +44,7 @@ say "starting Odoo on $url"
 # reaches it: a background job of a script ignores Ctrl-C, hence the trap.
 mapfile -t opts < <(odoo_options)
 "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "${opts[@]}" -d "$DB" --http-interface=127.0.0.1 \
-    --http-port="$PORT" --db-filter="^$DB\$" --log-level=warn 2> >(quiet_root >&2) &
+    --http-port="$PORT" --db-filter="^$DB\$" --log-level=warn 2> >(without_noise >&2) &
 server=$!
 stop_server() {
     trap - INT TERM EXIT
@@ -61,7 +65,7 @@ done
 
 # With the server up, letters are rendered with its stylesheets (wkhtmltopdf fetches them).
 say "running the relances of the last 60 days (demo history, once) and of today, for Atelier Durand SARL"
-odoo_cmd shell -d "$DB" --log-level=error <<PY 2> >(quiet_root >&2)
+odoo_cmd shell -d "$DB" --log-level=error <<PY 2> >(without_noise >&2)
 from odoo.addons.account_relance_fr.demo import relance_demo
 env['ir.config_parameter'].set_param('report.url', '$url')
 company = relance_demo.demo_company(env)
