@@ -72,10 +72,14 @@ company = relance_demo.demo_company(env)
 # The demo opens in the demo company: its relances, aged balance and KPIs, not Odoo's own
 # demo companies' (YourCompany, FR Company), which stay in the company switcher.
 env.ref('base.user_admin').company_id = company
+# A made-up company: Odoo's partner autocompletion would look it up on the Internet at the
+# first login (and warn that it cannot).
+if 'iap_enrich_auto_done' in company._fields:
+    company.iap_enrich_auto_done = True
 relance_demo.run_history(env)
 relances = relance_demo.run_today(env)
 env.cr.commit()
-states = dict(relances._fields['state']._description_selection(env))
+states = dict(relances._fields['state']._description_selection(env(context={'lang': 'en_US'})))
 counts = ", ".join(f"{len(group)} {states[state].lower()}" for state, group in sorted(relances.grouped('state').items()))
 print(f"[relance] today's run for {company.name} prepared {len(relances)} relance(s)" + (f": {counts}" if counts else ""))
 PY

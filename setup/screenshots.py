@@ -1,6 +1,6 @@
 """Take the screenshots listed in setup/screenshots.json from a running demo, in Chromium.
 
-Usage (setup/screenshots.sh does it all): python setup/screenshots.py URL DB OUTDIR
+Usage (setup/screenshots.sh does it all): python setup/screenshots.py URL DB OUTDIR [NAME...]
 Chromium runs headless and is driven through its DevTools protocol (websocket-client): the
 script logs in as admin, opens each URL, clicks what the entry says, waits for its
 selector and saves the page as PNG. PDF entries are fetched with the session and their
@@ -151,7 +151,8 @@ def take(demo, browser, screen, out):
     return path
 
 
-def main(url, db, out):
+def main(url, db, out, *names):
+    """``names``: only these screens (all by default)."""
     table = json.loads(TABLE.read_text())
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -163,6 +164,8 @@ def main(url, db, out):
     failed = []
     try:
         for screen in table['screens']:
+            if names and screen['name'] not in names:
+                continue
             try:
                 print(f"[relance] {screen['name']}: {take(demo, browser, screen, out)}")
             except Exception as error:  # noqa: BLE001 - one screen failing must not stop the others
@@ -174,4 +177,4 @@ def main(url, db, out):
 
 
 if __name__ == '__main__':
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))

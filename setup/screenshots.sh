@@ -2,7 +2,7 @@
 # Takes the screenshots of README.rst (the table: setup/screenshots.json) in headless
 # Chromium, against the demo of setup/run.sh, into docs/screenshots/. Uses the demo already
 # serving on RELANCE_PORT (default 8069) and RELANCE_DB, or starts setup/run.sh for the time
-# it takes and stops it afterwards.
+# it takes and stops it afterwards. Arguments: only the screens of these names.
 source "$(dirname "$0")/common.sh"
 
 DB="${RELANCE_DB:-relance_demo}"
@@ -27,4 +27,4 @@ if ! curl -sf "$url/web/health" >/dev/null 2>&1; then
     done
 fi
 say "taking the screenshots of setup/screenshots.json into $out"
-"$VENV/bin/python" "$REPO_ROOT/setup/screenshots.py" "$url" "$DB" "$out"
+"$VENV/bin/python" "$REPO_ROOT/setup/screenshots.py" "$url" "$DB" "$out" "$@"
