@@ -49,7 +49,7 @@ ensure_odoo() {
     # git ignores --depth for a plain local path; file:// keeps the clone shallow.
     local url="$ODOO_GIT_URL"
     case "$url" in /*) url="file://$url" ;; esac
-    say "no Odoo 19 tree found: cloning $ODOO_GIT_URL (branch $ODOO_GIT_REF, shallow) into $dest; this happens once (about 400 MB, a few minutes)"
+    say "no Odoo 19 tree found: cloning $ODOO_GIT_URL (branch $ODOO_GIT_REF, shallow) into $dest; this happens once (about 1.5 GB on disk, minutes on a good connection)"
     mkdir -p "$RELANCE_CACHE"
     # Cloned aside and moved in place when complete: an interrupted clone is never taken for a tree.
     local partial="$dest.partial"

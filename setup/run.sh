@@ -42,9 +42,12 @@ url="http://127.0.0.1:$PORT"
 say "starting Odoo on $url"
 # The server is our direct child (not a subshell running a function) so that the signal
 # reaches it: a background job of a script ignores Ctrl-C, hence the trap.
+# No scheduled actions in the demo: this script runs the day's risk categories and relances
+# itself, there is no mail server to send to, and the attachment clean-up would otherwise
+# wait on the history being written and log a lock timeout.
 mapfile -t opts < <(odoo_options)
 "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "${opts[@]}" -d "$DB" --http-interface=127.0.0.1 \
-    --http-port="$PORT" --db-filter="^$DB\$" --log-level=warn 2> >(without_noise >&2) &
+    --http-port="$PORT" --db-filter="^$DB\$" --log-level=warn --max-cron-threads=0 2> >(without_noise >&2) &
 server=$!
 stop_server() {
     trap - INT TERM EXIT
