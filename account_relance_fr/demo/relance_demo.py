@@ -50,9 +50,11 @@ LEDGER = {
     'demo_client_agence': [(5000.0, d, late) for d, late in ((260, 0), (200, 0), (140, 10), (95, 0))]
     + [(3000.0, 45, None)],
     # Chronic (firm scenario): 4 of 5 paid 20 to 35 days late (80 %, 22 days on average);
-    # today 5 of 6: preventive at J-5, firm reminder at J+1, call at J+8, severe reminder at J+15.
+    # today 5 of 6, (2 000 x 110 + 1 800 x 30) / 11 800 = 23.2 days: preventive at J-5, firm
+    # reminder at J+1, call at J+8, severe reminder at J+15, last reminder at J+22 and
+    # today the mise en demeure at J+30, waiting for validation.
     'demo_client_imprimerie': [(2000.0, d, late) for d, late in (
-        (300, 25), (240, 30), (180, 20), (130, 35), (100, 0))] + [(1800.0, 15, None)],
+        (300, 25), (240, 30), (180, 20), (130, 35), (100, 0))] + [(1800.0, 30, None)],
     # Suspended: never reminded; 40 days late makes it occasional (a fact, 40 >= 30).
     'demo_client_hotel': [(980.0, 40, None)],
 }
@@ -147,8 +149,13 @@ def translate_levels(env, company):
 
 
 def _night_and_morning(env, company, day):
-    """What the scheduled actions do for a day: the risk categories at night, then the run."""
+    """A day of the demo company: the risk categories at night, the collector sending in the
+    morning what waited for validation (as README's usage says), then the day's run."""
     env['account.relance.risk']._compute(company, day, clients(env))
+    waiting = env['account.relance'].search(
+        [('company_id', '=', company.id), ('state', '=', 'to_validate'), ('date', '<', day)])
+    if waiting:
+        waiting.action_send()
     return env['account.relance.run'].with_company(company)._run(on_date=day, companies=company)
 
 

@@ -44,7 +44,7 @@ class TestRelanceDemo(TransactionCase):
             "Garage du Centre SAS": (10, 'occasional', 'sent'),
             "Transports Rapides SA": (30, 'occasional', 'sent'),
             "Agence Horizon SARL": (45, 'occasional', 'to_validate'),
-            "Imprimerie Moreau SARL": (15, 'chronic', 'sent'),
+            "Imprimerie Moreau SARL": (30, 'chronic', 'to_validate'),
         })
         by_client = self.today.grouped(lambda r: r.partner_id.name)
         self.assertEqual(by_client["Agence Horizon SARL"].amount_claimed, 2000.0, "3 000 less 1 000 paid")
@@ -56,9 +56,20 @@ class TestRelanceDemo(TransactionCase):
         self.assertEqual(self.history.company_id, self.company)
         by_client = self.history.grouped(lambda r: r.partner_id.name)
         self.assertEqual(by_client["Transports Rapides SA"].sorted('date').mapped('level_id.delay'), [-5, 1, 10, 20])
-        self.assertEqual(by_client["Imprimerie Moreau SARL"].sorted('date').mapped('level_id.delay'), [-5, 1, 8])
+        chronic = by_client["Imprimerie Moreau SARL"].sorted('date')
+        self.assertEqual(chronic.mapped('level_id.delay'), [-5, 1, 8, 15, 22])
+        self.assertEqual(set(chronic.mapped('state')), {'sent'}, "the last reminder was validated the next morning")
         self.assertEqual(set(by_client["Menuiserie Lefèvre"].mapped('state')), {'failed'})
         self.assertNotIn("Hôtel Les Tilleuls", by_client, "a suspended client is never reminded")
+
+    def test_the_mise_en_demeure_of_the_chronic_late_payer_waits_with_its_deadline(self):
+        notice = self.today.filtered(lambda r: r.partner_id.name == "Imprimerie Moreau SARL")
+        self.assertEqual(notice.level_id.tone, 'formal_notice')
+        self.assertTrue(notice.deadline)
+        # Its figures: 1 800 open; 5 of 6 paid late, (2 000 x 110 + 1 800 x 30) / 11 800 = 23.2 days.
+        self.assertEqual(notice.amount_claimed, 1800.0)
+        self.assertIn("Average lateness weighted by amount: 23.2 days",
+                      self.client('demo_client_imprimerie').relance_risk_figures)
 
     def test_the_minimum_history_rule_says_so_in_the_chatter_once(self):
         messages = self.client('demo_client_menuiserie').message_ids.filtered(
