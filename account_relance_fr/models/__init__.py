@@ -12,7 +12,6 @@ from . import res_config_settings
 from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
-from . import relance_demo
 from . import relance_scenario
 from . import relance_risk
 from . import relance_guarantee
