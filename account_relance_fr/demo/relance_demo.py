@@ -82,6 +82,9 @@ def build(env):
     company = env.ref(COMPANY)
     env.ref('base.EUR').active = True
     _load_chart(env, company)
+    # The bank account the letters give for payment (IBAN/BIC of the first bank journal).
+    bank_journal = env['account.journal'].search([('company_id', '=', company.id), ('type', '=', 'bank')], limit=1)
+    bank_journal.bank_account_id = env.ref('account_relance_fr.demo_company_bank_account')
     admin = env.ref('base.user_admin')
     admin.company_ids = [Command.link(company.id)]
     company.relance_collector_id = admin
