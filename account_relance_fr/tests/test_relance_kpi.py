@@ -1,3 +1,4 @@
+import base64
 import io
 from datetime import date, timedelta
 
@@ -115,7 +116,7 @@ class TestRelanceKpi(RelanceCommon):
         report = self.kpis()
         report.action_export_xlsx()
         self.assertEqual(report.xlsx_filename, "Indicateurs_recouvrement_2026-03_2026-03.xlsx")
-        book = openpyxl.load_workbook(io.BytesIO(report.with_context(bin_size=False).xlsx_file))
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(report.with_context(bin_size=False).xlsx_file)))
         self.assertEqual(book.sheetnames, ["Indicateurs", "Par catégorie", "Relances par niveau"])
         sheet = book["Indicateurs"]
         self.assertEqual(sheet.freeze_panes, "B7")

@@ -1,3 +1,4 @@
+import base64
 import tempfile
 from collections import defaultdict
 from datetime import timedelta
@@ -288,7 +289,8 @@ class AccountRelanceKpiReport(models.TransientModel):
     def action_export_xlsx(self):
         self.ensure_one()
         self.write({
-            'xlsx_file': self._xlsx_content(),
+            # A Binary field holds base64: /web/content decodes it for the browser.
+            'xlsx_file': base64.b64encode(self._xlsx_content()),
             'xlsx_filename': "Indicateurs_recouvrement_%s_%s.xlsx" % (
                 month_label(self.date_from), month_label(self.date_to)),
         })
