@@ -360,21 +360,24 @@ class AccountMove(models.Model):
                 """, [p.id for p in partners], list({c.root_id.id for c in companies})))
         }
 
-    def _post(self, soft=True):
-        blocks = self._relance_credit_blocks()
-        if blocks and not (self.env.context.get('relance_credit_override')
-                           and self.env.user.has_group('account_relance_fr.group_relance_manager')):
-            raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
-                "A relance manager may post it anyway, giving a reason."))
-        return super()._post(soft=soft)
-
     def action_post(self):
-        # Other users meet the block in _post; only a manager is offered to post anyway.
-        if (self.env.user.has_group('account_relance_fr.group_relance_manager')
-                and not self.env.context.get('relance_credit_override') and self._relance_credit_blocks()):
-            return {
-                'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
-                'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
-                'context': {'default_move_ids': self.ids},
-            }
+        """The Confirm button of the invoice form (context ``relance_credit_check``, set by the
+        button as Odoo sets ``disable_abnormal_invoice_detection``) refuses a client over its
+        credit limit or in litigation, or offers a relance manager to post anyway with a reason.
+
+        The rule is for people: code that posts (an online payment confirming its invoice, the
+        interest invoice of a payment schedule, ``_post`` from other modules) is never blocked
+        nor turned into a wizard.
+        """
+        if self.env.context.get('relance_credit_check'):
+            blocks = self._relance_credit_blocks()
+            if blocks:
+                if self.env.user.has_group('account_relance_fr.group_relance_manager'):
+                    return {
+                        'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
+                        'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
+                        'context': {'default_move_ids': self.ids},
+                    }
+                raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
+                    "A relance manager may post it anyway, giving a reason."))
         return super().action_post()
