@@ -26,6 +26,7 @@
         'views/relance_guarantee_views.xml',
         'views/relance_views.xml',
         'views/relance_file_views.xml',
+        'views/relance_run_log_views.xml',
         'views/relance_rate_views.xml',
         'views/account_move_views.xml',
         'views/res_partner_views.xml',

@@ -2,7 +2,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
@@ -261,7 +261,28 @@ class AccountMove(models.Model):
         action['context'] = {}
         return action
 
+    _RELANCE_GUARDED_FIELDS = ('relance_excluded', 'relance_exclusion_reason', 'relance_dispute',
+                               'relance_dispute_reason', 'relance_dispute_date')
+
+    def write(self, vals):
+        if not self.env.su and any(field in vals for field in self._RELANCE_GUARDED_FIELDS) \
+                and not self.env.user.has_group('account_relance_fr.group_relance_user'):
+            changed = [field for field in self._RELANCE_GUARDED_FIELDS if field in vals and any(
+                move[field] != self._fields[field].convert_to_cache(vals[field], move) for move in self)]
+            if changed:
+                raise AccessError(self.env._(
+                    "Only relance users may exclude an invoice from the relances or mark it in dispute."))
+        return super().write(vals)
+
+    def _relance_check_user(self):
+        """Relance buttons on invoices are callable over RPC by any Invoicing user: they check
+        the relance group themselves."""
+        if not self.env.su and not self.env.user.has_group('account_relance_fr.group_relance_user'):
+            raise AccessError(self.env._("Only relance users may change how an invoice is reminded."))
+        self.check_access('write')
+
     def action_relance_reinstate(self):
+        self._relance_check_user()
         self.write({'relance_excluded': False, 'relance_exclusion_reason': False})
 
     def _relance_invoice_pdfs(self):
@@ -290,6 +311,7 @@ class AccountMove(models.Model):
         return action
 
     def action_relance_resolve_dispute(self):
+        self._relance_check_user()
         disputed = self.filtered('relance_dispute')
         disputed.write({'relance_dispute': False, 'relance_dispute_reason': False, 'relance_dispute_date': False})
         for move in disputed:

@@ -49,6 +49,23 @@ class AccountRelanceLine(models.Model):
     _installment_once = models.UniqueIndex(
         '(relance_id, move_line_id)', "A relance lists an installment once.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_relance_pending()
+        return lines
+
+    def write(self, vals):
+        self._check_relance_pending()
+        result = super().write(vals)
+        if 'relance_id' in vals:
+            self._check_relance_pending()
+        return result
+
+    def _check_relance_pending(self):
+        if not self.env.su and any(line.relance_id.state not in ('to_validate', 'failed') for line in self):
+            raise UserError(self.env._("The lines of a relance that went out stay in the history."))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_lines_not_sent(self):
         """A relance that did not go out is brought up to date by replacing its lines; the lines

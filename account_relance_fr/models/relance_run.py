@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 import pytz
+from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -74,21 +75,30 @@ class AccountRelanceRun(models.AbstractModel):
             work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, list(by_partner))]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
         for company, on_date, partner_ids in work:
-            rows = self._select_installments(company, on_date, partner_ids=partner_ids)
-            self._prepare_relances(company, on_date, rows)
+            self._prepare_isolated(company, on_date, partner_ids)
             if not cron._commit_progress(len(partner_ids)):
                 return
         for company in self.env['res.company'].search([]):
-            self._close_files(company, self._company_today(company))
-            self._follow_up_formal_notices(company, self._company_today(company))
-            self._warn_prescriptions(company, self._company_today(company))
+            on_date = self._company_today(company)
+            try:
+                with self.env.cr.savepoint():
+                    self._close_files(company, on_date)
+                    self._follow_up_formal_notices(company, on_date)
+                    self._warn_prescriptions(company, on_date)
+            except Exception as error:  # noqa: BLE001 - the other companies go on; noted, retried tomorrow
+                _logger.warning("Relance run of %s: closing the files of company %s failed", on_date, company.id,
+                                exc_info=True)
+                self.env['account.relance.run.log']._record(
+                    company, on_date, [False], 'failure', self._failure_message(error))
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
         """Run the relance in the current transaction (wizard, "remind now", tests).
 
         ``force`` advances the next level of the selected clients or invoices even if it is
-        not due yet and sends it at once: the "remind now" action.
+        not due yet and sends it at once: the "remind now" action, where an error is shown to
+        the person who asked. Otherwise a client that fails is noted in the run log and the
+        others go on, as in the scheduled run.
         Returns the relances created or updated (a pending relance brought up to date).
         """
         relances = self.env['account.relance']
@@ -101,12 +111,63 @@ class AccountRelanceRun(models.AbstractModel):
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=force)
             for batch in split_every(BATCH_SIZE, list(rows)):
-                relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=force)
+                if force:
+                    relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
+                else:
+                    relances |= self._prepare_isolated(company, day, batch)
             self._close_files(company, day, partner_ids=partner_ids or None)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
                 self._warn_prescriptions(company, day)
         return relances
+
+    # ------------------------------------------------------------------ isolation
+
+    @api.model
+    def _lock_clients(self, company, partner_ids):
+        """The clients of ``partner_ids`` this transaction now holds for ``company``, until it
+        ends (PostgreSQL advisory locks): a client another run is processing is left to it."""
+        if not partner_ids:
+            return set()
+        return {pid for [pid] in self.env.execute_query(SQL(
+            "SELECT pid FROM unnest(%s::int[]) AS pid"
+            " WHERE pg_try_advisory_xact_lock(hashtext('account_relance_fr:' || %s), pid)",
+            list(partner_ids), company.id))}
+
+    @api.model
+    def _prepare_isolated(self, company, on_date, partner_ids):
+        """Prepare (and send) the relances of a batch of clients so that one client cannot stop
+        the others: the batch runs in a savepoint; if it fails, each client is run again on its
+        own and the one that fails is noted in the run log (the next day's run retries it).
+        Clients held by another run at the same moment are left to it, and noted."""
+        Log = self.env['account.relance.run.log']
+        held = self._lock_clients(company, partner_ids)
+        busy = [pid for pid in partner_ids if pid not in held]
+        if busy:
+            Log._record(company, on_date, busy, 'busy', self.env._("Another relance run was processing this client."))
+        if not held:
+            return self.env['account.relance']
+        try:
+            with self.env.cr.savepoint():
+                rows = self._select_installments(company, on_date, partner_ids=sorted(held))
+                return self._prepare_relances(company, on_date, rows)
+        except Exception as error:  # noqa: BLE001 - whatever one client breaks, the others go on
+            if len(held) == 1:
+                _logger.warning("Relance run of %s: client %s failed", on_date, next(iter(held)), exc_info=True)
+                Log._record(company, on_date, held, 'failure', self._failure_message(error))
+                return self.env['account.relance']
+        relances = self.env['account.relance']
+        for partner_id in sorted(held):
+            relances |= self._prepare_isolated(company, on_date, [partner_id])
+        return relances
+
+    @api.model
+    def _failure_message(self, error):
+        if isinstance(error, IntegrityError):
+            return self.env._("Another relance run reminded this client at the same moment: nothing was doubled.")
+        detail = error.args[0] if getattr(error, 'args', None) else repr(error)
+        return self.env._("The relance could not be prepared: %(error)s. It is tried again at the next run.",
+                          error=str(detail))
 
     @api.model
     def _action_remind_now(self, partners=None, moves=None):

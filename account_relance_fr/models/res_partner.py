@@ -196,18 +196,53 @@ class ResPartner(models.Model):
             if not partner.relance_risk_forced and computed != previous:
                 partner._relance_post_risk_change(previous, computed, self.env._("computed"), figures)
 
-    def _relance_as_manager(self):
-        """The commercial partners of self, writable by a relance manager.
+    #: Fields that change what the relances (and invoicing) do for a client, and the group
+    #: that may change them.
+    _RELANCE_GUARDED_FIELDS = {
+        'relance_suspended': 'account_relance_fr.group_relance_user',
+        'relance_suspension_reason': 'account_relance_fr.group_relance_user',
+        'relance_litigation': 'account_relance_fr.group_relance_manager',
+        'relance_litigation_date': 'account_relance_fr.group_relance_manager',
+        'relance_contract_rate': 'account_relance_fr.group_relance_manager',
+    }
 
-        Relance managers decide the risk category and the credit limit of a client, and note
-        why in its chatter, without necessarily holding the right to edit contacts: the group
-        is checked here and the write goes through sudo.
+    def write(self, vals):
+        if not self.env.su:
+            self._relance_check_guarded_fields(vals)
+        return super().write(vals)
+
+    def _relance_check_guarded_fields(self, vals):
+        """Litigation blocks invoicing, suspension stops the relances: only their groups change
+        them. Writing to a contact the value of its commercial entity (Odoo's sync of commercial
+        fields) is no change."""
+        for field, group in self._RELANCE_GUARDED_FIELDS.items():
+            if field not in vals or self.env.user.has_group(group):
+                continue
+            value = self._fields[field].convert_to_cache(vals[field], self)
+            if any(partner.commercial_partner_id[field] != value for partner in self):
+                raise AccessError(self.env._(
+                    "Only the group %(group)s may change “%(field)s” of a client.",
+                    group=self.env.ref(group).display_name, field=self._fields[field].string))
+
+    def _relance_as_manager(self):
+        """The commercial partners of self, writable by a relance manager (see _relance_sudo)."""
+        return self._relance_sudo('account_relance_fr.group_relance_manager', self.env._(
+            "Only a relance manager may do this for a client (risk category, credit limit, litigation)."))
+
+    def _relance_sudo(self, group, message):
+        """The commercial partners of self in sudo, for a member of ``group``.
+
+        Relance users and managers act on a client's relances (suspend them, hand the client
+        over to litigation, force its risk category) without necessarily holding the right to
+        edit contacts: the group is checked here, the user proves they may see these clients
+        (the record rules of their companies), and only then is anything written in sudo. The
+        user stays the author of the chatter messages.
         """
-        if not self.env.user.has_group('account_relance_fr.group_relance_manager'):
-            raise ValidationError(self.env._(
-                "Only a relance manager may change the risk category or the credit limit of a client."))
-        # sudo: see the docstring; the user stays the author of the chatter messages.
-        return self.commercial_partner_id.sudo()
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(message)
+        partners = self.commercial_partner_id
+        partners.check_access('read')
+        return partners.sudo()
 
     def _relance_force_risk(self, category, reason):
         for partner in self._relance_as_manager():
@@ -276,7 +311,8 @@ class ResPartner(models.Model):
         return self.env['account.relance.litigation.file']._action_download(self)
 
     def action_relance_resume(self):
-        self.commercial_partner_id.write({
+        self._relance_sudo('account_relance_fr.group_relance_user', self.env._(
+            "Only relance users may resume the relances of a client.")).write({
             'relance_suspended': False, 'relance_suspension_reason': False})
 
     @api.model

@@ -22,3 +22,6 @@ from . import test_relance_kpi
 from . import test_relance_litigation_file
 from . import test_relance_file_simulation
 from . import test_relance_downloads
+from . import test_relance_permissions
+from . import test_relance_isolation
+from . import test_relance_concurrency

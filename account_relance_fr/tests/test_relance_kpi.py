@@ -58,7 +58,7 @@ class TestRelanceKpi(RelanceCommon):
             (cls.client, date(2026, 3, 25), cls.level[30], 'cancelled', ['channel_email', 'channel_letter']),
             (cls.client, date(2026, 2, 25), cls.level[1], 'sent', ['channel_email']),
         ]:
-            relance.create({'partner_id': partner.id, 'contact_id': partner.id, 'date': day,
+            relance.sudo().create({'partner_id': partner.id, 'contact_id': partner.id, 'date': day,
                             'level_id': level.id, 'state': state, **dict.fromkeys(channels, True)})
         cls.env['account.relance.fee'].create([
             {'partner_id': cls.roux.id, 'date': date(2026, 3, 20), 'kind': 'agency', 'amount': 120.0},
