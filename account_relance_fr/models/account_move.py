@@ -286,21 +286,31 @@ class AccountMove(models.Model):
         self.write({'relance_excluded': False, 'relance_exclusion_reason': False})
 
     def _relance_invoice_pdfs(self):
-        """The PDF of each invoice, {move: attachment}: the one sent with the invoice when there
-        is one, otherwise rendered now and kept on the invoice, one rendering per invoice
-        (Debian's wkhtmltopdf cannot render several documents at once)."""
+        """The PDF of each invoice, {move: attachment}: the invoice's own PDF, the one Odoo keeps
+        on the invoice (``invoice_pdf_report_id``, sent with it); when there is none yet it is
+        rendered once, one rendering per invoice (Debian's wkhtmltopdf cannot render several
+        documents at once), and becomes the invoice's own PDF, as Odoo does when it sends an
+        invoice: every later relance and litigation file attaches that same document."""
         attachments = {move: move.invoice_pdf_report_id for move in self if move.invoice_pdf_report_id}
-        missing = self.filtered(lambda m: m not in attachments)
+        missing = self.filtered(lambda m: m not in attachments and m.state == 'posted')
         if missing:
             rendered = self.env['account.relance']._render_each('account.account_invoices', missing)
-            created = self.env['ir.attachment'].create([{
+            # sudo: the invoice PDF is a protected Binary field that account writes in sudo too
+            # (account.move.send._link_invoice_documents); the user reads these invoices.
+            missing.check_access('read')
+            created = self.env['ir.attachment'].sudo().create([{
                 'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
                 'raw': rendered[move.id][0],
                 'res_model': 'account.move',
                 'res_id': move.id,
+                'res_field': 'invoice_pdf_report_file',
                 'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
             } for move in missing])
-            attachments.update(zip(missing, created))
+            for move, attachment in zip(missing, created):
+                if not move.message_main_attachment_id:
+                    move.sudo().message_main_attachment_id = attachment
+            missing.invalidate_recordset(['invoice_pdf_report_id', 'invoice_pdf_report_file'])
+            attachments.update(zip(missing, created.with_env(self.env)))
         return attachments
 
     # ------------------------------------------------------------------ disputes

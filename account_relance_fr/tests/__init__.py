@@ -25,3 +25,4 @@ from . import test_relance_downloads
 from . import test_relance_permissions
 from . import test_relance_isolation
 from . import test_relance_concurrency
+from . import test_relance_invoice_pdf

@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -81,6 +82,9 @@ class TestRelanceConcurrentRuns(TransactionCase):
         def daily_run():
             try:
                 with self.registry.cursor() as cr:
+                    # The test runner holds the registry lock: hand the ready registry to the
+                    # worker's transaction instead of looking it up by name.
+                    cr.transaction = Transaction(self.registry)
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     start.wait()
                     env['account.relance.run']._cron_daily_relance()
@@ -92,7 +96,7 @@ class TestRelanceConcurrentRuns(TransactionCase):
         for worker in workers:
             worker.start()
         for worker in workers:
-            worker.join(timeout=300)
+            worker.join(timeout=240)
         self.assertFalse(any(worker.is_alive() for worker in workers), "a run is stuck")
         self.assertEqual(errors, [], "neither run ends on a database error")
 

@@ -31,6 +31,8 @@ class TestRelanceIsolation(RelanceCommon):
     def break_client(self, client, method, cls=AccountRelanceRun):
         """Make ``method`` raise for ``client`` (the rest of the run works as usual)."""
         original = getattr(cls, method)
+        self.addCleanup(setattr, cls, method, original)
+        self.repair = lambda: setattr(cls, method, original)
 
         def broken(records, *args, **kwargs):
             touched = records.partner_id if records._name == 'account.relance' else args[0]
@@ -55,7 +57,7 @@ class TestRelanceIsolation(RelanceCommon):
     def test_the_next_day_retries_the_client_that_failed(self):
         self.break_client(self.second, '_recipient_of')
         self.run_relance(DUE + timedelta(days=1))
-        self.patch(AccountRelanceRun, '_recipient_of', AccountRelanceRun._recipient_of)  # data fixed overnight
+        self.repair()  # the data were fixed overnight
         retried = self.run_relance(DUE + timedelta(days=2))
         self.assertEqual(retried.partner_id, self.second, "the two others were reminded yesterday")
         self.assertRecordValues(retried, [{'level_id': self.level[1].id, 'state': 'sent'}])
@@ -82,7 +84,7 @@ class TestRelanceIsolation(RelanceCommon):
         self.assertEqual((relances - failed).mapped('state'), ['sent', 'sent'])
         self.assertEqual(len(self.sent_emails(relances - failed)), 2)
         # Fixed: "Retry" sends it.
-        self.patch(AccountRelance, '_send_emails', AccountRelance._send_emails)
+        self.repair()
         with freeze_time(DUE + timedelta(days=1)):
             failed.action_send()
         self.assertRecordValues(failed, [{'state': 'sent', 'failure_reason': False}])

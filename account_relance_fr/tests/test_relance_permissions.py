@@ -55,11 +55,12 @@ class TestRelancePermissions(RelanceCommon):
                 relance.unlink()
             with self.assertRaises(UserError):
                 relance.action_cancel()
+        other = self.invoice(50.0)
         with self.assertRaises(UserError):
             self.env['account.relance.line'].with_user(self.user).create({
-                'relance_id': self.sent.id, 'move_id': self.move.id,
-                'move_line_id': self.move.line_ids.filtered(lambda l: l.display_type == 'payment_term').id,
-                'currency_id': self.move.currency_id.id})
+                'relance_id': self.sent.id, 'move_id': other.id,
+                'move_line_id': other.line_ids.filtered(lambda l: l.display_type == 'payment_term').id,
+                'currency_id': other.currency_id.id})
         self.assertEqual(self.sent.state, 'sent')
         self.assertEqual(self.sent.amount_claimed, 1000.0)
 
