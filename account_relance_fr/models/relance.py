@@ -501,7 +501,8 @@ class AccountRelance(models.Model):
                 note=Markup("<p>%s</p>") % self.env._(
                     "Call %(contact)s about the unpaid invoices listed in %(relance)s.",
                     contact=relance.contact_id.display_name, relance=relance.name),
-                user_id=(relance.user_id or self.env.user).id,
+                user_id=self.env['account.relance.run']._responsible(
+                    relance.company_id, relance.salesperson_id, assigned=relance.user_id).id,
             )
 
     def _format_amount(self, amount, currency=None):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pytz
 from psycopg2 import IntegrityError
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
@@ -120,6 +120,23 @@ class AccountRelanceRun(models.AbstractModel):
                 self._follow_up_formal_notices(company, day)
                 self._warn_prescriptions(company, day)
         return relances
+
+    # ------------------------------------------------------------------ responsible
+
+    @api.model
+    def _responsible(self, company, *candidates, assigned=None):
+        """Who receives an activity of the relances of ``company``: the person ``assigned`` to
+        it (the relance's responsible), else the company's collector, else the first of
+        ``candidates`` (the salesperson...), else the first relance manager of the company;
+        never a technical user (OdooBot, ``__system__``, portal or archived users): a call or a
+        deadline must reach a person."""
+        def person(user):
+            return user and user.active and not user.share and user.id != SUPERUSER_ID and company in user.company_ids
+        for user in (assigned, company.relance_collector_id, *candidates):
+            if person(user):
+                return user
+        managers = self.env.ref('account_relance_fr.group_relance_manager').sudo().all_user_ids
+        return next((user for user in managers.sorted('id') if person(user)), self.env['res.users'])
 
     # ------------------------------------------------------------------ isolation
 
@@ -362,7 +379,7 @@ class AccountRelanceRun(models.AbstractModel):
             move.activity_schedule(
                 'mail.mail_activity_data_warning', date_deadline=on_date,
                 summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
-                user_id=(company.relance_collector_id or move.invoice_user_id or self.env.user).id)
+                user_id=self._responsible(company, move.invoice_user_id, move.commercial_partner_id.user_id).id)
         moves.write({'relance_prescription_warned': True})
         return moves
 
@@ -387,7 +404,7 @@ class AccountRelanceRun(models.AbstractModel):
             relance.activity_schedule(
                 'mail.mail_activity_data_todo', date_deadline=on_date,
                 summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
-                user_id=(relance.user_id or self.env.user).id)
+                user_id=self._responsible(company, relance.salesperson_id, assigned=relance.user_id).id)
         (settled | unpaid).write({'litigation_proposed': True})
         return unpaid
 
@@ -525,7 +542,9 @@ class AccountRelanceRun(models.AbstractModel):
             created_vals.append(vals)
         for vals in created_vals:
             vals.pop('_nothing', None)
-        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
+        # The collector follows dozens of relances a day: no "you have been assigned" e-mail each.
+        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True,
+                                       mail_auto_subscribe_no_notify=True) \
             .create(created_vals).with_context(self.env.context)
         to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
         if force and updated:
@@ -685,8 +704,7 @@ class AccountRelanceRun(models.AbstractModel):
                 'channel_letter': level.channel_letter,
                 'channel_registered_letter': level.channel_registered_letter,
                 'salesperson_id': salesperson,
-                # Never OdooBot: a call activity must reach a person.
-                'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
+                'user_id': self._responsible(company, self.env['res.users'].browse(salesperson)).id,
                 'amount_invoiced': amounts.invoiced,
                 'amount_credits': amounts.credits,
                 'amount_claimed': amounts.net,
