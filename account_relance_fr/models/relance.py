@@ -30,6 +30,9 @@ STATES = [
 class AccountRelance(models.Model):
     """One reminder sent (or to send) to one client on one day, at one level.
 
+    Amounts are not added up in grouped lists: successive relances of a client claim the same
+    invoices again.
+
     Records are history: the daily run never deletes or rewrites them; cancelling keeps them.
     """
     _name = 'account.relance'
@@ -85,17 +88,17 @@ class AccountRelance(models.Model):
         "E-mail preview", compute='_compute_preview_html', sanitize=False,
         help="The e-mail exactly as it will be sent, rendered for the relance as it stands.")
     amount_invoiced = fields.Monetary(
-        "Overdue and due", currency_field='company_currency_id', readonly=True)
+        "Overdue and due", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_credits = fields.Monetary(
-        "Unreconciled credits", currency_field='company_currency_id', readonly=True)
+        "Unreconciled credits", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_claimed = fields.Monetary(
-        "Amount claimed", currency_field='company_currency_id', readonly=True)
+        "Amount claimed", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_penalties = fields.Monetary(
-        "Late-payment penalties", currency_field='company_currency_id', readonly=True)
+        "Late-payment penalties", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_indemnities = fields.Monetary(
-        "Recovery indemnities", currency_field='company_currency_id', readonly=True)
+        "Recovery indemnities", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_total_due = fields.Monetary(
-        "Total due", currency_field='company_currency_id', readonly=True,
+        "Total due", currency_field='company_currency_id', readonly=True, aggregator=False,
         help="Amount claimed, penalties and indemnities on the relance date.")
     penalty_warning = fields.Char(
         "Penalty warning", readonly=True,

@@ -31,10 +31,10 @@ class AccountRelanceLine(models.Model):
     escalated = fields.Boolean(
         help="The relance brought this installment to its level (otherwise it was only listed).")
     date_maturity = fields.Date("Due date")
-    days_overdue = fields.Integer("Days overdue")
+    days_overdue = fields.Integer("Days overdue", aggregator=False)
     currency_id = fields.Many2one('res.currency', required=True)
     amount_residual_currency = fields.Monetary(
-        "Amount due", currency_field='currency_id',
+        "Amount due", currency_field='currency_id', aggregator=False,
         help="Residual amount in the currency of the document when the relance was prepared.")
     penalty_amount = fields.Monetary(
         "Penalties", currency_field='currency_id',

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -137,18 +139,21 @@ class ResPartner(models.Model):
             ('parent_state', '=', 'posted'), ('account_type', '=', 'asset_receivable'),
             ('reconciled', '=', False),
         ]
-        due = dict(self.env['account.move.line']._read_group(
-            base, ['partner_id'], ['amount_residual:sum']))
-        overdue = dict(self.env['account.move.line']._read_group(
-            base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']))
+        # Every contact of the client, at any depth (child_of), counts for the client.
+        due, overdue = defaultdict(float), defaultdict(float)
+        for partner, amount in self.env['account.move.line']._read_group(
+                base, ['partner_id'], ['amount_residual:sum']):
+            due[partner.commercial_partner_id] += amount
+        for partner, amount in self.env['account.move.line']._read_group(
+                base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']):
+            overdue[partner.commercial_partner_id] += amount
         files = self.env['account.relance.file'].search([
             ('partner_id', 'in', commercial.ids), ('company_id', '=', company.id), ('state', '=', 'open')])
         file_of = {file.partner_id: file for file in files}
         for partner in self:
-            members = partner.commercial_partner_id | partner.commercial_partner_id.child_ids
             partner.relance_currency_id = company.currency_id
-            partner.relance_amount_due = sum(due.get(p, 0.0) for p in members)
-            partner.relance_amount_overdue = sum(overdue.get(p, 0.0) for p in members)
+            partner.relance_amount_due = due[partner.commercial_partner_id]
+            partner.relance_amount_overdue = overdue[partner.commercial_partner_id]
             file = file_of.get(partner.commercial_partner_id, files.browse())
             partner.relance_file_id = file
             partner.relance_max_level_id = file.level_id

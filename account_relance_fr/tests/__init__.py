@@ -27,3 +27,4 @@ from . import test_relance_isolation
 from . import test_relance_concurrency
 from . import test_relance_invoice_pdf
 from . import test_relance_responsible
+from . import test_relance_figures
