@@ -195,7 +195,8 @@ class AccountMove(models.Model):
                     results[move]['warning'] = self.env._(
                         "No legal interest rate for %s: add it under Configuration.", missing.semester)
                 continue
-            rate = client.relance_contract_rate or move.company_id.relance_contract_rate or ecb
+            rate = client.with_company(move.company_id).relance_contract_rate \
+                or move.company_id.relance_contract_rate or ecb
             penalties, late = Decimal(0), False
             try:
                 for line in move.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
@@ -242,7 +243,8 @@ class AccountMove(models.Model):
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""
         self.ensure_one()
-        rate = self.commercial_partner_id.relance_contract_rate or self.company_id.relance_contract_rate
+        rate = self.commercial_partner_id.with_company(self.company_id).relance_contract_rate \
+            or self.company_id.relance_contract_rate
         if rate:
             return "de %s %%" % f"{rate:.2f}".replace('.', ',')
         label = "de refinancement de la Banque centrale européenne majoré de 10 points"

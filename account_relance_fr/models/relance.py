@@ -213,7 +213,7 @@ class AccountRelance(models.Model):
         self._check_relance_group('account_relance_fr.group_relance_manager')
         today = fields.Date.context_today(self)
         for relance in self:
-            client = relance.partner_id._relance_as_manager()
+            client = relance.partner_id._relance_as_manager().with_company(relance.company_id)
             client.write({'relance_litigation': True, 'relance_litigation_date': today})
             client.message_post(body=self.env._(
                 "Handed over to litigation after the mise en demeure %s.", relance.name))

@@ -281,8 +281,9 @@ class AccountRelanceRun(models.AbstractModel):
                     " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
                 SQL("move.payment_state != 'blocked'"),
                 SQL("NOT COALESCE(aml.no_followup, FALSE)"),
-                SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
-                SQL("NOT COALESCE(partner.relance_litigation, FALSE)"),
+                # Company-dependent flags: the value of this company in the jsonb column.
+                SQL("NOT COALESCE((partner.relance_suspended ->> %s)::boolean, FALSE)", str(company.id)),
+                SQL("NOT COALESCE((partner.relance_litigation ->> %s)::boolean, FALSE)", str(company.id)),
             ]
         if not force:
             # Only installments that some level may concern today (the earliest level is the
@@ -388,7 +389,8 @@ class AccountRelanceRun(models.AbstractModel):
         """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation,
         once the oldest invoice it claims is as late as the client's scenario says (60 to 90
         days by default, depending on the risk category)."""
-        overdue = self.env['account.relance'].search([
+        # with_company: "in litigation" is the client's flag in this company.
+        overdue = self.env['account.relance'].with_company(company).search([
             ('company_id', '=', company.id), ('tone', '=', 'formal_notice'), ('state', '=', 'sent'),
             ('deadline', '<', on_date), ('litigation_proposed', '=', False),
             ('partner_id.relance_litigation', '=', False)])

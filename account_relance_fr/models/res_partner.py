@@ -23,18 +23,22 @@ class ResPartner(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         help="The person who can unblock the payment; relances are addressed to them. "
              "Empty: the client itself.")
+    # Suspension, litigation and the contract rate are decided by each company for its own
+    # ledger (company-dependent, like the risk category): litigation in one company neither
+    # stops the relances nor blocks the invoicing of another.
     relance_suspended = fields.Boolean(
-        "Relances suspended", tracking=True,
-        help="No relance is prepared for this client while checked.")
-    relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
+        "Relances suspended", company_dependent=True, tracking=True,
+        help="No relance is prepared for this client in this company while checked.")
+    relance_suspension_reason = fields.Char("Suspension reason", company_dependent=True, tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
     relance_fee_ids = fields.One2many(
         'account.relance.fee', 'partner_id', "Collection fees",
         help="Invoices of collection agencies and commissaires de justice about this client.")
     relance_litigation = fields.Boolean(
-        "In litigation", tracking=True,
-        help="Handed over to litigation (contentieux): no more ordinary relances.")
-    relance_litigation_date = fields.Date("In litigation since", tracking=True)
+        "In litigation", company_dependent=True, tracking=True,
+        help="Handed over to litigation (contentieux) by this company: no more ordinary relances, "
+             "no new invoice on credit.")
+    relance_litigation_date = fields.Date("In litigation since", company_dependent=True, tracking=True)
     # Payment behaviour is judged per company (each has its own ledger); an ir.default makes
     # every client punctual until its history says otherwise.
     relance_risk_category = fields.Selection(
@@ -62,7 +66,7 @@ class ResPartner(models.Model):
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
              "recovery indemnity. Individuals are consumers unless unchecked.")
     relance_contract_rate = fields.Float(
-        "Contract penalty rate (%)", digits=(5, 2),
+        "Contract penalty rate (%)", digits=(5, 2), company_dependent=True,
         help="Penalty rate agreed with this client. Empty: the company's rate, else the legal one.")
     relance_count = fields.Integer("Relances", compute='_compute_relance_count')
     relance_currency_id = fields.Many2one('res.currency', "Relance currency", compute='_compute_relance_amounts')

@@ -28,3 +28,4 @@ from . import test_relance_concurrency
 from . import test_relance_invoice_pdf
 from . import test_relance_responsible
 from . import test_relance_figures
+from . import test_relance_company_flags
