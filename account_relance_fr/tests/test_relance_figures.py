@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import date, timedelta
+
+from odoo import Command
 
 from odoo.tests import freeze_time, tagged
 
@@ -23,3 +25,22 @@ class TestRelanceFigures(RelanceCommon):
             partner = partner.with_company(self.company)
             self.assertEqual(partner.relance_amount_due, 1550.0, partner.name)
             self.assertEqual(partner.relance_amount_overdue, 1500.0, partner.name)
+
+    def test_receivables_without_client_are_reported_apart_in_the_kpis(self):
+        # A 100 € receivable booked by hand without a partner in March: in the KPIs it has no
+        # risk category, as in the aged balance, instead of passing for a punctual payer.
+        entry = self.env['account.move'].create({
+            'move_type': 'entry', 'date': date(2026, 3, 15),
+            'line_ids': [
+                Command.create({'account_id': self.company_data['default_account_receivable'].id,
+                                'debit': 100.0, 'name': "Créance sans client"}),
+                Command.create({'account_id': self.company_data['default_account_revenue'].id,
+                                'credit': 100.0, 'name': "Créance sans client"}),
+            ]})
+        entry.action_post()
+        report = self.env['account.relance.kpi.report'].create(
+            {'date_from': date(2026, 3, 1), 'date_to': date(2026, 3, 31), 'company_id': self.company.id})
+        report.action_show()
+        apart = report.line_ids.filtered(lambda line: not line.risk_category)
+        self.assertRecordValues(apart, [{'receivables': 100.0}])
+        self.assertFalse(report.line_ids.filtered(lambda line: line.risk_category == 'punctual'))
