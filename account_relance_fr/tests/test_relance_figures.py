@@ -44,3 +44,16 @@ class TestRelanceFigures(RelanceCommon):
         apart = report.line_ids.filtered(lambda line: not line.risk_category)
         self.assertRecordValues(apart, [{'receivables': 100.0}])
         self.assertFalse(report.line_ids.filtered(lambda line: line.risk_category == 'punctual'))
+
+    def test_the_aged_balance_buckets_come_in_the_order_of_their_ages(self):
+        self.invoice(100.0, due=DUE + timedelta(days=30))   # not due on 25 March
+        self.invoice(200.0, due=DUE + timedelta(days=10))   # 5 days late
+        self.invoice(300.0, due=DUE - timedelta(days=30))   # 45 days late
+        report = self.env['account.relance.aged.balance'].create({'date': DUE + timedelta(days=15)})
+        report.action_show()
+        Line = self.env['account.relance.aged.balance.line'].with_context(relance_aging_bounds=report.bounds)
+        groups = Line._read_group([('report_id', '=', report.id)], ['bucket'], ['amount:sum'])
+        self.assertEqual(groups, [('not_due', 100.0), ('b1', 200.0), ('b2', 300.0)])
+        pivot = Line.formatted_read_group([('report_id', '=', report.id)], ['bucket'], ['amount:sum'],
+                                          order='bucket ASC')
+        self.assertEqual([group['bucket'] for group in pivot], ['not_due', 'b1', 'b2'])
