@@ -7,8 +7,3 @@ from . import dispute_wizard
 from . import credit_override_wizard
 from . import risk_force_wizard
 from . import relance_schedule_wizard
-from . import aged_balance_line
-from . import aged_balance
-from . import kpi_line
-from . import kpi_report
-from . import litigation_file
