@@ -707,7 +707,9 @@ class AccountRelanceRun(models.AbstractModel):
                 'channel_letter': level.channel_letter,
                 'channel_registered_letter': level.channel_registered_letter,
                 'salesperson_id': salesperson,
-                'user_id': self._responsible(company, self.env['res.users'].browse(salesperson)).id,
+                # The person in charge (and the signatory of the letters): the collector, else the
+                # salesperson; activities fall back on a relance manager (_responsible), never OdooBot.
+                'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
                 'amount_invoiced': amounts.invoiced,
                 'amount_credits': amounts.credits,
                 'amount_claimed': amounts.net,

@@ -23,7 +23,6 @@ class TestRelanceResponsible(RelanceCommon):
         self.assertNotEqual(responsible, self.env.ref('base.user_root'))
         self.assertTrue(responsible.active and not responsible.share)
         self.assertTrue(responsible.has_group('account_relance_fr.group_relance_manager'))
-        self.assertEqual(relance.user_id, responsible)
 
     def test_the_salesperson_comes_before_the_managers_and_the_collector_before_both(self):
         self.level[1].channel_phone = True
