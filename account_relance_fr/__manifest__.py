@@ -2,7 +2,7 @@
     'name': "Relances clients (France)",
     'summary': "Tiered reminders of unpaid customer invoices, from the friendly reminder "
                "to the mise en demeure, following French law",
-    'version': '19.0.1.0.0',
+    'version': '19.0.1.1.0',
     'category': 'Accounting/Accounting',
     'author': "account_relance_fr contributors",
     'website': "https://account-relance-fr.example/",
@@ -31,6 +31,7 @@
         'views/relance_views.xml',
         'views/relance_letter_views.xml',
         'views/relance_file_views.xml',
+        'views/relance_run_log_views.xml',
         'views/relance_rate_views.xml',
         'views/account_move_views.xml',
         'views/res_partner_views.xml',

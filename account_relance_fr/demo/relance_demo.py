@@ -93,6 +93,10 @@ def build(env):
         clients(env).write({'lang': 'fr_FR'})
 
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    # Suspension is decided per company: the demo company suspends the hotel's relances.
+    env.ref('account_relance_fr.demo_client_hotel').with_company(company).write({
+        'relance_suspended': True,
+        'relance_suspension_reason': "Litige sur la prestation de mars, en cours de résolution"})
     today = company_today(company)
     product = env.ref('account_relance_fr.demo_product_maintenance')
     for key, invoices in LEDGER.items():

@@ -4,6 +4,7 @@ from . import relance_letter
 from . import relance_line
 from . import relance_file
 from . import relance_run
+from . import relance_run_log
 from . import account_move
 from . import account_move_line
 from . import res_partner

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.date_utils import parse_date
@@ -266,7 +266,8 @@ class AccountMove(models.Model):
                         late.append((due, debt))
                 if not late:
                     continue
-                contract = client.relance_contract_rate or move.company_id.relance_contract_rate
+                contract = client.with_company(move.company_id).relance_contract_rate \
+                    or move.company_id.relance_contract_rate
                 rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
                 try:
                     freeze = move.company_id.relance_freeze_penalty_rate
@@ -342,7 +343,8 @@ class AccountMove(models.Model):
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""
         self.ensure_one()
-        rate = self.commercial_partner_id.relance_contract_rate or self.company_id.relance_contract_rate
+        rate = self.commercial_partner_id.with_company(self.company_id).relance_contract_rate \
+            or self.company_id.relance_contract_rate
         if rate:
             return "de {} %".format(f"{rate:.2f}".replace('.', ','))
         label = "de refinancement de la Banque centrale européenne majoré de 10 points"
@@ -361,25 +363,56 @@ class AccountMove(models.Model):
         action['context'] = {}
         return action
 
+    _RELANCE_GUARDED_FIELDS = ('relance_excluded', 'relance_exclusion_reason', 'relance_dispute',
+                               'relance_dispute_reason', 'relance_dispute_date')
+
+    def write(self, vals):
+        if not self.env.su and any(field in vals for field in self._RELANCE_GUARDED_FIELDS) \
+                and not self.env.user.has_group('account_relance_fr.group_relance_user'):
+            changed = [field for field in self._RELANCE_GUARDED_FIELDS if field in vals and any(
+                move[field] != self._fields[field].convert_to_cache(vals[field], move) for move in self)]
+            if changed:
+                raise AccessError(self.env._(
+                    "Only relance users may exclude an invoice from the relances or mark it in dispute."))
+        return super().write(vals)
+
+    def _relance_check_user(self):
+        """Relance buttons on invoices are callable over RPC by any Invoicing user: they check
+        the relance group themselves."""
+        if not self.env.su and not self.env.user.has_group('account_relance_fr.group_relance_user'):
+            raise AccessError(self.env._("Only relance users may change how an invoice is reminded."))
+        self.check_access('write')
+
     def action_relance_reinstate(self):
+        self._relance_check_user()
         self.write({'relance_excluded': False, 'relance_exclusion_reason': False})
 
     def _relance_invoice_pdfs(self):
-        """The PDF of each invoice, {move: attachment}: the one sent with the invoice when there
-        is one, otherwise rendered now and kept on the invoice, one rendering per invoice
-        (Debian's wkhtmltopdf cannot render several documents at once)."""
+        """The PDF of each invoice, {move: attachment}: the invoice's own PDF, the one Odoo keeps
+        on the invoice (``invoice_pdf_report_id``, sent with it); when there is none yet it is
+        rendered once, one rendering per invoice (Debian's wkhtmltopdf cannot render several
+        documents at once), and becomes the invoice's own PDF, as Odoo does when it sends an
+        invoice: every later relance and litigation file attaches that same document."""
         attachments = {move: move.invoice_pdf_report_id for move in self if move.invoice_pdf_report_id}
-        missing = self.filtered(lambda m: m not in attachments)
+        missing = self.filtered(lambda m: m not in attachments and m.state == 'posted')
         if missing:
             rendered = self.env['account.relance']._render_each('account.account_invoices', missing)
-            created = self.env['ir.attachment'].create([{
+            # sudo: the invoice PDF is a protected Binary field that account writes in sudo too
+            # (account.move.send._link_invoice_documents); the user reads these invoices.
+            missing.check_access('read')
+            created = self.env['ir.attachment'].sudo().create([{
                 'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
                 'raw': rendered[move.id][0],
                 'res_model': 'account.move',
                 'res_id': move.id,
+                'res_field': 'invoice_pdf_report_file',
                 'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
             } for move in missing])
-            attachments.update(zip(missing, created))
+            for move, attachment in zip(missing, created):
+                if not move.message_main_attachment_id:
+                    move.sudo().message_main_attachment_id = attachment
+            missing.invalidate_recordset(['invoice_pdf_report_id', 'invoice_pdf_report_file'])
+            attachments.update(zip(missing, created.with_env(self.env)))
         return attachments
 
     # ------------------------------------------------------------------ disputes
@@ -390,6 +423,7 @@ class AccountMove(models.Model):
         return action
 
     def action_relance_resolve_dispute(self):
+        self._relance_check_user()
         disputed = self.filtered('relance_dispute')
         disputed.write({'relance_dispute': False, 'relance_dispute_reason': False, 'relance_dispute_date': False})
         for move in disputed:
@@ -460,21 +494,24 @@ class AccountMove(models.Model):
                 """, [p.id for p in partners], list({c.root_id.id for c in companies})))
         }
 
-    def _post(self, soft=True):
-        blocks = self._relance_credit_blocks()
-        if blocks and not (self.env.context.get('relance_credit_override')
-                           and self.env.user.has_group('account_relance_fr.group_relance_manager')):
-            raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
-                "A relance manager may post it anyway, giving a reason."))
-        return super()._post(soft=soft)
-
     def action_post(self):
-        # Other users meet the block in _post; only a manager is offered to post anyway.
-        if (self.env.user.has_group('account_relance_fr.group_relance_manager')
-                and not self.env.context.get('relance_credit_override') and self._relance_credit_blocks()):
-            return {
-                'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
-                'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
-                'context': {'default_move_ids': self.ids},
-            }
+        """The Confirm button of the invoice form (context ``relance_credit_check``, set by the
+        button as Odoo sets ``disable_abnormal_invoice_detection``) refuses a client over its
+        credit limit or in litigation, or offers a relance manager to post anyway with a reason.
+
+        The rule is for people: code that posts (an online payment confirming its invoice, the
+        interest invoice of a payment schedule, ``_post`` from other modules) is never blocked
+        nor turned into a wizard.
+        """
+        if self.env.context.get('relance_credit_check'):
+            blocks = self._relance_credit_blocks()
+            if blocks:
+                if self.env.user.has_group('account_relance_fr.group_relance_manager'):
+                    return {
+                        'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
+                        'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
+                        'context': {'default_move_ids': self.ids},
+                    }
+                raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
+                    "A relance manager may post it anyway, giving a reason."))
         return super().action_post()

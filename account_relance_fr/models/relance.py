@@ -4,13 +4,18 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
 
 _logger = logging.getLogger(__name__)
+
+#: States of a relance that did not reach the client: it may still be changed or cancelled.
+PENDING = ('to_validate', 'failed')
+#: What a person fills in on a relance once it went out (or was cancelled): the rest is history.
+FILLED_AFTERWARDS = frozenset({'registered_number', 'acknowledged_on', 'note', 'user_id', 'litigation_proposed'})
 
 STATES = [
     ('to_validate', "To validate"),
@@ -23,6 +28,9 @@ STATES = [
 
 class AccountRelance(models.Model):
     """One reminder sent (or to send) to one client on one day, at one level.
+
+    Amounts are not added up in grouped lists: successive relances of a client claim the same
+    invoices again.
 
     Records are history: the daily run never deletes or rewrites them; cancelling keeps them.
     """
@@ -79,17 +87,17 @@ class AccountRelance(models.Model):
         "E-mail preview", compute='_compute_preview_html', sanitize=False,
         help="The e-mail exactly as it will be sent, rendered for the relance as it stands.")
     amount_invoiced = fields.Monetary(
-        "Overdue and due", currency_field='company_currency_id', readonly=True)
+        "Overdue and due", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_credits = fields.Monetary(
-        "Unreconciled credits", currency_field='company_currency_id', readonly=True)
+        "Unreconciled credits", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_claimed = fields.Monetary(
-        "Amount claimed", currency_field='company_currency_id', readonly=True)
+        "Amount claimed", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_penalties = fields.Monetary(
-        "Late-payment penalties", currency_field='company_currency_id', readonly=True)
+        "Late-payment penalties", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_indemnities = fields.Monetary(
-        "Recovery indemnities", currency_field='company_currency_id', readonly=True)
+        "Recovery indemnities", currency_field='company_currency_id', readonly=True, aggregator=False)
     amount_total_due = fields.Monetary(
-        "Total due", currency_field='company_currency_id', readonly=True,
+        "Total due", currency_field='company_currency_id', readonly=True, aggregator=False,
         help="Amount claimed, penalties and indemnities on the relance date.")
     penalty_warning = fields.Char(
         "Penalty warning", readonly=True,
@@ -104,6 +112,8 @@ class AccountRelance(models.Model):
     acknowledged_on = fields.Date(
         "Acknowledged on", tracking=True, help="Date on the acknowledgement of receipt.")
     litigation_proposed = fields.Boolean("Litigation proposed", readonly=True, copy=False)
+    call_planned = fields.Boolean("Call planned", readonly=True, copy=False)
+    note = fields.Text("Notes", help="What the collector learnt about this relance (a call, an answer).")
     subject = fields.Char(readonly=True)
     body_html = fields.Html("Message", readonly=True, sanitize_style=True)
     letter_attachment_id = fields.Many2one('ir.attachment', "Letter", readonly=True, copy=False)
@@ -122,11 +132,41 @@ class AccountRelance(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get('state', 'to_validate') != 'to_validate' for vals in vals_list):
+            # A relance goes out by being sent, never by being written as sent.
+            raise AccessError(self.env._("A relance is created waiting for validation, then sent."))
         for vals in vals_list:
             if vals.get('name', '/') == '/':
                 vals['name'] = self.env['ir.sequence'].with_company(
                     vals.get('company_id') or self.env.company.id).next_by_code('account.relance') or '/'
         return super().create(vals_list)
+
+    def write(self, vals):
+        """History is append-only: once a relance went out (or was cancelled) only what a person
+        fills in afterwards may change, and a sent relance may only be marked done."""
+        if not self.env.su:
+            frozen = self.filtered(lambda r: r.state not in PENDING)
+            if frozen:
+                changed = set(vals) - FILLED_AFTERWARDS
+                if changed == {'state'} and vals['state'] == 'done' \
+                        and all(r.state in ('sent', 'done') for r in frozen):
+                    changed = set()
+                if changed:
+                    raise UserError(self.env._(
+                        "%(relances)s went out or was cancelled: it is history and cannot be changed "
+                        "(%(fields)s). Only the registered-letter number, the acknowledgement date, "
+                        "the notes and the person responsible can still be filled in.",
+                        relances=", ".join(frozen.mapped('name')),
+                        fields=", ".join(sorted(self._fields[f].string for f in changed if f in self._fields))))
+        return super().write(vals)
+
+    def _check_relance_group(self, group='account_relance_fr.group_relance_user'):
+        """State-changing buttons check their group themselves: they are callable over RPC."""
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(self.env._(
+                "You are not allowed to do this: it is reserved to the group %s.",
+                self.env.ref(group).display_name))
+        self.check_access('write')
 
     @api.depends('level_id.mail_template_id', 'line_ids', 'amount_total_due', 'contact_id', 'state')
     def _compute_preview_html(self):
@@ -170,10 +210,12 @@ class AccountRelance(models.Model):
 
     def action_hand_over_to_litigation(self):
         """The deadline passed unpaid: the client goes to contentieux, ordinary relances stop."""
+        self._check_relance_group('account_relance_fr.group_relance_manager')
         today = fields.Date.context_today(self)
         for relance in self:
-            relance.partner_id.write({'relance_litigation': True, 'relance_litigation_date': today})
-            relance.partner_id.message_post(body=self.env._(
+            client = relance.partner_id._relance_as_manager().with_company(relance.company_id)
+            client.write({'relance_litigation': True, 'relance_litigation_date': today})
+            client.message_post(body=self.env._(
                 "Handed over to litigation after the mise en demeure %s.", relance.name))
             relance.activity_ids.filtered(
                 lambda a: a.activity_type_id == self.env.ref('mail.mail_activity_data_todo')).action_done()
@@ -207,18 +249,18 @@ class AccountRelance(models.Model):
         Each one is first brought up to the day it goes out: its date, the residual of every
         installment, the penalties and indemnities, and the deadline of a mise en demeure.
         Installments paid since are dropped; a relance with nothing owed any more is cancelled
-        with that reason instead of being sent. A failed relance is retried on its written
-        channels: its phone call, if any, was already planned.
+        with that reason instead of being sent. A failed relance is retried on every channel of
+        its level, registered letter included (its phone call, if already planned, is not
+        planned twice); what still cannot go out stays failed with the reason.
         """
-        pending = self.filtered(lambda r: r.state in ('to_validate', 'failed'))
+        self._check_relance_group()
+        pending = self.filtered(lambda r: r.state in PENDING)
         if not pending:
             raise UserError(self.env._("None of the selected relances is waiting to be sent."))
         current = pending._bring_up_to_date()
-        failed = current.filtered(lambda r: r.state == 'failed')
         current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
                        'failure_reason': False})
-        (current - failed)._send()
-        failed._send(channels={'channel_email', 'channel_letter', 'channel_registered_letter'})
+        current._send()
         return True
 
     def _bring_up_to_date(self):
@@ -289,11 +331,14 @@ class AccountRelance(models.Model):
         self.write(vals)
 
     def _cancel_with_reason(self, reason):
+        if any(relance.state not in PENDING for relance in self):
+            raise UserError(self.env._("Only relances that were not sent can be cancelled."))
         for relance in self:
             relance.write({'state': 'cancelled', 'cancel_reason': reason})
             relance.message_post(body=reason)
 
     def action_cancel(self):
+        self._check_relance_group()
         if any(relance.state not in ('to_validate', 'failed') for relance in self):
             raise UserError(self.env._(
                 "Only relances that were not sent can be cancelled."))
@@ -301,12 +346,14 @@ class AccountRelance(models.Model):
         self.write({'state': 'cancelled'})
 
     def action_mark_done(self):
+        self._check_relance_group()
         if any(relance.state != 'sent' for relance in self):
             raise UserError(self.env._("Only sent relances can be marked as done."))
         self.write({'state': 'done'})
 
     def action_send_letter_instead(self):
         """The client has no e-mail address: send the same relance as a postal letter."""
+        self._check_relance_group()
         for relance in self:
             if relance.state != 'failed':
                 raise UserError(self.env._(
@@ -329,12 +376,40 @@ class AccountRelance(models.Model):
 
     # ------------------------------------------------------------------ sending
 
-    def _send(self, channels=None):
-        """Dispatch each relance on the channels of its level (or only on ``channels``).
+    def _send(self):
+        """Dispatch each relance on every channel of its level; a relance that cannot go out
+        stays failed with the reason, and the others go out all the same.
 
-        Works on a batch: templates and invoice PDFs are rendered once per relance at most.
-        A mise en demeure without a postal address fails before anything is generated.
+        Works on a batch: templates and invoice PDFs are rendered once per relance at most. When
+        something breaks in the batch (a template error, a report that does not render), each
+        relance is sent again on its own, so that only the culprit fails.
         """
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._dispatch()
+        except Exception as error:  # noqa: BLE001 - whatever breaks, the relance stays failed, visibly
+            if len(self) == 1:
+                _logger.warning("Relance %s could not be sent", self.name, exc_info=True)
+                self._mark_failed(self._error_reason(error))
+                return
+            for relance in self:
+                relance._send()
+
+    @api.model
+    def _error_reason(self, error):
+        message = getattr(error, 'args', None) and str(error.args[0]) or repr(error)
+        return self.env._("Could not be sent: %s", message)[:500]
+
+    def _mark_failed(self, reason):
+        for relance in self:
+            relance.write({'state': 'failed', 'failure_reason': reason})
+            relance.message_post(body=reason)
+
+    def _dispatch(self):
+        """Every channel of the level: the e-mail, the letter and the registered letter, and the
+        call (planned once, even when the relance is retried)."""
         no_postal = self.filtered(lambda r: r.is_formal_notice and r._missing_address_parts())
         for relance in no_postal:
             relance.write({'state': 'failed', 'failure_reason': self.env._(
@@ -343,14 +418,14 @@ class AccountRelance(models.Model):
         relances = self - no_postal
 
         def on(channel):
-            return relances.filtered(channel) if channels is None or channel in channels else self.browse()
+            return relances.filtered(channel)
 
         emails = on('channel_email')
         no_address = emails.filtered(lambda r: not r.contact_id.email_normalized)
         letters = on('channel_letter') | on('channel_registered_letter')
         (emails - no_address)._send_emails()
         letters._make_letters()
-        on('channel_phone')._schedule_calls()
+        on('channel_phone').filtered(lambda r: not r.call_planned)._schedule_calls()
         failed = no_address - letters
         for relance in no_address:
             relance.message_post(body=self.env._(
@@ -419,6 +494,7 @@ class AccountRelance(models.Model):
         return {record.id: report._render_qweb_pdf(report_ref, record.ids) for record in records}
 
     def _schedule_calls(self):
+        self.write({'call_planned': True})
         for relance in self:
             relance.activity_schedule(
                 'mail.mail_activity_data_call',
@@ -428,7 +504,8 @@ class AccountRelance(models.Model):
                 note=Markup("<p>%s</p>") % self.env._(
                     "Call %(contact)s about the unpaid invoices listed in %(relance)s.",
                     contact=relance.contact_id.display_name, relance=relance.name),
-                user_id=(relance.user_id or self.env.user).id,
+                user_id=self.env['account.relance.run']._responsible(
+                    relance.company_id, relance.salesperson_id, assigned=relance.user_id).id,
             )
 
     def _format_amount(self, amount, currency=None):

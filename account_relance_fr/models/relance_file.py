@@ -78,8 +78,9 @@ class AccountRelanceFile(models.Model):
     salesperson_id = fields.Many2one(related='partner_id.user_id', string="Salesperson")
     has_dispute = fields.Boolean("In dispute", compute='_compute_flags')
     has_schedule = fields.Boolean("In a payment schedule", compute='_compute_flags')
-    suspended = fields.Boolean(related='partner_id.relance_suspended', string="Suspended")
-    litigation = fields.Boolean(related='partner_id.relance_litigation', string="In litigation")
+    # The client's flags in the company of the file (they are company-dependent).
+    suspended = fields.Boolean("Suspended", compute='_compute_client_flags')
+    litigation = fields.Boolean("In litigation", compute='_compute_client_flags')
     schedule_next_date = fields.Date("Next installment of the schedule", compute='_compute_flags')
     relance_count = fields.Integer("Relances of the file", compute='_compute_relance_count')
 
@@ -99,6 +100,13 @@ class AccountRelanceFile(models.Model):
             file.last_relance_date = last.date
             file.written_sent = any(r._is_written() and r.tone != 'formal_notice' for r in went_out)
             file.pending_relance_id = relances.filtered(lambda r: r.state in ('to_validate', 'failed'))[-1:]
+
+    @api.depends('partner_id.relance_suspended', 'partner_id.relance_litigation', 'company_id')
+    def _compute_client_flags(self):
+        for file in self:
+            client = file.partner_id.with_company(file.company_id)
+            file.suspended = client.relance_suspended
+            file.litigation = client.relance_litigation
 
     @api.depends('pending_relance_id.state', 'next_level_id', 'state', 'level_id', 'partner_id.relance_litigation')
     def _compute_next_action(self):

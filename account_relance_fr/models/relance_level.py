@@ -21,14 +21,14 @@ class AccountRelanceLevel(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10, required=True)
+    sequence = fields.Integer(default=10, required=True, aggregator=False)
     active = fields.Boolean(default=True)
     scenario_id = fields.Many2one(
         'account.relance.scenario', required=True, index=True, ondelete='cascade')
     company_id = fields.Many2one(related='scenario_id.company_id', store=True, index=True, precompute=True)
     risk_category = fields.Selection(related='scenario_id.risk_category', store=True)
     delay = fields.Integer(
-        "Delay (days)", required=True,
+        "Delay (days)", required=True, aggregator=False,
         help="Days after the due date of the installment when this level is sent; "
              "a negative value sends a preventive reminder before the due date.")
     tone = fields.Selection(TONES, required=True, default='cordial')

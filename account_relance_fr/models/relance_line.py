@@ -31,10 +31,10 @@ class AccountRelanceLine(models.Model):
     escalated = fields.Boolean(
         help="The relance brought this installment to its level (otherwise it was only listed).")
     date_maturity = fields.Date("Due date")
-    days_overdue = fields.Integer("Days overdue")
+    days_overdue = fields.Integer("Days overdue", aggregator=False)
     currency_id = fields.Many2one('res.currency', required=True)
     amount_residual_currency = fields.Monetary(
-        "Amount due", currency_field='currency_id',
+        "Amount due", currency_field='currency_id', aggregator=False,
         help="Residual amount in the currency of the document when the relance was prepared.")
     penalty_amount = fields.Monetary(
         "Penalties", currency_field='currency_id',
@@ -56,6 +56,23 @@ class AccountRelanceLine(models.Model):
 
     _installment_once = models.UniqueIndex(
         '(relance_id, move_line_id)', "A relance lists an installment once.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_relance_pending()
+        return lines
+
+    def write(self, vals):
+        self._check_relance_pending()
+        result = super().write(vals)
+        if 'relance_id' in vals:
+            self._check_relance_pending()
+        return result
+
+    def _check_relance_pending(self):
+        if not self.env.su and any(line.relance_id.state not in ('to_validate', 'failed') for line in self):
+            raise UserError(self.env._("The lines of a relance that went out stay in the history."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_lines_not_sent(self):

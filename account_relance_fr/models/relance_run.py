@@ -5,8 +5,9 @@ from datetime import timedelta
 from typing import NamedTuple
 
 import pytz
+from psycopg2 import IntegrityError
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
@@ -83,21 +84,30 @@ class AccountRelanceRun(models.AbstractModel):
             work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, list(by_partner))]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
         for company, on_date, partner_ids in work:
-            rows = self._select_installments(company, on_date, partner_ids=partner_ids)
-            self._prepare_relances(company, on_date, rows)
+            self._prepare_isolated(company, on_date, partner_ids)
             if not cron._commit_progress(len(partner_ids)):
                 return
         for company in self.env['res.company'].search([]):
-            self._close_files(company, self._company_today(company))
-            self._follow_up_formal_notices(company, self._company_today(company))
-            self._warn_prescriptions(company, self._company_today(company))
+            on_date = self._company_today(company)
+            try:
+                with self.env.cr.savepoint():
+                    self._close_files(company, on_date)
+                    self._follow_up_formal_notices(company, on_date)
+                    self._warn_prescriptions(company, on_date)
+            except Exception as error:  # noqa: BLE001 - the other companies go on; noted, retried tomorrow
+                _logger.warning("Relance run of %s: closing the files of company %s failed", on_date, company.id,
+                                exc_info=True)
+                self.env['account.relance.run.log']._record(
+                    company, on_date, [False], 'failure', self._failure_message(error))
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
         """Run the relance in the current transaction (wizard, "remind now", tests).
 
         ``force`` advances the next level of the selected clients or invoices even if it is
-        not due yet and sends it at once: the "remind now" action.
+        not due yet and sends it at once: the "remind now" action, where an error is shown to
+        the person who asked. Otherwise a client that fails is noted in the run log and the
+        others go on, as in the scheduled run.
         Returns the relances created or updated (a pending relance brought up to date).
         """
         relances = self.env['account.relance']
@@ -110,12 +120,80 @@ class AccountRelanceRun(models.AbstractModel):
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=force)
             for batch in split_every(BATCH_SIZE, list(rows)):
-                relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=force)
+                if force:
+                    relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
+                else:
+                    relances |= self._prepare_isolated(company, day, batch)
             self._close_files(company, day, partner_ids=partner_ids or None)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
                 self._warn_prescriptions(company, day)
         return relances
+
+    # ------------------------------------------------------------------ responsible
+
+    @api.model
+    def _responsible(self, company, *candidates, assigned=None):
+        """Who receives an activity of the relances of ``company``: the person ``assigned`` to
+        it (the relance's responsible), else the company's collector, else the first of
+        ``candidates`` (the salesperson...), else the first relance manager of the company;
+        never a technical user (OdooBot, ``__system__``, portal or archived users): a call or a
+        deadline must reach a person."""
+        def person(user):
+            return user and user.active and not user.share and user.id != SUPERUSER_ID and company in user.company_ids
+        for user in (assigned, company.relance_collector_id, *candidates):
+            if person(user):
+                return user
+        managers = self.env.ref('account_relance_fr.group_relance_manager').sudo().all_user_ids
+        return next((user for user in managers.sorted('id') if person(user)), self.env['res.users'])
+
+    # ------------------------------------------------------------------ isolation
+
+    @api.model
+    def _lock_clients(self, company, partner_ids):
+        """The clients of ``partner_ids`` this transaction now holds for ``company``, until it
+        ends (PostgreSQL advisory locks): a client another run is processing is left to it."""
+        if not partner_ids:
+            return set()
+        return {pid for [pid] in self.env.execute_query(SQL(
+            "SELECT pid FROM unnest(%s::int[]) AS pid"
+            " WHERE pg_try_advisory_xact_lock(hashtext('account_relance_fr:' || %s), pid)",
+            list(partner_ids), company.id))}
+
+    @api.model
+    def _prepare_isolated(self, company, on_date, partner_ids):
+        """Prepare (and send) the relances of a batch of clients so that one client cannot stop
+        the others: the batch runs in a savepoint; if it fails, each client is run again on its
+        own and the one that fails is noted in the run log (the next day's run retries it).
+        Clients held by another run at the same moment are left to it, and noted."""
+        Log = self.env['account.relance.run.log']
+        held = self._lock_clients(company, partner_ids)
+        busy = [pid for pid in partner_ids if pid not in held]
+        if busy:
+            Log._record(company, on_date, busy, 'busy', self.env._("Another relance run was processing this client."))
+        if not held:
+            return self.env['account.relance']
+        try:
+            with self.env.cr.savepoint():
+                rows = self._select_installments(company, on_date, partner_ids=sorted(held))
+                return self._prepare_relances(company, on_date, rows)
+        except Exception as error:  # noqa: BLE001 - whatever one client breaks, the others go on
+            if len(held) == 1:
+                _logger.warning("Relance run of %s: client %s failed", on_date, next(iter(held)), exc_info=True)
+                Log._record(company, on_date, held, 'failure', self._failure_message(error))
+                return self.env['account.relance']
+        relances = self.env['account.relance']
+        for partner_id in sorted(held):
+            relances |= self._prepare_isolated(company, on_date, [partner_id])
+        return relances
+
+    @api.model
+    def _failure_message(self, error):
+        if isinstance(error, IntegrityError):
+            return self.env._("Another relance run reminded this client at the same moment: nothing was doubled.")
+        detail = error.args[0] if getattr(error, 'args', None) else repr(error)
+        return self.env._("The relance could not be prepared: %(error)s. It is tried again at the next run.",
+                          error=str(detail))
 
     @api.model
     def _action_remind_now(self, partners=None, moves=None):
@@ -220,8 +298,9 @@ class AccountRelanceRun(models.AbstractModel):
                     " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
                 SQL("move.payment_state != 'blocked'"),
                 SQL("NOT COALESCE(aml.no_followup, FALSE)"),
-                SQL("NOT COALESCE(partner.relance_suspended, FALSE)"),
-                SQL("NOT COALESCE(partner.relance_litigation, FALSE)"),
+                # Company-dependent flags: the value of this company in the jsonb column.
+                SQL("NOT COALESCE((partner.relance_suspended ->> %s)::boolean, FALSE)", str(company.id)),
+                SQL("NOT COALESCE((partner.relance_litigation ->> %s)::boolean, FALSE)", str(company.id)),
             ]
         if not force:
             # Only installments that some level may concern today (the earliest level is the
@@ -318,7 +397,7 @@ class AccountRelanceRun(models.AbstractModel):
             move.activity_schedule(
                 'mail.mail_activity_data_warning', date_deadline=on_date,
                 summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
-                user_id=(company.relance_collector_id or move.invoice_user_id or self.env.user).id)
+                user_id=self._responsible(company, move.invoice_user_id, move.commercial_partner_id.user_id).id)
         moves.write({'relance_prescription_warned': True})
         return moves
 
@@ -327,7 +406,8 @@ class AccountRelanceRun(models.AbstractModel):
         """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation,
         once the oldest invoice it claims is as late as the client's scenario says (60 to 90
         days by default, depending on the risk category)."""
-        overdue = self.env['account.relance'].search([
+        # with_company: "in litigation" is the client's flag in this company.
+        overdue = self.env['account.relance'].with_company(company).search([
             ('company_id', '=', company.id), ('tone', '=', 'formal_notice'), ('state', '=', 'sent'),
             ('deadline', '<', on_date), ('litigation_proposed', '=', False),
             ('partner_id.relance_litigation', '=', False)])
@@ -343,7 +423,7 @@ class AccountRelanceRun(models.AbstractModel):
             relance.activity_schedule(
                 'mail.mail_activity_data_todo', date_deadline=on_date,
                 summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
-                user_id=(relance.user_id or self.env.user).id)
+                user_id=self._responsible(company, relance.salesperson_id, assigned=relance.user_id).id)
         (settled | unpaid).write({'litigation_proposed': True})
         return unpaid
 
@@ -444,7 +524,9 @@ class AccountRelanceRun(models.AbstractModel):
             created_vals.append(vals)
         for vals in created_vals:
             vals.pop('_nothing', None)
-        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
+        # The collector follows dozens of relances a day: no "you have been assigned" e-mail each.
+        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True,
+                                       mail_auto_subscribe_no_notify=True) \
             .create(created_vals).with_env(self.env)
         to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
         if force and updated:
@@ -652,7 +734,8 @@ class AccountRelanceRun(models.AbstractModel):
                 'channel_letter': level.channel_letter,
                 'channel_registered_letter': level.channel_registered_letter,
                 'salesperson_id': salesperson,
-                # Never OdooBot: a call activity must reach a person.
+                # The person in charge (and the signatory of the letters): the collector, else the
+                # salesperson; activities fall back on a relance manager (_responsible), never OdooBot.
                 'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
                 'amount_invoiced': amounts.invoiced,
                 'amount_credits': amounts.credits,

@@ -350,7 +350,8 @@ class AccountRelanceSchedule(models.Model):
             'invoice_user_id': self.user_id.id,
             'invoice_line_ids': [Command.create(vals) for vals in lines],
         })
-        move.action_post()
+        # Posted by code, not by a person at the Confirm button: the credit block does not apply.
+        move._post(soft=False)
         return move
 
     def _make_agreement(self):

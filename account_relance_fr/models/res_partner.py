@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -21,18 +23,22 @@ class ResPartner(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         help="The person who can unblock the payment; relances are addressed to them. "
              "Empty: the client itself.")
+    # Suspension, litigation and the contract rate are decided by each company for its own
+    # ledger (company-dependent, like the risk category): litigation in one company neither
+    # stops the relances nor blocks the invoicing of another.
     relance_suspended = fields.Boolean(
-        "Relances suspended", tracking=True,
-        help="No relance is prepared for this client while checked.")
-    relance_suspension_reason = fields.Char("Suspension reason", tracking=True)
+        "Relances suspended", company_dependent=True, tracking=True,
+        help="No relance is prepared for this client in this company while checked.")
+    relance_suspension_reason = fields.Char("Suspension reason", company_dependent=True, tracking=True)
     relance_ids = fields.One2many('account.relance', 'partner_id', "Relance history")
     relance_fee_ids = fields.One2many(
         'account.relance.fee', 'partner_id', "Collection fees",
         help="Invoices of collection agencies and commissaires de justice about this client.")
     relance_litigation = fields.Boolean(
-        "In litigation", tracking=True,
-        help="Handed over to litigation (contentieux): no more ordinary relances.")
-    relance_litigation_date = fields.Date("In litigation since", tracking=True)
+        "In litigation", company_dependent=True, tracking=True,
+        help="Handed over to litigation (contentieux) by this company: no more ordinary relances, "
+             "no new invoice on credit.")
+    relance_litigation_date = fields.Date("In litigation since", company_dependent=True, tracking=True)
     # Payment behaviour is judged per company (each has its own ledger); an ir.default makes
     # every client punctual until its history says otherwise.
     relance_risk_category = fields.Selection(
@@ -66,7 +72,7 @@ class ResPartner(models.Model):
         help="How letters and e-mails address this person (Madame, Monsieur). Empty: "
              "\"Madame, Monsieur\".")
     relance_contract_rate = fields.Float(
-        "Contract penalty rate (%)", digits=(5, 2),
+        "Contract penalty rate (%)", digits=(5, 2), company_dependent=True,
         help="Penalty rate agreed with this client. Empty: the company's rate, else the legal one.")
     relance_count = fields.Integer("Relances", compute='_compute_relance_count')
     relance_currency_id = fields.Many2one('res.currency', "Relance currency", compute='_compute_relance_amounts')
@@ -157,18 +163,21 @@ class ResPartner(models.Model):
             ('parent_state', '=', 'posted'), ('account_type', '=', 'asset_receivable'),
             ('reconciled', '=', False),
         ]
-        due = dict(self.env['account.move.line']._read_group(
-            base, ['partner_id'], ['amount_residual:sum']))
-        overdue = dict(self.env['account.move.line']._read_group(
-            base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']))
+        # Every contact of the client, at any depth (child_of), counts for the client.
+        due, overdue = defaultdict(float), defaultdict(float)
+        for partner, amount in self.env['account.move.line']._read_group(
+                base, ['partner_id'], ['amount_residual:sum']):
+            due[partner.commercial_partner_id] += amount
+        for partner, amount in self.env['account.move.line']._read_group(
+                base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']):
+            overdue[partner.commercial_partner_id] += amount
         files = self.env['account.relance.file'].search([
             ('partner_id', 'in', commercial.ids), ('company_id', '=', company.id), ('state', '=', 'open')])
         file_of = {file.partner_id: file for file in files}
         for partner in self:
-            members = partner.commercial_partner_id | partner.commercial_partner_id.child_ids
             partner.relance_currency_id = company.currency_id
-            partner.relance_amount_due = sum(due.get(p, 0.0) for p in members)
-            partner.relance_amount_overdue = sum(overdue.get(p, 0.0) for p in members)
+            partner.relance_amount_due = due[partner.commercial_partner_id]
+            partner.relance_amount_overdue = overdue[partner.commercial_partner_id]
             file = file_of.get(partner.commercial_partner_id, files.browse())
             partner.relance_file_id = file
             partner.relance_max_level_id = file.level_id
@@ -216,18 +225,53 @@ class ResPartner(models.Model):
             if not partner.relance_risk_forced and computed != previous:
                 partner._relance_post_risk_change(previous, computed, self.env._("computed"), figures)
 
-    def _relance_as_manager(self):
-        """The commercial partners of self, writable by a relance manager.
+    #: Fields that change what the relances (and invoicing) do for a client, and the group
+    #: that may change them.
+    _RELANCE_GUARDED_FIELDS = {
+        'relance_suspended': 'account_relance_fr.group_relance_user',
+        'relance_suspension_reason': 'account_relance_fr.group_relance_user',
+        'relance_litigation': 'account_relance_fr.group_relance_manager',
+        'relance_litigation_date': 'account_relance_fr.group_relance_manager',
+        'relance_contract_rate': 'account_relance_fr.group_relance_manager',
+    }
 
-        Relance managers decide the risk category and the credit limit of a client, and note
-        why in its chatter, without necessarily holding the right to edit contacts: the group
-        is checked here and the write goes through sudo.
+    def write(self, vals):
+        if not self.env.su:
+            self._relance_check_guarded_fields(vals)
+        return super().write(vals)
+
+    def _relance_check_guarded_fields(self, vals):
+        """Litigation blocks invoicing, suspension stops the relances: only their groups change
+        them. Writing to a contact the value of its commercial entity (Odoo's sync of commercial
+        fields) is no change."""
+        for field, group in self._RELANCE_GUARDED_FIELDS.items():
+            if field not in vals or self.env.user.has_group(group):
+                continue
+            value = self._fields[field].convert_to_cache(vals[field], self)
+            if any(partner.commercial_partner_id[field] != value for partner in self):
+                raise AccessError(self.env._(
+                    "Only the group %(group)s may change “%(field)s” of a client.",
+                    group=self.env.ref(group).display_name, field=self._fields[field].string))
+
+    def _relance_as_manager(self):
+        """The commercial partners of self, writable by a relance manager (see _relance_sudo)."""
+        return self._relance_sudo('account_relance_fr.group_relance_manager', self.env._(
+            "Only a relance manager may do this for a client (risk category, credit limit, litigation)."))
+
+    def _relance_sudo(self, group, message):
+        """The commercial partners of self in sudo, for a member of ``group``.
+
+        Relance users and managers act on a client's relances (suspend them, hand the client
+        over to litigation, force its risk category) without necessarily holding the right to
+        edit contacts: the group is checked here, the user proves they may see these clients
+        (the record rules of their companies), and only then is anything written in sudo. The
+        user stays the author of the chatter messages.
         """
-        if not self.env.user.has_group('account_relance_fr.group_relance_manager'):
-            raise ValidationError(self.env._(
-                "Only a relance manager may change the risk category or the credit limit of a client."))
-        # sudo: see the docstring; the user stays the author of the chatter messages.
-        return self.commercial_partner_id.sudo()
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(message)
+        partners = self.commercial_partner_id
+        partners.check_access('read')
+        return partners.sudo()
 
     def _relance_force_risk(self, category, reason):
         for partner in self._relance_as_manager():
@@ -298,7 +342,8 @@ class ResPartner(models.Model):
         return self.env['account.relance.litigation.file']._action_download(self)
 
     def action_relance_resume(self):
-        self.commercial_partner_id.write({
+        self._relance_sudo('account_relance_fr.group_relance_user', self.env._(
+            "Only relance users may resume the relances of a client.")).write({
             'relance_suspended': False, 'relance_suspension_reason': False})
 
     @api.model

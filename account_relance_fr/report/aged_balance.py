@@ -1,3 +1,4 @@
+import base64
 import tempfile
 from datetime import timedelta
 
@@ -193,7 +194,8 @@ class AccountRelanceAgedBalance(models.TransientModel):
         """Download the rows computed last, as a workbook."""
         self.ensure_one()
         self.write({
-            'xlsx_file': self._xlsx_content(),
+            # A Binary field holds base64: /web/content decodes it for the browser.
+            'xlsx_file': base64.b64encode(self._xlsx_content()),
             'xlsx_filename': f"Balance_agee_{fields.Date.to_string(self.date)}.xlsx",
         })
         return {

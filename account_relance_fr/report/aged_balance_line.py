@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, bucket_ranges, parse_bounds
 from ..models.res_partner import RISK_CATEGORIES
@@ -73,6 +74,18 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
     @api.model
     def _selection_bucket(self):
         return list(self._bucket_labels().items())
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Buckets in the order of their ages (not due, 1-30, 31-60...), not of their keys
+        (where "not_due" would come after "b1"), in the pivot, the graph and grouped lists."""
+        if 'bucket' not in groupby_terms:
+            return super()._read_group_orderby(order, groupby_terms, query)
+        column = groupby_terms['bucket']
+        terms = dict(groupby_terms, bucket=SQL(
+            "(CASE WHEN %s = 'not_due' THEN 0 ELSE substring(%s FROM 2)::int END)", column, column))
+        orderby = super()._read_group_orderby(order, terms, query)
+        groupby_terms.update({key: value for key, value in terms.items() if key != 'bucket'})
+        return orderby
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):

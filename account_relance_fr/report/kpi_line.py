@@ -27,8 +27,9 @@ class AccountRelanceKpiLine(models.TransientModel):
         "Overdue at start", readonly=True,
         help="Installments overdue and still open on the first day of the month.")
     recovered = fields.Monetary(
-        readonly=True,
-        help="Paid during the month on the installments overdue at its start (credit notes excluded).")
+        "Recovered", readonly=True,
+        help="Paid or credited during the month on the installments overdue at its start (payments "
+             "and credit notes; write-offs and exchange differences excluded).")
     recovery_rate = fields.Float("Recovery rate", readonly=True, aggregator='avg', digits=(16, 4))
     paid_late_amount = fields.Monetary(
         "Paid late", readonly=True, help="Installments settled in full during the month after their due date.")

@@ -1,3 +1,4 @@
+import base64
 import tempfile
 from collections import defaultdict
 from datetime import timedelta
@@ -73,8 +74,11 @@ class AccountRelanceKpiReport(models.TransientModel):
     # ------------------------------------------------------------------ figures
 
     def _category_sql(self, alias='partner'):
+        """The risk category of the client; receivables without a client are reported apart
+        (no category), as in the aged balance, not counted as punctual payers."""
         Partner = self.env['res.partner'].with_company(self.company_id)
-        return Partner._fields['relance_risk_category'].to_sql(Partner, alias)
+        return SQL("CASE WHEN %s IS NULL THEN NULL ELSE %s END", SQL.identifier(alias, 'id'),
+                   Partner._fields['relance_risk_category'].to_sql(Partner, alias))
 
     def _months_sql(self, periods):
         return SQL(
@@ -117,8 +121,9 @@ class AccountRelanceKpiReport(models.TransientModel):
             'sales': Decimal(0), 'fees': Decimal(0), 'relances': 0, **{c: 0 for c in CHANNELS}})
         execute = self.env.execute_query
 
-        # Backlog at the start of each month and what was recovered on it during the month
-        # (any settlement but a credit note).
+        # Backlog at the start of each month and what was recovered on it during the month:
+        # payments (and bank statement lines) and credit notes; not write-offs nor exchange
+        # differences, which recover nothing.
         for start, category, overdue, recovered in execute(SQL(
             """WITH months AS (%(months)s), installments AS (%(installments)s)
                SELECT m.start, i.category,
@@ -133,7 +138,8 @@ class AccountRelanceKpiReport(models.TransientModel):
                                  JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
                                  JOIN account_move cm ON cm.id = counterpart.move_id
                                 WHERE p.debit_move_id = i.id AND p.max_date BETWEEN m.start AND m.stop
-                                  AND cm.move_type != 'out_refund') during ON TRUE
+                                  AND (cm.move_type = 'out_refund' OR cm.origin_payment_id IS NOT NULL
+                                       OR cm.statement_line_id IS NOT NULL)) during ON TRUE
                 WHERE i.balance - COALESCE(before.amount, 0) > 0
              GROUP BY m.start, i.category""",
             months=self._months_sql(periods), installments=self._installments_sql(last),
@@ -297,8 +303,10 @@ class AccountRelanceKpiReport(models.TransientModel):
     def action_export_xlsx(self):
         self.ensure_one()
         self.write({
-            'xlsx_file': self._xlsx_content(),
-            'xlsx_filename': f"Indicateurs_recouvrement_{month_label(self.date_from)}_{month_label(self.date_to)}.xlsx",
+            # A Binary field holds base64: /web/content decodes it for the browser.
+            'xlsx_file': base64.b64encode(self._xlsx_content()),
+            'xlsx_filename': f"Indicateurs_recouvrement_{month_label(self.date_from)}_"
+                             f"{month_label(self.date_to)}.xlsx",
         })
         return {
             'type': 'ir.actions.act_url',

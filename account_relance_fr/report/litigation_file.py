@@ -1,3 +1,4 @@
+import base64
 import io
 import re
 import tempfile
@@ -71,7 +72,8 @@ class AccountRelanceLitigationFile(models.TransientModel):
                 content, extension = self._formal_notice_document(notice)
                 archive.writestr(f"Mise_en_demeure_{_file_name(notice.name)}.{extension}", content)
         self.write({
-            'zip_file': buffer.getvalue(),
+            # A Binary field holds base64: /web/content decodes it for the browser.
+            'zip_file': base64.b64encode(buffer.getvalue()),
             'zip_filename': f"Dossier_contentieux_{_file_name(self.partner_id.name)}_{self.date}.zip",
         })
         return len(invoices)

@@ -23,3 +23,11 @@ from . import test_relance_litigation_file
 from . import test_relance_letters
 from . import test_relance_mise_en_demeure_pdf
 from . import test_relance_file_simulation
+from . import test_relance_downloads
+from . import test_relance_permissions
+from . import test_relance_isolation
+from . import test_relance_concurrency
+from . import test_relance_invoice_pdf
+from . import test_relance_responsible
+from . import test_relance_figures
+from . import test_relance_company_flags

@@ -1,3 +1,4 @@
+import base64
 import io
 from datetime import date, timedelta
 
@@ -176,7 +177,7 @@ class TestRelanceAgedBalance(RelanceCommon):
         self.assertEqual(action['type'], 'ir.actions.act_url')
         self.assertIn('download=true', action['url'])
         self.assertEqual(report.xlsx_filename, "Balance_agee_2026-03-31.xlsx")
-        content = io.BytesIO(report.with_context(bin_size=False).xlsx_file)
+        content = io.BytesIO(base64.b64decode(report.with_context(bin_size=False).xlsx_file))
         book = openpyxl.load_workbook(content)
         self.assertEqual(book.sheetnames, ["Synthèse", "Détail des factures"])
         summary = book["Synthèse"]

@@ -24,7 +24,8 @@ class TestRelanceCredit(RelanceCommon):
         })
 
     def draft(self, amount, user):
-        return self.invoice(amount, post=False).with_user(user)
+        """A draft invoice as ``user`` sees it on the form, Confirm button context included."""
+        return self.invoice(amount, post=False).with_user(user).with_context(relance_credit_check=True)
 
     def test_an_invoice_over_the_credit_limit_is_blocked_for_a_user(self):
         self.invoice(4000.0)                    # 4 000 € already owed
@@ -64,9 +65,47 @@ class TestRelanceCredit(RelanceCommon):
         self.client.relance_litigation = True                       # ...but in contentieux
         with self.assertRaisesRegex(UserError, "handed over to litigation"):
             self.draft(100.0, self.salesperson).action_post()
-        refund = self.invoice(100.0, post=False, move_type='out_refund')
+        refund = self.invoice(100.0, post=False, move_type='out_refund').with_context(relance_credit_check=True)
         refund.action_post()
         self.assertEqual(refund.state, 'posted', "a credit note is never blocked")
+
+    def test_an_invoice_confirmed_by_an_online_payment_posts_over_the_limit(self):
+        # The payment provider confirms the invoice the client just paid online: account_payment's
+        # transaction post-processing calls action_post (as superuser, without the button's
+        # context); a manager's session must not receive a wizard instead.
+        self.invoice(4000.0)
+        paid_online = self.invoice(1500.0, post=False)
+        self.assertTrue(paid_online._relance_credit_blocks())
+        self.assertFalse(paid_online.with_user(self.manager).sudo().action_post())
+        self.assertEqual(paid_online.state, 'posted')
+        self._register_payment(paid_online)
+        self.assertEqual(paid_online.payment_state, self.env['account.move']._get_invoice_in_payment_state())
+
+    def test_code_that_posts_is_never_blocked_nor_sent_to_a_wizard(self):
+        self.client.relance_litigation = True
+        by_module = self.invoice(100.0, post=False).with_user(self.manager)
+        by_module._post(soft=False)
+        self.assertEqual(by_module.state, 'posted')
+        by_action = self.invoice(100.0, post=False).with_user(self.manager)
+        self.assertFalse(by_action.action_post(), "no wizard outside the Confirm button")
+        self.assertEqual(by_action.state, 'posted')
+
+    def test_the_interest_invoice_of_a_schedule_posts_for_a_client_over_its_limit(self):
+        # 4 000 € owed, limit 5 000 €: the collector agrees a schedule at 6 % on a new 1 200 €
+        # invoice the manager posted anyway; the interest invoice is posted by the schedule.
+        self.invoice(4000.0)
+        invoice = self.invoice(1200.0, due=date(2026, 10, 1), invoice_date=date(2026, 9, 1), post=False)
+        invoice.with_context(relance_credit_check=False).action_post()
+        wizard = Form(self.env['account.relance.schedule.wizard'].with_user(self.manager).with_context(
+            active_model='account.move', active_ids=invoice.ids))
+        wizard.first_due_date = date(2026, 12, 23)
+        wizard.installment_count = 3
+        wizard.interest_mode = 'rate'
+        wizard.interest_rate = 6.0
+        schedule = self.env['account.relance.schedule'].browse(wizard.save().action_propose()['res_id'])
+        schedule.with_user(self.manager).action_agree()
+        self.assertTrue(schedule.interest_move_id)
+        self.assertEqual(schedule.interest_move_id.state, 'posted')
 
     def test_the_suggested_limit_follows_the_category_and_the_valid_guarantees(self):
         partner = self.client.with_company(self.company)

@@ -1,3 +1,4 @@
+import base64
 import io
 import zipfile
 from datetime import date, timedelta
@@ -43,7 +44,7 @@ class TestRelanceLitigationFile(RelanceCommon):
         self.assertEqual(action['type'], 'ir.actions.act_url')
         dossier = self.env['account.relance.litigation.file'].search([], order='id desc', limit=1)
         self.assertIn(f"/{dossier.id}/zip_file/", action['url'])
-        return dossier, zipfile.ZipFile(io.BytesIO(dossier.with_context(bin_size=False).zip_file))
+        return dossier, zipfile.ZipFile(io.BytesIO(base64.b64decode(dossier.with_context(bin_size=False).zip_file)))
 
     def test_the_zip_holds_statement_invoices_and_mise_en_demeure(self):
         self.assertEqual(self.notice.state, 'sent')

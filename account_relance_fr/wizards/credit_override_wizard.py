@@ -23,7 +23,7 @@ class AccountRelanceCreditOverrideWizard(models.TransientModel):
         if not (self.reason or '').strip():
             raise UserError(self.env._("Give the reason for posting over the credit limit."))
         blocks = self.move_ids._relance_credit_blocks()
-        self.move_ids.with_context(relance_credit_override=True).action_post()
+        self.move_ids.with_context(relance_credit_check=False).action_post()
         for move, why in blocks.items():
             note = self.env._("Posted by %(user)s despite the credit block (%(why)s). Reason: %(reason)s",
                               user=self.env.user.name, why=why, reason=self.reason)
