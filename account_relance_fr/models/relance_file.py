@@ -79,7 +79,7 @@ class AccountRelanceFile(models.Model):
     has_dispute = fields.Boolean("In dispute", compute='_compute_flags')
     has_schedule = fields.Boolean("In a payment schedule", compute='_compute_flags')
     # The client's flags in the company of the file (they are company-dependent).
-    suspended = fields.Boolean("Suspended", compute='_compute_client_flags')
+    suspended = fields.Boolean(compute='_compute_client_flags')
     litigation = fields.Boolean("In litigation", compute='_compute_client_flags')
     schedule_next_date = fields.Date("Next installment of the schedule", compute='_compute_flags')
     relance_count = fields.Integer("Relances of the file", compute='_compute_relance_count')

@@ -27,7 +27,7 @@ class AccountRelanceKpiLine(models.TransientModel):
         "Overdue at start", readonly=True,
         help="Installments overdue and still open on the first day of the month.")
     recovered = fields.Monetary(
-        "Recovered", readonly=True,
+        readonly=True,
         help="Paid or credited during the month on the installments overdue at its start (payments "
              "and credit notes; write-offs and exchange differences excluded).")
     recovery_rate = fields.Float("Recovery rate", readonly=True, aggregator='avg', digits=(16, 4))

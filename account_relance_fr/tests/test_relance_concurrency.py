@@ -41,7 +41,7 @@ class TestRelanceConcurrentRuns(TransactionCase):
             moves._post(soft=False)
             self.move_ids = moves.ids
             self.today = today
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _delete_committed_data(self):
         if not self.partner_ids:
@@ -68,7 +68,7 @@ class TestRelanceConcurrentRuns(TransactionCase):
                 SQL("DELETE FROM res_partner WHERE id = ANY(%s)", self.partner_ids),
             ):
                 cr.execute(query)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     @staticmethod
     def _fetch(cr, query):
@@ -88,7 +88,7 @@ class TestRelanceConcurrentRuns(TransactionCase):
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     start.wait()
                     env['account.relance.run']._cron_daily_relance()
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - the test reports any error of either run
                 errors.append(error)
 

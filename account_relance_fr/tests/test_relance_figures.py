@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 
 from odoo import Command
-
 from odoo.tests import freeze_time, tagged
 
 from .common import DUE, RelanceCommon

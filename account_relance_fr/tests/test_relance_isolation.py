@@ -106,7 +106,7 @@ class TestRelanceRetryChannels(RelanceCommon):
         original = AccountRelance._make_letters
 
         def printer_down(records):
-            raise UserError("wkhtmltopdf: the renderer stopped")
+            raise UserError("wkhtmltopdf: the renderer stopped")  # pylint: disable=translation-required
         self.patch(AccountRelance, '_make_letters', printer_down)
         with freeze_time(date(2026, 5, 9)):
             notice = self.prepare_formal_notice()

@@ -59,7 +59,7 @@ class TestRelancePermissions(RelanceCommon):
         with self.assertRaises(UserError):
             self.env['account.relance.line'].with_user(self.user).create({
                 'relance_id': self.sent.id, 'move_id': other.id,
-                'move_line_id': other.line_ids.filtered(lambda l: l.display_type == 'payment_term').id,
+                'move_line_id': other.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').id,
                 'currency_id': other.currency_id.id})
         self.assertEqual(self.sent.state, 'sent')
         self.assertEqual(self.sent.amount_claimed, 1000.0)
