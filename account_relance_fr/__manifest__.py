@@ -6,7 +6,7 @@
     'category': 'Accounting/Accounting',
     'author': "account_relance_fr contributors",
     'license': 'LGPL-3',
-    'depends': ['account', 'mail'],
+    'depends': ['account', 'mail', 'portal'],
     'external_dependencies': {'python': ['num2words', 'xlsxwriter']},
     'data': [
         'security/relance_security.xml',
@@ -50,6 +50,11 @@
         'wizards/aged_balance_views.xml',
         'wizards/kpi_report_views.xml',
         'views/relance_reporting_menus.xml',
+        # The client's side: statement, client page (portal), promises to pay, call outcomes.
+        'security/relance_client_side_security.xml',
+        'report/relance_statement_report.xml',
+        'views/relance_portal_templates.xml',
+        'views/relance_client_side_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

@@ -407,8 +407,14 @@ class AccountRelanceRun(models.AbstractModel):
              ('state', 'in', ('to_validate', 'failed'))], order='date, id')}
         gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
 
+        # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
+        paused = set() if force or target_level else \
+            self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)
+
         plans, next_steps = {}, {}
         for partner_id, rows in rows_by_partner.items():
+            if partner_id in paused:
+                continue
             waiting = pending.get(partner_id)
             if waiting and waiting.state == 'failed':
                 if waiting.file_id or partner_id not in files:

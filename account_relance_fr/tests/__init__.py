@@ -21,3 +21,4 @@ from . import test_relance_aged_balance
 from . import test_relance_kpi
 from . import test_relance_litigation_file
 from . import test_relance_file_simulation
+from . import test_relance_client_side
