@@ -22,3 +22,4 @@ from . import test_relance_kpi
 from . import test_relance_litigation_file
 from . import test_relance_file_simulation
 from . import test_relance_client_side
+from . import test_relance_portal
