@@ -163,3 +163,43 @@ class TestRelancePortal(HttpCase):
         self.assertIn(f"/my/relances/{self.file.id}", page.url)
         self.assertIn(self.oven.name, page.text)
         self.assertEqual(self.get(f"/my/relances/{self.other_file.id}").status_code, 303)
+
+    # ------------------------------------------------------------------ in Chromium
+
+    def test_tour_the_client_opens_the_link_promises_and_contests(self):
+        self.start_tour(self.link_of_the_email(), 'account_relance_fr_portal_client')
+        promise = self.file.open_promise_id
+        self.assertEqual((promise.amount, promise.source), (500.0, 'portal'))
+        disputed = (self.oven | self.flour).filtered('relance_dispute')
+        self.assertEqual(len(disputed), 1)
+        self.assertEqual(disputed.relance_dispute_reason, "Farine livrée humide")
+        self.assertTrue(self.file.activity_ids)
+        self.assertTrue(self.client.message_ids.filtered(lambda m: 'Promise to pay' in (m.body or '')))
+
+    def test_tour_a_portal_user_does_the_same_from_my_account(self):
+        contact = self.env['res.partner'].create({'name': "Marie Martin", 'parent_id': self.client.id,
+                                                  'email': "marie@portail.example"})
+        self.env['res.users'].create({
+            'login': 'marie.portail', 'password': 'marie.portail', 'partner_id': contact.id,
+            'group_ids': [Command.set(self.env.ref('base.group_portal').ids)]})
+        self.start_tour('/my', 'account_relance_fr_portal_user', login='marie.portail')
+        self.assertEqual(self.file.open_promise_id.amount, 500.0)
+        self.assertEqual(len((self.oven | self.flour).filtered('relance_dispute')), 1)
+
+    def test_tour_the_collector_records_each_call_outcome(self):
+        run = self.env['account.relance.run']
+        run._run(on_date=DUE + timedelta(days=10), companies=self.company, partners=self.client)
+        [call] = run._run(on_date=DUE + timedelta(days=20), companies=self.company, partners=self.client)
+        self.assertTrue(call.channel_phone and call.state == 'sent')
+        call.user_id = self.env.ref('base.user_admin')
+        accounting = self.env['res.partner'].create({'name': "Comptabilité Portail", 'parent_id': self.client.id,
+                                                     'email': "compta2@portail.example"})
+        self.start_tour(f"/odoo/action-account_relance_fr.action_relance/{call.id}",
+                        'account_relance_fr_call_outcome', login='admin')
+        self.assertEqual(self.client.relance_contact_id, accounting)
+        self.assertEqual(len((self.oven | self.flour).filtered('relance_dispute')), 1)
+        promise = self.file.open_promise_id
+        self.assertEqual((promise.source, promise.amount), ('call', 300.0))
+        history = " ".join(self.file.message_ids.mapped(lambda m: str(m.body)))
+        for said in ("No answer", "Comptabilité Portail", "Prix non conforme au devis", "Promise to pay"):
+            self.assertIn(said, history)
