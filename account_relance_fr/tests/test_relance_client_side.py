@@ -234,3 +234,26 @@ class TestRelanceClientSide(RelanceCommon):
         file = self.file()
         self.assertIn(f"/rl/{file.access_code}", severe.letter_attachment_id.raw.decode())
         self.assertEqual(len(file.access_code), 10)
+
+    def test_a_broken_promise_counts_in_the_risk_figures(self):
+        self.run_relance(on(1))
+        self.promise(on(5), on(15))
+        self.run_relance(on(19))  # broken
+        self.env['account.relance.risk']._compute(self.company, on(20), self.client)
+        figures = self.client.with_company(self.company).relance_risk_figures
+        self.assertIn("Broken promises to pay: 1.", figures)
+        # It weighs like a severe relance: one reaches the occasional threshold.
+        self.assertIn("Severe relances or above: 1", figures)
+
+    def test_the_statement_is_emailed_from_the_worklist_with_the_pdf(self):
+        self.run_relance(on(1))
+        action = self.file().action_send_statement()
+        self.assertEqual(action['res_model'], 'mail.compose.message')
+        context = action['context']
+        [attachment] = self.env['ir.attachment'].browse(context['default_attachment_ids'])
+        self.assertTrue(attachment.name.startswith("Releve de compte Boulangerie Martin"))
+        self.assertIn("Relevé de compte", attachment.raw.decode())
+        self.assertEqual(context['default_partner_ids'], self.client.ids)
+        composer = self.env['mail.compose.message'].with_context(context).create({})
+        composer.action_send_mail()
+        self.assertTrue(self.client.message_ids.filtered(lambda m: attachment in m.attachment_ids))
