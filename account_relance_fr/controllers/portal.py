@@ -32,6 +32,14 @@ class RelancePortal(CustomerPortal):
             return file
         raise AccessError(request.env._("You may not see this relance file."))
 
+    def _relance_speak_french(self, file):
+        """The page is the client's: in the client's language, else French, when installed."""
+        Lang = request.env['res.lang']
+        for code in (file.partner_id.lang, 'fr_FR'):
+            if code and Lang._lang_get(code):
+                request.update_context(lang=code)
+                return
+
     def _relance_files_of_user(self):
         user = request.env.user
         if user._is_public():
@@ -77,6 +85,7 @@ class RelancePortal(CustomerPortal):
             file = self._relance_file(file_id, access_token)
         except (AccessError, MissingError):
             return request.redirect('/my')
+        self._relance_speak_french(file)
         company = file.company_id
         statement = request.env['account.relance.statement'].with_company(company)._statement(file.partner_id, company)
         invoices = file._relance_open_invoices()
@@ -99,6 +108,7 @@ class RelancePortal(CustomerPortal):
             file = self._relance_file(file_id, access_token)
         except (AccessError, MissingError):
             return request.redirect('/my')
+        self._relance_speak_french(file)
         return self._show_report(model=file, report_type='pdf', download=True,
                                  report_ref='account_relance_fr.action_report_relance_statement')
 
@@ -110,6 +120,7 @@ class RelancePortal(CustomerPortal):
             file = self._relance_file(file_id, access_token)
         except (AccessError, MissingError):
             return request.redirect('/my')
+        self._relance_speak_french(file)
         try:
             day = fields.Date.to_date(promise_date) if promise_date else None
             if not day:
@@ -127,6 +138,7 @@ class RelancePortal(CustomerPortal):
             file = self._relance_file(file_id, access_token)
         except (AccessError, MissingError):
             return request.redirect('/my')
+        self._relance_speak_french(file)
         reason = (reason or '').strip()
         if not reason:
             return self._relance_redirect(file, access_token, error=request.env._("Tell us why you contest the invoice."))

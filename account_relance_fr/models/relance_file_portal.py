@@ -31,7 +31,10 @@ class AccountRelanceFile(models.Model):
         'account.relance.schedule.request', 'file_id', "Payment schedule requests", readonly=True)
     open_schedule_request_id = fields.Many2one(
         'account.relance.schedule.request', compute='_compute_open_promise_id')
-    access_code = fields.Char("Short code", copy=False, readonly=True, index='btree_not_null')
+    access_code = fields.Char("Short code", copy=False, readonly=True)
+
+    _access_code_uniq = models.UniqueIndex(
+        "(access_code) WHERE access_code IS NOT NULL", "The short code of a client page is unique.")
 
     @api.depends('promise_ids.state', 'schedule_request_ids.state')
     def _compute_open_promise_id(self):
