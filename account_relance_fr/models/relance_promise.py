@@ -49,9 +49,6 @@ class AccountRelancePromise(models.Model):
         required=True, default=OPEN, readonly=True, index=True)
     settled_on = fields.Date(readonly=True)
     recorded_by_id = fields.Many2one('res.users', "Recorded by", readonly=True)
-    told_relance_id = fields.Many2one(
-        'account.relance', "Said in relance", readonly=True,
-        help="The relance that told the client the promise was broken.")
 
     # ------------------------------------------------------------------ making one
 

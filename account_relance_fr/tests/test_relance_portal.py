@@ -138,7 +138,7 @@ class TestRelancePortal(HttpCase):
         # With both, the promise is recorded.
         response = self.url_open(action, data={'csrf_token': csrf, 'access_token': self.file.access_token,
                                                'promise_date': self.promise_date(), 'amount': "1 200,00"})
-        self.assertIn("votre engagement de paiement est enregistré", response.text)
+        self.assertIn("o_relance_done_promise", response.text)
         promise = self.file.open_promise_id
         self.assertEqual((promise.amount, promise.source), (1200.0, 'portal'))
 
@@ -147,7 +147,7 @@ class TestRelancePortal(HttpCase):
         response = self.url_open(f"/my/relances/{self.file.id}/dispute", data={
             'csrf_token': self.csrf(link), 'access_token': self.file.access_token,
             'move_id': self.tyres.id, 'reason': "Pas à nous"})
-        self.assertIn("cannot be contested", response.text)
+        self.assertIn("o_relance_error", response.text)
         self.assertFalse(self.tyres.relance_dispute)
 
     def test_a_portal_user_reaches_the_page_from_my_account(self):
@@ -174,7 +174,8 @@ class TestRelancePortal(HttpCase):
         self.assertEqual(len(disputed), 1)
         self.assertEqual(disputed.relance_dispute_reason, "Farine livrée humide")
         self.assertTrue(self.file.activity_ids)
-        self.assertTrue(self.client.message_ids.filtered(lambda m: 'Promise to pay' in (m.body or '')))
+        self.assertTrue(self.client.message_ids.filtered(
+            lambda m: 'Promise to pay' in (m.body or '') or 'Promesse de règlement' in (m.body or '')))
 
     def test_tour_a_portal_user_does_the_same_from_my_account(self):
         contact = self.env['res.partner'].create({'name': "Marie Martin", 'parent_id': self.client.id,

@@ -61,8 +61,12 @@ registry.category("web_tour.tours").add("account_relance_fr_call_outcome", {
             },
             {
                 content: "Pick the invoice",
-                trigger: ".o-autocomplete--dropdown-item:first",
+                trigger: ".o-autocomplete--dropdown-item:contains('INV/'):first",
                 run: "click",
+            },
+            {
+                content: "The invoice is chosen",
+                trigger: ".modal .o_field_widget[name='move_id']:not(.o_field_invalid) input:value('INV/')",
             },
             {
                 content: "Why",
