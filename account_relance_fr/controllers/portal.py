@@ -125,7 +125,9 @@ class RelancePortal(CustomerPortal):
             day = fields.Date.to_date(promise_date) if promise_date else None
             if not day:
                 raise UserError(request.env._("Give the date of your payment."))
-            value = float(str(amount).replace(',', '.').replace(' ', '')) if amount else 0.0
+            # "1 200,50" as a French client types it (spaces, narrow no-break spaces, comma).
+            cleaned = str(amount or '').translate({ord(c): None for c in ' \u00a0\u202f'}).replace(',', '.')
+            value = float(cleaned) if cleaned else 0.0
             request.env['account.relance.promise'].sudo()._make(file, day, value, 'portal', note)
         except (UserError, ValueError) as problem:
             text = problem.args[0] if isinstance(problem, UserError) else request.env._("The amount is not a number.")

@@ -100,4 +100,6 @@ class AccountRelanceStatement(models.AbstractModel):
             'total_company': company.currency_id.round(sum(lines.mapped('amount_residual'))),
             'moves': invoices,
             'banks': company.partner_id.bank_ids,
+            # Penalties that could not be computed (a missing rate) are said, never shown as 0.
+            'warnings': sorted({amounts['warning'] for amounts in penalties.values() if amounts.get('warning')}),
         }

@@ -77,6 +77,11 @@ class TestRelancePortal(HttpCase):
         self.assertNotIn(self.tyres.name, page.text)
         # The invoices link to Odoo's own portal page of the invoice (its Pay button, its PDF).
         self.assertIn(f"/my/invoices/{self.oven.id}?access_token=", page.text)
+        # Odoo's own invoice page opens from there, for the client to pay or download it.
+        invoice_url = re.findall(rf'href="(/my/invoices/{self.oven.id}\?access_token=[^"]+)"', page.text)[0]
+        invoice_page = self.get(invoice_url.replace('&amp;', '&'))
+        self.assertEqual(invoice_page.status_code, 200)
+        self.assertIn(self.oven.name, invoice_page.text)
         statement = self.get(f"/my/relances/{self.file.id}/statement?access_token={self.file.access_token}")
         self.assertEqual(statement.status_code, 200)
         self.assertIn("Relevé de compte", statement.content.decode())
@@ -137,7 +142,7 @@ class TestRelancePortal(HttpCase):
         self.assertFalse(self.env['account.relance.promise'].search([('file_id', 'in', (self.file | self.other_file).ids)]))
         # With both, the promise is recorded.
         response = self.url_open(action, data={'csrf_token': csrf, 'access_token': self.file.access_token,
-                                               'promise_date': self.promise_date(), 'amount': "1 200,00"})
+                                               'promise_date': self.promise_date(), 'amount': "1\u202f200,00"})
         self.assertIn("o_relance_done_promise", response.text)
         promise = self.file.open_promise_id
         self.assertEqual((promise.amount, promise.source), (1200.0, 'portal'))

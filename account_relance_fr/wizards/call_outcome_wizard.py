@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -11,7 +9,6 @@ OUTCOMES = [
     ('wrong_contact', "Wrong contact"),
     ('no_answer', "No answer"),
 ]
-
 
 class AccountRelanceCallOutcomeWizard(models.TransientModel):
     """The outcome of a relance call: it completes the call activity and has the same effect as
