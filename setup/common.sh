@@ -4,21 +4,73 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ODOO_PATH="${ODOO_PATH:-/opt/odoo}"
 RELANCE_CACHE="${RELANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/account_relance_fr}"
 PYTHON="${PYTHON:-python3}"
+# Odoo is on no Python package index: its source comes from its git repository. When the
+# user names no tree (ODOO_PATH unset), a system-wide one is used if there is one, else a
+# shallow clone of ODOO_GIT_URL at ODOO_GIT_REF kept in the cache (see ensure_odoo).
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+ODOO_GIT_REF="${ODOO_GIT_REF:-19.0}"
+RELANCE_SYSTEM_ODOO="${RELANCE_SYSTEM_ODOO:-/opt/odoo}"
+if [ -n "${ODOO_PATH:-}" ]; then
+    ODOO_PATH_FROM_USER=1
+else
+    ODOO_PATH_FROM_USER=0
+    ODOO_PATH="$RELANCE_SYSTEM_ODOO"
+fi
 
 say() { printf '[relance] %s\n' "$*" >&2; }
 die() { printf '[relance] ERROR: %s\n' "$*" >&2; exit 2; }
 
-require_odoo() {
-    if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -d "$ODOO_PATH/addons/account" ]; then
-        die "no Odoo 19 tree at ODOO_PATH=$ODOO_PATH (expected odoo-bin and addons/account there). Put an Odoo 19.0 Community source tree there, or export ODOO_PATH=/path/to/odoo."
+# odoo_tree_problem DIR: why DIR is not an Odoo 19 source tree (nothing when it is one).
+odoo_tree_problem() {
+    if [ ! -f "$1/odoo-bin" ] || [ ! -d "$1/addons/account" ]; then
+        echo "no Odoo 19 tree at $1 (expected odoo-bin and addons/account there)"
+        return 0
     fi
     local ver
-    ver=$(sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$ODOO_PATH/odoo/release.py" 2>/dev/null || true)
-    [ "$ver" = "19" ] || die "the Odoo tree at ODOO_PATH=$ODOO_PATH is not Odoo 19 (release.py says major version '${ver:-unknown}')."
+    ver=$(sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null || true)
+    [ "$ver" = "19" ] || echo "the Odoo tree at $1 is not Odoo 19 (release.py says major version '${ver:-unknown}')"
 }
+
+# The Odoo tree to run: ODOO_PATH when the user set it (never replaced behind their back),
+# else the system-wide tree, else a shallow clone in the cache, made once.
+ensure_odoo() {
+    local problem
+    problem=$(odoo_tree_problem "$ODOO_PATH")
+    [ -z "$problem" ] && return 0
+    if [ "$ODOO_PATH_FROM_USER" = 1 ]; then
+        die "$problem. ODOO_PATH=$ODOO_PATH was set: point it to an Odoo 19.0 Community source tree, or unset it to let this script clone Odoo into $RELANCE_CACHE."
+    fi
+    local dest="$RELANCE_CACHE/odoo-$ODOO_GIT_REF"
+    ODOO_PATH="$dest"
+    [ -z "$(odoo_tree_problem "$dest")" ] && return 0
+    command -v git >/dev/null || die "no Odoo 19 tree at $RELANCE_SYSTEM_ODOO and git is not installed to fetch one (Debian: apt-get install git), or set ODOO_PATH to an Odoo 19.0 source tree."
+    # git ignores --depth for a plain local path; file:// keeps the clone shallow.
+    local url="$ODOO_GIT_URL"
+    case "$url" in /*) url="file://$url" ;; esac
+    say "no Odoo 19 tree found: cloning $ODOO_GIT_URL (branch $ODOO_GIT_REF, shallow) into $dest; this happens once (about 1.5 GB on disk, minutes on a good connection)"
+    mkdir -p "$RELANCE_CACHE"
+    # Cloned aside and moved in place when complete: an interrupted clone is never taken for a tree.
+    local partial="$dest.partial"
+    rm -rf "$partial"
+    if ! git clone -q --depth 1 --single-branch --branch "$ODOO_GIT_REF" "$url" "$partial" >"$RELANCE_CACHE/odoo-clone.log" 2>&1; then
+        rm -rf "$partial"
+        sed 's/^/[relance]   git: /' "$RELANCE_CACHE/odoo-clone.log" >&2
+        die "could not clone Odoo from $ODOO_GIT_URL (branch $ODOO_GIT_REF). Check the network and run again; or set ODOO_GIT_URL to a reachable copy of Odoo's repository (ODOO_GIT_REF for its branch), or ODOO_PATH to an Odoo 19.0 source tree you already have."
+    fi
+    problem=$(odoo_tree_problem "$partial")
+    if [ -n "$problem" ]; then
+        rm -rf "$partial"
+        die "the clone of $ODOO_GIT_URL (branch $ODOO_GIT_REF) is not usable: ${problem/$partial/the clone}. Set ODOO_GIT_URL / ODOO_GIT_REF to Odoo's repository and its 19.0 branch."
+    fi
+    rm -rf "$dest"
+    mv "$partial" "$dest"
+    say "Odoo $ODOO_GIT_REF is in $dest (export ODOO_PATH=$dest to use it elsewhere)"
+}
+
+# Kept for the scripts that only need a tree: finds or fetches one.
+require_odoo() { ensure_odoo; }
 
 # The virtualenv is keyed on everything that decides its content, and kept outside the
 # clone so that a fresh clone (and CI on the same machine) reuses it.
@@ -54,6 +106,34 @@ ensure_venv() {
     touch "$VENV/.complete"
     export PATH="$VENV/bin:$PATH"
     say "Python environment ready"
+}
+
+# The lint runner (pre-commit) in a small virtualenv of its own, and pre-commit's hook
+# environments (ruff, pylint-odoo, OCA's checks, from PyPI) in the cache as well.
+ensure_lint() {
+    local key
+    key=$( { cat "$REPO_ROOT/setup/requirements-lint.txt"; "$PYTHON" -c 'import sys; print(sys.version)'; } \
+           | sha256sum | cut -c1-16)
+    LINT_VENV="$RELANCE_CACHE/lint-$key"
+    export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$RELANCE_CACHE/pre-commit}"
+    [ -f "$LINT_VENV/.complete" ] && return 0
+    say "building the lint environment in $LINT_VENV (once)"
+    rm -rf "$LINT_VENV"
+    mkdir -p "$RELANCE_CACHE"
+    "$PYTHON" -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/pip" install -q -r "$REPO_ROOT/setup/requirements-lint.txt" \
+        || die "could not install pre-commit from PyPI (see above): check the network and run again."
+    touch "$LINT_VENV/.complete"
+}
+
+# run_lint: pre-commit on every file of the checkout; non-zero when a check fails.
+run_lint() {
+    ensure_lint
+    if ! git -C "$REPO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        say "not a git checkout: the lint checks need one (pre-commit reads the tracked files)"
+        return 1
+    fi
+    (cd "$REPO_ROOT" && "$LINT_VENV/bin/pre-commit" run --all-files --color=never)
 }
 
 # PostgreSQL: the one at $PGHOST:$PGPORT (default 127.0.0.1:5432) when it answers, otherwise a

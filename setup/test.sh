@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: pytest on tests/ (pure rules), then the addon's Odoo tests
+# Runs every check of the project: the lint checks (pre-commit: ruff, pylint-odoo, OCA's),
+# pytest on tests/ (pure rules), then the addon's Odoo tests
 # installed in a fresh database on real PostgreSQL. Ends with one line "N passed, N failed"
 # (", N skipped" after it) and exits non-zero on any failure, or when Odoo is missing.
 source "$(dirname "$0")/common.sh"
@@ -11,6 +12,19 @@ ensure_debian_packages
 cd "$REPO_ROOT"
 
 logdir=$(mktemp -d)
+# Lint first: it takes seconds (minutes the very first time, to install the checks).
+say "lint: ruff, pylint-odoo and OCA's checks (pre-commit run --all-files)"
+set +e
+run_lint > "$logdir/lint.log" 2>&1
+lint_rc=$?
+set -e
+if [ "$lint_rc" -eq 0 ]; then
+    say "lint: passed"
+else
+    grep -vE '\.{3,}Passed$' "$logdir/lint.log" | tail -n 80
+    say "lint: FAILED (see above); the tests run anyway"
+fi
+
 say "pytest: pure rules and end-to-end checks (tests/)"
 set +e
 python -m pytest -q -p no:cacheprovider tests 2>&1 | tee "$logdir/pytest.log"
@@ -51,8 +65,9 @@ fi
 od_passed=$(( od_total - od_failed - od_skipped ))
 [ "$od_passed" -ge 0 ] || od_passed=0
 
-say "pytest: $py_passed passed, $py_failed failed, $py_skipped skipped; Odoo: $od_passed passed, $od_failed failed, $od_skipped skipped"
-passed=$((py_passed + od_passed)); failed=$((py_failed + od_failed)); skipped=$((py_skipped + od_skipped))
+lint_passed=$(( lint_rc == 0 ? 1 : 0 )); lint_failed=$(( lint_rc == 0 ? 0 : 1 ))
+say "lint: $([ "$lint_rc" -eq 0 ] && echo passed || echo failed); pytest: $py_passed passed, $py_failed failed, $py_skipped skipped; Odoo: $od_passed passed, $od_failed failed, $od_skipped skipped"
+passed=$((lint_passed + py_passed + od_passed)); failed=$((lint_failed + py_failed + od_failed)); skipped=$((py_skipped + od_skipped))
 cp "$logdir/odoo.log" "$RELANCE_CACHE/last-test-odoo.log" 2>/dev/null && say "full Odoo log: $RELANCE_CACHE/last-test-odoo.log"
 rm -rf "$logdir"
 echo "$passed passed, $failed failed, $skipped skipped"

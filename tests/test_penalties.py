@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from core.penalties import (
-    Debt, MissingRate, RateBelowFloor, b2b_rate_for_half_year, b2b_rate_lookup,
+    ContractRate, Debt, MissingRate, RateBelowFloor, describe_rates, semester_label, b2b_rate_for_half_year, b2b_rate_lookup,
     check_contract_rate, consumer_interest, contract_rate_floor, late_penalties, legal_rate,
     recovery_indemnity,
 )
@@ -168,16 +168,17 @@ def test_a_contract_rate_below_three_times_the_legal_rate_is_refused():
 
 
 def test_no_ecb_rate_is_guessed_beyond_what_the_user_confirmed():
-    with pytest.raises(MissingRate, match="2026 H2") as error:
+    with pytest.raises(MissingRate, match="2e semestre 2026") as error:
         b2b_rate_for_half_year(ECB, 2026, 2, date(2026, 6, 30))
-    assert error.value.semester == "2026 H2"
+    assert error.value.semester == "2e semestre 2026"
+    assert (error.value.year, error.value.half) == (2026, 2)
     # Before the first change of the table: unknown too, not 0.
-    with pytest.raises(MissingRate, match="2014 H1"):
+    with pytest.raises(MissingRate, match="1er semestre 2014"):
         b2b_rate_for_half_year(ECB, 2014, 1, KNOWN_UNTIL)
     # A delay running into 2026 H2 is not computed at all, not computed up to 30 June.
-    with pytest.raises(MissingRate, match="2026 H2"):
+    with pytest.raises(MissingRate, match="2e semestre 2026"):
         late_penalties(Debt(D("10000")), date(2026, 6, 15), date(2026, 7, 15), B2B)
-    with pytest.raises(MissingRate, match="2024 H2"):
+    with pytest.raises(MissingRate, match="2e semestre 2024"):
         late_penalties(Debt(D("10000")), date(2024, 6, 15), date(2024, 7, 15), {(2024, 1): "14.50"})
 
 
@@ -207,3 +208,47 @@ def test_a_leap_year_is_still_counted_on_a_365_day_basis():
     result = late_penalties(Debt(D("3650")), date(2023, 12, 31), date(2024, 12, 31), D("10"))
     assert result.days == 366
     assert result.total == D("366.00")
+
+
+def test_half_years_read_as_french_letters_write_them():
+    assert semester_label(2026, 1) == "1er semestre 2026"
+    assert semester_label(2026, 2) == "2e semestre 2026"
+
+
+def test_a_credit_note_corrects_the_principal_from_the_due_date():
+    # 10 000 € due 15 February 2024, a 4 000 € credit note issued on 1 March, claimed 16 March:
+    # the debt was 6 000 € from the start: 6 000 x 14.50 % x 30 / 365 = 71.506... -> 71.51 €
+    # (as a payment on 1 March it would have been 95.34 €).
+    debt = Debt(D("10000"), credit_notes=(D("4000"),))
+    assert late_penalties(debt, date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).total == D("71.51")
+    assert late_penalties(Debt(D("10000"), payments=((date(2024, 3, 1), D("4000")),)),
+                          date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).total == D("95.34")
+    # Fully reversed: nothing at all.
+    reversed_debt = Debt(D("10000"), credit_notes=(D("10000"),))
+    assert late_penalties(reversed_debt, date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).segments == ()
+
+
+def test_a_contract_rate_is_checked_for_each_half_year_it_is_used_for():
+    # 12 % agreed. Floor 3 x legal rate 'autres cas': 2024 H2 3 x 4.92 = 14.76 % (12 % below:
+    # statutory ECB 4.25 + 10 = 14.25 % applies), 2025 H1 3 x 3.71 = 11.13 % (12 % applies).
+    # 10 000 € due 30 November 2024, claimed on 31 January 2025:
+    #   1-31 December 2024: 31 days at 14.25 % -> 10 000 x 0.1425 x 31 / 365 = 121.027397
+    #   1-31 January 2025:  31 days at 12.00 % -> 10 000 x 0.12   x 31 / 365 = 101.917808
+    #   total 222.945205 -> 222.95 €
+    rate = ContractRate(12, LEGAL, {(2024, 2): D("14.25"), (2025, 1): D("13.15")})
+    breakdown = late_penalties(Debt(D("10000")), date(2024, 11, 30), date(2025, 1, 31), rate)
+    assert breakdown.total == D("222.95")
+    assert rate.below_floor == {(2024, 2)}
+    assert breakdown.rates_by_half_year() == [
+        (2024, 2, D("14.25"), date(2024, 12, 1), date(2024, 12, 31)),
+        (2025, 1, D("12"), date(2025, 1, 1), date(2025, 1, 31))]
+    text = describe_rates([breakdown], D("12"), rate.below_floor)
+    assert text.startswith("du 1er décembre 2024 au 31 janvier 2025, au taux annuel de 14,25 % (taux BCE + 10 points "
+                           "du 2e semestre 2024 : le taux contractuel de 12,00 % est inférieur à trois fois")
+    assert "12,00 % (taux contractuel) du 1er janvier 2025 au 31 janvier 2025" in text
+
+
+def test_the_rates_of_a_letter_name_their_half_years():
+    breakdown = late_penalties(Debt(D("1000")), date(2026, 3, 10), date(2026, 5, 9), {(2026, 1): D("12.15")})
+    assert describe_rates([breakdown]) == (
+        "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026)")

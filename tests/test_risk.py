@@ -84,6 +84,24 @@ def test_a_single_invoice_paid_a_few_days_late_is_not_enough_to_judge():
     assert categorize(figures, min_history=1).category == CHRONIC
 
 
+def test_the_verdict_says_when_the_minimum_history_changed_it():
+    # Same single invoice 10 days late: both statistics would make a chronic late payer
+    # (100 % >= 50 %, 10 days >= 5 days only occasional); they were set aside.
+    figures = history_figures([HistoryItem(2400.0, date(2026, 11, 1), date(2026, 11, 11))], TODAY)
+    verdict = categorize(figures)
+    assert [(r[0], r[3]) for r in verdict.set_aside] == [('late_share', CHRONIC), ('average_days', OCCASIONAL)]
+    assert verdict.min_history == 3
+    # Counted, nothing is set aside.
+    assert categorize(figures, min_history=1).set_aside == ()
+
+
+def test_statistics_set_aside_that_would_not_change_the_category_are_not_reported():
+    # 114 days late makes the client chronic by itself: the statistics change nothing.
+    figures = history_figures([HistoryItem(2400.0, date(2026, 8, 1))], TODAY)
+    verdict = categorize(figures)
+    assert verdict.category == CHRONIC and verdict.set_aside == ()
+
+
 def test_a_single_invoice_very_late_is_a_fact_that_counts_at_once():
     figures = history_figures([HistoryItem(2400.0, date(2026, 8, 1))], TODAY)  # 114 days
     verdict = categorize(figures)

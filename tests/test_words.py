@@ -1,7 +1,7 @@
 """Totals of a mise en demeure written in words."""
 import pytest
 
-from core.words import amount_in_words
+from core.words import amount_in_words, date_in_words
 
 
 @pytest.mark.parametrize("amount, words", [
@@ -22,3 +22,23 @@ def test_another_currency_is_named():
 def test_a_negative_claim_is_refused():
     with pytest.raises(ValueError):
         amount_in_words(-1)
+
+
+@pytest.mark.parametrize("amount, currency, words", [
+    (1000000, 'EUR', "un million d'euros"),
+    (2000000, 'EUR', "deux millions d'euros"),
+    (1000, 'EUR', "mille euros"),
+    (1200000, 'EUR', "un million deux cent mille euros"),
+    (1000000.5, 'EUR', "un million d'euros et cinquante centimes"),
+    (3000000000, 'EUR', "trois milliards d'euros"),
+    (2000000, 'USD', "deux millions de dollars"),
+])
+def test_round_millions_take_de(amount, currency, words):
+    assert amount_in_words(amount, currency) == words
+
+
+def test_dates_in_words():
+    from datetime import date
+    assert date_in_words(date(2026, 3, 20)) == "20 mars 2026"
+    assert date_in_words(date(2026, 7, 1)) == "1er juillet 2026"
+    assert date_in_words(date(2026, 8, 15)) == "15 août 2026"

@@ -15,6 +15,16 @@ Conventions (the usual practice of French creditors and courts; written once, us
   16 March is 30 days late. Each euro bears interest until the day it is paid, that day
   included, so a partial payment reduces the base from the day AFTER it is received. A full
   payment is just the last partial one: listing it among the payments changes nothing.
+- Credit notes are not payments: an avoir corrects the invoice, the debt was smaller from the
+  start, so it reduces the principal from the due date (``Debt.credit_notes``). An invoice
+  fully reversed bears no penalty and no indemnity, whenever the credit note was issued.
+
+Readings of L441-10 I applied here (interpretations, also stated in the README):
+- A contract rate may not be below 3 x the legal interest rate. That floor moves every
+  half-year, so the contract rate is checked for each half-year it is used for, against the
+  'autres cas' legal rate of that half-year (``ContractRate``). Where it falls below, the
+  clause cannot be applied for that half-year and the statutory rate (ECB + 10 points)
+  applies instead; the half-years concerned are kept so that the letter can say so.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,18 +38,23 @@ RECOVERY_INDEMNITY = Decimal("40.00")  # D441-5
 
 
 class MissingRate(LookupError):
-    """No known rate for a half-year: the user must enter it before anything is computed."""
+    """No known rate for a half-year: the user must enter it before anything is computed.
 
-    def __init__(self, semester, what="rate"):
-        self.semester = semester
-        super().__init__(f"No {what} known for {semester}: enter it before computing.")
+    ``year`` and ``half`` name the half-year, so that each layer words it in its language;
+    ``semester`` is the French label letters use ("2e semestre 2026")."""
+
+    def __init__(self, year, half, what="rate"):
+        self.year, self.half, self.what = year, half, what
+        self.semester = semester_label(year, half)
+        super().__init__(f"No {what} known for {self.semester}: enter it before computing.")
 
 
 class RateBelowFloor(ValueError):
     """A contract rate below 3 x the legal rate (L441-10 I): the clause cannot be applied."""
 
-    def __init__(self, rate, floor, semester):
-        self.rate, self.floor, self.semester = rate, floor, semester
+    def __init__(self, rate, floor, year, half):
+        self.rate, self.floor, self.year, self.half = rate, floor, year, half
+        semester = self.semester = semester_label(year, half)
         super().__init__(f"Contract rate {rate} % is below the legal floor of {floor} % "
                          f"(3 x the legal interest rate of {semester}, L441-10).")
 
@@ -64,7 +79,8 @@ def half_year_end(year, half):
 
 
 def semester_label(year, half):
-    return f"{year} H{half}"
+    """The half-year as French letters write it: "1er semestre 2026", "2e semestre 2026"."""
+    return f"{'1er' if half == 1 else '2e'} semestre {year}"
 
 
 def b2b_rate_for_half_year(ecb_changes, year, half, known_until):
@@ -79,7 +95,7 @@ def b2b_rate_for_half_year(ecb_changes, year, half, known_until):
     start = half_year_start(year, half)
     in_force = [(d, r) for d, r in sorted(ecb_changes) if d <= start]
     if start > known_until or not in_force:
-        raise MissingRate(semester_label(year, half), "ECB rate")
+        raise MissingRate(year, half, "ECB rate")
     return _dec(in_force[-1][1]) + B2B_MARGIN
 
 
@@ -100,7 +116,7 @@ def legal_rate(legal_rates, on_date, creditor_is_private=False):
     for semester_start, particuliers, autres_cas in legal_rates:
         if semester_start == start:
             return _dec(particuliers if creditor_is_private else autres_cas)
-    raise MissingRate(semester_label(year, half), "legal interest rate")
+    raise MissingRate(year, half, "legal interest rate")
 
 
 def contract_rate_floor(legal_rates, on_date):
@@ -112,7 +128,7 @@ def check_contract_rate(rate, legal_rates, on_date):
     """The contract rate as a Decimal, or ``RateBelowFloor`` when under 3 x the legal rate."""
     rate, floor = _dec(rate), contract_rate_floor(legal_rates, on_date)
     if rate < floor:
-        raise RateBelowFloor(rate, floor, semester_label(*half_year_of(on_date)))
+        raise RateBelowFloor(rate, floor, *half_year_of(on_date))
     return rate
 
 
@@ -125,9 +141,39 @@ def recovery_indemnity(is_professional):
 @dataclass(frozen=True)
 class Debt:
     """The principal of one invoice (amount including VAT) and what reduced it:
-    ``payments`` are ``(date, amount)``: partial payments and credit notes, positive."""
+    ``payments`` are ``(date, amount)``, positive, each reducing the base from the day after it
+    was received; ``credit_notes`` are amounts, positive, reducing the principal itself (from
+    the due date: a credit note corrects the invoice, it does not pay it)."""
     principal: Decimal
     payments: tuple = ()
+    credit_notes: tuple = ()
+
+    @property
+    def corrected_principal(self):
+        return _dec(self.principal) - sum((_dec(a) for a in self.credit_notes), Decimal(0))
+
+
+class ContractRate:
+    """A contract penalty rate, as a ``rate_for_day`` callable checked half-year by half-year.
+
+    For each half-year it is used for, the rate is compared with 3 x the 'autres cas' legal
+    rate of that half-year (L441-10 I). Below it, the clause cannot be applied: the statutory
+    rate (``statutory``, ECB + 10 points, any ``rate_for_day`` form) applies for that half-year,
+    and the half-year is added to ``below_floor`` so that the letter can say so. A half-year
+    without a legal rate raises ``MissingRate``: the floor cannot be checked.
+    """
+
+    def __init__(self, rate, legal_rates, statutory):
+        self.rate = _dec(rate)
+        self.legal_rates = legal_rates
+        self.statutory = _rate_getter(statutory)
+        self.below_floor = set()
+
+    def __call__(self, day):
+        if self.rate < contract_rate_floor(self.legal_rates, day):
+            self.below_floor.add(half_year_of(day))
+            return _dec(self.statutory(day))
+        return self.rate
 
 
 @dataclass(frozen=True)
@@ -149,6 +195,26 @@ class Breakdown:
     def days(self):
         return sum(s.days for s in self.segments)
 
+    @property
+    def start(self):
+        return self.segments[0].start if self.segments else None
+
+    @property
+    def end(self):
+        return self.segments[-1].end if self.segments else None
+
+    def rates_by_half_year(self):
+        """[(year, half, rate, first day, last day)]: the rate applied in each half-year of the
+        period, in order, as a letter states it."""
+        periods = []
+        for segment in self.segments:
+            key = half_year_of(segment.start)
+            if periods and periods[-1][:3] == (*key, segment.rate):
+                periods[-1] = (*periods[-1][:4], segment.end)
+            else:
+                periods.append((*key, segment.rate, segment.start, segment.end))
+        return periods
+
 
 def _rate_getter(rate_for_day):
     if callable(rate_for_day):
@@ -157,7 +223,7 @@ def _rate_getter(rate_for_day):
         def by_half_year(day):
             key = half_year_of(day)
             if key not in rate_for_day:
-                raise MissingRate(semester_label(*key))
+                raise MissingRate(*key)
             return rate_for_day[key]
         return by_half_year
     return lambda day: rate_for_day        # one contract rate for every day
@@ -185,7 +251,7 @@ def late_penalties(debt, due_date, until_date, rate_for_day, freeze_rate=False):
         half_end = half_year_end(*half_year_of(day))
         next_cut = min([c for c in cuts if c > day] + [half_end + timedelta(days=1)])
         end = min(next_cut - timedelta(days=1), until_date)
-        base = _dec(debt.principal) - sum((_dec(a) for p, a in debt.payments if p < day), Decimal(0))
+        base = debt.corrected_principal - sum((_dec(a) for p, a in debt.payments if p < day), Decimal(0))
         if base > 0:
             rate = frozen if frozen is not None else _dec(rate_of(day))
             days = (end - day).days + 1
@@ -206,3 +272,46 @@ def consumer_interest(debt, mise_en_demeure_date, until_date, legal_rates):
     """
     return late_penalties(debt, mise_en_demeure_date, until_date,
                           lambda day: legal_rate(legal_rates, day))
+
+
+def _percent(rate):
+    return f"{_dec(rate):.2f}".replace(".", ",") + " %"
+
+
+def merged_rate_periods(breakdowns):
+    """[(year, half, rate, first day, last day)] over the breakdowns of an invoice's
+    installments: one entry per half-year and rate, from the earliest to the latest day."""
+    periods = {}
+    for breakdown in breakdowns:
+        for year, half, rate, start, end in breakdown.rates_by_half_year():
+            key = (year, half, rate)
+            first, last = periods.get(key, (start, end))
+            periods[key] = (min(first, start), max(last, end))
+    return sorted(((*key, first, last) for key, (first, last) in periods.items()), key=lambda p: p[3])
+
+
+def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interest=False):
+    """The period and the rates of an invoice's penalties, as a French letter states them:
+    "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er
+    semestre 2026)". Empty when nothing accrued."""
+    from .words import date_in_words
+    periods = merged_rate_periods(breakdowns)
+    if not periods:
+        return ""
+    parts = []
+    for year, half, rate, start, end in periods:
+        semester = semester_label(year, half)
+        if legal_interest:
+            why = f"taux de l'intérêt légal du {semester}"
+        elif contract_rate and (year, half) in below_floor:
+            why = (f"taux BCE + 10 points du {semester} : le taux contractuel de {_percent(contract_rate)} "
+                   f"est inférieur à trois fois le taux de l'intérêt légal de ce semestre (article L441-10 "
+                   f"du Code de commerce) et ne peut s'appliquer")
+        elif contract_rate:
+            why = "taux contractuel"
+        else:
+            why = f"taux BCE + 10 points du {semester}"
+        span = "" if len(periods) == 1 else f" du {date_in_words(start)} au {date_in_words(end)}"
+        parts.append(f"{_percent(rate)} ({why}){span}")
+    first, last = periods[0][3], periods[-1][4]
+    return (f"du {date_in_words(first)} au {date_in_words(last)}, au taux annuel de " + " ; puis ".join(parts))

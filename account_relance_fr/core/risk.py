@@ -65,6 +65,11 @@ class Verdict:
     category: str
     figures: Figures
     reasons: tuple          # (criterion, figure, threshold, category) that set the category
+    # Statistics that reached a worse category but were not counted for lack of history,
+    # as (criterion, figure, threshold, category): the minimum-history rule changed the
+    # decision exactly when this is not empty.
+    set_aside: tuple = ()
+    min_history: int = DEFAULT_MIN_HISTORY
 
 
 def threshold_problems(thresholds):
@@ -121,18 +126,24 @@ def categorize(figures, thresholds=None, min_history=DEFAULT_MIN_HISTORY):
     """
     thresholds = thresholds or DEFAULT_THRESHOLDS
     if not figures.installments and not figures.severe_relances:
-        return Verdict(PUNCTUAL, figures, ())
-    reasons = []
+        return Verdict(PUNCTUAL, figures, (), min_history=min_history)
+    reasons, ignored = [], []
     for criterion in CRITERIA:
-        if criterion in STATISTICS and figures.installments < min_history:
-            continue
         occasional, chronic = thresholds[criterion]
         value = figures.value(criterion)
         if value >= chronic:
-            reasons.append((criterion, value, chronic, CHRONIC))
+            reason = (criterion, value, chronic, CHRONIC)
         elif value >= occasional:
-            reasons.append((criterion, value, occasional, OCCASIONAL))
+            reason = (criterion, value, occasional, OCCASIONAL)
+        else:
+            continue
+        if criterion in STATISTICS and figures.installments < min_history:
+            ignored.append(reason)
+        else:
+            reasons.append(reason)
     worst = max((CATEGORIES.index(r[3]) for r in reasons), default=0)
     category = CATEGORIES[worst]
-    return Verdict(category, figures, tuple(r for r in reasons if r[3] == category))
+    set_aside = tuple(r for r in ignored if CATEGORIES.index(r[3]) > worst)
+    return Verdict(category, figures, tuple(r for r in reasons if r[3] == category),
+                   set_aside=set_aside, min_history=min_history)
 

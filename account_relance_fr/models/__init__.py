@@ -1,5 +1,6 @@
 from . import relance_level
 from . import relance
+from . import relance_letter
 from . import relance_line
 from . import relance_file
 from . import relance_run
@@ -11,7 +12,6 @@ from . import res_config_settings
 from . import relance_half_year
 from . import relance_ecb_rate
 from . import relance_legal_rate
-from . import relance_demo
 from . import relance_scenario
 from . import relance_risk
 from . import relance_guarantee

@@ -9,7 +9,11 @@ from odoo.tools.misc import formatLang
 from odoo.tools.date_utils import parse_date
 
 from ..core.calendar import days_overdue
-from ..core.penalties import MissingRate, consumer_interest, late_penalties, recovery_indemnity
+from ..core.penalties import (
+    ContractRate, MissingRate, consumer_interest, describe_rates, half_year_of, late_penalties,
+    merged_rate_periods, recovery_indemnity, semester_label,
+)
+from ..core.words import date_in_words
 from ..core.prescription import prescription_date
 
 
@@ -51,17 +55,23 @@ class AccountMove(models.Model):
     relance_prescription_warned = fields.Boolean(copy=False, readonly=True)
     relance_penalty_amount = fields.Monetary(
         "Late-payment penalties", compute='_compute_relance_penalties',
-        help="Penalties accrued at the date of the relance (today by default), Code de commerce "
-             "L441-10: ECB rate + 10 points by half-year, or the contract rate.")
+        help="Penalties accrued at the date of the relance (today by default) and not invoiced yet, "
+             "Code de commerce L441-10: ECB rate + 10 points by half-year, or the contract rate. For a "
+             "consumer: legal interest from the mise en demeure.")
     relance_indemnity_amount = fields.Monetary(
         "Recovery indemnity", compute='_compute_relance_penalties',
         help="Fixed indemnity of 40 € per late invoice owed by professionals (D441-5).")
+    relance_penalty_invoiced_amount = fields.Monetary(
+        "Penalties already invoiced", compute='_compute_relance_penalties',
+        help="Penalties, indemnity or interest of this invoice already charged by a penalty invoice or "
+             "the interest invoice of a payment schedule: relances list that invoice and do not claim "
+             "them again.")
     relance_total_claimed = fields.Monetary(
         "Total claimed", compute='_compute_relance_penalties',
-        help="Amount due, penalties and indemnity.")
+        help="Amount due, penalties and indemnity not invoiced yet.")
     relance_penalty_warning = fields.Char(
         "Penalty warning", compute='_compute_relance_penalties',
-        help="Why the penalties could not be computed (a missing rate).")
+        help="Why the penalties could not be computed (a missing rate), or a rate used that is still to verify.")
     relance_schedule_ids = fields.Many2many(
         'account.relance.schedule', 'account_relance_schedule_move_rel', 'move_id', 'schedule_id',
         "Payment schedules", readonly=True, copy=False)
@@ -159,85 +169,164 @@ class AccountMove(models.Model):
         for move, result in self._relance_penalties().items():
             move.relance_penalty_amount = result['penalties']
             move.relance_indemnity_amount = result['indemnity']
+            move.relance_penalty_invoiced_amount = result['penalties_invoiced'] + result['indemnity_invoiced']
             move.relance_total_claimed = move.amount_residual + result['penalties'] + result['indemnity']
-            move.relance_penalty_warning = result['warning']
+            move.relance_penalty_warning = "\n".join(filter(None, [result['warning'], result['to_verify']])) or False
+
+    def _relance_invoiced_penalties(self):
+        """What was invoiced already for each late invoice (penalty invoices of the wizard and
+        interest invoices of payment schedules, not cancelled):
+        {move: {'penalty': amount, 'indemnity': amount, 'invoices': account.move}}."""
+        rows = self.env['account.move.line']._read_group(
+            [('relance_penalty_origin_id', 'in', self.ids), ('parent_state', '!=', 'cancel')],
+            ['relance_penalty_origin_id', 'relance_penalty_kind'], ['price_subtotal:sum', 'move_id:recordset'])
+        invoiced = defaultdict(lambda: {'penalty': 0.0, 'indemnity': 0.0, 'invoices': self.browse()})
+        for origin, kind, amount, invoices in rows:
+            invoiced[origin][kind or 'penalty'] += amount
+            invoiced[origin]['invoices'] |= invoices
+        return invoiced
 
     def _relance_penalties(self, on_date=None):
-        """{move: {'penalties', 'indemnity', 'warning'}} in the currency of each invoice, at
-        ``on_date`` (context key ``relance_date``, else today in the company's timezone).
+        """What each invoice owes beyond its principal at ``on_date`` (context key
+        ``relance_date``, else today in the company's timezone), in the invoice currency:
+        {move: {'penalties', 'indemnity': still to claim, i.e. accrued less already invoiced;
+        'penalties_accrued', 'indemnity_accrued', 'penalties_invoiced', 'indemnity_invoiced',
+        'kind': 'penalty' or 'legal_interest', 'detail': the French text a letter prints,
+        'warning': a missing rate, 'to_verify': the rates used still to verify (screen only)}}.
 
-        Each installment bears penalties from the day after its due date until it is paid; the
-        payments reconciled with it reduce its base from the day after they are made. A
-        consumer owes neither penalties nor indemnity (L441-10 is between professionals); their
-        legal interest runs from a mise en demeure only.
+        A professional owes L441-10 penalties on each installment from the day after its due
+        date until it is paid (payments reduce the base from the day after they are made, credit
+        notes from the due date) and the 40 € indemnity once per late invoice, converted at the
+        rate of the due date; the indemnity does not depend on any rate, it is owed even when a
+        penalty rate is missing. A consumer owes neither: legal interest runs from a mise en
+        demeure only (Code civil 1231-6, 1344-1). What penalty or interest invoices already
+        charged is not claimed again.
         """
+        HalfYear = self.env['account.relance.half.year']
         ecb = self.env['account.relance.ecb.rate']._penalty_rates()
+        ecb_to_verify = self.env['account.relance.ecb.rate']._to_verify_half_years()
         legal_rates = self.env['account.relance.legal.rate']._rates_table()
+        legal_to_verify = self.env['account.relance.legal.rate']._to_verify_half_years()
+        invoiced = self._relance_invoiced_penalties()
         # One read of the payments of every installment, not one per invoice.
         self.line_ids.filtered(lambda l: l.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
         euro = self.env.ref('base.EUR')
+        # The detail is the text of French letters: amounts in the French format.
+        letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
+            if self.env['res.lang']._lang_get('fr_FR') else self.env
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         results = {}
         for move in self:
-            results[move] = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False}
+            result = results[move] = {
+                'penalties': 0.0, 'indemnity': 0.0, 'penalties_accrued': 0.0, 'indemnity_accrued': 0.0,
+                'penalties_invoiced': invoiced[move]['penalty'] if move in invoiced else 0.0,
+                'indemnity_invoiced': invoiced[move]['indemnity'] if move in invoiced else 0.0,
+                'kind': 'penalty', 'detail': False, 'warning': False, 'to_verify': False}
             if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
                 continue
-            client = move.commercial_partner_id
             if move.line_ids.relance_penalty_origin_id:
                 continue  # no penalties on penalties
-            day = on_date or self.env.context.get('relance_date') \
-                or self.env['account.relance.run']._company_today(move.company_id)
-            day = fields.Date.to_date(day)
+            client = move.commercial_partner_id
+            day = fields.Date.to_date(on_date or self.env.context.get('relance_date')
+                                      or self.env['account.relance.run']._company_today(move.company_id))
+            installments = move.line_ids.filtered(lambda l: l.display_type == 'payment_term')
+            detail, used_ecb, used_legal = [], set(), set()
             if client.relance_is_consumer:
+                result['kind'] = 'legal_interest'
                 try:
-                    results[move]['penalties'] = move._relance_consumer_interest(day, legal_rates)
+                    interest, breakdowns = move._relance_consumer_interest(day, legal_rates)
                 except MissingRate as missing:
-                    results[move]['warning'] = self.env._(
-                        "No legal interest rate for %s: add it under Configuration.", missing.semester)
-                continue
-            rate = client.relance_contract_rate or move.company_id.relance_contract_rate or ecb
-            penalties, late = Decimal(0), False
-            try:
-                for line in move.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
+                    result['warning'] = self.env._(
+                        "No legal interest rate for %s: add it under Configuration.",
+                        HalfYear._half_year_label(missing.year, missing.half))
+                    detail.append("Intérêts au taux légal non calculés : le taux de l'intérêt légal du %s "
+                                  "n'est pas encore connu." % missing.semester)
+                    interest, breakdowns = 0.0, []
+                result['penalties_accrued'] = interest
+                used_legal = {p[:2] for p in merged_rate_periods(breakdowns)}
+                if breakdowns and interest:
+                    detail.append("Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil), "
+                                  + describe_rates(breakdowns, legal_interest=True) + ".")
+            else:
+                late = []
+                for line in installments:
                     due = line.date_maturity or move.invoice_date
                     debt = line._relance_debt(day)
+                    if debt.corrected_principal <= 0:
+                        continue  # fully credited: the debt never existed
                     paid_on = max((d for d, _a in debt.payments), default=None) if line.reconciled else None
-                    if (paid_on or day) <= due:
-                        continue
-                    late = True
-                    penalties += late_penalties(
-                        debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate).total
-            except MissingRate as missing:
-                results[move]['warning'] = self.env._(
-                    "No penalty rate for %s: add the ECB rate of that half-year under Configuration.",
-                    missing.semester)
-                continue
-            results[move]['penalties'] = move.currency_id.round(float(penalties))
-            if late:
-                key = (move.currency_id, move.company_id, day)
+                    if (paid_on or day) > due:
+                        late.append((due, debt))
+                if not late:
+                    continue
+                contract = client.relance_contract_rate or move.company_id.relance_contract_rate
+                rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
+                try:
+                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate)
+                                  for due, debt in late]
+                except MissingRate as missing:
+                    # The legal rate is missing when a contract rate's floor cannot be checked;
+                    # any other missing rate is the ECB table's.
+                    legal = missing.what == "legal interest rate"
+                    result['warning'] = self.env._(
+                        "No %(what)s for %(half_year)s: add it under Configuration.",
+                        what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
+                        half_year=HalfYear._half_year_label(missing.year, missing.half))
+                    detail.append("Pénalités de retard non calculées : le %s du %s n'est pas encore connu."
+                                  % ("taux de l'intérêt légal" if legal else "taux BCE", missing.semester))
+                    breakdowns = []
+                else:
+                    result['penalties_accrued'] = move.currency_id.round(float(sum(b.total for b in breakdowns)))
+                    periods = merged_rate_periods(breakdowns)
+                    below = rate.below_floor if contract else set()
+                    used_ecb = {p[:2] for p in periods if not contract or p[:2] in below}
+                    used_legal = {p[:2] for p in periods} if contract else set()
+                    if periods:
+                        detail.append("Pénalités de retard (article L441-10 du Code de commerce), "
+                                      + describe_rates(breakdowns, contract, below) + ".")
+                first_due = min(due for due, _debt in late)
+                key = (move.currency_id, move.company_id, first_due)
                 if key not in indemnity_in:
                     indemnity_in[key] = euro._convert(
-                        float(recovery_indemnity(True)), move.currency_id, move.company_id, day)
-                results[move]['indemnity'] = indemnity_in[key]
+                        float(recovery_indemnity(True)), move.currency_id, move.company_id, first_due)
+                result['indemnity_accrued'] = indemnity_in[key]
+                indemnity_text = "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €"
+                if move.currency_id != euro:
+                    indemnity_text += ", soit %s au cours du %s, date d'échéance" % (
+                        formatLang(letter_env, indemnity_in[key], currency_obj=move.currency_id), date_in_words(first_due))
+                detail.append(indemnity_text + ".")
+            result['penalties'] = max(move.currency_id.round(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
+            result['indemnity'] = max(move.currency_id.round(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
+            if move in invoiced and (result['penalties_invoiced'] or result['indemnity_invoiced']):
+                detail.append("Déjà facturé par %s : %s, déduit ci-dessus." % (
+                    ", ".join(invoiced[move]['invoices'].mapped('display_name')),
+                    formatLang(letter_env, result['penalties_invoiced'] + result['indemnity_invoiced'],
+                               currency_obj=move.currency_id)))
+            result['detail'] = "\n".join(detail) or False
+            to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key))
+                         for key in sorted(used_ecb & ecb_to_verify)]
+            to_verify += [self.env._("legal interest rate of %s", HalfYear._half_year_label(*key))
+                          for key in sorted(used_legal & legal_to_verify)]
+            if to_verify:
+                result['to_verify'] = self.env._("Rate to verify: %s", ", ".join(to_verify))
         return results
 
     def _relance_consumer_interest(self, day, legal_rates):
         """Legal interest a consumer owes: the "other cases" legal rate from the mise en demeure
         (its acknowledgement of receipt when entered), Code civil 1231-6 and 1344-1. Nothing
-        before a mise en demeure."""
+        before a mise en demeure. Returns (amount, [Breakdown])."""
         self.ensure_one()
         notices = self.relance_line_ids.filtered(
             lambda l: l.relance_id.tone == 'formal_notice' and l.relance_state in ('sent', 'done'))
         if not notices:
-            return 0.0
+            return 0.0, []
         notice = notices.relance_id.sorted('date')[:1]
         start = notice.acknowledged_on or notice.date
         if day <= start:
-            return 0.0
-        interest = Decimal(0)
-        for line in self.line_ids.filtered(lambda l: l.display_type == 'payment_term'):
-            interest += consumer_interest(line._relance_debt(day), start, day, legal_rates).total
-        return self.currency_id.round(float(interest))
+            return 0.0, []
+        breakdowns = [consumer_interest(line._relance_debt(day), start, day, legal_rates)
+                      for line in self.line_ids.filtered(lambda l: l.display_type == 'payment_term')]
+        return self.currency_id.round(float(sum(b.total for b in breakdowns))), breakdowns
 
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""
@@ -251,7 +340,7 @@ class AccountMove(models.Model):
             [('date_start', '<=', day)], order='date_start desc', limit=1)
         if semester and (day - semester.date_start).days < 184:
             label += " (soit %s %% au %s)" % (
-                f"{semester.penalty_rate:.2f}".replace('.', ','), semester.date_start.strftime('%d/%m/%Y'))
+                f"{semester.penalty_rate:.2f}".replace('.', ','), semester_label(*half_year_of(semester.date_start)))
         return label
 
     def action_view_relances(self):

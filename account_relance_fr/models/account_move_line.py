@@ -19,10 +19,14 @@ class AccountMoveLine(models.Model):
 
     def _relance_debt(self, day):
         """The installment as the penalty engine sees it on ``day``: its amount in the invoice
-        currency and the payments reconciled with it until then."""
+        currency, the credit notes reconciled with it (they correct the principal from the due
+        date) and the payments reconciled with it until then (they reduce it from the day after
+        they are received)."""
         self.ensure_one()
+        partials = self.matched_credit_ids.filtered(lambda partial: partial.max_date <= day)
+        refunds = partials.filtered(lambda partial: partial.credit_move_id.move_id.move_type == 'out_refund')
         return Debt(
             principal=Decimal(str(self.amount_currency)),
-            payments=tuple(
-                (partial.max_date, Decimal(str(partial.debit_amount_currency)))
-                for partial in self.matched_credit_ids if partial.max_date <= day))
+            payments=tuple((partial.max_date, Decimal(str(partial.debit_amount_currency)))
+                           for partial in partials - refunds),
+            credit_notes=tuple(Decimal(str(partial.debit_amount_currency)) for partial in refunds))

@@ -36,7 +36,7 @@ class AccountRelanceFile(models.Model):
     partner_id = fields.Many2one(
         'res.partner', "Client", required=True, index=True, readonly=True, check_company=True)
     state = fields.Selection(
-        [('open', "Open"), ('closed', "Closed")], required=True, default='open', readonly=True,
+        [('open', "In progress"), ('closed', "Closed")], required=True, default='open', readonly=True,
         index=True, tracking=True)
     close_reason = fields.Selection(
         [('paid', "Nothing overdue any more"),

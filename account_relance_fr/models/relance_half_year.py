@@ -21,3 +21,10 @@ class AccountRelanceHalfYear(models.AbstractModel):
             if (rate.date_start.month, rate.date_start.day) not in ((1, 1), (7, 1)):
                 raise ValidationError(self.env._(
                     "A half-year starts on 1 January or 1 July, not on %s.", rate.date_start))
+
+    @api.model
+    def _half_year_label(self, year, half):
+        """The half-year in the user's language: "1st half of 2026", "1er semestre 2026" in French."""
+        if half == 1:
+            return self.env._("1st half of %s", year)
+        return self.env._("2nd half of %s", year)

@@ -42,6 +42,14 @@ class AccountRelanceLine(models.Model):
     indemnity_amount = fields.Monetary(
         "Indemnity", currency_field='currency_id',
         help="Fixed recovery indemnity of the invoice (D441-5), once per invoice.")
+    penalty_kind = fields.Selection(
+        [('penalty', "Late-payment penalties"), ('legal_interest', "Legal interest")], "Kind of interest",
+        help="Penalties of L441-10 for a professional, legal interest (Code civil 1231-6) for a consumer.")
+    penalty_detail = fields.Text(
+        "Penalty detail", help="Period, rates by half-year and indemnity of the invoice, as the letters state them.")
+    penalty_to_verify = fields.Char(
+        "Rates to verify", help="Rates used for the penalties that are still marked to verify (shown on "
+                                "screen, not in the letters).")
     company_currency_id = fields.Many2one(related='relance_id.company_currency_id')
     amount_residual = fields.Monetary(
         "Amount due (company currency)", currency_field='company_currency_id')

@@ -1,11 +1,12 @@
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from odoo import api, models
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
 
-from ..core.risk import CRITERIA, HistoryItem, categorize, history_figures
+from ..core.risk import CATEGORIES, CRITERIA, HistoryItem, categorize, history_figures
 
 BATCH_SIZE = 500  # clients per transaction of the nightly computation
 SEVERE_TONES = ('severe', 'last_notice', 'formal_notice')
@@ -126,11 +127,56 @@ class AccountRelanceRisk(models.AbstractModel):
                 + broken.get(partner.id, 0)
             figures = history_figures(history.get(partner.id, []), on_date, severe_relances=severe)
             verdict = categorize(figures, thresholds, company.relance_risk_min_installments)
+            previous = (partner.relance_risk_category or 'punctual', partner.relance_risk_figures or "")
             description = self._describe(company, verdict, reached)
             if broken.get(partner.id):
                 description += "\n" + self.env._("Broken promises to pay: %s.", broken[partner.id])
             partner._relance_record_risk(verdict.category, description, on_date)
+            self._note_min_history(partner, verdict, description, previous)
         return partners
+
+    @api.model
+    def _note_min_history(self, partner, verdict, description, previous):
+        """Say in the chatter when the minimum-history rule changed the decision.
+
+        A change of category is posted with its figures, this sentence included; a category
+        that stays only because of the rule is noted once, the night the rule starts to
+        decide, not every night after.
+        """
+        if not verdict.set_aside or partner.relance_risk_forced:
+            return
+        sentence = self._min_history_sentence(verdict)
+        category, figures = previous
+        if category != verdict.category or sentence.split(":")[0] in figures:
+            return
+        partner.message_post(body=Markup("<p>%s</p>") % Markup("<br/>").join(description.split("\n")),
+                             subtype_xmlid='mail.mt_note')
+
+    @api.model
+    def _min_history_sentence(self, verdict):
+        f = verdict.figures
+        labels = self._criterion_labels()
+        worst = max(verdict.set_aside, key=lambda r: CATEGORIES.index(r[3]))[3]
+        return self.env._(
+            "Too few installments to judge (%(count)s, at least %(minimum)s needed): %(figures)s "
+            "point to \"%(category)s\" but only count once the history is long enough.",
+            count=f.installments, minimum=verdict.min_history,
+            figures=", ".join(f"{labels[criterion]} {self._num(value, criterion)}"
+                              for criterion, value, _threshold, _category in verdict.set_aside),
+            category=self.env['res.partner']._relance_risk_label(worst))
+
+    @api.model
+    def _criterion_labels(self):
+        _ = self.env._
+        return {
+            'late_share': _("share paid late"), 'average_days': _("average lateness"),
+            'max_days': _("longest lateness"), 'severe_relances': _("severe relances"),
+        }
+
+    @api.model
+    def _num(self, value, criterion='late_share'):
+        # Days and counts are whole numbers; shares and averages have one decimal.
+        return formatLang(self.env, value, digits=0 if criterion in ('max_days', 'severe_relances') else 1)
 
     @api.model
     def _describe(self, company, verdict, reached):
@@ -139,9 +185,7 @@ class AccountRelanceRisk(models.AbstractModel):
         _ = self.env._
         money = formatLang(self.env, f.overdue_amount, currency_obj=company.currency_id)
 
-        def num(value, criterion='late_share'):
-            # Days and counts are whole numbers; shares and averages have one decimal.
-            return formatLang(self.env, value, digits=0 if criterion in ('max_days', 'severe_relances') else 1)
+        num = self._num
         lines = [
             _("Installments due in the last %(months)s months: %(count)s, paid late: %(late)s (%(share)s %%).",
               count=f.installments, months=company.relance_risk_window_months, late=f.late, share=num(f.late_share)),
@@ -153,14 +197,13 @@ class AccountRelanceRisk(models.AbstractModel):
         if reached:
             lines.append(_("Relances by level: %s.", ", ".join(
                 f"{level.name} {count}" for level, count in sorted(reached.items(), key=lambda i: i[0].delay))))
-        labels = {
-            'late_share': _("share paid late"), 'average_days': _("average lateness"),
-            'max_days': _("longest lateness"), 'severe_relances': _("severe relances"),
-        }
+        labels = self._criterion_labels()
         if verdict.reasons:
             lines.append(_("Decided by: %s.", "; ".join(
                 f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
                 for criterion, value, threshold, _category in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
         elif not f.installments:
             lines.append(_("No payment history: punctual until proven otherwise."))
+        if verdict.set_aside:
+            lines.append(self._min_history_sentence(verdict))
         return "\n".join(lines)

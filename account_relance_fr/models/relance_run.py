@@ -154,16 +154,24 @@ class AccountRelanceRun(models.AbstractModel):
         recent = self.env['res.partner']
         for company in (moves.company_id if moves else self.env.companies):
             today = self._company_today(company)
-            last_seen = {partner: day for partner, day in self.env['account.relance']._read_group(
-                [('company_id', '=', company.id), ('partner_id', 'in', clients.ids),
-                 ('state', 'in', ('sent', 'done')), ('date', '<=', today),
-                 '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
-                 ('channel_registered_letter', '=', True)], ['partner_id'], ['date:max'])}
             scenario_of = self.env['account.relance.scenario']._for_partners(company, clients)
-            for partner, day in last_seen.items():
-                if (today - day).days < scenario_of[partner.id].min_gap_days:
-                    recent |= partner
+            for partner_id, day in self._last_seen(company, clients.ids, today).items():
+                if (today - day).days < scenario_of[partner_id].min_gap_days:
+                    recent |= recent.browse(partner_id)
         return recent
+
+    @api.model
+    def _last_seen(self, company, partner_ids, on_date):
+        """{partner id: date of the last relance the client read} (e-mail, letter or registered
+        letter that went out, any file, preventive reminders included): the minimum gap counts
+        from it."""
+        groups = self.env['account.relance']._read_group(
+            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
+             ('state', 'in', ('sent', 'done')), ('date', '<=', on_date),
+             '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
+             ('channel_registered_letter', '=', True)],
+            ['partner_id'], ['date:max'])
+        return {partner.id: day for partner, day in groups}
 
     # ------------------------------------------------------------------ selection
 
@@ -357,13 +365,7 @@ class AccountRelanceRun(models.AbstractModel):
     def _file_states(self, company, partner_ids, files, calendar, on_date):
         """{partner id: core.calendar.FileState}: where each client's open file stands, seen from
         the client's scenario, and when the client last saw a relance (any file, preventive too)."""
-        seen = dict(self.env['account.relance']._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
-             ('state', 'in', ('sent', 'done')), ('date', '<=', on_date),
-             '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
-             ('channel_registered_letter', '=', True)],
-            ['partner_id'], ['date:max']))
-        seen = {partner.id: day for partner, day in seen.items()}
+        seen = self._last_seen(company, partner_ids, on_date)
         ranks = [tone for tone, _label in TONES]
         states = {}
         for partner_id in partner_ids:
@@ -594,8 +596,7 @@ class AccountRelanceRun(models.AbstractModel):
                 return fields.Command.create({
                     'kind': kind,
                     # An invoice's penalties and indemnity go on its first installment listed.
-                    'penalty_amount': penalties[row['move_id']]['penalties'] if first else 0.0,
-                    'indemnity_amount': penalties[row['move_id']]['indemnity'] if first else 0.0,
+                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']]) if first else {}),
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
                     'level_id': level.id,

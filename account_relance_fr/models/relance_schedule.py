@@ -202,15 +202,11 @@ class AccountRelanceSchedule(models.Model):
         """Penalties accrued on the covered invoices up to the agreement date (L441-10, or the
         legal interest of a consumer after a mise en demeure), less what was invoiced already."""
         self.ensure_one()
-        invoiced = dict(self.env['account.move.line']._read_group(
-            [('relance_penalty_origin_id', 'in', self.move_ids.ids), ('relance_penalty_kind', '=', 'penalty'),
-             ('parent_state', '!=', 'cancel')],
-            ['relance_penalty_origin_id'], ['price_subtotal:sum']))
         amounts = {}
         for move, result in self.move_ids._relance_penalties(self.date).items():
             if result['warning']:
                 raise UserError(result['warning'])
-            amounts[move] = max(move.currency_id.round(result['penalties'] - invoiced.get(move, 0.0)), 0.0)
+            amounts[move] = result['penalties']  # already net of what was invoiced
         return amounts
 
     def _propose(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, format_bounds, parse_bounds
 from ..core.risk import CRITERIA, DEFAULT_THRESHOLDS, threshold_problems
@@ -35,6 +36,15 @@ class ResCompany(models.Model):
         "Contract penalty rate (%)", digits=(5, 2),
         help="Late-payment penalty rate of your terms of sale. Empty: the legal rate, ECB rate "
              "+ 10 points. It may not be below 3 times the legal interest rate (L441-10).")
+    # Code de commerce R123-237: the letters of a registered company state its legal form,
+    # share capital and RCS registration (SIREN + "RCS" + city of the registry).
+    relance_legal_form = fields.Char(
+        "Legal form", help="Printed on relance letters, e.g. SARL, SAS, SA (Code de commerce R123-237).")
+    relance_share_capital = fields.Monetary(
+        "Share capital", currency_field='currency_id', help="Printed on relance letters (R123-237).")
+    relance_rcs_city = fields.Char(
+        "RCS city", help="City of the trade and companies register (greffe), printed with the SIREN: "
+                         "\"RCS Lyon 812 345 678\".")
     relance_formal_notice_days = fields.Integer(
         "Days to pay after a mise en demeure", default=8,
         help="Deadline given by the mise en demeure, counted from its date.")
@@ -137,6 +147,40 @@ class ResCompany(models.Model):
                         "otherwise the two categories overlap.", labels[criterion]))
                 raise ValidationError(self.env._(
                     "A share of installments paid late cannot exceed 100 %%."))
+
+    def _relance_siren(self):
+        """The SIREN: the first 9 digits of the SIRET (company registry)."""
+        self.ensure_one()
+        digits = "".join(ch for ch in (self.company_registry or "") if ch.isdigit())
+        return digits[:9] if len(digits) >= 9 else ""
+
+    def _relance_legal_identification(self):
+        """The identification line of the letterhead, in French: "SARL au capital de 10 000,00 € –
+        RCS Lyon 812 345 678 – TVA FR12812345678"."""
+        self.ensure_one()
+        parts = []
+        if self.relance_legal_form:
+            parts.append(self.relance_legal_form + (
+                " au capital de %s" % formatLang(
+                    self.env(context=dict(self.env.context, lang='fr_FR')) if self.env['res.lang']._lang_get('fr_FR')
+                    else self.env, self.relance_share_capital, currency_obj=self.currency_id)
+                if self.relance_share_capital else ""))
+        siren = self._relance_siren()
+        if siren:
+            spaced = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+            parts.append(f"RCS {self.relance_rcs_city} {spaced}" if self.relance_rcs_city else f"SIREN {spaced}")
+        if self.vat:
+            parts.append(f"TVA intracommunautaire {self.vat}")
+        return " – ".join(parts)
+
+    def _relance_bank_account(self):
+        """The bank account a mise en demeure gives to pay: the one of the company's first bank
+        journal that has one."""
+        self.ensure_one()
+        journal = self.env['account.journal'].search([
+            ('company_id', '=', self.id), ('type', '=', 'bank'), ('bank_account_id', '!=', False)],
+            order='sequence, id', limit=1)
+        return journal.bank_account_id
 
     def _relance_risk_thresholds(self):
         self.ensure_one()

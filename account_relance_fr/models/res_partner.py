@@ -58,7 +58,13 @@ class ResPartner(models.Model):
     relance_is_consumer = fields.Boolean(
         "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
-             "recovery indemnity. Individuals are consumers unless unchecked.")
+             "recovery indemnity, only legal interest from a mise en demeure. Default: an individual "
+             "without SIRET nor VAT number is a consumer; a company, a contact of a company, or an "
+             "individual with a SIRET or VAT number (sole trader) is a professional. You may change it.")
+    relance_civility = fields.Selection(
+        [('madame', "Mrs"), ('monsieur', "Mr")], "Civility",
+        help="How letters and e-mails address this person (Madame, Monsieur). Empty: "
+             "\"Madame, Monsieur\".")
     relance_contract_rate = fields.Float(
         "Contract penalty rate (%)", digits=(5, 2),
         help="Penalty rate agreed with this client. Empty: the company's rate, else the legal one.")
@@ -79,10 +85,11 @@ class ResPartner(models.Model):
         related='relance_file_id.next_action', string="Next relance action")
     relance_next_date = fields.Date(related='relance_file_id.next_date', string="Next relance on")
 
-    @api.depends('is_company', 'parent_id')
+    @api.depends('is_company', 'parent_id', 'company_registry', 'vat')
     def _compute_relance_is_consumer(self):
         for partner in self:
-            partner.relance_is_consumer = not partner.is_company and not partner.parent_id
+            partner.relance_is_consumer = not (
+                partner.is_company or partner.parent_id or partner.company_registry or partner.vat)
 
     @api.constrains('relance_contract_rate')
     def _check_relance_contract_rate(self):
@@ -90,7 +97,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _relance_check_contract_rates(self, records, field):
-        """A contract rate below 3 times the legal interest rate of today is refused (L441-10)."""
+        """A contract rate below 3 times the legal interest rate of today is refused (L441-10).
+
+        Only a first check: the floor moves every half-year, so the penalties check the rate
+        again for each half-year they use it for. Today's legal rate not known yet: accepted."""
         if not records:
             return
         today = fields.Date.context_today(self)
@@ -98,15 +108,14 @@ class ResPartner(models.Model):
         for record in records:
             try:
                 check_contract_rate(record[field], table, today)
-            except MissingRate as missing:
-                raise ValidationError(self.env._(
-                    "The legal interest rate of %s is unknown: add it under Configuration > "
-                    "Legal interest rates before setting a contract rate.", missing.semester)) from None
+            except MissingRate:
+                continue
             except RateBelowFloor as low:
                 raise ValidationError(self.env._(
                     "A contract penalty rate of %(rate)s %% is below the legal floor of %(floor)s %% "
                     "(3 times the legal interest rate of %(semester)s, Code de commerce L441-10).",
-                    rate=record[field], floor=low.floor, semester=low.semester)) from None
+                    rate=record[field], floor=low.floor,
+                    semester=self.env['account.relance.half.year']._half_year_label(low.year, low.half))) from None
 
     def _relance_missing_address_parts(self, recipient=None):
         """Parts of the postal address a registered letter to ``recipient`` (the relance
@@ -116,6 +125,17 @@ class ResPartner(models.Model):
         address = recipient if recipient.street else self
         labels = {'street': self.env._("street"), 'zip': self.env._("zip code"), 'city': self.env._("city")}
         return [label for field, label in labels.items() if not address[field]]
+
+    def _relance_civility_word(self):
+        """"Madame" or "Monsieur" for a person whose civility is known, else empty (letters are French)."""
+        self.ensure_one()
+        return "" if self.is_company else {'madame': "Madame", 'monsieur': "Monsieur"}.get(self.relance_civility, "")
+
+    def _relance_addressee_name(self):
+        """The name on a letter's address block: "Madame Jeanne Petit" for a person, else the name."""
+        self.ensure_one()
+        civility = self._relance_civility_word()
+        return f"{civility} {self.name}" if civility else (self.name or "")
 
     def _relance_recipient(self):
         self.ensure_one()

@@ -20,6 +20,8 @@ from . import test_relance_schedule
 from . import test_relance_aged_balance
 from . import test_relance_kpi
 from . import test_relance_litigation_file
+from . import test_relance_letters
+from . import test_relance_mise_en_demeure_pdf
 from . import test_relance_file_simulation
 from . import test_relance_client_side
 from . import test_relance_portal

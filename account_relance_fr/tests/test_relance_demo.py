@@ -1,36 +1,84 @@
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
+
+from ..demo import relance_demo
 
 
 @tagged('post_install', '-at_install')
 class TestRelanceDemo(TransactionCase):
-    """The demo a newcomer opens shows every stage of the scenario."""
+    """The demo a newcomer opens tells the truth: every category and its scenario shows, in
+    the demo company only, with figures that match the thresholds."""
 
-    def test_demo_company_and_two_months_of_history(self):
-        Demo = self.env['account.relance.demo']
-        Demo._load_demo()
-        Demo._run_demo_history()
-        company = self.env['res.company'].search([('name', '=', "Atelier Durand SARL")])
-        relances = self.env['account.relance'].search([('company_id', '=', company.id)])
-        by_client = relances.grouped(lambda r: r.partner_id.name)
-        self.assertEqual(
-            by_client["Transports Rapides SA"].sorted('date').mapped('level_id.delay'), [-5, 1, 10, 20])
-        self.assertEqual(by_client["Transports Rapides SA"].contact_id.name, "Claire Dubois")
-        # No e-mail address: the failed relance holds the file until someone sends it by letter.
-        self.assertEqual(by_client["Menuiserie Lefèvre"].sorted('date')[-1:].state, 'failed')
-        self.assertEqual(len(by_client["Menuiserie Lefèvre"].filtered(lambda r: r.state == 'failed')), 1)
-        self.assertNotIn("Hôtel Les Tilleuls", by_client, "a suspended client is never reminded")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # As an install with demo data does: the data file, then the post-init hook.
+        convert_file(cls.env, 'account_relance_fr', 'demo/relance_demo.xml', {}, mode='init', noupdate=True)
+        relance_demo.build(cls.env)
+        cls.company = relance_demo.demo_company(cls.env)
+        cls.history = relance_demo.run_history(cls.env)
+        cls.today = relance_demo.run_today(cls.env)
 
-        today = self.env['account.relance.run']._run(companies=company)
-        levels = {r.partner_id.name: (r.level_id.delay, r.state) for r in today}
-        self.assertEqual(levels["Transports Rapides SA"], (30, 'sent'))
-        self.assertEqual(levels["Agence Horizon SARL"], (45, 'to_validate'))
-        # The baker's second invoice had its preventive reminder yesterday: its first invoice's
-        # reminder waits for the minimum gap of 5 days.
-        self.assertNotIn("Boulangerie Martin SARL", levels)
-        by_client = today.grouped(lambda r: r.partner_id.name)
-        self.assertEqual(by_client["Agence Horizon SARL"].amount_claimed, 2000.0, "3000 less 1000 paid")
+    def client(self, key):
+        return self.env.ref(f'account_relance_fr.{key}').with_company(self.company)
+
+    def test_each_client_is_in_the_category_its_history_gives(self):
+        expected = {
+            'demo_client_boulangerie': 'punctual', 'demo_client_menuiserie': 'punctual',
+            'demo_client_garage': 'occasional', 'demo_client_transports': 'occasional',
+            'demo_client_agence': 'occasional', 'demo_client_imprimerie': 'chronic',
+            'demo_client_hotel': 'occasional',
+        }
+        self.assertEqual({key: self.client(key).relance_risk_category for key in expected}, expected)
+        # Garage: 2 late of 5 = 40 %, (12 x 1 000 + 10 x 2 400) / 6 400 = 5.6 days.
+        figures = self.client('demo_client_garage').relance_risk_figures
+        self.assertIn("5, paid late: 2 (40.0 %)", figures)
+        self.assertIn("Average lateness weighted by amount: 5.6 days; longest: 12 days", figures)
+
+    def test_todays_run_shows_one_stage_of_each_scenario(self):
+        self.assertEqual(self.today.company_id, self.company, "the demo company only")
+        levels = {r.partner_id.name: (r.level_id.delay, r.level_id.risk_category, r.state) for r in self.today}
+        self.assertEqual(levels, {
+            "Boulangerie Martin SARL": (5, 'punctual', 'sent'),
+            "Menuiserie Lefèvre": (20, 'punctual', 'failed'),
+            "Garage du Centre SAS": (10, 'occasional', 'sent'),
+            "Transports Rapides SA": (30, 'occasional', 'sent'),
+            "Agence Horizon SARL": (45, 'occasional', 'to_validate'),
+            "Imprimerie Moreau SARL": (30, 'chronic', 'to_validate'),
+        })
+        by_client = self.today.grouped(lambda r: r.partner_id.name)
+        self.assertEqual(by_client["Agence Horizon SARL"].amount_claimed, 2000.0, "3 000 less 1 000 paid")
         self.assertEqual(by_client["Garage du Centre SAS"].amount_credits, 300.0)
         self.assertEqual(by_client["Garage du Centre SAS"].amount_claimed, 2100.0)
+        self.assertEqual(by_client["Transports Rapides SA"].contact_id.name, "Claire Dubois")
+
+    def test_two_months_of_history_follow_each_scenario(self):
+        self.assertEqual(self.history.company_id, self.company)
+        by_client = self.history.grouped(lambda r: r.partner_id.name)
+        self.assertEqual(by_client["Transports Rapides SA"].sorted('date').mapped('level_id.delay'), [-5, 1, 10, 20])
+        chronic = by_client["Imprimerie Moreau SARL"].sorted('date')
+        self.assertEqual(chronic.mapped('level_id.delay'), [-5, 1, 8, 15, 22])
+        self.assertEqual(set(chronic.mapped('state')), {'sent'}, "the last reminder was validated the next morning")
+        self.assertEqual(set(by_client["Menuiserie Lefèvre"].mapped('state')), {'failed'})
+        self.assertNotIn("Hôtel Les Tilleuls", by_client, "a suspended client is never reminded")
+
+    def test_the_mise_en_demeure_of_the_chronic_late_payer_waits_with_its_deadline(self):
+        notice = self.today.filtered(lambda r: r.partner_id.name == "Imprimerie Moreau SARL")
+        self.assertEqual(notice.level_id.tone, 'formal_notice')
+        self.assertTrue(notice.deadline)
+        # Its figures: 1 800 open; 5 of 6 paid late, (2 000 x 110 + 1 800 x 30) / 11 800 = 23.2 days.
+        self.assertEqual(notice.amount_claimed, 1800.0)
+        self.assertIn("Average lateness weighted by amount: 23.2 days",
+                      self.client('demo_client_imprimerie').relance_risk_figures)
+
+    def test_the_minimum_history_rule_says_so_in_the_chatter_once(self):
+        messages = self.client('demo_client_menuiserie').message_ids.filtered(
+            lambda m: "Too few installments to judge" in (m.body or ""))
+        self.assertEqual(len(messages), 1)
+        self.assertIn("(1, at least 3 needed)", messages.body)
+
+    def test_running_it_again_creates_nothing(self):
         count = self.env['account.relance'].search_count([])
-        Demo._run_demo_history()
-        self.assertEqual(self.env['account.relance'].search_count([]), count, "history runs are idempotent")
+        self.assertFalse(relance_demo.run_history(self.env))
+        self.assertFalse(relance_demo.run_today(self.env))
+        self.assertEqual(self.env['account.relance'].search_count([]), count)

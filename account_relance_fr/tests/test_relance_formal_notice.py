@@ -37,7 +37,7 @@ class TestRelanceFormalNotice(RelanceCommon):
             "Boulangerie Martin", "12 rue de la République", "69002", "SIRET : 48512345600021",
             "SIRET : 81234567800015", invoice.name, "19,97", "40,00", "1 059,97",
             "mille cinquante-neuf euros et quatre-vingt-dix-sept centimes",
-            "L441-10", "D441-5", "1344 du Code civil", "17/05/2026",
+            "L441-10", "D441-5", "1344 du Code civil", "17 mai 2026",
             "injonction de payer", "commissaire de justice", "L125-1",
         ):
             self.assertIn(text, letter)
@@ -53,13 +53,14 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.assertTrue(pdf.startswith(b'%PDF'))
 
     def test_no_mise_en_demeure_while_a_penalty_rate_is_missing(self):
-        # 2026 H2 has no ECB rate yet: the letter would state wrong amounts.
+        # 2027 H1 has no ECB rate yet: the letter would state wrong amounts.
         self.invoice(1000.0)
-        with self.assertRaisesRegex(UserError, "2026 H2"):
-            self.prepare(on=date(2026, 7, 10))
+        with self.assertRaisesRegex(UserError, "1st half of 2027"):
+            self.prepare(on=date(2027, 1, 10))
         self.assertFalse(self.env['account.relance'].search([('partner_id', '=', self.client.id)]))
-        ordinary = self.run_relance(date(2026, 7, 10))
-        self.assertIn("2026 H2", ordinary.penalty_warning, "an ordinary relance goes, with the warning")
+        ordinary = self.run_relance(date(2027, 1, 10))
+        self.assertIn("1st half of 2027", ordinary.penalty_warning, "an ordinary relance goes, with the warning")
+        self.assertEqual(ordinary.amount_indemnities, 40.0, "the indemnity is claimed even without a rate")
 
     def test_a_client_without_postal_address_gets_no_mise_en_demeure(self):
         self.client.write({'street': False, 'city': False})

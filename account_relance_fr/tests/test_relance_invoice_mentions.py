@@ -18,7 +18,7 @@ class TestRelanceInvoiceMentions(RelanceCommon):
         invoice = self.invoice(1000.0, invoice_date=date(2026, 2, 8))
         text = self.render(invoice)
         for mention in ("Date d'échéance : 10/03/2026", "Pas d'escompte pour paiement anticipé.",
-                        "majoré de 10 points (soit 12,15 % au 01/01/2026)", "L441-10",
+                        "majoré de 10 points (soit 12,15 % au 1er semestre 2026)", "L441-10",
                         "indemnité forfaitaire pour frais de recouvrement de 40 euros", "D441-5"):
             self.assertIn(mention, text)
 

@@ -86,14 +86,16 @@ class TestRelancePenalties(RelanceCommon):
         self.assertEqual(self.client.relance_contract_rate, 8.0)
 
     def test_a_missing_half_year_rate_is_never_guessed(self):
-        invoice = self.invoice(1000.0, due=date(2026, 6, 20))
-        claim = self.claim(invoice, date(2026, 7, 10))
-        self.assertIn("2026 H2", claim.relance_penalty_warning)
+        invoice = self.invoice(1000.0, due=date(2026, 12, 20))
+        claim = self.claim(invoice, date(2027, 1, 10))
+        self.assertIn("1st half of 2027", claim.relance_penalty_warning)
         self.assertEqual(claim.relance_penalty_amount, 0.0)
-        self.env['account.relance.ecb.rate'].create({'date_start': date(2026, 7, 1), 'ecb_rate': 2.15})
+        self.assertEqual(claim.relance_indemnity_amount, 40.0, "the indemnity depends on no rate")
+        self.env['account.relance.ecb.rate'].create({'date_start': date(2027, 1, 1), 'ecb_rate': 2.40})
         invoice.invalidate_recordset()
-        claim = self.claim(invoice, date(2026, 7, 10))
-        # 10 days at 12.15 % in H1 (21-30 June) and 10 days in H2 (1-10 July) at 12.15 %:
-        # 1 000 x 0.1215 x 20 / 365 = 6.657... -> 6.66 €
-        self.assertEqual(claim.relance_penalty_amount, 6.66)
-        self.assertFalse(claim.relance_penalty_warning)
+        claim = self.claim(invoice, date(2027, 1, 10))
+        # 11 days at 12.40 % in 2026 H2 (21-31 December) and 10 days in 2027 H1 at 12.40 %:
+        # 1 000 x 0.1240 x 21 / 365 = 7.134... -> 7.13 €
+        self.assertEqual(claim.relance_penalty_amount, 7.13)
+        self.assertEqual(claim.relance_penalty_warning, "Rate to verify: ECB rate of 2nd half of 2026",
+                         "2026 H2 was shipped to verify: the screen says so")

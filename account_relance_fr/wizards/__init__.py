@@ -7,9 +7,4 @@ from . import dispute_wizard
 from . import credit_override_wizard
 from . import risk_force_wizard
 from . import relance_schedule_wizard
-from . import aged_balance_line
-from . import aged_balance
-from . import kpi_line
-from . import kpi_report
-from . import litigation_file
 from . import call_outcome_wizard

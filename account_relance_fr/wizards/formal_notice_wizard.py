@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.relance_letter import is_technical_user
+
 
 class AccountRelanceFormalNoticeWizard(models.TransientModel):
     """Prepare a mise en demeure for a client, on all its overdue invoices or on a selection."""
@@ -14,6 +16,24 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
                " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
         help="Empty: every overdue invoice of the client.")
     date = fields.Date(required=True, default=fields.Date.context_today)
+    signatory_id = fields.Many2one(
+        'res.users', "Signatory", default=lambda self: self._default_signatory(),
+        domain="[('share', '=', False)]",
+        help="Who signs the letter: the collector by default, never a technical user.")
+    signatory_function = fields.Char(
+        "Signatory's function", compute='_compute_signatory_function', store=True, readonly=False)
+
+    @api.model
+    def _default_signatory(self):
+        for user in (self.env.company.relance_collector_id, self.env.user):
+            if not is_technical_user(user):
+                return user
+        return False
+
+    @api.depends('signatory_id')
+    def _compute_signatory_function(self):
+        for wizard in self:
+            wizard.signatory_function = wizard.signatory_id.partner_id.function or False
 
     @api.model
     def default_get(self, fields_list):
@@ -45,7 +65,10 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
             raise UserError(self.env._(
                 "A mise en demeure needs the postal address of %(client)s: %(missing)s missing.",
                 client=recipient.display_name, missing=", ".join(missing)))
-        run = self.env['account.relance.run']
+        if is_technical_user(self.signatory_id):
+            raise UserError(self.env._("Choose who signs the mise en demeure."))
+        run = self.env['account.relance.run'].with_context(
+            relance_signatory_id=self.signatory_id.id, relance_signatory_function=self.signatory_function)
         rows = run._select_installments(
             company, self.date, partner_ids=self.partner_id.ids, move_ids=self.move_ids.ids or None, force=True)
         relance = run._prepare_relances(company, self.date, rows, force=True, target_level=level)

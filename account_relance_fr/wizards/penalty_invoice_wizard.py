@@ -9,7 +9,9 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
 
     One customer invoice per client and currency, without VAT (penalties and the indemnity are
     damages, outside the scope of VAT). Each line points back to the late invoice it charges,
-    so what was invoiced once is deducted the next time: nothing is claimed twice.
+    so what was invoiced once is deducted the next time, here and in the relances: nothing is
+    claimed twice. A consumer's line is legal interest (Code civil), not L441-10 penalties. The
+    invoices of one company at a time: each company invoices its own clients.
     """
     _name = 'account.relance.penalty.invoice.wizard'
     _description = "Invoice late-payment penalties"
@@ -24,29 +26,29 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
             values['move_ids'] = [Command.set(self.env.context.get('active_ids') or [])]
         return values
 
-    def _already_invoiced(self):
-        """{(late invoice, kind): amount} on penalty invoices not cancelled."""
-        rows = self.env['account.move.line']._read_group(
-            [('relance_penalty_origin_id', 'in', self.move_ids.ids), ('parent_state', '!=', 'cancel')],
-            ['relance_penalty_origin_id', 'relance_penalty_kind'], ['price_subtotal:sum'])
-        return {(move, kind): amount for move, kind, amount in rows}
-
     def _penalty_lines(self):
         """{(client, currency): [line values]} of what is still to invoice at the date."""
         self.ensure_one()
         invoices = self.move_ids.filtered(lambda m: m.move_type in ('out_invoice', 'out_receipt') and m.state == 'posted')
         if invoices != self.move_ids:
             raise UserError(self.env._("Only posted customer invoices bear late-payment penalties."))
-        done = self._already_invoiced()
+        if len(invoices.company_id) > 1:
+            raise UserError(self.env._(
+                "The selected invoices belong to several companies (%s): invoice the penalties of one "
+                "company at a time.", ", ".join(invoices.company_id.mapped('name'))))
+        labels = {
+            'penalty': "Pénalités de retard (article L441-10 du Code de commerce)",
+            'legal_interest': "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)",
+            'indemnity': "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce)",
+        }
         lines = defaultdict(list)
         for move, amounts in invoices._relance_penalties(self.date).items():
             if amounts['warning']:
                 raise UserError(amounts['warning'])
-            for kind, label in (('penalty', "Pénalités de retard (article L441-10 du Code de commerce)"),
-                                ('indemnity', "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce)")):
-                amount = move.currency_id.round(
-                    amounts['penalties' if kind == 'penalty' else 'indemnity'] - done.get((move, kind), 0.0))
+            for kind, key in (('penalty', 'penalties'), ('indemnity', 'indemnity')):
+                amount = amounts[key]  # accrued, less what was invoiced already
                 if move.currency_id.compare_amounts(amount, 0.0) > 0:
+                    label = labels[amounts['kind'] if kind == 'penalty' else kind]
                     lines[move.commercial_partner_id, move.currency_id].append({
                         'name': f"{label} – facture {move.name}, au {self.date.strftime('%d/%m/%Y')}",
                         'quantity': 1, 'price_unit': amount, 'tax_ids': [Command.clear()],
@@ -64,7 +66,9 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
         account = company.relance_penalty_account_id
         invoices = self.env['account.move'].create([{
             'move_type': 'out_invoice', 'partner_id': client.id, 'currency_id': currency.id,
-            'invoice_date': self.date, 'company_id': company.id,
+            # Penalties and the indemnity are owed at once: due on the invoice date.
+            'invoice_date': self.date, 'invoice_payment_term_id': False, 'invoice_date_due': self.date,
+            'company_id': company.id,
             'invoice_line_ids': [Command.create(dict(vals, **({'account_id': account.id} if account else {})))
                                  for vals in values],
         } for (client, currency), values in lines.items()])

@@ -1,0 +1,5 @@
+from . import aged_balance_line
+from . import aged_balance
+from . import kpi_line
+from . import kpi_report
+from . import litigation_file
