@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from markupsafe import Markup
 
@@ -10,6 +11,10 @@ from .relance_level import TONES
 # A short code for the letters: typed by hand from paper, so no 0/O or 1/l/I.
 SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SHORT_LENGTH = 10   # 31^10: about 50 bits, the code is the secret of the short URL
+
+
+def _new_code():
+    return "".join(secrets.choice(SHORT_ALPHABET) for _i in range(SHORT_LENGTH))
 
 
 class AccountRelanceFile(models.Model):
@@ -43,6 +48,22 @@ class AccountRelanceFile(models.Model):
             file.broken_promise_count = len(file.promise_ids.filtered(lambda p: p.state == 'broken'))
             file.open_schedule_request_id = file.schedule_request_ids.filtered(lambda r: r.state == 'new')[:1]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The link is made with the file: rendering an e-mail (a preview is read-only) never writes.
+        for vals in vals_list:
+            vals.setdefault('access_token', str(uuid.uuid4()))
+            vals.setdefault('access_code', _new_code())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get('state') == 'open':
+            # A file reopened (after a hold) gets a new link: the old one died with the closing.
+            for file in self.filtered(lambda f: not f.access_token):
+                file.sudo().write({'access_token': str(uuid.uuid4()), 'access_code': _new_code()})
+        return result
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for file in self:
@@ -64,7 +85,7 @@ class AccountRelanceFile(models.Model):
         self.ensure_one()
         self._portal_ensure_token()
         if not self.access_code:
-            self.sudo().access_code = "".join(secrets.choice(SHORT_ALPHABET) for _i in range(SHORT_LENGTH))
+            self.sudo().access_code = _new_code()
         return f"{self.get_base_url()}/rl/{self.access_code}"
 
     def _close(self, on_date, reason):

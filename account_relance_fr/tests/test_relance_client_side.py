@@ -71,6 +71,21 @@ class TestRelanceClientSide(RelanceCommon):
         # The link of the closed file opens nothing any more.
         self.assertFalse(file.access_token)
 
+    def test_a_file_reopened_after_a_hold_gets_a_new_link(self):
+        self.run_relance(on(1))
+        file = self.file()
+        old_token, old_code = file.access_token, file.access_code
+        self.assertTrue(old_token and old_code, "the link is made with the file")
+        file._relance_dispute(self.oven, "Four en panne")
+        self.env['account.relance.run']._close_files(self.company, on(2))
+        self.assertEqual((file.state, file.close_reason, file.access_token), ('closed', 'hold', False))
+        self.oven.write({'relance_dispute': False})
+        self.run_relance(on(10))
+        self.assertEqual(file.state, 'open')
+        self.assertTrue(file.access_token)
+        self.assertNotEqual(file.access_token, old_token)
+        self.assertNotEqual(file.access_code, old_code)
+
     def test_a_promised_amount_paid_keeps_the_promise_and_the_rest_is_chased_after_the_grace(self):
         self.run_relance(on(1))
         promise = self.promise(on(5), on(15), amount=500.0)
