@@ -2,9 +2,16 @@
 from decimal import Decimal
 
 import pytest
-
-from core.aging import (BoundsError, age, bucket_count, bucket_of, bucket_ranges, format_bounds,
-                        french_labels, parse_bounds)
+from core.aging import (
+    BoundsError,
+    age,
+    bucket_count,
+    bucket_of,
+    bucket_ranges,
+    format_bounds,
+    french_labels,
+    parse_bounds,
+)
 
 BOUNDS = (30, 60, 90, 120)
 

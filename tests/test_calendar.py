@@ -2,9 +2,15 @@
 from datetime import date, timedelta
 
 import pytest
-
 from core.calendar import (
-    ClientPlan, FileState, Installment, Level, days_overdue, escalation_step, level_problems, plan_client,
+    ClientPlan,
+    FileState,
+    Installment,
+    Level,
+    days_overdue,
+    escalation_step,
+    level_problems,
+    plan_client,
 )
 
 # The standard scenario: J-5 preventive (0), J+1 cordial (1), J+10 firm (2), J+20 phone (firm, not
@@ -155,7 +161,8 @@ CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST = (
 CHRONIC = [CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST]
 # Punctual: J-5 preventive (0), J+5 cordial (1), J+20 cordial (1), J+35 phone firm (2), J+50 severe (3).
 PUN_PREVENTIVE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PHONE, PUN_SEVERE = (
-    Level(30, 5, -5, 0), Level(31, 10, 5, 1), Level(32, 20, 20, 1), Level(33, 30, 35, 2, written=False), Level(34, 40, 50, 3))
+    Level(30, 5, -5, 0), Level(31, 10, 5, 1), Level(32, 20, 20, 1), Level(33, 30, 35, 2, written=False),
+    Level(34, 40, 50, 3))
 PUNCTUAL = [PUN_SEVERE, PUN_PHONE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PREVENTIVE]
 
 

@@ -4,7 +4,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from core.ecb import EcbFormatError, parse_mro_csv, rate_in_force
 
 RECORDED = Path(__file__).parents[1] / "account_relance_fr" / "tests" / "data" / "ecb_mro_rates_recorded.csv"

@@ -2,8 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from core.kpi import (average_delay, collection_cost, cost_ratio, dso, month_label, months,
-                      period_days, recovery_rate)
+from core.kpi import average_delay, collection_cost, cost_ratio, dso, month_label, months, period_days, recovery_rate
 
 
 def test_recovery_rate_is_recovered_over_overdue_at_the_start():

@@ -7,11 +7,21 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-
 from core.penalties import (
-    ContractRate, Debt, MissingRate, RateBelowFloor, describe_rates, semester_label, b2b_rate_for_half_year, b2b_rate_lookup,
-    check_contract_rate, consumer_interest, contract_rate_floor, late_penalties, legal_rate,
+    ContractRate,
+    Debt,
+    MissingRate,
+    RateBelowFloor,
+    b2b_rate_for_half_year,
+    b2b_rate_lookup,
+    check_contract_rate,
+    consumer_interest,
+    contract_rate_floor,
+    describe_rates,
+    late_penalties,
+    legal_rate,
     recovery_indemnity,
+    semester_label,
 )
 
 # ECB MRO changes since 2014 (shared/legal/ecb_mro_rates.csv).

@@ -2,9 +2,14 @@
 from datetime import date
 
 import pytest
-
 from core.risk import (
-    CHRONIC, DEFAULT_THRESHOLDS, OCCASIONAL, PUNCTUAL, HistoryItem, categorize, history_figures,
+    CHRONIC,
+    DEFAULT_THRESHOLDS,
+    OCCASIONAL,
+    PUNCTUAL,
+    HistoryItem,
+    categorize,
+    history_figures,
     threshold_problems,
 )
 

@@ -3,10 +3,17 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-
 from core.schedule import (
-    Installment, add_months, allocate, due_dates, is_missed, plan_problems, propose,
-    reminder_due, split_evenly, status,
+    Installment,
+    add_months,
+    allocate,
+    due_dates,
+    is_missed,
+    plan_problems,
+    propose,
+    reminder_due,
+    split_evenly,
+    status,
 )
 
 START = date(2026, 4, 1)

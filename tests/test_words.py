@@ -1,6 +1,5 @@
 """Totals of a mise en demeure written in words."""
 import pytest
-
 from core.words import amount_in_words, date_in_words
 
 

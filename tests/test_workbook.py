@@ -3,7 +3,6 @@ import io
 from datetime import date
 
 import openpyxl
-
 from core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
 
 

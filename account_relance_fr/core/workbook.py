@@ -35,7 +35,7 @@ class Formats:
     """The cell formats of one workbook, amounts in ``currency_symbol``."""
 
     def __init__(self, workbook, currency_symbol="€"):
-        money = '#,##0.00 "%s";-#,##0.00 "%s"' % (currency_symbol, currency_symbol)
+        money = f'#,##0.00 "{currency_symbol}";-#,##0.00 "{currency_symbol}"'
         add = workbook.add_format
         self.title = add({'bold': True, 'font_size': 14})
         self.subtitle = add({'italic': True, 'font_color': '#555555'})
@@ -113,8 +113,7 @@ class Table:
                 continue
             cell_format = self.formats.total[self.kinds[col]]
             if last >= self.first_data_row:
-                formula = "=SUM(%s:%s)" % (xl_rowcol_to_cell(self.first_data_row, col),
-                                           xl_rowcol_to_cell(last, col))
+                formula = f"=SUM({xl_rowcol_to_cell(self.first_data_row, col)}:{xl_rowcol_to_cell(last, col)})"
                 self.sheet.write_formula(self.row_index, col, formula, cell_format, float(total))
             else:
                 self.sheet.write_number(self.row_index, col, 0, cell_format)

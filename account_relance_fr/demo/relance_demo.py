@@ -34,7 +34,8 @@ LEDGER = {
     + [(1200.0, 5, None), (850.0, -3, None)],
     # First invoice, 20 days late: 100 % late and 20 days on average would make a chronic
     # late payer, but one installment is no statistic and 20 < 30 days: punctual, and the
-    # chatter says why. No e-mail address: the relances fail (send them by letter).
+    # chatter says why. No e-mail address: its first reminder failed and holds its file until
+    # someone sends it by letter (the preventive one, failed too, was superseded).
     'demo_client_menuiserie': [(640.0, 20, None)],
     # Occasional (standard scenario). Garage: one of 4 paid 12 days late (25 %); today
     # 2 late of 5 (40 %), (12 x 1 000 + 10 x 2 400) / 6 400 = 5.6 days: second reminder at
@@ -50,11 +51,12 @@ LEDGER = {
     'demo_client_agence': [(5000.0, d, late) for d, late in ((260, 0), (200, 0), (140, 10), (95, 0))]
     + [(3000.0, 45, None)],
     # Chronic (firm scenario): 4 of 5 paid 20 to 35 days late (80 %, 22 days on average);
-    # today 5 of 6, (2 000 x 110 + 1 800 x 30) / 11 800 = 23.2 days: preventive at J-5, firm
-    # reminder at J+1, call at J+8, severe reminder at J+15, last reminder at J+22 and
-    # today the mise en demeure at J+30, waiting for validation.
+    # today 5 of 6, (2 000 x 110 + 1 800 x 31) / 11 800 = 23.4 days: preventive at J-5, firm
+    # reminder at J+1, call at J+8, severe reminder at J+15, last reminder prepared at J+22
+    # and sent the next morning, and today, 8 days after it as the scenario says, the mise
+    # en demeure at J+31, waiting for validation.
     'demo_client_imprimerie': [(2000.0, d, late) for d, late in (
-        (300, 25), (240, 30), (180, 20), (130, 35), (100, 0))] + [(1800.0, 30, None)],
+        (300, 25), (240, 30), (180, 20), (130, 35), (100, 0))] + [(1800.0, 31, None)],
     # Suspended: never reminded; 40 days late makes it occasional (a fact, 40 >= 30).
     'demo_client_hotel': [(980.0, 40, None)],
 }
@@ -155,7 +157,7 @@ def _night_and_morning(env, company, day):
     waiting = env['account.relance'].search(
         [('company_id', '=', company.id), ('state', '=', 'to_validate'), ('date', '<', day)])
     if waiting:
-        waiting.action_send()
+        waiting.with_context(relance_today=day).action_send()
     return env['account.relance.run'].with_company(company)._run(on_date=day, companies=company)
 
 

@@ -1,20 +1,26 @@
 from collections import defaultdict
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
 from odoo.tools.date_utils import parse_date
+from odoo.tools.misc import formatLang
 
 from ..core.calendar import days_overdue
 from ..core.penalties import (
-    ContractRate, MissingRate, consumer_interest, describe_rates, half_year_of, late_penalties,
-    merged_rate_periods, recovery_indemnity, semester_label,
+    ContractRate,
+    MissingRate,
+    consumer_interest,
+    describe_rates,
+    half_year_of,
+    late_penalties,
+    merged_rate_periods,
+    recovery_indemnity,
+    semester_label,
 )
-from ..core.words import date_in_words
 from ..core.prescription import prescription_date
+from ..core.words import date_in_words
 
 
 class AccountMove(models.Model):
@@ -186,7 +192,7 @@ class AccountMove(models.Model):
             invoiced[origin]['invoices'] |= invoices
         return invoiced
 
-    def _relance_penalties(self, on_date=None):
+    def _relance_penalties(self, on_date=None):  # noqa: C901 - each invoice, its installments and rates, in one pass
         """What each invoice owes beyond its principal at ``on_date`` (context key
         ``relance_date``, else today in the company's timezone), in the invoice currency:
         {move: {'penalties', 'indemnity': still to claim, i.e. accrued less already invoiced;
@@ -209,7 +215,7 @@ class AccountMove(models.Model):
         legal_to_verify = self.env['account.relance.legal.rate']._to_verify_half_years()
         invoiced = self._relance_invoiced_penalties()
         # One read of the payments of every installment, not one per invoice.
-        self.line_ids.filtered(lambda l: l.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
+        self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
         euro = self.env.ref('base.EUR')
         # The detail is the text of French letters: amounts in the French format.
         letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
@@ -229,7 +235,7 @@ class AccountMove(models.Model):
             client = move.commercial_partner_id
             day = fields.Date.to_date(on_date or self.env.context.get('relance_date')
                                       or self.env['account.relance.run']._company_today(move.company_id))
-            installments = move.line_ids.filtered(lambda l: l.display_type == 'payment_term')
+            installments = move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
             detail, used_ecb, used_legal = [], set(), set()
             if client.relance_is_consumer:
                 result['kind'] = 'legal_interest'
@@ -239,8 +245,9 @@ class AccountMove(models.Model):
                     result['warning'] = self.env._(
                         "No legal interest rate for %s: add it under Configuration.",
                         HalfYear._half_year_label(missing.year, missing.half))
-                    detail.append("Intérêts au taux légal non calculés : le taux de l'intérêt légal du %s "
-                                  "n'est pas encore connu." % missing.semester)
+                    detail.append(
+                        f"Intérêts au taux légal non calculés : le taux de l'intérêt légal du {missing.semester} "
+                                  "n'est pas encore connu.")
                     interest, breakdowns = 0.0, []
                 result['penalties_accrued'] = interest
                 used_legal = {p[:2] for p in merged_rate_periods(breakdowns)}
@@ -262,7 +269,8 @@ class AccountMove(models.Model):
                 contract = client.relance_contract_rate or move.company_id.relance_contract_rate
                 rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
                 try:
-                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=move.company_id.relance_freeze_penalty_rate)
+                    freeze = move.company_id.relance_freeze_penalty_rate
+                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=freeze)
                                   for due, debt in late]
                 except MissingRate as missing:
                     # The legal rate is missing when a contract rate's floor cannot be checked;
@@ -272,8 +280,9 @@ class AccountMove(models.Model):
                         "No %(what)s for %(half_year)s: add it under Configuration.",
                         what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
                         half_year=HalfYear._half_year_label(missing.year, missing.half))
-                    detail.append("Pénalités de retard non calculées : le %s du %s n'est pas encore connu."
-                                  % ("taux de l'intérêt légal" if legal else "taux BCE", missing.semester))
+                    which = "taux de l'intérêt légal" if legal else "taux BCE"
+                    detail.append(
+                        f"Pénalités de retard non calculées : le {which} du {missing.semester} n'est pas encore connu.")
                     breakdowns = []
                 else:
                     result['penalties_accrued'] = move.currency_id.round(float(sum(b.total for b in breakdowns)))
@@ -290,15 +299,17 @@ class AccountMove(models.Model):
                     indemnity_in[key] = euro._convert(
                         float(recovery_indemnity(True)), move.currency_id, move.company_id, first_due)
                 result['indemnity_accrued'] = indemnity_in[key]
-                indemnity_text = "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €"
+                indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
+                                  "(article D441-5 du Code de commerce) : 40 €")
                 if move.currency_id != euro:
-                    indemnity_text += ", soit %s au cours du %s, date d'échéance" % (
-                        formatLang(letter_env, indemnity_in[key], currency_obj=move.currency_id), date_in_words(first_due))
+                    amount = formatLang(letter_env, indemnity_in[key], currency_obj=move.currency_id)
+                    indemnity_text += f", soit {amount} au cours du {date_in_words(first_due)}, date d'échéance"
                 detail.append(indemnity_text + ".")
-            result['penalties'] = max(move.currency_id.round(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
-            result['indemnity'] = max(move.currency_id.round(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
+            round_ = move.currency_id.round
+            result['penalties'] = max(round_(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
+            result['indemnity'] = max(round_(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
             if move in invoiced and (result['penalties_invoiced'] or result['indemnity_invoiced']):
-                detail.append("Déjà facturé par %s : %s, déduit ci-dessus." % (
+                detail.append("Déjà facturé par {} : {}, déduit ci-dessus.".format(
                     ", ".join(invoiced[move]['invoices'].mapped('display_name')),
                     formatLang(letter_env, result['penalties_invoiced'] + result['indemnity_invoiced'],
                                currency_obj=move.currency_id)))
@@ -317,7 +328,7 @@ class AccountMove(models.Model):
         before a mise en demeure. Returns (amount, [Breakdown])."""
         self.ensure_one()
         notices = self.relance_line_ids.filtered(
-            lambda l: l.relance_id.tone == 'formal_notice' and l.relance_state in ('sent', 'done'))
+            lambda rl: rl.relance_id.tone == 'formal_notice' and rl.relance_state in ('sent', 'done'))
         if not notices:
             return 0.0, []
         notice = notices.relance_id.sorted('date')[:1]
@@ -325,7 +336,7 @@ class AccountMove(models.Model):
         if day <= start:
             return 0.0, []
         breakdowns = [consumer_interest(line._relance_debt(day), start, day, legal_rates)
-                      for line in self.line_ids.filtered(lambda l: l.display_type == 'payment_term')]
+                      for line in self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')]
         return self.currency_id.round(float(sum(b.total for b in breakdowns))), breakdowns
 
     def _relance_penalty_rate_label(self):
@@ -333,13 +344,13 @@ class AccountMove(models.Model):
         self.ensure_one()
         rate = self.commercial_partner_id.relance_contract_rate or self.company_id.relance_contract_rate
         if rate:
-            return "de %s %%" % f"{rate:.2f}".replace('.', ',')
+            return "de {} %".format(f"{rate:.2f}".replace('.', ','))
         label = "de refinancement de la Banque centrale européenne majoré de 10 points"
         day = self.invoice_date or fields.Date.context_today(self)
         semester = self.env['account.relance.ecb.rate'].search(
             [('date_start', '<=', day)], order='date_start desc', limit=1)
         if semester and (day - semester.date_start).days < 184:
-            label += " (soit %s %% au %s)" % (
+            label += " (soit {} % au {})".format(
                 f"{semester.penalty_rate:.2f}".replace('.', ','), semester_label(*half_year_of(semester.date_start)))
         return label
 

@@ -10,7 +10,6 @@ from odoo.tools.misc import formatLang
 from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
 
-
 _logger = logging.getLogger(__name__)
 
 STATES = [
@@ -46,7 +45,7 @@ class AccountRelance(models.Model):
         help="Relance contact of the client when the relance was prepared.")
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
     level_id = fields.Many2one(
-        'account.relance.level', "Level", required=True, readonly=True, ondelete='restrict',
+        'account.relance.level', required=True, readonly=True, ondelete='restrict',
         check_company=True)
     tone = fields.Selection(related='level_id.tone', store=True)
     channel_email = fields.Boolean("E-mail", readonly=True)
@@ -58,7 +57,7 @@ class AccountRelance(models.Model):
     user_id = fields.Many2one(
         'res.users', "Responsible", tracking=True,
         help="Collector in charge of the relance: receives its phone-call activity.")
-    salesperson_id = fields.Many2one('res.users', "Salesperson", readonly=True)
+    salesperson_id = fields.Many2one('res.users', readonly=True)
     validated_by_id = fields.Many2one('res.users', "Validated by", readonly=True, copy=False)
     validated_on = fields.Datetime("Validated on", readonly=True, copy=False)
     sent_on = fields.Datetime("Sent on", readonly=True, copy=False)
@@ -133,7 +132,8 @@ class AccountRelance(models.Model):
     def _compute_preview_html(self):
         for relance in self:
             template = relance.level_id.mail_template_id
-            if not (template and relance.channel_email and relance.id) or relance.state not in ('to_validate', 'failed'):
+            pending = relance.state in ('to_validate', 'failed')
+            if not (template and relance.channel_email and relance.id and pending):
                 relance.preview_html = relance.body_html
                 continue
             relance.preview_html = template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
@@ -153,7 +153,7 @@ class AccountRelance(models.Model):
             [('partner_id', 'in', self.partner_id.ids), ('company_id', 'in', self.company_id.ids)])
         for relance in self:
             relance.schedule_ids = schedules.filtered(
-                lambda s: s.partner_id == relance.partner_id and s.company_id == relance.company_id)
+                lambda s, relance=relance: s.partner_id == relance.partner_id and s.company_id == relance.company_id)
 
     def _letter_lang(self):
         """Letters are written in French: dates and amounts follow, when French is installed."""

@@ -40,7 +40,7 @@ class AccountRelanceEcbRate(models.Model):
     penalty_rate = fields.Float(
         "Penalty rate (%)", compute='_compute_penalty_rate', store=True, digits=(5, 2),
         help="ECB rate + 10 points (Code de commerce L441-10).")
-    origin = fields.Selection(ORIGINS, "Origin", required=True, default='manual', readonly=True)
+    origin = fields.Selection(ORIGINS, required=True, default='manual', readonly=True)
     to_verify = fields.Boolean(
         "To verify", readonly=True,
         help="The value was shipped from secondary sources: the daily fetch from the ECB confirms "

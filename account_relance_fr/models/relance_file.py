@@ -141,7 +141,7 @@ class AccountRelanceFile(models.Model):
         schedules = self.env['account.relance.schedule'].search([
             ('partner_id', 'in', self.partner_id.ids), ('state', 'in', ('agreed', 'kept'))])
         for file in self:
-            mine = schedules.filtered(lambda s: s.partner_id == file.partner_id and s.company_id == file.company_id)
+            mine = schedules.filtered(lambda s, f=file: s.partner_id == f.partner_id and s.company_id == f.company_id)
             file.has_dispute = (file.partner_id.id, file.company_id.id) in disputed
             file.has_schedule = bool(mine)
             dates = [line.due_date for line in mine.line_ids if line.amount_remaining > 0]

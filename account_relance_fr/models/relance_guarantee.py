@@ -24,7 +24,7 @@ class AccountRelanceGuarantee(models.Model):
     ], "Type", required=True, default='caution', tracking=True)
     amount = fields.Monetary(required=True, tracking=True, currency_field='currency_id')
     currency_id = fields.Many2one(related='company_id.currency_id')
-    guarantor = fields.Char("Guarantor", help="Bank, insurer or person who gives the guarantee.")
+    guarantor = fields.Char(help="Bank, insurer or person who gives the guarantee.")
     date_start = fields.Date("Valid from", required=True, default=fields.Date.context_today, tracking=True)
     date_end = fields.Date("Valid until", tracking=True, help="Empty: until further notice.")
     state = fields.Selection([

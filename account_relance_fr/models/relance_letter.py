@@ -16,7 +16,7 @@ class AccountRelance(models.Model):
     _inherit = 'account.relance'
 
     signatory_id = fields.Many2one(
-        'res.users', "Signatory", compute='_compute_signatory_id', store=True, readonly=False,
+        'res.users', compute='_compute_signatory_id', store=True, readonly=False,
         help="Who signs the mise en demeure: the collector by default, never a technical user. "
              "Choose it before validating; the user who validates signs when nobody else can.")
     signatory_function = fields.Char(
@@ -51,7 +51,8 @@ class AccountRelance(models.Model):
     @api.depends('line_ids.penalty_to_verify')
     def _compute_rates_to_verify(self):
         for relance in self:
-            relance.rates_to_verify = "; ".join(sorted(set(filter(None, relance.line_ids.mapped('penalty_to_verify'))))) or False
+            to_verify = sorted(set(filter(None, relance.line_ids.mapped('penalty_to_verify'))))
+            relance.rates_to_verify = "; ".join(to_verify) or False
 
     @api.depends('line_ids.amount_residual_currency', 'line_ids.penalty_amount', 'line_ids.indemnity_amount')
     def _compute_amount_by_currency(self):

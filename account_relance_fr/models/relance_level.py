@@ -24,7 +24,7 @@ class AccountRelanceLevel(models.Model):
     sequence = fields.Integer(default=10, required=True)
     active = fields.Boolean(default=True)
     scenario_id = fields.Many2one(
-        'account.relance.scenario', "Scenario", required=True, index=True, ondelete='cascade')
+        'account.relance.scenario', required=True, index=True, ondelete='cascade')
     company_id = fields.Many2one(related='scenario_id.company_id', store=True, index=True, precompute=True)
     risk_category = fields.Selection(related='scenario_id.risk_category', store=True)
     delay = fields.Integer(

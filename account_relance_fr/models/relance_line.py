@@ -26,7 +26,7 @@ class AccountRelanceLine(models.Model):
     move_line_id = fields.Many2one(
         'account.move.line', "Installment", required=True, index=True, ondelete='restrict')
     level_id = fields.Many2one(
-        'account.relance.level', "Level", ondelete='restrict',
+        'account.relance.level', ondelete='restrict',
         help="Level of this installment after the relance.")
     escalated = fields.Boolean(
         help="The relance brought this installment to its level (otherwise it was only listed).")

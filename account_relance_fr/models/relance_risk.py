@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
+
 from odoo import api, models
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
@@ -201,7 +202,8 @@ class AccountRelanceRisk(models.AbstractModel):
         if verdict.reasons:
             lines.append(_("Decided by: %s.", "; ".join(
                 f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
-                for criterion, value, threshold, _category in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
+                for criterion, value, threshold, _category
+                in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
         elif not f.installments:
             lines.append(_("No payment history: punctual until proven otherwise."))
         if verdict.set_aside:

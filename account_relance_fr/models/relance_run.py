@@ -11,7 +11,13 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..core.calendar import (
-    ClientPlan, FileState, Installment, days_overdue, equivalent_level, escalation_step, plan_client,
+    ClientPlan,
+    FileState,
+    Installment,
+    days_overdue,
+    equivalent_level,
+    escalation_step,
+    plan_client,
 )
 from ..core.claims import claim
 from .relance_level import TONES
@@ -59,6 +65,9 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _company_today(self, company):
+        # A backfill (the demo's history) works as of a past day: the relances it sends carry it.
+        if self.env.context.get('relance_today'):
+            return fields.Date.to_date(self.env.context['relance_today'])
         tz = pytz.timezone(company.partner_id.tz or 'Europe/Paris')
         return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
 
@@ -136,7 +145,7 @@ class AccountRelanceRun(models.AbstractModel):
         targets = moves or partners
         for company in targets.company_id if moves else self.env.companies:
             relances |= self._run(companies=company, partners=partners,
-                                  moves=moves and moves.filtered(lambda m: m.company_id == company), force=True)
+                                  moves=moves and moves.filtered(lambda m, c=company: m.company_id == c), force=True)
         if not relances:
             raise UserError(self.env._(
                 "Nothing to remind: the selection has no open invoice with a next relance level, "
@@ -407,16 +416,58 @@ class AccountRelanceRun(models.AbstractModel):
         pending = {relance.partner_id.id: relance for relance in Relance.search(
             [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
              ('state', 'in', ('to_validate', 'failed'))], order='date, id')}
-        gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
-
         # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
         paused = set() if force or target_level else \
             self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)
+        plans, next_steps = self._plan_batch(
+            on_date, {pid: rows for pid, rows in rows_by_partner.items() if pid not in paused},
+            calendar, files, states, pending, already, force, target_level)
 
+        if not plans:
+            self._update_files(company, on_date, rows_by_partner, files, next_steps)
+            return Relance
+
+        built = self._relance_values(company, on_date, {
+            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id)
+        created_vals, updated = [], Relance
+        for partner_id, vals in built.items():
+            plan = plans[partner_id]
+            vals['file_id'] = files[partner_id].id if plan.kind == 'file' and partner_id in files else False
+            waiting = pending.get(partner_id)
+            if vals.get('_nothing'):
+                continue
+            if waiting:
+                if waiting._differs_from(vals):
+                    if partner_id in already and waiting.date != on_date:
+                        vals.pop('date')
+                    waiting._update_pending(vals)
+                    updated |= waiting
+                elif force:
+                    updated |= waiting  # "remind now" sends the pending relance
+                continue
+            created_vals.append(vals)
+        for vals in created_vals:
+            vals.pop('_nothing', None)
+        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
+            .create(created_vals).with_env(self.env)
+        to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
+        if force and updated:
+            updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
+            to_send |= updated
+        to_send._send()
+        next_steps.update(self._steps_after(
+            company, on_date, rows_by_partner, plans, files, calendar, created | updated))
+        self._update_files(company, on_date, rows_by_partner, files, next_steps)
+        return created | updated
+
+    @api.model
+    def _plan_batch(self, on_date, rows_by_partner, calendar, files, states, pending, already, force, target_level):
+        """What each client of a batch is due today: ({partner id: plan with a level},
+        {partner id: plan of the next step}). A failed relance holds its file; a client already
+        reminded that day (or later) gets nothing new, unless a pending relance is updated."""
+        gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
         plans, next_steps = {}, {}
         for partner_id, rows in rows_by_partner.items():
-            if partner_id in paused:
-                continue
             waiting = pending.get(partner_id)
             if waiting and waiting.state == 'failed':
                 if waiting.file_id or partner_id not in files:
@@ -447,40 +498,15 @@ class AccountRelanceRun(models.AbstractModel):
                 if waiting or partner_id not in already:
                     plans[partner_id] = plan
 
-        if not plans:
-            self._update_files(company, on_date, rows_by_partner, files, next_steps)
-            return Relance
+        return plans, next_steps
 
-        built = self._relance_values(company, on_date, {
-            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id)
-        created_vals, updated = [], Relance
-        for partner_id, vals in built.items():
-            plan = plans[partner_id]
-            vals['file_id'] = files[partner_id].id if plan.kind == 'file' and partner_id in files else False
-            waiting = pending.get(partner_id)
-            if vals.get('_nothing'):
-                continue
-            if waiting:
-                if waiting._differs_from(vals):
-                    if partner_id in already and waiting.date != on_date:
-                        vals.pop('date')
-                    waiting._update_pending(vals)
-                    updated |= waiting
-                elif force:
-                    updated |= waiting  # "remind now" sends the pending relance
-                continue
-            created_vals.append(vals)
-        for vals in created_vals:
-            vals.pop('_nothing', None)
-        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True) \
-            .create(created_vals).with_context(self.env.context)
-        to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
-        if force and updated:
-            updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
-            to_send |= updated
-        to_send._send()
+    @api.model
+    def _steps_after(self, company, on_date, rows_by_partner, plans, files, calendar, relances):
+        """{partner id: plan of the next step} of the files whose relance went out today."""
+        gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
+        next_steps = {}
         # What comes next, now that today's relances went out (or wait for validation).
-        went_out = {relance.partner_id.id for relance in created | updated if relance.state == 'sent'}
+        went_out = {relance.partner_id.id for relance in relances if relance.state == 'sent'}
         states = self._file_states(company, list(went_out), files, calendar, on_date)
         for partner_id, plan in plans.items():
             if plan.kind != 'file' or partner_id not in went_out:
@@ -491,8 +517,7 @@ class AccountRelanceRun(models.AbstractModel):
                                                gap_of[calendar.scenario_of[partner_id]])
             next_steps[partner_id] = ClientPlan(None, 'file', next_level_id=step and step[0].id,
                                                 next_date=step and step[1])
-        self._update_files(company, on_date, rows_by_partner, files, next_steps)
-        return created | updated
+        return next_steps
 
     @api.model
     def _update_files(self, company, on_date, rows_by_partner, files, next_steps):
@@ -592,7 +617,7 @@ class AccountRelanceRun(models.AbstractModel):
             for row in listed:
                 first_of_move.setdefault(row['move_id'], row['line_id'])
 
-            def line(row, kind, first=False):
+            def line(row, kind, first=False, level=level, plan=plan):
                 return fields.Command.create({
                     'kind': kind,
                     # An invoice's penalties and indemnity go on its first installment listed.

@@ -47,7 +47,7 @@ class AccountRelanceSchedule(models.Model):
     user_id = fields.Many2one(
         'res.users', "Collector", tracking=True,
         help="Follows the schedule and gets an activity when it is broken.")
-    currency_id = fields.Many2one('res.currency', "Currency", required=True, readonly=True)
+    currency_id = fields.Many2one('res.currency', required=True, readonly=True)
     date = fields.Date(
         "Agreement date", required=True, tracking=True, default=fields.Date.context_today,
         help="A down payment is due on that day; interest at an agreed rate runs from it.")
@@ -123,7 +123,7 @@ class AccountRelanceSchedule(models.Model):
             schedule.amount_scheduled = sum(lines.mapped('amount'))
             schedule.amount_paid = schedule._paid()
             schedule.amount_remaining = schedule.currency_id.round(schedule.amount_total - schedule.amount_paid)
-            schedule.next_installment_id = lines.filtered(lambda l: l.amount_remaining)[:1]
+            schedule.next_installment_id = lines.filtered(lambda item: item.amount_remaining)[:1]
 
     def _paid(self):
         """What the client paid on the covered invoices since the schedule was agreed: payments
@@ -223,7 +223,7 @@ class AccountRelanceSchedule(models.Model):
             if schedule.date < today:
                 raise UserError(self.env._("The agreement date cannot be before today."))
             if schedule.frequency == 'custom':
-                dates = sorted(schedule.line_ids.filtered(lambda l: not l.down_payment).mapped('due_date'))
+                dates = sorted(schedule.line_ids.filtered(lambda item: not item.down_payment).mapped('due_date'))
                 if not dates:
                     raise UserError(self.env._("Type the date of each installment first."))
             else:
@@ -486,7 +486,7 @@ class AccountRelanceSchedule(models.Model):
         the next one not fully paid (template preview)."""
         self.ensure_one()
         line_id = self.env.context.get('relance_schedule_line_id')
-        return self.line_ids.filtered(lambda l: l.id == line_id) if line_id else self.next_installment_id
+        return self.line_ids.filtered(lambda item: item.id == line_id) if line_id else self.next_installment_id
 
     def _letter_lang(self):
         self.ensure_one()

@@ -15,7 +15,7 @@ class AccountRelanceScheduleLine(models.Model):
     currency_id = fields.Many2one(related='schedule_id.currency_id')
     schedule_state = fields.Selection(related='schedule_id.state', string="Schedule status")
     due_date = fields.Date("Due date", required=True)
-    amount = fields.Monetary("Amount", required=True)
+    amount = fields.Monetary(required=True)
     interest_amount = fields.Monetary("Of which interest")
     down_payment = fields.Boolean("Down payment", readonly=True)
     amount_paid = fields.Monetary("Paid", compute='_compute_paid')
@@ -48,7 +48,7 @@ class AccountRelanceScheduleLine(models.Model):
                     line.status = 'late'
                 else:
                     line.status = 'partial' if inst.paid else 'to_come'
-        for line in self.filtered(lambda l: not l.schedule_id):
+        for line in self.filtered(lambda item: not item.schedule_id):
             line.update({'amount_paid': 0.0, 'amount_remaining': line.amount, 'status': 'to_come'})
 
     @api.ondelete(at_uninstall=False)

@@ -106,7 +106,8 @@ class ResCompany(models.Model):
         help="A client whose share of installments paid late (%) reaches this value is a chronic late payer.")
     relance_risk_average_days_occasional = fields.Float(
         "Occasional from: average lateness (days)", default=5.0,
-        help="A client whose average lateness weighted by amount (days) reaches this value is an occasional late payer.")
+        help="A client whose average lateness weighted by amount (days) reaches this value "
+             "is an occasional late payer.")
     relance_risk_average_days_chronic = fields.Float(
         "Chronic from: average lateness (days)", default=15.0,
         help="A client whose average lateness weighted by amount (days) reaches this value is a chronic late payer.")
@@ -118,10 +119,12 @@ class ResCompany(models.Model):
         help="A client whose longest lateness (days) reaches this value is a chronic late payer.")
     relance_risk_severe_relances_occasional = fields.Float(
         "Occasional from: severe relances", default=1.0,
-        help="A client whose number of severe relances or above in the window reaches this value is an occasional late payer.")
+        help="A client whose number of severe relances or above in the window reaches this value "
+             "is an occasional late payer.")
     relance_risk_severe_relances_chronic = fields.Float(
         "Chronic from: severe relances", default=3.0,
-        help="A client whose number of severe relances or above in the window reaches this value is a chronic late payer.")
+        help="A client whose number of severe relances or above in the window reaches this value "
+             "is a chronic late payer.")
 
     @api.constrains('relance_risk_window_months', 'relance_risk_min_installments', *(
         f'relance_risk_{criterion}_{category}' for criterion in CRITERIA for category in ('occasional', 'chronic')))
@@ -161,9 +164,9 @@ class ResCompany(models.Model):
         parts = []
         if self.relance_legal_form:
             parts.append(self.relance_legal_form + (
-                " au capital de %s" % formatLang(
+                " au capital de {}".format(formatLang(
                     self.env(context=dict(self.env.context, lang='fr_FR')) if self.env['res.lang']._lang_get('fr_FR')
-                    else self.env, self.relance_share_capital, currency_obj=self.currency_id)
+                    else self.env, self.relance_share_capital, currency_obj=self.currency_id))
                 if self.relance_share_capital else ""))
         siren = self._relance_siren()
         if siren:
@@ -191,7 +194,8 @@ class ResCompany(models.Model):
 
     @api.constrains('relance_contract_rate')
     def _check_relance_contract_rate(self):
-        self.env['res.partner']._relance_check_contract_rates(self.filtered('relance_contract_rate'), 'relance_contract_rate')
+        self.env['res.partner']._relance_check_contract_rates(
+            self.filtered('relance_contract_rate'), 'relance_contract_rate')
 
     @api.constrains('relance_aging_bounds')
     def _check_relance_aging_bounds(self):

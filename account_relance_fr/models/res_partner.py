@@ -199,7 +199,7 @@ class ResPartner(models.Model):
             ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])
         for partner in self:
             partner.relance_dispute_move_ids = disputed.filtered(
-                lambda m: m.commercial_partner_id == partner.commercial_partner_id)
+                lambda m, partner=partner: m.commercial_partner_id == partner.commercial_partner_id)
 
     # ------------------------------------------------------------------ risk category
 
@@ -235,7 +235,8 @@ class ResPartner(models.Model):
             partner.write({'relance_risk_category': category, 'relance_risk_forced': True,
                            'relance_risk_forced_reason': reason})
             partner._relance_post_risk_change(
-                previous, category, self.env._("forced by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+                previous, category,
+                self.env._("forced by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
                 partner.relance_risk_figures or "")
 
     def action_relance_unforce_risk(self):
@@ -271,7 +272,8 @@ class ResPartner(models.Model):
             partner.credit_limit = limit
             partner.message_post(body=self.env._(
                 "Credit limit set to the suggested %(limit)s (%(category)s, valid guarantees %(guarantees)s).",
-                limit=formatLang(self.env, limit, currency_obj=company.currency_id) if limit else self.env._("no limit"),
+                limit=(formatLang(self.env, limit, currency_obj=company.currency_id) if limit
+                       else self.env._("no limit")),
                 category=self._relance_risk_label(partner.relance_risk_category),
                 guarantees=formatLang(self.env, partner.relance_guarantee_amount, currency_obj=company.currency_id)))
 

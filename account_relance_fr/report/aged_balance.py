@@ -30,7 +30,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
 
     date = fields.Date("At date", required=True, default=fields.Date.context_today)
     company_id = fields.Many2one(
-        'res.company', "Company", default=lambda self: self.env.company,
+        'res.company', default=lambda self: self.env.company,
         domain=lambda self: [('id', 'in', self.env.companies.ids)])
     currency_id = fields.Many2one(related='company_id.currency_id')
     risk_category = fields.Selection(
@@ -218,7 +218,8 @@ class AccountRelanceAgedBalance(models.TransientModel):
         keys = BUCKET_KEYS[:bucket_count(bounds)]
         labels = french_labels(bounds)
         categories = dict(self.env['res.partner']._fields['relance_risk_category']._description_selection(self.env))
-        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env))
+        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']
+                     ._description_selection(self.env))
         titles = self._xlsx_titles()
         Line = self.env['account.relance.aged.balance.line']
         with tempfile.TemporaryFile() as stream:
@@ -262,14 +263,14 @@ class AccountRelanceAgedBalance(models.TransientModel):
         ]
         filters = []
         if self.risk_category:
-            filters.append("catégorie de risque : %s" % dict(
-                self._fields['risk_category']._description_selection(self.env))[self.risk_category])
+            filters.append("catégorie de risque : {}".format(dict(
+                self._fields['risk_category']._description_selection(self.env))[self.risk_category]))
         if self.user_ids:
-            filters.append("commerciaux : %s" % ", ".join(self.user_ids.mapped('name')))
+            filters.append("commerciaux : {}".format(", ".join(self.user_ids.mapped('name'))))
         if self.level_ids:
-            filters.append("niveaux de relance : %s" % ", ".join(self.level_ids.mapped('name')))
+            filters.append("niveaux de relance : {}".format(", ".join(self.level_ids.mapped('name'))))
         if self.partner_ids:
-            filters.append("clients : %s" % ", ".join(self.partner_ids.mapped('name')))
+            filters.append("clients : {}".format(", ".join(self.partner_ids.mapped('name'))))
         titles.append("Filtres : " + ("; ".join(filters) if filters else "aucun"))
         bounds = tuple(int(b) for b in self.bounds.split(','))
         titles.append("Tranches : " + ", ".join(french_labels(bounds)))

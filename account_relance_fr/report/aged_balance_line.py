@@ -39,7 +39,7 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
     date = fields.Date(readonly=True)
     date_maturity = fields.Date("Due date", readonly=True)
     days_overdue = fields.Integer("Days overdue", readonly=True, aggregator=False)
-    bucket = fields.Selection(selection='_selection_bucket', string="Bucket", readonly=True)
+    bucket = fields.Selection(selection='_selection_bucket', readonly=True)
     amount = fields.Monetary("Total", readonly=True, help="Amount open at the date, in company currency.")
     amount_not_due = fields.Monetary("Not due", readonly=True)
     amount_b1 = fields.Monetary("Bucket 1", readonly=True)

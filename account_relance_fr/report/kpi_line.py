@@ -27,7 +27,7 @@ class AccountRelanceKpiLine(models.TransientModel):
         "Overdue at start", readonly=True,
         help="Installments overdue and still open on the first day of the month.")
     recovered = fields.Monetary(
-        "Recovered", readonly=True,
+        readonly=True,
         help="Paid during the month on the installments overdue at its start (credit notes excluded).")
     recovery_rate = fields.Float("Recovery rate", readonly=True, aggregator='avg', digits=(16, 4))
     paid_late_amount = fields.Monetary(

@@ -9,8 +9,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-from ..core.kpi import (CHANNELS, average_delay, collection_cost, cost_ratio, dso, month_label, months,
-                        period_days, recovery_rate)
+from ..core.kpi import (
+    CHANNELS,
+    average_delay,
+    collection_cost,
+    cost_ratio,
+    dso,
+    month_label,
+    months,
+    period_days,
+    recovery_rate,
+)
 from ..core.workbook import DAYS, INTEGER, MONEY, PERCENT, STOCK, TEXT, Formats, Table, new_workbook
 
 MAX_DAYS_AHEAD = 366
@@ -34,7 +43,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         "To", required=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1))
     company_id = fields.Many2one(
-        'res.company', "Company", default=lambda self: self.env.company,
+        'res.company', default=lambda self: self.env.company,
         domain=lambda self: [('id', 'in', self.env.companies.ids)])
     currency_id = fields.Many2one(related='company_id.currency_id')
     line_ids = fields.One2many('account.relance.kpi.line', 'report_id', "Rows", readonly=True)
@@ -289,8 +298,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         self.ensure_one()
         self.write({
             'xlsx_file': self._xlsx_content(),
-            'xlsx_filename': "Indicateurs_recouvrement_%s_%s.xlsx" % (
-                month_label(self.date_from), month_label(self.date_to)),
+            'xlsx_filename': f"Indicateurs_recouvrement_{month_label(self.date_from)}_{month_label(self.date_to)}.xlsx",
         })
         return {
             'type': 'ir.actions.act_url',
@@ -309,14 +317,14 @@ class AccountRelanceKpiReport(models.TransientModel):
             workbook = new_workbook(stream)
             formats = Formats(workbook, self.currency_id.symbol or self.currency_id.name)
             titles = [
-                "Indicateurs de recouvrement de %s à %s" % (month_label(self.date_from), month_label(self.date_to)),
+                f"Indicateurs de recouvrement de {month_label(self.date_from)} à {month_label(self.date_to)}",
                 f"Société : {company.name} — montants en {self.currency_id.name}",
                 "Taux de recouvrement = recouvré dans le mois / échu au 1er du mois ; délai moyen de "
                 "paiement des factures réglées en retard, pondéré par les montants ; "
                 "DSO = encours fin de mois / CA TTC du mois x jours du mois",
-                "Coûts unitaires : courrier %s, LRAR %s, minute d'appel %s x %s min par appel" % (
-                    company.relance_cost_letter, company.relance_cost_registered_letter,
-                    company.relance_cost_phone_minute, company.relance_phone_call_minutes),
+                f"Coûts unitaires : courrier {company.relance_cost_letter}, "
+                f"LRAR {company.relance_cost_registered_letter}, minute d'appel {company.relance_cost_phone_minute} "
+                f"x {company.relance_phone_call_minutes} min par appel",
             ]
             periods = months(self.date_from, self.date_to)
             by_month = Table(workbook, formats, "Indicateurs", self._xlsx_columns(), titles=titles)

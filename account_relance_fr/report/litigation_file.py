@@ -89,14 +89,17 @@ class AccountRelanceLitigationFile(models.TransientModel):
         self = self.with_context(lang=lang)
         partner, company = self.partner_id, self.company_id
         currency = company.currency_id
-        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env))
+        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']
+                     ._description_selection(self.env))
         states = dict(self.env['account.relance']._fields['state']._description_selection(self.env))
         penalties = self.env['account.relance.run']._penalties_of(company, self.date, invoices.ids)
         moves = {move.id: move for move in self.env['account.move'].browse([item['move_id'] for item in items])}
-        address = ", ".join(filter(None, [partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()]))
+        address = ", ".join(filter(None, [
+            partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()]))
         titles = [
             f"Relevé de compte de {partner.name} au {self.date.strftime('%d/%m/%Y')}",
-            f"Créancier : {company.name}" + (f" — SIRET {company.company_registry}" if company.company_registry else ""),
+            f"Créancier : {company.name}"
+            + (f" — SIRET {company.company_registry}" if company.company_registry else ""),
             f"Débiteur : {partner.name}" + (f" — SIRET {partner.company_registry}" if partner.company_registry else "")
             + (f" — {address}" if address else ""),
             f"Montants en {currency.name} ; pénalités de retard (art. L441-10 C. com.) et indemnité forfaitaire "

@@ -53,10 +53,11 @@ class TestRelanceActions(RelanceCommon):
     def test_exclusion_with_a_reason_and_reinstatement_from_the_invoice_list(self):
         invoice = self.invoice(1000.0)
         action = self.env['account.relance.exclusion.wizard']._action_open(invoice)
-        wizard = Form(self.env['account.relance.exclusion.wizard'].with_context(action['context']))
+        wizard = Form(self.env['account.relance.exclusion.wizard'].with_context(**action['context']))
         wizard.reason = "Litige sur la livraison"
         wizard.save().action_apply()
-        self.assertRecordValues(invoice, [{'relance_excluded': True, 'relance_exclusion_reason': "Litige sur la livraison"}])
+        self.assertRecordValues(
+            invoice, [{'relance_excluded': True, 'relance_exclusion_reason': "Litige sur la livraison"}])
         self.assertFalse(self.run_relance(DUE + timedelta(days=3)))
         invoice.action_relance_reinstate()
         self.assertTrue(self.run_relance(DUE + timedelta(days=3)))

@@ -49,7 +49,7 @@ class TestRelanceCredit(RelanceCommon):
         self.assertEqual(action['res_model'], 'account.relance.credit.override.wizard')
         self.assertEqual(new.state, 'draft')
         wizard = Form(self.env['account.relance.credit.override.wizard'].with_user(self.manager)
-                      .with_context(action['context']))
+                      .with_context(**action['context']))
         wizard.reason = "Acompte de 2 000 € reçu ce jour"
         wizard = wizard.save()
         self.assertIn("over its credit limit", wizard.blocking_reasons)

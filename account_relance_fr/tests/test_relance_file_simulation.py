@@ -69,7 +69,7 @@ class TestRelanceFileSimulation(RelanceCommon):
             return self.invoice(amount, due=due, partner=partner, invoice_date=(on or due - timedelta(days=30)),
                                 **values)
 
-    def test_four_months_of_daily_runs_read_as_one_conversation_per_client(self):
+    def test_four_months_of_daily_runs_read_as_one_conversation_per_client(self):  # noqa: C901 - one story, read in order
         Relance = self.env['account.relance']
         # Day 0 is 5 January. Old debts: 70 days late when the addon starts.
         old_occasional = self.post(1800.0, day(-70), self.occasional)
@@ -81,7 +81,7 @@ class TestRelanceFileSimulation(RelanceCommon):
         self.post(2100.0, day(6), self.invoicing_contact)  # made out to the group's invoicing address
         split = self.post(3000.0, day(20), self.occasional, on=day(-40), invoice_payment_term_id=self.split_terms.id)
         # invoice_date_due is ignored with payment terms: installments at invoice date + 30 and + 60.
-        split_dues = sorted(split.line_ids.filtered(lambda l: l.display_type == 'payment_term').mapped('date_maturity'))
+        split_dues = sorted(split.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').mapped('date_maturity'))
         self.assertEqual(split_dues, [day(-10), day(20)])
 
         events = {
@@ -132,7 +132,7 @@ class TestRelanceFileSimulation(RelanceCommon):
         clients = [self.punctual, self.occasional, self.chronic, self.no_email, self.consumer, self.group]
         relances = Relance.search([('partner_id', 'in', [c.id for c in clients])], order='date, id')
         for client in clients:
-            mine = relances.filtered(lambda r: r.partner_id == client)
+            mine = relances.filtered(lambda r, c=client: r.partner_id == c)
             _logger.info("Relances of %s:\n%s", client.name, "\n".join(
                 f"  {r.date} {r.level_id.name:<40} {r.state:<11} {r.contact_id.name} "
                 f"{', '.join(r.invoice_line_ids.move_id.mapped('name'))} "
@@ -140,7 +140,7 @@ class TestRelanceFileSimulation(RelanceCommon):
                 for r in mine))
 
         for client in clients:
-            mine = relances.filtered(lambda r: r.partner_id == client)
+            mine = relances.filtered(lambda r, c=client: r.partner_id == c)
             seen = mine.filtered(lambda r: r.state in ('sent', 'done') and r._is_written())
             for before, after in zip(seen, seen[1:]):
                 self.assertGreaterEqual((after.date - before.date).days, 5,

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time, Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import DUE, RelanceCommon
 
@@ -13,7 +13,7 @@ class TestRelanceFormalNotice(RelanceCommon):
     def prepare(self, partner=None, moves=None, on=date(2026, 5, 9)):
         context = {'active_model': 'account.move', 'active_ids': moves.ids} if moves else \
             {'active_model': 'res.partner', 'active_ids': (partner or self.client).ids}
-        wizard = Form(self.env['account.relance.formal.notice.wizard'].with_context(context))
+        wizard = Form(self.env['account.relance.formal.notice.wizard'].with_context(**context))
         wizard.date = on
         action = wizard.save().action_prepare()
         return self.env['account.relance'].browse(action['res_id'])
@@ -93,7 +93,8 @@ class TestRelanceFormalNotice(RelanceCommon):
             'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"})
         self.invoice(800.0, partner=consumer)
         relance = self.prepare(partner=consumer)
-        self.assertRecordValues(relance, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}])
+        self.assertRecordValues(
+            relance, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}])
         letter = relance.letter_attachment_id.raw.decode()
         self.assertIn("1231-6", letter)
         self.assertNotIn("D441-5", letter)

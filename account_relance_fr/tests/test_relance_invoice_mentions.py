@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from odoo.tests import freeze_time, tagged
 
-from .common import DUE, RelanceCommon
+from .common import RelanceCommon
 
 
 @tagged('post_install', '-at_install')
@@ -55,5 +55,6 @@ class TestRelanceInvoiceMentions(RelanceCommon):
         self.assertIn("Prescribed on", invoice.activity_ids.summary)
         self.env['account.relance.run']._run(on_date=date(2027, 12, 12), companies=self.company)
         self.assertEqual(len(invoice.activity_ids), 1, "warned once")
-        found = self.env['account.move'].search([('relance_prescription_date', '<=', date(2027, 12, 11) + timedelta(days=90))])
+        found = self.env['account.move'].search(
+            [('relance_prescription_date', '<=', date(2027, 12, 11) + timedelta(days=90))])
         self.assertIn(invoice, found)

@@ -43,7 +43,7 @@ class TestRelanceKpi(RelanceCommon):
         cls._register_payment(i1, amount=600.0, payment_date=date(2026, 3, 15))
         i2 = cls.invoice(500.0, due=date(2026, 2, 20))
         refund = cls.invoice(500.0, due=date(2026, 3, 5), invoice_date=date(2026, 3, 5), move_type='out_refund')
-        (i2 | refund).line_ids.filtered(lambda l: l.account_type == 'asset_receivable').reconcile()
+        (i2 | refund).line_ids.filtered(lambda item: item.account_type == 'asset_receivable').reconcile()
         i3 = cls.invoice(400.0, due=date(2026, 3, 5))
         cls._register_payment(i3, payment_date=date(2026, 3, 25))
         cls.invoice(2000.0, due=date(2026, 4, 19), invoice_date=date(2026, 3, 20))

@@ -195,7 +195,7 @@ class TestRelanceLetters(RelanceCommon):
             'invoice_line_ids': [Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': amount, 'tax_ids': False})],
         })
         refund.action_post()
-        (invoice + refund).line_ids.filtered(lambda l: l.account_type == 'asset_receivable').reconcile()
+        (invoice + refund).line_ids.filtered(lambda aml: aml.account_type == 'asset_receivable').reconcile()
         return refund
 
     def test_an_invoice_fully_reversed_after_its_due_date_bears_nothing(self):
@@ -237,7 +237,7 @@ class TestRelanceLetters(RelanceCommon):
                                                            'indemnity_amount': 0.0}])
         self.assertRecordValues(relance, [{'amount_penalties': 119.18, 'amount_indemnities': 0.0,
                                            'amount_total_due': 10278.36}])
-        self.assertIn("Déjà facturé par %s" % penalty_invoice.name, by_move[late].penalty_detail)
+        self.assertIn(f"Déjà facturé par {penalty_invoice.name}", by_move[late].penalty_detail)
 
     # ------------------------------------------------------------------ penalty invoice wizard
 

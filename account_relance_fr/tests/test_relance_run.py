@@ -136,7 +136,7 @@ class TestRelanceRun(RelanceCommon):
             'invoice_line_ids': [Command.create({'name': "Four", 'price_unit': 1000.0, 'tax_ids': False})],
         })
         invoice.action_post()
-        first, second = invoice.line_ids.filtered(lambda l: l.display_type == 'payment_term').sorted('date_maturity')
+        first, second = invoice.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').sorted('date_maturity')
         self.assertEqual((first.date_maturity, first.amount_residual), (DUE, 300.0))
         self.assertEqual(invoice.invoice_date_due, second.date_maturity, "account keeps the last due date")
 
@@ -172,7 +172,7 @@ class TestRelanceRun(RelanceCommon):
 
     def test_an_invoice_without_due_date_is_chased_from_its_invoice_date(self):
         invoice = self.invoice(1000.0, invoice_date=DUE)
-        receivable = invoice.line_ids.filtered(lambda l: l.display_type == 'payment_term')
+        receivable = invoice.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
         self.env.cr.execute("UPDATE account_move_line SET date_maturity = NULL WHERE id = %s", [receivable.id])
         receivable.invalidate_recordset(['date_maturity'])
         relance = self.run_relance(DUE + timedelta(days=1))

@@ -63,9 +63,10 @@ class TestRelanceSecurity(RelanceCommon):
         Relance = self.env['account.relance'].with_user(outsider)
         self.assertFalse(Relance.search([('id', '=', relance.id)]))
         self.assertFalse(self.env['account.relance.line'].with_user(outsider).search([('relance_id', '=', relance.id)]))
-        self.assertFalse(self.env['account.relance.level'].with_user(outsider).search([('company_id', '=', self.company.id)]))
+        self.assertFalse(
+            self.env['account.relance.level'].with_user(outsider).search([('company_id', '=', self.company.id)]))
         with self.assertRaises(AccessError):
-            relance.with_user(outsider).name
+            relance.with_user(outsider).name  # noqa: B018 - reading the field is the test
 
     def test_scenarios_and_guarantees_of_another_company_are_invisible(self):
         guarantee = self.env['account.relance.guarantee'].create({

@@ -26,6 +26,7 @@ class TestRelanceTour(HttpCase):
         relance = env['account.relance.run']._run(
             on_date=DUE + timedelta(days=1), companies=company, partners=client)
         self.assertEqual(relance.state, 'to_validate')
-        self.start_tour("/odoo/action-account_relance_fr.action_relance_to_validate", 'account_relance_fr_validate', login='admin')
+        self.start_tour("/odoo/action-account_relance_fr.action_relance_to_validate", 'account_relance_fr_validate',
+                        login='admin')
         self.assertEqual(relance.state, 'sent')
         self.assertEqual(relance.validated_by_id, env.ref('base.user_admin'))

@@ -17,7 +17,7 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
         help="Empty: every overdue invoice of the client.")
     date = fields.Date(required=True, default=fields.Date.context_today)
     signatory_id = fields.Many2one(
-        'res.users', "Signatory", default=lambda self: self._default_signatory(),
+        'res.users', default=lambda self: self._default_signatory(),
         domain="[('share', '=', False)]",
         help="Who signs the letter: the collector by default, never a technical user.")
     signatory_function = fields.Char(
@@ -44,7 +44,8 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
         elif model == 'account.move' and ids:
             moves = self.env['account.move'].browse(ids)
             if len(moves.commercial_partner_id) > 1:
-                raise UserError(self.env._("A mise en demeure is addressed to one client: select the invoices of one client."))
+                raise UserError(self.env._(
+                    "A mise en demeure is addressed to one client: select the invoices of one client."))
             values.update(partner_id=moves.commercial_partner_id.id, move_ids=[fields.Command.set(moves.ids)])
         return values
 
