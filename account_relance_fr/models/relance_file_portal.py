@@ -65,7 +65,6 @@ class AccountRelanceFile(models.Model):
         return result
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for file in self:
             file.access_url = f'/my/relances/{file.id}'
 
@@ -90,7 +89,7 @@ class AccountRelanceFile(models.Model):
 
     def _close(self, on_date, reason):
         promises = self.promise_ids.filtered(lambda p: p.state == 'open')
-        super()._close(on_date, reason)
+        result = super()._close(on_date, reason)
         # A closed file opens no more: the next relance of the client carries a new token.
         self.sudo().write({'access_token': False, 'access_code': False})
         for promise in promises:
@@ -99,6 +98,7 @@ class AccountRelanceFile(models.Model):
             if kept:
                 promise.file_id._relance_post_client_action(self.env._(
                     "Promise to pay by %s kept: the payment came in.", promise.promise_date))
+        return result
 
     def _relance_statement_attachment_ids(self, relance):
         """The statement PDF to attach to ``relance``'s e-mail: from the tone the company set."""

@@ -17,7 +17,7 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
     _name = 'account.relance.call.outcome.wizard'
     _description = "Outcome of a relance call"
 
-    relance_id = fields.Many2one('account.relance', "Relance")
+    relance_id = fields.Many2one('account.relance')
     file_id = fields.Many2one('account.relance.file', "Relance file", required=True)
     partner_id = fields.Many2one(related='file_id.partner_id', string="Client")
     company_currency_id = fields.Many2one(related='file_id.company_currency_id')
