@@ -143,12 +143,14 @@ class RelancePortal(CustomerPortal):
         self._relance_speak_french(file)
         reason = (reason or '').strip()
         if not reason:
-            return self._relance_redirect(file, access_token, error=request.env._("Tell us why you contest the invoice."))
+            return self._relance_redirect(
+                file, access_token, error=request.env._("Tell us why you contest the invoice."))
         try:
             move = request.env['account.move'].sudo().browse(int(move_id or 0)).exists()
             file._relance_dispute(move, reason, source='portal')
         except (UserError, ValueError):
-            return self._relance_redirect(file, access_token, error=request.env._("This invoice cannot be contested here."))
+            return self._relance_redirect(
+                file, access_token, error=request.env._("This invoice cannot be contested here."))
         return self._relance_redirect(file, access_token, message='dispute')
 
     @http.route(['/my/relances/<int:file_id>/schedule'], type='http', auth='public', methods=['POST'], website=True)
@@ -162,6 +164,7 @@ class RelancePortal(CustomerPortal):
             count = int(installment_count or 3)
             first = fields.Date.to_date(first_due_date) if first_due_date else False
         except ValueError:
-            return self._relance_redirect(file, access_token, error=request.env._("Check the number of installments and the date."))
+            return self._relance_redirect(
+                file, access_token, error=request.env._("Check the number of installments and the date."))
         request.env['account.relance.schedule.request'].sudo()._make(file, count, first, message)
         return self._relance_redirect(file, access_token, message='schedule')

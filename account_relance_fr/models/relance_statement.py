@@ -43,7 +43,7 @@ class AccountRelanceStatement(models.AbstractModel):
         partner = partner.commercial_partner_id
         on_date = on_date or self.env['account.relance.run']._company_today(company)
         lines = self.env['account.move.line'].sudo().search(self._open_items_domain(partner, company))
-        lines = lines.sorted(lambda l: (l.currency_id.id, l.date_maturity or l.date, l.date, l.id))
+        lines = lines.sorted(lambda aml: (aml.currency_id.id, aml.date_maturity or aml.date, aml.date, aml.id))
         invoices = lines.move_id.filtered(lambda m: m.move_type in ('out_invoice', 'out_receipt'))
         penalties = self.env['account.relance.run'].sudo()._penalties_of(company, on_date, invoices.ids) \
             if invoices else {}
@@ -59,7 +59,7 @@ class AccountRelanceStatement(models.AbstractModel):
                 'totals': {'residual': 0.0, 'overdue': 0.0, 'penalties': 0.0, 'indemnity': 0.0, 'due': 0.0}})
             if move.move_type in ('out_invoice', 'out_receipt'):
                 kind = 'installment' if len(move.line_ids.filtered(
-                    lambda l: l.display_type == 'payment_term')) > 1 else 'invoice'
+                    lambda aml: aml.display_type == 'payment_term')) > 1 else 'invoice'
             elif move.move_type == 'out_refund':
                 kind = 'refund'
             elif move.origin_payment_id or line.amount_residual < 0:

@@ -238,7 +238,9 @@ class TestRelanceClientSide(RelanceCommon):
         relances = self.run_days(on(1), on(30))
         severe = relances.filtered(lambda r: r.tone == 'severe')
         cordial = relances.filtered(lambda r: r.tone == 'cordial')
-        names = lambda r: self.sent_emails(r).attachment_ids.mapped('name')
+
+        def names(relance):
+            return self.sent_emails(relance).attachment_ids.mapped('name')
         self.assertTrue(any(name.startswith("Releve de compte") for name in names(severe)))
         self.assertFalse(any(name.startswith("Releve de compte") for name in names(cordial)))
 
