@@ -9,7 +9,7 @@
     'maintainers': [],
     'development_status': 'Beta',
     'license': 'LGPL-3',
-    'depends': ['account', 'mail'],
+    'depends': ['account', 'mail', 'portal'],
     'external_dependencies': {'python': ['num2words', 'xlsxwriter']},
     'data': [
         'security/relance_security.xml',
@@ -57,6 +57,11 @@
         'report/aged_balance_views.xml',
         'report/kpi_report_views.xml',
         'views/relance_reporting_menus.xml',
+        # The client's side: statement, client page (portal), promises to pay, call outcomes.
+        'security/relance_client_side_security.xml',
+        'report/relance_statement_report.xml',
+        'views/relance_portal_templates.xml',
+        'views/relance_client_side_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

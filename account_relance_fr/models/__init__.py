@@ -19,3 +19,7 @@ from . import relance_guarantee
 from . import relance_schedule
 from . import relance_schedule_line
 from . import relance_fee
+from . import relance_file_portal
+from . import relance_promise
+from . import relance_schedule_request
+from . import relance_statement

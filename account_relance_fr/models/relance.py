@@ -460,6 +460,8 @@ class AccountRelance(models.Model):
                 attachment_ids = []
                 if relance in attach:
                     attachment_ids = [pdfs[move].id for move in relance.invoice_line_ids.move_id]
+                # The customer statement, from the tone the company set (issue 13).
+                attachment_ids += relance.file_id._relance_statement_attachment_ids(relance)
                 relance.write({'subject': subjects[relance.id], 'body_html': bodies[relance.id]})
                 relance.message_post(
                     body=bodies[relance.id], subject=subjects[relance.id],

@@ -106,19 +106,32 @@ class AccountRelanceRisk(models.AbstractModel):
         return counts
 
     @api.model
+    def _broken_promises(self, company, on_date, partners):
+        """{partner id: count} of the promises to pay broken in the window."""
+        return {partner.id: count for partner, count in self.env['account.relance.promise'].sudo()._read_group(
+            [('company_id', '=', company.id), ('partner_id', 'in', partners.ids), ('state', '=', 'broken'),
+             ('settled_on', '>=', self._window_start(company, on_date)), ('settled_on', '<=', on_date)],
+            ['partner_id'], ['__count'])}
+
+    @api.model
     def _compute(self, company, on_date, partners):
         """Compute the category of ``partners`` in ``company`` as of ``on_date`` and record it."""
         partners = partners.commercial_partner_id.with_company(company)
         thresholds = company._relance_risk_thresholds()
         history = self._history(company, on_date, partners)
         relances = self._relances_reached(company, on_date, partners)
+        broken = self._broken_promises(company, on_date, partners)
         for partner in partners:
             reached = relances.get(partner, {})
-            severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES)
+            # A broken promise to pay weighs like a severe relance (issue 13).
+            severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES) \
+                + broken.get(partner.id, 0)
             figures = history_figures(history.get(partner.id, []), on_date, severe_relances=severe)
             verdict = categorize(figures, thresholds, company.relance_risk_min_installments)
             previous = (partner.relance_risk_category or 'punctual', partner.relance_risk_figures or "")
             description = self._describe(company, verdict, reached)
+            if broken.get(partner.id):
+                description += "\n" + self.env._("Broken promises to pay: %s.", broken[partner.id])
             partner._relance_record_risk(verdict.category, description, on_date)
             self._note_min_history(partner, verdict, description, previous)
         return partners

@@ -496,8 +496,12 @@ class AccountRelanceRun(models.AbstractModel):
         pending = {relance.partner_id.id: relance for relance in Relance.search(
             [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
              ('state', 'in', ('to_validate', 'failed'))], order='date, id')}
+        # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
+        paused = set() if force or target_level else \
+            self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)
         plans, next_steps = self._plan_batch(
-            on_date, rows_by_partner, calendar, files, states, pending, already, force, target_level)
+            on_date, {pid: rows for pid, rows in rows_by_partner.items() if pid not in paused},
+            calendar, files, states, pending, already, force, target_level)
 
         if not plans:
             self._update_files(company, on_date, rows_by_partner, files, next_steps)

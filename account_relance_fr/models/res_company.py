@@ -73,6 +73,24 @@ class ResCompany(models.Model):
         help="Days before the due date of each installment of a payment schedule when the "
              "client gets a reminder e-mail.")
 
+    # The client's side: statement, portal page, promises to pay, call outcomes.
+    relance_statement_from_tone = fields.Selection(
+        [('never', "Never"), ('preventive', "Every relance"), ('cordial', "From the cordial reminder"),
+         ('firm', "From the firm reminder"), ('severe', "From the severe reminder"),
+         ('last_notice', "From the last reminder"), ('formal_notice', "Mise en demeure only")],
+        "Attach the statement to relance e-mails", required=True, default='severe',
+        help="The customer statement (relevé de compte) goes with the relance e-mails of this tone and above.")
+    relance_promise_limit_days = fields.Integer(
+        "Longest promise to pay (days)", default=30,
+        help="A client may promise to pay at the latest this many days after the day of the promise.")
+    relance_promise_grace_days = fields.Integer(
+        "Grace days of promises to pay", default=3,
+        help="Days after the promised date during which the relances stay paused, the time for "
+             "the payment to show on the bank statement.")
+    relance_call_retry_days = fields.Integer(
+        "Call again after no answer (days)", default=2,
+        help="A relance call that got no answer is planned again this many days later.")
+
     relance_risk_window_months = fields.Integer(
         "Payment history window (months)", default=12,
         help="The risk category of a client is computed from the installments due in these last months.")

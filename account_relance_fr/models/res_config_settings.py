@@ -54,3 +54,13 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.relance_schedule_grace_days', readonly=False)
     relance_schedule_reminder_days = fields.Integer(
         related='company_id.relance_schedule_reminder_days', readonly=False)
+
+    # The client's side: statement, portal page, promises to pay, call outcomes.
+    relance_statement_from_tone = fields.Selection(
+        related='company_id.relance_statement_from_tone', readonly=False)
+    relance_promise_limit_days = fields.Integer(
+        related='company_id.relance_promise_limit_days', readonly=False)
+    relance_promise_grace_days = fields.Integer(
+        related='company_id.relance_promise_grace_days', readonly=False)
+    relance_call_retry_days = fields.Integer(
+        related='company_id.relance_call_retry_days', readonly=False)

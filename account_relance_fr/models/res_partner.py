@@ -371,3 +371,38 @@ class ResPartner(models.Model):
         action['domain'] = [('partner_id', '=', self.commercial_partner_id.id)]
         action['context'] = {'create': False}
         return action
+
+    # ------------------------------------------------------------------ customer statement (issue 13)
+
+    def action_relance_print_statement(self):
+        """The customer statement of the client in the current company (PDF)."""
+        return self.env.ref('account_relance_fr.action_report_relance_statement_partner') \
+            .report_action(self.commercial_partner_id)
+
+    def action_relance_send_statement(self):
+        """E-mail the customer statement to the client's relance contact (composer opened with
+        the PDF attached, to read before it goes)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.env.company
+        content, kind = self.env['ir.actions.report'].with_company(company)._render_qweb_pdf(
+            'account_relance_fr.action_report_relance_statement_partner', partner.ids)
+        attachment = self.env['ir.attachment'].create({
+            'name': f"Releve de compte {partner.name}.{kind}", 'raw': content,
+            'res_model': 'res.partner', 'res_id': partner.id,
+            'mimetype': 'application/pdf' if kind == 'pdf' else 'text/html',
+        })
+        recipient = partner._relance_recipient()
+        body = self.env['ir.qweb']._render('account_relance_fr.relance_statement_mail_body', {
+            'partner': partner, 'recipient': recipient, 'company': company})
+        return {
+            'type': 'ir.actions.act_window', 'res_model': 'mail.compose.message', 'view_mode': 'form',
+            'target': 'new', 'name': self.env._("Send the customer statement"),
+            'context': {
+                'default_model': 'res.partner', 'default_res_ids': partner.ids,
+                'default_composition_mode': 'comment', 'default_partner_ids': recipient.ids,
+                'default_subject': f"Relevé de compte – {company.name}",
+                'default_body': body, 'default_attachment_ids': attachment.ids,
+                'default_email_layout_xmlid': 'mail.mail_notification_light',
+            },
+        }

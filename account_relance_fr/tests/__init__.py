@@ -31,3 +31,5 @@ from . import test_relance_invoice_pdf
 from . import test_relance_responsible
 from . import test_relance_figures
 from . import test_relance_company_flags
+from . import test_relance_client_side
+from . import test_relance_portal

@@ -7,3 +7,4 @@ from . import dispute_wizard
 from . import credit_override_wizard
 from . import risk_force_wizard
 from . import relance_schedule_wizard
+from . import call_outcome_wizard
