@@ -156,7 +156,8 @@ class AccountMove(models.Model):
             move.relance_days_overdue = days_overdue(min(dues[move]), today[move.company_id]) if dues[move] else 0
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'state', 'move_type',
-                 'commercial_partner_id.relance_is_consumer')
+                 'commercial_partner_id.is_company', 'commercial_partner_id.company_registry',
+                 'commercial_partner_id.vat', 'commercial_partner_id.relance_consumer_choice')
     def _compute_relance_prescription_date(self):
         for move in self:
             dues = [
@@ -166,7 +167,7 @@ class AccountMove(models.Model):
             ] if move.move_type in ('out_invoice', 'out_receipt') and move.state == 'posted' else []
             dues = [d for d in dues if d]
             move.relance_prescription_date = prescription_date(
-                min(dues), move.commercial_partner_id.relance_is_consumer) if dues else False
+                min(dues), move.commercial_partner_id._relance_consumer_in(move.company_id)) if dues else False
 
     @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id',
                  'relance_line_ids.relance_state')
@@ -237,7 +238,7 @@ class AccountMove(models.Model):
                                       or self.env['account.relance.run']._company_today(move.company_id))
             installments = move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
             detail, used_ecb, used_legal = [], set(), set()
-            if client.relance_is_consumer:
+            if client._relance_consumer_in(move.company_id):
                 result['kind'] = 'legal_interest'
                 try:
                     interest, breakdowns = move._relance_consumer_interest(day, legal_rates)

@@ -103,6 +103,9 @@ class AccountRelance(models.Model):
         "Penalty warning", readonly=True,
         help="Why penalties could not be computed on the relance date (a missing rate).")
     is_formal_notice = fields.Boolean("Formal notice", compute='_compute_is_formal_notice')
+    partner_is_consumer = fields.Boolean(
+        "Consumer client", compute='_compute_partner_is_consumer',
+        help="Whether the client is a consumer for the company of the relance.")
     deadline = fields.Date(
         "Payment deadline", tracking=True,
         help="Date by which the mise en demeure asks for payment.")
@@ -187,6 +190,10 @@ class AccountRelance(models.Model):
     def _compute_is_formal_notice(self):
         for relance in self:
             relance.is_formal_notice = relance.level_id.tone == 'formal_notice'
+
+    def _compute_partner_is_consumer(self):
+        for relance in self:
+            relance.partner_is_consumer = relance.partner_id._relance_consumer_in(relance.company_id)
 
     def _compute_schedule_ids(self):
         schedules = self.env['account.relance.schedule'].search(

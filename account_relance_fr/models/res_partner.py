@@ -61,12 +61,17 @@ class ResPartner(models.Model):
              "0: no limit.")
     relance_dispute_move_ids = fields.Many2many(
         'account.move', string="Disputed invoices", compute='_compute_relance_dispute_move_ids')
+    relance_consumer_choice = fields.Selection(
+        [('consumer', "Consumer"), ('professional', "Professional")], "Consumer or professional",
+        company_dependent=True,
+        help="Set in this company when the default rule is wrong for the client. Empty: the default rule.")
     relance_is_consumer = fields.Boolean(
-        "Consumer", compute='_compute_relance_is_consumer', store=True, readonly=False,
+        "Consumer", compute='_compute_relance_is_consumer', inverse='_inverse_relance_is_consumer',
         help="A consumer owes neither the late-payment penalties of L441-10 nor the 40 € "
              "recovery indemnity, only legal interest from a mise en demeure. Default: an individual "
              "without SIRET nor VAT number is a consumer; a company, a contact of a company, or an "
-             "individual with a SIRET or VAT number (sole trader) is a professional. You may change it.")
+             "individual with a SIRET or VAT number (sole trader) is a professional. You may change it "
+             "in each company.")
     relance_civility = fields.Selection(
         [('madame', "Mrs"), ('monsieur', "Mr")], "Civility",
         help="How letters and e-mails address this person (Madame, Monsieur). Empty: "
@@ -91,11 +96,24 @@ class ResPartner(models.Model):
         related='relance_file_id.next_action', string="Next relance action")
     relance_next_date = fields.Date(related='relance_file_id.next_date', string="Next relance on")
 
-    @api.depends('is_company', 'parent_id', 'company_registry', 'vat')
+    @api.depends('is_company', 'parent_id', 'company_registry', 'vat', 'relance_consumer_choice')
+    @api.depends_context('company')
     def _compute_relance_is_consumer(self):
         for partner in self:
-            partner.relance_is_consumer = not (
-                partner.is_company or partner.parent_id or partner.company_registry or partner.vat)
+            partner.relance_is_consumer = partner._relance_consumer_in(partner.env.company)
+
+    def _inverse_relance_is_consumer(self):
+        for partner in self:
+            partner.relance_consumer_choice = 'consumer' if partner.relance_is_consumer else 'professional'
+
+    def _relance_consumer_in(self, company):
+        """Whether the client is a consumer for ``company``: the company's choice when it made
+        one, else the default rule (an individual without SIRET nor VAT number)."""
+        self.ensure_one()
+        choice = self.with_company(company).relance_consumer_choice
+        if choice:
+            return choice == 'consumer'
+        return not (self.is_company or self.parent_id or self.company_registry or self.vat)
 
     @api.constrains('relance_contract_rate')
     def _check_relance_contract_rate(self):

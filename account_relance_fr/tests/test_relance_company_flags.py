@@ -6,11 +6,12 @@ from odoo.tests import freeze_time, tagged
 
 from .common import DUE, RelanceCommon
 
-MIGRATION = Path(__file__).parent.parent / 'migrations' / '19.0.1.1.0' / 'pre-migrate.py'
+MIGRATIONS = Path(__file__).parent.parent / 'migrations'
 
 
-def load_migration():
-    spec = importlib.util.spec_from_file_location('relance_migration_19_0_1_1_0', MIGRATION)
+def load_migration(version='19.0.1.1.0'):
+    spec = importlib.util.spec_from_file_location(
+        'relance_migration_' + version.replace('.', '_'), MIGRATIONS / version / 'pre-migrate.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -79,3 +80,47 @@ class TestRelanceCompanyFlags(RelanceCommon):
                                        companies_table='relance_mig_company')
         cr.execute("SELECT relance_suspended FROM relance_mig_partner WHERE id = 11")
         self.assertEqual(cr.fetchone()[0], {'2': True})
+
+    def test_the_consumer_flag_is_per_company(self):
+        """An individual bought as a consumer from company A and as a sole trader from company B:
+        each company decides, and each one's penalties and letters follow its own choice."""
+        person = self.env['res.partner'].create({'name': "Jeanne Petit", 'email': 'jeanne@example.com'})
+        self.assertTrue(person.with_company(self.company).relance_is_consumer, "default rule: a consumer")
+        self.assertTrue(person.with_company(self.other).relance_is_consumer)
+        person.with_company(self.other).relance_is_consumer = False
+        self.assertEqual(person.with_company(self.other).relance_consumer_choice, 'professional')
+        self.assertFalse(person.with_company(self.other).relance_is_consumer)
+        self.assertTrue(person.with_company(self.company).relance_is_consumer, "company A keeps the default")
+        invoice = self.invoice(1000.0, partner=person)
+        penalties = invoice._relance_penalties(DUE + timedelta(days=30))[invoice]
+        self.assertEqual(penalties['kind'], 'legal_interest', "company A claims legal interest, no indemnity")
+        self.assertEqual(penalties['indemnity'], 0.0)
+        relance = self.run_relance(DUE + timedelta(days=40), partners=person)
+        self.assertTrue(relance.partner_is_consumer)
+        # Clearing the choice of B brings back the default rule there.
+        person.with_company(self.other).relance_consumer_choice = False
+        self.assertTrue(person.with_company(self.other).relance_is_consumer)
+
+    def test_the_migration_keeps_the_consumer_flags_a_person_changed(self):
+        cr = self.env.cr
+        cr.execute("""
+            CREATE TEMP TABLE relance_mig_company (id int);
+            INSERT INTO relance_mig_company VALUES (1), (2);
+            CREATE TEMP TABLE relance_mig_partner (
+                id int, company_id int, is_company boolean, parent_id int, company_registry varchar,
+                vat varchar, relance_is_consumer boolean);
+            INSERT INTO relance_mig_partner VALUES
+                (10, NULL, false, NULL, NULL, NULL, true),        -- individual, default: no choice
+                (11, NULL, false, NULL, NULL, NULL, false),       -- individual made professional
+                (12, 2, true, NULL, NULL, NULL, true),            -- company made consumer, in company 2
+                (13, NULL, true, NULL, NULL, 'FR1', false);       -- company, default: no choice
+        """)
+        migration = load_migration('19.0.1.2.0')
+        migration.consumer_flag_to_choice(cr, 'relance_mig_partner', 'relance_mig_company')
+        cr.execute("SELECT id, relance_consumer_choice FROM relance_mig_partner ORDER BY id")
+        self.assertEqual(cr.fetchall(), [
+            (10, None), (11, {'1': 'professional', '2': 'professional'}), (12, {'2': 'consumer'}), (13, None)])
+        cr.execute("SELECT 1 FROM information_schema.columns"
+                   " WHERE table_name = 'relance_mig_partner' AND column_name = 'relance_is_consumer'")
+        self.assertFalse(cr.fetchone(), "the shared column is gone")
+        migration.consumer_flag_to_choice(cr, 'relance_mig_partner', 'relance_mig_company')  # idempotent
