@@ -1,3 +1,4 @@
+from . import relance_installment
 from . import relance_level
 from . import relance
 from . import relance_letter

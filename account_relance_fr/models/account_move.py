@@ -103,8 +103,7 @@ class AccountMove(models.Model):
             file = by_key.get((move.commercial_partner_id.id, move.company_id.id), files.browse())
             move.relance_file_id = file
             move.relance_level_id = file.level_id
-            chased = move.state == 'posted' and move.payment_state in ('not_paid', 'partial') \
-                and not (move.relance_excluded or move.relance_dispute or move.relance_schedule_id)
+            chased = bool(file) and bool(move._relance_open_installments(chased=True))
             move.relance_next_date = file.next_date if chased else False
 
     def _search_relance_level_id(self, operator, value):
@@ -123,14 +122,10 @@ class AccountMove(models.Model):
         for move in self:
             move.relance_count = counts.get(move, 0)
 
-    def _relance_open_installments(self):
-        """Open receivable installments of customer invoices of self."""
-        return self.line_ids.filtered(
-            lambda line: line.display_type == 'payment_term'
-            and line.account_type == 'asset_receivable'
-            and not line.reconciled
-            and line.move_id.state == 'posted'
-            and line.move_id.move_type in ('out_invoice', 'out_receipt'))
+    def _relance_open_installments(self, chased=False):
+        """Open receivable installments of the customer invoices of self (only those the run
+        may remind with ``chased``), read from memory: the rule of account.relance.installment."""
+        return self.line_ids.filtered_domain(self.env['account.relance.installment']._line_domain(chased))
 
     def _search_relance_next_date(self, operator, value):
         if operator not in ('<', '<=', '>', '>=', '=', '!=', 'in', 'not in'):
@@ -141,8 +136,7 @@ class AccountMove(models.Model):
         return Domain.AND([
             Domain('commercial_partner_id', 'in', files.partner_id.ids),
             Domain('company_id', 'in', files.company_id.ids),
-            Domain('state', '=', 'posted'), Domain('payment_state', 'in', ('not_paid', 'partial')),
-            Domain('relance_excluded', '=', False), Domain('relance_dispute', '=', False),
+            self.env['account.relance.installment']._move_domain(chased=True),
         ])
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled')
@@ -159,12 +153,9 @@ class AccountMove(models.Model):
                  'commercial_partner_id.is_company', 'commercial_partner_id.company_registry',
                  'commercial_partner_id.vat', 'commercial_partner_id.relance_consumer_choice')
     def _compute_relance_prescription_date(self):
+        open_lines = self._relance_open_installments()
         for move in self:
-            dues = [
-                line.date_maturity or move.invoice_date
-                for line in move.line_ids
-                if line.display_type == 'payment_term' and not line.reconciled
-            ] if move.move_type in ('out_invoice', 'out_receipt') and move.state == 'posted' else []
+            dues = [line.date_maturity or move.invoice_date for line in open_lines if line.move_id == move]
             dues = [d for d in dues if d]
             move.relance_prescription_date = prescription_date(
                 min(dues), move.commercial_partner_id._relance_consumer_in(move.company_id)) if dues else False
@@ -477,22 +468,21 @@ class AccountMove(models.Model):
         if not partners:
             return {}
         self.env['account.move.line'].flush_model()
+        installments = self.env['account.relance.installment']
         return {
             (root_id, partner_id): owed for root_id, partner_id, owed in self.env.execute_query(SQL(
                 """
                 SELECT split_part(company.parent_path, '/', 1)::int AS root_id,
                        partner.commercial_partner_id, SUM(aml.amount_residual)
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
+                  FROM %(tables)s
                   JOIN res_partner partner ON partner.id = aml.partner_id
                   JOIN res_company company ON company.id = aml.company_id
-                 WHERE partner.commercial_partner_id = ANY(%s)
-                   AND split_part(company.parent_path, '/', 1)::int = ANY(%s)
-                   AND aml.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
-                   AND NOT aml.reconciled
+                 WHERE partner.commercial_partner_id = ANY(%(partners)s)
+                   AND split_part(company.parent_path, '/', 1)::int = ANY(%(roots)s)
+                   AND %(receivable)s AND NOT aml.reconciled
               GROUP BY 1, 2
-                """, [p.id for p in partners], list({c.root_id.id for c in companies})))
+                """, tables=installments._from_sql(), receivable=installments._receivable_sql(),
+                partners=[p.id for p in partners], roots=list({c.root_id.id for c in companies})))
         }
 
     def action_post(self):

@@ -45,18 +45,18 @@ class AccountRelanceRisk(models.AbstractModel):
         (so that they can become punctual again)."""
         start = self._window_start(company, on_date)
         self.env.flush_all()
+        installments = self.env['account.relance.installment']
         ids = {partner_id for [partner_id] in self.env.execute_query(SQL(
             """
             SELECT DISTINCT move.commercial_partner_id
-              FROM account_move move
-             WHERE move.company_id = %(company)s AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_receipt')
-               AND move.invoice_date_due >= %(start)s AND COALESCE(move.invoice_date, move.date) < %(today)s
+              FROM %(tables)s
+             WHERE %(installment)s AND %(due)s >= %(start)s AND %(due)s < %(today)s
              UNION
             SELECT DISTINCT relance.partner_id
               FROM account_relance relance
              WHERE relance.company_id = %(company)s AND relance.date >= %(start)s
-            """, company=company.id, start=start, today=on_date))}
+            """, tables=installments._from_sql(), installment=installments._installment_sql(company),
+            due=installments._due_sql(), company=company.id, start=start, today=on_date))}
         risky = self.env['res.partner'].with_company(company).search(
             [('relance_risk_category', 'in', ('occasional', 'chronic'))])
         return self.env['res.partner'].browse(sorted(ids | set(risky.ids)))
@@ -69,23 +69,19 @@ class AccountRelanceRisk(models.AbstractModel):
     def _history(self, company, on_date, partners):
         """{partner id: [HistoryItem]}: the installments of the window, in company currency."""
         self.env.flush_all()
+        installments = self.env['account.relance.installment']
         rows = self.env.execute_query(SQL(
             """
-            SELECT move.commercial_partner_id, aml.balance,
-                   COALESCE(aml.date_maturity, move.invoice_date, move.date),
+            SELECT move.commercial_partner_id, aml.balance, %(due)s,
                    CASE WHEN aml.reconciled THEN (
                         SELECT MAX(part.max_date) FROM account_partial_reconcile part
                          WHERE part.debit_move_id = aml.id) END
-              FROM account_move_line aml
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN account_account account ON account.id = aml.account_id
-             WHERE aml.company_id = %(company)s AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_receipt')
-               AND aml.display_type = 'payment_term' AND account.account_type = 'asset_receivable'
-               AND COALESCE(aml.date_maturity, move.invoice_date, move.date) >= %(start)s
-               AND COALESCE(aml.date_maturity, move.invoice_date, move.date) < %(today)s
+              FROM %(tables)s
+             WHERE %(installment)s
+               AND %(due)s >= %(start)s AND %(due)s < %(today)s
                AND move.commercial_partner_id = ANY(%(partners)s)
-            """, company=company.id, start=self._window_start(company, on_date), today=on_date,
+            """, tables=installments._from_sql(), installment=installments._installment_sql(company),
+            due=installments._due_sql(), start=self._window_start(company, on_date), today=on_date,
             partners=partners.ids))
         history = defaultdict(list)
         for partner_id, amount, due, paid in rows:

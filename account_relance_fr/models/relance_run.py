@@ -277,37 +277,17 @@ class AccountRelanceRun(models.AbstractModel):
         if not levels:
             return {}
         earliest = min(levels.mapped('delay'))  # over the scenarios of every category
+        installments = self.env['account.relance.installment']
+        due = installments._due_sql()
         conditions = [
-            SQL("aml.company_id = %s", company.id),
-            SQL("move.state = 'posted'"),
-            SQL("move.move_type IN ('out_invoice', 'out_receipt')"),
-            SQL("aml.display_type = 'payment_term'"),
-            SQL("account.account_type = 'asset_receivable'"),
-            SQL("NOT aml.reconciled"),
-            SQL("(aml.amount_residual > 0 OR aml.amount_residual_currency > 0)"),
+            installments._open_installments_sql(company, chased=not held),
             # Running as of a past date must not remind an invoice issued after it.
             SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
         ]
-        if not held:
-            conditions += [
-                SQL("NOT COALESCE(move.relance_excluded, FALSE)"),
-                SQL("NOT COALESCE(move.relance_dispute, FALSE)"),
-                # Invoices of a payment schedule agreed or kept are paid by installments, not reminded.
-                SQL("NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered"
-                    " JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id"
-                    " WHERE covered.move_id = move.id AND schedule.state IN ('agreed', 'kept'))"),
-                SQL("move.payment_state != 'blocked'"),
-                SQL("NOT COALESCE(aml.no_followup, FALSE)"),
-                # Company-dependent flags: the value of this company in the jsonb column.
-                SQL("NOT COALESCE((partner.relance_suspended ->> %s)::boolean, FALSE)", str(company.id)),
-                SQL("NOT COALESCE((partner.relance_litigation ->> %s)::boolean, FALSE)", str(company.id)),
-            ]
         if not force:
             # Only installments that some level may concern today (the earliest level is the
             # preventive one: its delay is negative).
-            conditions.append(SQL(
-                "COALESCE(aml.date_maturity, move.invoice_date, move.date) <= %s::date - %s",
-                on_date, earliest))
+            conditions.append(SQL("%s <= %s::date - %s", due, on_date, earliest))
         if partner_ids:
             conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if move_ids:
@@ -316,21 +296,17 @@ class AccountRelanceRun(models.AbstractModel):
         rows = self.env.execute_query_dict(SQL(
             """
             SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
-                   move.partner_id AS invoice_partner_id,
-                   COALESCE(aml.date_maturity, move.invoice_date, move.date) AS due_date,
+                   move.partner_id AS invoice_partner_id, %(due)s AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
                    move.invoice_user_id,
                    EXISTS (SELECT 1 FROM account_relance_line previewed
                             WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
                               AND previewed.relance_state IN ('sent', 'done')) AS previewed
-              FROM account_move_line aml
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN res_partner partner ON partner.id = move.commercial_partner_id
-             WHERE %s
+              FROM %(tables)s
+             WHERE %(where)s
           ORDER BY move.commercial_partner_id, due_date, aml.id
             """,
-            SQL(" AND ").join(conditions),
+            due=due, where=SQL(" AND ").join(conditions), tables=installments._from_sql(),
         ))
         by_partner = defaultdict(list)
         for row in rows:
@@ -342,24 +318,21 @@ class AccountRelanceRun(models.AbstractModel):
         """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}."""
         if not partner_ids:
             return {}
+        installments = self.env['account.relance.installment']
         rows = self.env.execute_query_dict(SQL(
             """
             SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
                    COALESCE(aml.date_maturity, aml.date) AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id
-              FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
+              FROM %(tables)s
               JOIN res_partner partner ON partner.id = aml.partner_id
-             WHERE aml.company_id = %s
-               AND aml.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
-               AND NOT aml.reconciled
-               AND aml.amount_residual < 0
-               AND aml.date <= %s
-               AND partner.commercial_partner_id = ANY(%s)
+             WHERE %(credits)s
+               AND aml.date <= %(on_date)s
+               AND partner.commercial_partner_id = ANY(%(partners)s)
           ORDER BY aml.date, aml.id
             """,
-            company.id, on_date, list(partner_ids),
+            credits=installments._open_credit_sql(company), on_date=on_date, partners=list(partner_ids),
+            tables=installments._from_sql(),
         ))
         by_partner = defaultdict(list)
         for row in rows:

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
@@ -176,26 +177,35 @@ class ResPartner(models.Model):
         company = self.env.company
         commercial = self.commercial_partner_id
         today = self.env['account.relance.run']._company_today(company)
-        base = [
-            ('partner_id', 'child_of', commercial.ids), ('company_id', 'child_of', company.root_id.id),
-            ('parent_state', '=', 'posted'), ('account_type', '=', 'asset_receivable'),
-            ('reconciled', '=', False),
-        ]
-        # Every contact of the client, at any depth (child_of), counts for the client.
+        # What the client owes in this company, every contact of it counted (the commercial
+        # partner of each item): its open receivable items net of its credits, and its open
+        # installments already due.
+        installments = self.env['account.relance.installment']
         due, overdue = defaultdict(float), defaultdict(float)
-        for partner, amount in self.env['account.move.line']._read_group(
-                base, ['partner_id'], ['amount_residual:sum']):
-            due[partner.commercial_partner_id] += amount
-        for partner, amount in self.env['account.move.line']._read_group(
-                base + [('date_maturity', '<', today)], ['partner_id'], ['amount_residual:sum']):
-            overdue[partner.commercial_partner_id] += amount
+        if commercial.ids:
+            self.env.flush_all()
+            for partner_id, owed, late in self.env.execute_query(SQL(
+                    """
+                    SELECT partner.commercial_partner_id,
+                           SUM(aml.amount_residual),
+                           SUM(aml.amount_residual) FILTER (WHERE %(installment)s AND %(due)s < %(today)s)
+                      FROM %(tables)s
+                      JOIN res_partner partner ON partner.id = aml.partner_id
+                     WHERE %(receivable)s AND NOT aml.reconciled
+                       AND partner.commercial_partner_id = ANY(%(partners)s)
+                  GROUP BY partner.commercial_partner_id
+                    """, tables=installments._from_sql(), receivable=installments._receivable_sql(company),
+                    installment=installments._open_installments_sql(company), due=installments._due_sql(),
+                    today=today, partners=commercial.ids)):
+                due[partner_id] = owed or 0.0
+                overdue[partner_id] = late or 0.0
         files = self.env['account.relance.file'].search([
             ('partner_id', 'in', commercial.ids), ('company_id', '=', company.id), ('state', '=', 'open')])
         file_of = {file.partner_id: file for file in files}
         for partner in self:
             partner.relance_currency_id = company.currency_id
-            partner.relance_amount_due = due[partner.commercial_partner_id]
-            partner.relance_amount_overdue = overdue[partner.commercial_partner_id]
+            partner.relance_amount_due = due[partner.commercial_partner_id.id]
+            partner.relance_amount_overdue = overdue[partner.commercial_partner_id.id]
             file = file_of.get(partner.commercial_partner_id, files.browse())
             partner.relance_file_id = file
             partner.relance_max_level_id = file.level_id

@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date, split_every
 
 from ..core.aging import bucket_count, bucket_of, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
+from ..models.relance_installment import INVOICE_TYPES
 from ..models.res_partner import RISK_CATEGORIES
 from .aged_balance_line import BUCKET_KEYS
 
@@ -78,10 +79,9 @@ class AccountRelanceAgedBalance(models.TransientModel):
         self.env.flush_all()  # moves, reconciliations, partners and levels are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
         category = Partner._fields['relance_risk_category'].to_sql(Partner, 'partner')
+        installments = self.env['account.relance.installment']
         conditions = [
-            SQL("aml.company_id = %s", company.id),
-            SQL("aml.parent_state = 'posted'"),
-            SQL("account.account_type = 'asset_receivable'"),
+            installments._receivable_sql(company),
             SQL("aml.date <= %s", on_date),
             # An item reconciled for good before the date has nothing open at that date: this
             # skips most of a ledger without computing anything.
@@ -107,7 +107,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
                        COALESCE(move.invoice_user_id, partner.user_id) AS user_id,
                        relance_file.level_id AS level_id,
                        CASE WHEN partner.id IS NULL THEN NULL ELSE %(category)s END AS risk_category,
-                       CASE WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                       CASE WHEN move.move_type IN %(invoice_types)s THEN 'invoice'
                             WHEN move.move_type = 'out_refund' THEN 'credit_note'
                             WHEN move.origin_payment_id IS NOT NULL OR move.statement_line_id IS NOT NULL
                                  THEN 'payment'
@@ -119,9 +119,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
                          + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
                                       WHERE p.credit_move_id = aml.id AND p.max_date <= %(d)s), 0)
                          AS amount
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account account ON account.id = aml.account_id
+                  FROM %(tables)s
              LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
              LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
              -- The level of a client is the level of its open relance file.
@@ -134,6 +132,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
           ORDER BY item.partner_id, item.date_maturity, item.move_line_id
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions),
+            tables=installments._from_sql(), invoice_types=INVOICE_TYPES,
         ))
 
     def _filters(self):

@@ -89,24 +89,19 @@ class AccountRelanceKpiReport(models.TransientModel):
     def _installments_sql(self, due_before):
         """Installments of posted customer invoices (receivable, debit), with the date of the last
         reconciliation of those fully reconciled."""
+        installments = self.env['account.relance.installment']
         return SQL(
-            """SELECT aml.id, aml.balance, aml.date, COALESCE(aml.date_maturity, aml.date) AS due,
+            """SELECT aml.id, aml.balance, aml.date, %(due)s AS due,
                       aml.reconciled, %(category)s AS category,
                       CASE WHEN aml.reconciled THEN (
                           SELECT MAX(p.max_date) FROM account_partial_reconcile p WHERE p.debit_move_id = aml.id)
                       END AS settled_on
-                 FROM account_move_line aml
-                 JOIN account_move move ON move.id = aml.move_id
-                 JOIN account_account account ON account.id = aml.account_id
+                 FROM %(tables)s
                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
-                WHERE aml.company_id = %(company)s
-                  AND aml.parent_state = 'posted'
-                  AND account.account_type = 'asset_receivable'
-                  AND move.move_type IN ('out_invoice', 'out_receipt')
-                  AND aml.display_type = 'payment_term'
-                  AND aml.balance > 0
-                  AND COALESCE(aml.date_maturity, aml.date) <= %(due_before)s""",
-            category=self._category_sql(), company=self.company_id.id, due_before=due_before)
+                WHERE %(installment)s
+                  AND %(due)s <= %(due_before)s""",
+            tables=installments._from_sql(), installment=installments._installment_sql(self.company_id),
+            due=installments._due_sql(), category=self._category_sql(), due_before=due_before)
 
     def _figures(self):
         """Raw totals of every (month, category): {(month start, category): {...}} with the

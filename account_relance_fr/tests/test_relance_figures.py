@@ -56,3 +56,58 @@ class TestRelanceFigures(RelanceCommon):
         pivot = Line.formatted_read_group([('report_id', '=', report.id)], ['bucket'], ['amount:sum'],
                                           order='bucket ASC')
         self.assertEqual([group['bucket'] for group in pivot], ['not_due', 'b1', 'b2'])
+
+    def test_an_invoice_held_for_any_reason_is_held_everywhere(self):
+        """The run, the invoice list ("next relance") and the searches read one definition of
+        an open installment the run may remind: each way of holding an invoice holds it for all."""
+        other_client = self.env['res.partner'].create({'name': "Épicerie Bernard", 'is_company': True,
+                                                       'email': "epicerie@example.com"})
+        chased = self.invoice(100.0)
+        blocked = self.invoice(200.0)
+        blocked.action_toggle_block_payment()
+        excluded = self.invoice(300.0)
+        excluded.relance_excluded = True
+        disputed = self.invoice(400.0)
+        disputed.write({'relance_dispute': True, 'relance_dispute_reason': "Four non livré"})
+        no_followup = self.invoice(500.0)
+        no_followup.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').no_followup = True
+        in_litigation = self.invoice(600.0, partner=other_client)
+        other_client.with_company(self.company).relance_litigation = True
+        paid = self.invoice(700.0)
+        self.env['account.payment.register'].with_context(
+            active_model='account.move', active_ids=paid.ids).create({})._create_payments()
+        invoices = chased | blocked | excluded | disputed | no_followup | in_litigation | paid
+
+        relances = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relances.invoice_line_ids.move_id, chased, "the run reminds the one invoice not held")
+        installments = self.env['account.relance.installment']
+        Move, Line = self.env['account.move'], self.env['account.move.line']
+        invoices.invalidate_recordset()
+        self.assertEqual(invoices.filtered('relance_next_date'), chased, "only it shows a next relance")
+        for chased_only in (False, True):
+            # The same rule in SQL (search) and in memory (filtered_domain).
+            in_sql = Move.search([('id', 'in', invoices.ids)] + [installments._move_domain(chased_only)])
+            in_memory = invoices.filtered_domain(installments._move_domain(chased_only))
+            self.assertEqual(in_sql, in_memory)
+            lines_in_sql = Line.search([('move_id', 'in', invoices.ids)] + [installments._line_domain(chased_only)])
+            self.assertEqual(lines_in_sql, invoices.line_ids.filtered_domain(installments._line_domain(chased_only)))
+            self.assertEqual(lines_in_sql.move_id, in_sql)
+        self.assertEqual(in_sql, chased)
+        self.assertEqual(Move.search([('id', 'in', invoices.ids)] + [installments._move_domain()]),
+                         invoices - paid, "held invoices are still open")
+
+    def test_the_client_totals_reconcile_with_the_aged_balance(self):
+        self.invoice(1000.0)                                    # overdue
+        self.invoice(250.0, due=DUE + timedelta(days=30))       # not due yet
+        credit_note = self.env['account.move'].create({
+            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE,
+            'invoice_line_ids': [Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': 150.0,
+                                                 'tax_ids': False})]})
+        credit_note.action_post()
+        report = self.env['account.relance.aged.balance'].create({'date': DUE + timedelta(days=15)})
+        report.action_show()
+        client = self.client.with_company(self.company)
+        self.assertEqual(sum(report.line_ids.filtered(lambda line: line.partner_id == self.client).mapped('amount')),
+                         1100.0)
+        self.assertEqual(client.relance_amount_due, 1100.0, "owed: 1,000 + 250 - 150")
+        self.assertEqual(client.relance_amount_overdue, 1000.0, "overdue installments")

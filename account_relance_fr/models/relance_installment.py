@@ -1,0 +1,158 @@
+"""What a receivable item, an installment and an open installment are: the one definition.
+
+The run, the risk computation, the KPIs, the aged balance, the partner totals, the credit
+limit and the invoice computes all ask the same questions of the ledger. They ask them here,
+in SQL for the queries and as domains (with the same rule as a predicate, for records in
+memory) for the ORM, so that the answers cannot drift apart.
+
+Every SQL fragment reads the aliases of ``_from_sql``: ``aml`` (the journal item), ``move``
+(its entry) and ``account`` (its account).
+"""
+from odoo import api, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+# The documents that open an installment a client owes.
+INVOICE_TYPES = ('out_invoice', 'out_receipt')
+# Payment schedules in these states pay their invoices by installments: they are not reminded.
+SCHEDULE_COVERING_STATES = ('agreed', 'kept')
+
+
+class AccountRelanceInstallment(models.AbstractModel):
+    _name = 'account.relance.installment'
+    _description = "Receivable installments of customer invoices (the shared definition)"
+
+    # ------------------------------------------------------------------ SQL
+
+    @api.model
+    def _read_fields(self, chased=False):
+        """The fields the fragments read: pending changes to them are flushed before a query
+        that uses the fragments runs (``SQL(to_flush=...)``)."""
+        read = {
+            'account.move.line': ['company_id', 'parent_state', 'account_id', 'display_type', 'balance',
+                                  'reconciled', 'amount_residual', 'amount_residual_currency', 'date_maturity',
+                                  'move_id', 'partner_id', 'date'],
+            'account.move': ['state', 'move_type', 'invoice_date', 'date', 'commercial_partner_id', 'company_id'],
+            'account.account': ['account_type'],
+        }
+        if chased:
+            read['account.move.line'] += ['no_followup']
+            read['account.move'] += ['relance_excluded', 'relance_dispute', 'payment_state']
+            read['account.relance.schedule'] = ['state', 'move_ids']
+            read['res.partner'] = ['relance_suspended', 'relance_litigation']
+        return [self.env[model]._fields[name] for model, names in read.items() for name in names]
+
+    @api.model
+    def _from_sql(self):
+        return SQL("""account_move_line aml
+                 JOIN account_move move ON move.id = aml.move_id
+                 JOIN account_account account ON account.id = aml.account_id""", to_flush=self._read_fields())
+
+    @api.model
+    def _due_sql(self):
+        """The due date of an installment (the invoice date when it has none)."""
+        return SQL("COALESCE(aml.date_maturity, move.invoice_date, move.date)")
+
+    @api.model
+    def _receivable_sql(self, companies=None):
+        """A posted journal item on a receivable account (of ``companies`` when given):
+        invoices, credit notes, payments and miscellaneous entries alike, what a client owes
+        or is owed."""
+        condition = SQL("aml.parent_state = 'posted' AND account.account_type = 'asset_receivable'")
+        if companies is not None:
+            condition = SQL("aml.company_id = ANY(%s) AND %s", list(companies.ids), condition)
+        return condition
+
+    @api.model
+    def _installment_sql(self, companies=None):
+        """An installment of a posted customer invoice: a receivable payment-term line, with
+        something to pay."""
+        return SQL("%s AND move.move_type IN %s AND aml.display_type = 'payment_term' AND aml.balance > 0",
+                   self._receivable_sql(companies), INVOICE_TYPES)
+
+    @api.model
+    def _open_sql(self):
+        """Something is still to be paid on it today (in its currency or the company's)."""
+        return SQL("NOT aml.reconciled AND (aml.amount_residual > 0 OR aml.amount_residual_currency > 0)")
+
+    @api.model
+    def _open_credit_sql(self, companies=None):
+        """A credit of the client not reconciled yet (credit note, payment, refund)."""
+        return SQL("%s AND NOT aml.reconciled AND aml.amount_residual < 0", self._receivable_sql(companies))
+
+    @api.model
+    def _chased_sql(self):
+        """The installment may be reminded: neither its invoice (excluded, in dispute, covered
+        by a payment schedule, payment blocked, no follow-up on the line) nor its client in
+        the invoice's company (suspended, in litigation) holds it."""
+        return SQL(
+            """NOT COALESCE(move.relance_excluded, FALSE)
+               AND NOT COALESCE(move.relance_dispute, FALSE)
+               AND move.payment_state IS DISTINCT FROM 'blocked'
+               AND NOT COALESCE(aml.no_followup, FALSE)
+               AND NOT EXISTS (SELECT 1 FROM account_relance_schedule_move_rel covered
+                                 JOIN account_relance_schedule schedule ON schedule.id = covered.schedule_id
+                                WHERE covered.move_id = move.id AND schedule.state IN %(covering)s)
+               AND NOT EXISTS (SELECT 1 FROM res_partner client
+                                WHERE client.id = move.commercial_partner_id
+                                  -- company-dependent flags: the value of the invoice's company
+                                  AND (COALESCE((client.relance_suspended ->> move.company_id::text)::boolean, FALSE)
+                                       OR COALESCE((client.relance_litigation ->> move.company_id::text)::boolean,
+                                                   FALSE)))""",
+            covering=SCHEDULE_COVERING_STATES, to_flush=self._read_fields(chased=True))
+
+    @api.model
+    def _open_installments_sql(self, companies=None, chased=False):
+        """The WHERE clause of the open installments of ``companies`` (only those the run may
+        remind with ``chased``)."""
+        conditions = [self._installment_sql(companies), self._open_sql()]
+        if chased:
+            conditions.append(self._chased_sql())
+        return SQL(" AND ").join(conditions)
+
+    # ------------------------------------------------------------------ domains
+
+    @api.model
+    def _line_domain(self, chased=False):
+        """Domain of account.move.line: the open installments (of any company), the same rule
+        in SQL for ``search`` and in Python for ``filtered_domain``."""
+        def to_sql(model, alias, query):
+            return SQL("%s IN (SELECT aml.id FROM %s WHERE %s)", SQL.identifier(alias, 'id'),
+                       self._from_sql(), self._open_installments_sql(chased=chased))
+
+        def predicate(line):
+            return self._is_open_installment(line) and (not chased or self._is_chased(line))
+        return Domain.custom(to_sql=to_sql, predicate=predicate)
+
+    @api.model
+    def _move_domain(self, chased=False):
+        """Domain of account.move: the invoices with an open installment (that the run may
+        remind with ``chased``)."""
+        def to_sql(model, alias, query):
+            return SQL("%s IN (SELECT aml.move_id FROM %s WHERE %s)", SQL.identifier(alias, 'id'),
+                       self._from_sql(), self._open_installments_sql(chased=chased))
+
+        def predicate(move):
+            return any(self._is_open_installment(line) and (not chased or self._is_chased(line))
+                       for line in move.line_ids)
+        return Domain.custom(to_sql=to_sql, predicate=predicate)
+
+    # The same rules on records in memory (an invoice being computed, before any flush).
+
+    @api.model
+    def _is_open_installment(self, line):
+        move = line.move_id
+        return (move.state == 'posted' and move.move_type in INVOICE_TYPES
+                and line.display_type == 'payment_term' and line.account_type == 'asset_receivable'
+                and line.balance > 0 and not line.reconciled
+                and (line.amount_residual > 0 or line.amount_residual_currency > 0))
+
+    @api.model
+    def _is_chased(self, line):
+        move = line.move_id
+        # sudo: the flags of the client decide for everyone, whoever computes the invoice.
+        client = move.commercial_partner_id.sudo().with_company(move.company_id)
+        return not (move.relance_excluded or move.relance_dispute or move.payment_state == 'blocked'
+                    or line.no_followup
+                    or move.sudo().relance_schedule_ids.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES)
+                    or client.relance_suspended or client.relance_litigation)
