@@ -117,6 +117,7 @@ class AccountRelanceRisk(models.AbstractModel):
         history = self._history(company, on_date, partners)
         relances = self._relances_reached(company, on_date, partners)
         broken = self._broken_promises(company, on_date, partners)
+        verdicts, notes = {}, []
         for partner in partners:
             reached = relances.get(partner, {})
             # A broken promise to pay weighs like a severe relance (issue 13).
@@ -128,8 +129,11 @@ class AccountRelanceRisk(models.AbstractModel):
             description = self._describe(company, verdict, reached)
             if broken.get(partner.id):
                 description += "\n" + self.env._("Broken promises to pay: %s.", broken[partner.id])
-            partner._relance_record_risk(verdict.category, description, on_date)
-            self._note_min_history(partner, verdict, description, previous)
+            verdicts[partner.id] = (verdict.category, description)
+            notes.append((partner, verdict, description, previous))
+        partners._relance_record_risks(verdicts, on_date)
+        for note in notes:
+            self._note_min_history(*note)
         return partners
 
     @api.model

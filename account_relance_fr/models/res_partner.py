@@ -243,15 +243,51 @@ class ResPartner(models.Model):
     def _relance_record_risk(self, computed, figures, on_date):
         """Record the category computed tonight (``self`` in the company of the computation);
         the category in force follows unless a manager forced it."""
+        self._relance_record_risks({partner.id: (computed, figures) for partner in self}, on_date)
+
+    def _relance_record_risks(self, verdicts, on_date):
+        """Record tonight's verdicts {partner id: (computed category, figures)} of ``self`` (in the
+        company of the computation), in bulk: the computed category, figures and date of every
+        client in one statement; the category in force, and a chatter note with its figures,
+        only for the clients whose category changed (one write per new category, one batch of
+        notes)."""
+        if not self:
+            return
+        company = self.env.company
+        self.flush_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date',
+                              'relance_risk_category', 'relance_risk_forced'])
+        previous = {partner.id: partner.relance_risk_category or 'punctual' for partner in self}
+        changes = defaultdict(list)
         for partner in self:
-            previous = partner.relance_risk_category or 'punctual'
-            values = {'relance_risk_computed': computed, 'relance_risk_figures': figures,
-                      'relance_risk_date': on_date}
-            if not partner.relance_risk_forced:
-                values['relance_risk_category'] = computed
-            partner.write(values)
-            if not partner.relance_risk_forced and computed != previous:
-                partner._relance_post_risk_change(previous, computed, self.env._("computed"), figures)
+            computed = verdicts[partner.id][0]
+            if not partner.relance_risk_forced and computed != previous[partner.id]:
+                changes[computed].append(partner.id)
+        # Company-dependent columns hold {company id: value}: set this company's value of each.
+        ids, computed, figures = zip(*((pid, verdict[0], verdict[1] or "") for pid, verdict in verdicts.items()))
+        key = str(company.id)
+        self.env.execute_query(SQL(
+            """
+            UPDATE res_partner partner
+               SET relance_risk_computed = COALESCE(partner.relance_risk_computed, '{}'::jsonb)
+                                           || jsonb_build_object(%(key)s, new.computed),
+                   relance_risk_figures = COALESCE(partner.relance_risk_figures, '{}'::jsonb)
+                                          || jsonb_build_object(%(key)s, new.figures),
+                   relance_risk_date = COALESCE(partner.relance_risk_date, '{}'::jsonb)
+                                       || jsonb_build_object(%(key)s, %(day)s::text)
+              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[]) AS new(id, computed, figures)
+             WHERE partner.id = new.id
+            """, key=key, day=fields.Date.to_string(on_date), ids=list(ids), computed=list(computed),
+            figures=list(figures)))
+        self.invalidate_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date'])
+        bodies = {}
+        for category, partner_ids in changes.items():
+            self.browse(partner_ids).write({'relance_risk_category': category})
+            for partner_id in partner_ids:
+                bodies[partner_id] = self._relance_risk_change_body(
+                    previous[partner_id], category, self.env._("computed"), verdicts[partner_id][1])
+        if bodies:
+            # Notes on the clients the run is computing (access granted by the caller).
+            self.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     #: Fields that change what the relances (and invoicing) do for a client, and the group
     #: that may change them.
@@ -329,12 +365,17 @@ class ResPartner(models.Model):
         return dict(self._fields['relance_risk_category']._description_selection(self.env))[category or 'punctual']
 
     def _relance_post_risk_change(self, previous, new, how, figures):
+        self.message_post(body=self._relance_risk_change_body(previous, new, how, figures),
+                          subtype_xmlid='mail.mt_note')
+
+    @api.model
+    def _relance_risk_change_body(self, previous, new, how, figures):
         body = Markup("<p>%s</p>") % self.env._(
             "Risk category: %(previous)s → %(new)s (%(how)s).",
             previous=self._relance_risk_label(previous), new=self._relance_risk_label(new), how=how)
         if figures:
             body += Markup("<p>%s</p>") % Markup("<br/>").join(figures.split("\n"))
-        self.message_post(body=body, subtype_xmlid='mail.mt_note')
+        return body
 
     def action_relance_apply_credit_limit(self):
         """Set Odoo's credit limit of the client to the suggested one."""

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, split_every
 
-from ..core.aging import bucket_count, bucket_of, format_bounds, french_labels
+from ..core.aging import bucket_count, bucket_ranges, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
 from ..models.relance_installment import INVOICE_TYPES
 from ..models.res_partner import RISK_CATEGORIES
@@ -76,6 +76,15 @@ class AccountRelanceAgedBalance(models.TransientModel):
         """Receivable items open at ``on_date`` in ``company`` (one query): a list of dicts with
         the item, its document, client, dates, salesperson, level, risk category and the amount
         still open at that date in company currency (negative for credits)."""
+        return self.env.execute_query_dict(SQL(
+            "%s ORDER BY item.partner_id, item.date_maturity, item.move_line_id",
+            self._open_items_sql(company, on_date, partner_ids=partner_ids, risk_category=risk_category,
+                                 user_ids=user_ids, level_ids=level_ids)))
+
+    @api.model
+    def _open_items_sql(self, company, on_date, partner_ids=None, risk_category=None,
+                        user_ids=None, level_ids=None):
+        """The query of ``_select_open_items`` (rows aliased ``item``), unordered."""
         self.env.flush_all()  # moves, reconciliations, partners and levels are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
         category = Partner._fields['relance_risk_category'].to_sql(Partner, 'partner')
@@ -99,7 +108,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             conditions.append(SQL("COALESCE(move.invoice_user_id, partner.user_id) = ANY(%s)", list(user_ids)))
         if level_ids:
             conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
-        return self.env.execute_query_dict(SQL(
+        return SQL(
             """
             SELECT * FROM (
                 SELECT aml.id AS move_line_id, aml.move_id, partner.id AS partner_id,
@@ -129,11 +138,10 @@ class AccountRelanceAgedBalance(models.TransientModel):
                  WHERE %(where)s
             ) item
              WHERE item.amount != 0
-          ORDER BY item.partner_id, item.date_maturity, item.move_line_id
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions),
             tables=installments._from_sql(), invoice_types=INVOICE_TYPES,
-        ))
+        )
 
     def _filters(self):
         return dict(
@@ -143,24 +151,40 @@ class AccountRelanceAgedBalance(models.TransientModel):
     # ------------------------------------------------------------------ computation
 
     def _compute_rows(self):
-        """Replace the rows of the request by those of its date and filters."""
+        """Replace the rows of the request by those of its date and filters: one INSERT of the
+        open items with their bucket, whatever the size of the ledger."""
         self._check_request()
         bounds = self.company_id._relance_aging_bounds()
-        self.line_ids.unlink()
+        Line = self.env['account.relance.aged.balance.line']
+        Line.flush_model()
+        self.env.execute_query(SQL("DELETE FROM account_relance_aged_balance_line WHERE report_id = %s", self.id))
+        Line.invalidate_model()
+        self.invalidate_recordset(['line_ids'])
         self.bounds = format_bounds(bounds)
-        items = self._select_open_items(self.company_id, self.date, **self._filters())
         keys = BUCKET_KEYS[:bucket_count(bounds)]
-        vals_list = []
-        for item in items:
-            days = (self.date - item['date_maturity']).days
-            bucket = keys[bucket_of(days, bounds)]
-            vals = {name: value for name, value in item.items() if name != 'original_amount'}
-            vals.update(report_id=self.id, company_id=self.company_id.id, days_overdue=days, bucket=bucket)
-            vals.update({f'amount_{key}': item['amount'] if key == bucket else 0.0 for key in keys})
-            vals_list.append(vals)
-        Line = self.env['account.relance.aged.balance.line'].with_context(relance_aging_bounds=self.bounds)
-        for batch in split_every(5000, vals_list):
-            Line.create(list(batch))
+        days = SQL("(%s::date - item.date_maturity)", self.date)
+        # The buckets of core.aging (bucket_ranges), as SQL: "not due", then each range.
+        bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(
+            SQL("WHEN %s <= %s THEN %s", days, high, key)
+            for key, (_low, high) in zip(keys, bucket_ranges(bounds)) if high is not None), keys[-1])
+        columns = ['report_id', 'company_id', 'partner_id', 'risk_category', 'user_id', 'level_id', 'move_id',
+                   'move_line_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket', 'amount',
+                   *(f'amount_{key}' for key in keys),
+                   'create_uid', 'create_date', 'write_uid', 'write_date']
+        self.env.execute_query(SQL(
+            """
+            INSERT INTO account_relance_aged_balance_line (%(columns)s)
+            SELECT %(report)s, %(company)s, item.partner_id, item.risk_category, item.user_id, item.level_id,
+                   item.move_id, item.move_line_id, item.document_kind, item.date, item.date_maturity,
+                   %(days)s, item.bucket, item.amount, %(amounts)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM (SELECT item.*, %(bucket)s AS bucket FROM (%(items)s) item) item
+            """,
+            columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+            report=self.id, company=self.company_id.id, days=days, uid=self.env.uid, bucket=bucket,
+            amounts=SQL(", ").join(SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key) for key in keys),
+            items=self._open_items_sql(self.company_id, self.date, **self._filters()),
+        ))
         return bounds
 
     def action_show(self):
@@ -241,21 +265,36 @@ class AccountRelanceAgedBalance(models.TransientModel):
                 ("Échéance", 11, DATE), ("Retard (j)", 9, NUMBER), ("Tranche", 12, TEXT),
                 ("Commercial", 20, TEXT), ("Niveau de relance", 24, TEXT), ("Montant ouvert", 15, MONEY),
             ], titles=titles)
-            ids = Line._search([('report_id', '=', self.id)], order='partner_id, date_maturity, id')
-            for batch in split_every(1000, list(ids)):
-                lines = Line.browse(batch)
-                for line in lines:
-                    detail.add([
-                        line.partner_id.display_name or "(sans client)", line.move_id.name,
-                        kinds.get(line.document_kind, ""), line.date, line.date_maturity,
-                        line.days_overdue, labels[keys.index(line.bucket)], line.user_id.name or "",
-                        line.level_id.name or "", line.amount,
-                    ])
-                lines.invalidate_recordset()
+            for row in self._xlsx_detail_rows():
+                partner_name, move_name, kind, date, due, days, bucket, user_name, level_name, amount = row
+                detail.add([partner_name or "(sans client)", move_name, kinds.get(kind, ""), date, due, days,
+                            labels[keys.index(bucket)], user_name or "", level_name or "", amount])
             detail.close()
             workbook.close()
             stream.seek(0)
             return stream.read()
+
+    def _xlsx_detail_rows(self, batch_size=5000):
+        """The rows of the request, in the order of the list, read in SQL batch after batch
+        (names in French): the workbook of 100,000 items never holds them all as records."""
+        ids = list(self.env['account.relance.aged.balance.line']._search(
+            [('report_id', '=', self.id)], order='partner_id, date_maturity, id'))
+        lang = self.env.lang or 'en_US'
+        for batch in split_every(batch_size, ids):
+            yield from self.env.execute_query(SQL(
+                """
+                SELECT partner.complete_name, move.name, line.document_kind, line.date, line.date_maturity,
+                       line.days_overdue, line.bucket, salesperson.name,
+                       COALESCE(level.name->>%(lang)s, level.name->>'en_US'), line.amount
+                  FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS wanted(id, position)
+                  JOIN account_relance_aged_balance_line line ON line.id = wanted.id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+             LEFT JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN res_users users ON users.id = line.user_id
+             LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
+             LEFT JOIN account_relance_level level ON level.id = line.level_id
+              ORDER BY wanted.position
+                """, ids=list(batch), lang=lang))
 
     def _xlsx_titles(self):
         titles = [
