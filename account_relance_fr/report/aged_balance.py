@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date, split_every
+from odoo.tools import SQL, format_date
 
 from ..core.aging import bucket_count, bucket_ranges, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
@@ -85,21 +85,9 @@ class AccountRelanceAgedBalance(models.TransientModel):
     def _open_items_sql(self, company, on_date, partner_ids=None, risk_category=None,
                         user_ids=None, level_ids=None):
         """The query of ``_select_open_items`` (rows aliased ``item``), unordered."""
-        self.env.flush_all()  # moves, reconciliations, partners and levels are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
         category = Partner._fields['relance_risk_category'].to_sql(Partner, 'partner')
-        installments = self.env['account.relance.installment']
-        conditions = [
-            installments._receivable_sql(company),
-            SQL("aml.date <= %s", on_date),
-            # An item reconciled for good before the date has nothing open at that date: this
-            # skips most of a ledger without computing anything.
-            SQL("""(NOT aml.reconciled
-                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
-                               WHERE p.debit_move_id = aml.id AND p.max_date > %(d)s)
-                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
-                               WHERE p.credit_move_id = aml.id AND p.max_date > %(d)s))""", d=on_date),
-        ]
+        conditions = []
         if partner_ids:
             conditions.append(SQL("partner.id = ANY(%s)", list(partner_ids)))
         if risk_category:
@@ -108,6 +96,28 @@ class AccountRelanceAgedBalance(models.TransientModel):
             conditions.append(SQL("COALESCE(move.invoice_user_id, partner.user_id) = ANY(%s)", list(user_ids)))
         if level_ids:
             conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
+        return self._items_sql(SQL("aml.company_id = %s", company.id), on_date, category, conditions)
+
+    @api.model
+    def _items_sql(self, company, on_date, category, conditions):
+        """Receivable items of ``company`` (an SQL condition) open at ``on_date`` (a date or an
+        SQL expression), with the client's risk ``category`` (SQL) and the filters
+        ``conditions``; rows aliased ``item``. The amount open at a date is the item's balance
+        less the reconciliations dated that day or before (``max_date`` of each partial)."""
+        installments = self.env['account.relance.installment']
+        conditions = [
+            company,
+            installments._receivable_sql(),
+            SQL("aml.date <= %s", on_date),
+            # An item reconciled for good before the date has nothing open at that date: this
+            # skips most of a ledger without computing anything.
+            SQL("""(NOT aml.reconciled
+                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
+                               WHERE p.debit_move_id = aml.id AND p.max_date > %(d)s)
+                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
+                               WHERE p.credit_move_id = aml.id AND p.max_date > %(d)s))""", d=on_date),
+            *conditions,
+        ]
         return SQL(
             """
             SELECT * FROM (
@@ -122,12 +132,14 @@ class AccountRelanceAgedBalance(models.TransientModel):
                                  THEN 'payment'
                             ELSE 'other' END AS document_kind,
                        aml.balance AS original_amount,
+                       -- Nothing reconciled on the item (most open items): its balance.
+                       CASE WHEN aml.amount_residual = aml.balance THEN aml.balance ELSE
                        aml.balance
                          - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
                                       WHERE p.debit_move_id = aml.id AND p.max_date <= %(d)s), 0)
                          + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
                                       WHERE p.credit_move_id = aml.id AND p.max_date <= %(d)s), 0)
-                         AS amount
+                       END AS amount
                   FROM %(tables)s
              LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
              LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
@@ -140,8 +152,20 @@ class AccountRelanceAgedBalance(models.TransientModel):
              WHERE item.amount != 0
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions),
-            tables=installments._from_sql(), invoice_types=INVOICE_TYPES,
+            tables=SQL("%s", installments._from_sql(), to_flush=self._read_fields()), invoice_types=INVOICE_TYPES,
         )
+
+    @api.model
+    def _read_fields(self):
+        """What the query reads besides the installment definition's fields: flushed first."""
+        read = {
+            'account.partial.reconcile': ['debit_move_id', 'credit_move_id', 'max_date', 'amount'],
+            'account.move': ['invoice_user_id', 'origin_payment_id', 'statement_line_id'],
+            'account.move.line': ['amount_residual', 'balance'],
+            'res.partner': ['commercial_partner_id', 'user_id', 'relance_risk_category'],
+            'account.relance.file': ['partner_id', 'company_id', 'state', 'level_id'],
+        }
+        return [self.env[model]._fields[name] for model, names in read.items() for name in names]
 
     def _filters(self):
         return dict(
@@ -155,37 +179,43 @@ class AccountRelanceAgedBalance(models.TransientModel):
         open items with their bucket, whatever the size of the ledger."""
         self._check_request()
         bounds = self.company_id._relance_aging_bounds()
-        Line = self.env['account.relance.aged.balance.line']
-        Line.flush_model()
-        self.env.execute_query(SQL("DELETE FROM account_relance_aged_balance_line WHERE report_id = %s", self.id))
-        Line.invalidate_model()
-        self.invalidate_recordset(['line_ids'])
         self.bounds = format_bounds(bounds)
+        self._delete_rows()
         keys = BUCKET_KEYS[:bucket_count(bounds)]
         days = SQL("(%s::date - item.date_maturity)", self.date)
         # The buckets of core.aging (bucket_ranges), as SQL: "not due", then each range.
         bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(
             SQL("WHEN %s <= %s THEN %s", days, high, key)
             for key, (_low, high) in zip(keys, bucket_ranges(bounds)) if high is not None), keys[-1])
-        columns = ['report_id', 'company_id', 'partner_id', 'risk_category', 'user_id', 'level_id', 'move_id',
+        columns = ['id', 'report_id', 'company_id', 'partner_id', 'risk_category', 'user_id', 'level_id', 'move_id',
                    'move_line_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket', 'amount',
-                   *(f'amount_{key}' for key in keys),
+                   *(f'amount_{key}' for key in BUCKET_KEYS),
                    'create_uid', 'create_date', 'write_uid', 'write_date']
         self.env.execute_query(SQL(
             """
-            INSERT INTO account_relance_aged_balance_line (%(columns)s)
-            SELECT %(report)s, %(company)s, item.partner_id, item.risk_category, item.user_id, item.level_id,
-                   item.move_id, item.move_line_id, item.document_kind, item.date, item.date_maturity,
-                   %(days)s, item.bucket, item.amount, %(amounts)s,
+            INSERT INTO account_relance_aged_balance_row (%(columns)s)
+            SELECT (%(report)s::bigint << 32) | item.move_line_id, %(report)s, %(company)s, item.partner_id,
+                   item.risk_category, item.user_id, item.level_id, item.move_id, item.move_line_id,
+                   item.document_kind, item.date, item.date_maturity, %(days)s, item.bucket, item.amount, %(amounts)s,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM (SELECT item.*, %(bucket)s AS bucket FROM (%(items)s) item) item
             """,
             columns=SQL(", ").join(SQL.identifier(column) for column in columns),
             report=self.id, company=self.company_id.id, days=days, uid=self.env.uid, bucket=bucket,
-            amounts=SQL(", ").join(SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key) for key in keys),
+            amounts=SQL(", ").join(SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key)
+                                   for key in BUCKET_KEYS),
             items=self._open_items_sql(self.company_id, self.date, **self._filters()),
         ))
         return bounds
+
+    def _delete_rows(self):
+        self.env.execute_query(SQL("DELETE FROM account_relance_aged_balance_row WHERE report_id = ANY(%s)", self.ids))
+        self.env['account.relance.aged.balance.line'].invalidate_model()
+        self.invalidate_recordset(['line_ids'])
+
+    def unlink(self):
+        self._delete_rows()
+        return super().unlink()
 
     def action_show(self):
         self.ensure_one()
@@ -275,26 +305,37 @@ class AccountRelanceAgedBalance(models.TransientModel):
             return stream.read()
 
     def _xlsx_detail_rows(self, batch_size=5000):
-        """The rows of the request, in the order of the list, read in SQL batch after batch
-        (names in French): the workbook of 100,000 items never holds them all as records."""
-        ids = list(self.env['account.relance.aged.balance.line']._search(
-            [('report_id', '=', self.id)], order='partner_id, date_maturity, id'))
-        lang = self.env.lang or 'en_US'
-        for batch in split_every(batch_size, ids):
-            yield from self.env.execute_query(SQL(
-                """
-                SELECT partner.complete_name, move.name, line.document_kind, line.date, line.date_maturity,
-                       line.days_overdue, line.bucket, salesperson.name,
-                       COALESCE(level.name->>%(lang)s, level.name->>'en_US'), line.amount
-                  FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS wanted(id, position)
-                  JOIN account_relance_aged_balance_line line ON line.id = wanted.id
-             LEFT JOIN res_partner partner ON partner.id = line.partner_id
-             LEFT JOIN account_move move ON move.id = line.move_id
-             LEFT JOIN res_users users ON users.id = line.user_id
-             LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
-             LEFT JOIN account_relance_level level ON level.id = line.level_id
-              ORDER BY wanted.position
-                """, ids=list(batch), lang=lang))
+        """The rows of the request in the order of the list, with the names the workbook
+        prints, streamed from one query through a server-side cursor (``batch_size`` rows at
+        a time): the workbook of 100,000 items never holds them in memory."""
+        Line = self.env['account.relance.aged.balance.line']
+        query = Line._search([('report_id', '=', self.id)], order='partner_id, date_maturity, id')
+        line = SQL.identifier(query.table)
+        ordered = query.select(
+            *(SQL("%s.%s", line, SQL.identifier(column)) for column in (
+                'partner_id', 'move_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket',
+                'user_id', 'level_id', 'amount')),
+            SQL("ROW_NUMBER() OVER (ORDER BY %s) AS position", query.order))
+        sql = SQL(
+            """
+            SELECT partner.complete_name, move.name, line.document_kind, line.date, line.date_maturity,
+                   line.days_overdue, line.bucket, salesperson.name,
+                   COALESCE(level.name->>%(lang)s, level.name->>'en_US'), line.amount
+              FROM (%(ordered)s) line
+         LEFT JOIN res_partner partner ON partner.id = line.partner_id
+         LEFT JOIN account_move move ON move.id = line.move_id
+         LEFT JOIN res_users users ON users.id = line.user_id
+         LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
+         LEFT JOIN account_relance_level level ON level.id = line.level_id
+          ORDER BY line.position
+            """, ordered=ordered, lang=self.env.lang or 'en_US')
+        self.env.flush_all()
+        # A named (server-side) cursor of the same connection: same transaction, rows fetched
+        # batch_size at a time.
+        with self.env.cr._cnx.cursor(name=f'relance_aged_balance_{self.id}') as stream:
+            stream.itersize = batch_size
+            stream.execute(sql.code, sql.params)
+            yield from stream
 
     def _xlsx_titles(self):
         titles = [

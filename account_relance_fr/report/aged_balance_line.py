@@ -14,10 +14,15 @@ DOCUMENT_KINDS = [
 ]
 
 
-class AccountRelanceAgedBalanceLine(models.TransientModel):
+class AccountRelanceAgedBalanceLine(models.Model):
     """One receivable item open at the date of an aged balance, with its amount in the column
     of its bucket: grouped by client, the list shows the balance âgée with its totals; the
     pivot cells open the items behind them, and each item its invoice.
+
+    The rows are not stored: they are a SQL view of the ledger through the requests (date,
+    company, filters and buckets of each ``account.relance.aged.balance``), so that showing an
+    aged balance of 100,000 items writes nothing and every list, pivot or export reads the
+    ledger as it is. A row's id is made of its request and its journal item.
 
     The bucket columns are titled from the bounds of the request (``relance_aging_bounds`` in
     the context, else those of the company): "1-30 days" is only true for 30,60,90,120.
@@ -25,9 +30,10 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
     _name = 'account.relance.aged.balance.line'
     _description = "Aged balance row"
     _order = 'partner_id, date_maturity, id'
+    _auto = False
+    _log_access = True  # the rows carry the author and dates of their request (record rules)
 
-    report_id = fields.Many2one(
-        'account.relance.aged.balance', "Aged balance", required=True, ondelete='cascade', index=True)
+    report_id = fields.Many2one('account.relance.aged.balance', "Aged balance", readonly=True)
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     partner_id = fields.Many2one('res.partner', "Client", readonly=True)
@@ -49,6 +55,25 @@ class AccountRelanceAgedBalanceLine(models.TransientModel):
     amount_b4 = fields.Monetary("Bucket 4", readonly=True)
     amount_b5 = fields.Monetary("Bucket 5", readonly=True)
     amount_b6 = fields.Monetary("Bucket 6", readonly=True)
+
+    _table_query = "SELECT * FROM account_relance_aged_balance_row"
+
+    def init(self):
+        """The rows of the requests live in a plain table of their own, without foreign keys:
+        an aged balance of 100,000 items is one INSERT, with no check per row of references
+        that the same statement just read from the ledger. UNLOGGED: they are recomputed on
+        request and worth nothing after a crash. Deleted with their request (its unlink)."""
+        amounts = ", ".join(f"amount_{key} numeric" for key in BUCKET_KEYS)
+        self.env.cr.execute(f"""
+            CREATE UNLOGGED TABLE IF NOT EXISTS account_relance_aged_balance_row (
+                id bigint PRIMARY KEY, report_id int NOT NULL, company_id int NOT NULL,
+                create_uid int, create_date timestamp, write_uid int, write_date timestamp,
+                partner_id int, risk_category varchar, user_id int, level_id int, move_id int, move_line_id int,
+                document_kind varchar, date date, date_maturity date, days_overdue int, bucket varchar,
+                amount numeric, {amounts})
+        """)
+        self.env.cr.execute("CREATE INDEX IF NOT EXISTS account_relance_aged_balance_row_report_idx"
+                            " ON account_relance_aged_balance_row (report_id, partner_id)")
 
     @api.model
     def _bounds(self):

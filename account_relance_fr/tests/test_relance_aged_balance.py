@@ -215,11 +215,19 @@ class TestRelanceAgedBalance(RelanceCommon):
         self.assertIn(f"/{report.id}/xlsx_file/", action['url'])
 
     def test_a_new_computation_replaces_the_rows(self):
+        # Shown, then a payment dated before the aged balance's date is registered late:
+        # showing the request again reads the ledger afresh, nothing is left over.
         report = self.aged_balance()
-        lines = report.line_ids
-        report.action_show()
-        self.assertFalse(lines.exists())
         self.assertEqual(len(report.line_ids), 7)
+        self.assertIn(self.inv_b, report.line_ids.move_id)
+        self._register_payment(self.inv_b, payment_date=AT - timedelta(days=1))
+        report.action_show()
+        self.assertNotIn(self.inv_b, report.line_ids.move_id)
+        self.assertEqual(len(report.line_ids), 6, "B is settled; its payment, fully reconciled, is no open item")
+        self.assertEqual(self.env['account.relance.aged.balance.line'].search_count([('report_id', '=', report.id)]), 6)
+        report.unlink()
+        self.env.cr.execute("SELECT COUNT(*) FROM account_relance_aged_balance_row WHERE report_id = %s", [report.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the rows go with their request")
 
     def test_another_user_does_not_see_my_aged_balance(self):
         report = self.aged_balance()

@@ -7,6 +7,9 @@ choice, kept in the company-dependent ``relance_consumer_choice``. Only the valu
 had changed (those that differ from the default rule) become a choice: of the client's own
 company when it has one, else of every company, so that nothing changes the day of the
 upgrade. The old column is then dropped (the field is no longer stored).
+
+The rows of the aged balance moved to a table without foreign keys: the table that held them
+(transient rows, recomputed at each request) is dropped.
 """
 from odoo.tools import SQL
 
@@ -44,3 +47,4 @@ def consumer_flag_to_choice(cr, table='res_partner', companies_table='res_compan
 
 def migrate(cr, version):
     consumer_flag_to_choice(cr)
+    cr.execute("DROP TABLE IF EXISTS account_relance_aged_balance_line CASCADE")
