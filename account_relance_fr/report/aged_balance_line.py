@@ -63,15 +63,15 @@ class AccountRelanceAgedBalanceLine(models.Model):
         an aged balance of 100,000 items is one INSERT, with no check per row of references
         that the same statement just read from the ledger. UNLOGGED: they are recomputed on
         request and worth nothing after a crash. Deleted with their request (its unlink)."""
-        amounts = ", ".join(f"amount_{key} numeric" for key in BUCKET_KEYS)
-        self.env.cr.execute(f"""
+        amounts = SQL(", ").join(SQL("%s numeric", SQL.identifier(f"amount_{key}")) for key in BUCKET_KEYS)
+        self.env.cr.execute(SQL("""
             CREATE UNLOGGED TABLE IF NOT EXISTS account_relance_aged_balance_row (
                 id bigint PRIMARY KEY, report_id int NOT NULL, company_id int NOT NULL,
                 create_uid int, create_date timestamp, write_uid int, write_date timestamp,
                 partner_id int, risk_category varchar, user_id int, level_id int, move_id int, move_line_id int,
                 document_kind varchar, date date, date_maturity date, days_overdue int, bucket varchar,
-                amount numeric, {amounts})
-        """)
+                amount numeric, %s)
+        """, amounts))
         self.env.cr.execute("CREATE INDEX IF NOT EXISTS account_relance_aged_balance_row_report_idx"
                             " ON account_relance_aged_balance_row (report_id, partner_id)")
 
