@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
+from .relance_file import NEXT_ACTIONS
 
 RISK_CATEGORIES = [
     ('punctual', "Punctual payer"),
@@ -94,8 +95,8 @@ class ResPartner(models.Model):
         'account.relance.file', "Open relance file", compute='_compute_relance_amounts',
         help="The client's open relance file in the current company.")
     relance_next_action = fields.Selection(
-        related='relance_file_id.next_action', string="Next relance action")
-    relance_next_date = fields.Date(related='relance_file_id.next_date', string="Next relance on")
+        NEXT_ACTIONS, string="Next relance action", compute='_compute_relance_amounts')
+    relance_next_date = fields.Date("Next relance on", compute='_compute_relance_amounts')
 
     @api.depends('is_company', 'parent_id', 'company_registry', 'vat', 'relance_consumer_choice')
     @api.depends_context('company')
@@ -209,6 +210,8 @@ class ResPartner(models.Model):
             file = file_of.get(partner.commercial_partner_id, files.browse())
             partner.relance_file_id = file
             partner.relance_max_level_id = file.level_id
+            partner.relance_next_action = file.next_action
+            partner.relance_next_date = file.next_date
 
     @api.depends_context('company')
     def _compute_relance_credit(self):
