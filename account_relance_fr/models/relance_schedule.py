@@ -331,7 +331,8 @@ class AccountRelanceSchedule(models.Model):
         day = self.date.strftime('%d/%m/%Y')
         if self.interest_mode == 'legal':
             label = "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)" \
-                if self.partner_id._relance_consumer_in(self.company_id) else "Pénalités de retard (article L441-10 du Code de commerce)"
+                if self.partner_id._relance_consumer_in(self.company_id) \
+                else "Pénalités de retard (article L441-10 du Code de commerce)"
             lines = [{
                 'name': f"{label} – facture {move.name}, au {day}, échéancier {self.name}",
                 'quantity': 1, 'price_unit': amount, 'tax_ids': [Command.clear()],
