@@ -163,3 +163,13 @@ class TestRelanceChannels(RelanceCommon):
         self.assertIn("bounced", relance.failure_reason)
         relance.action_send()
         self.assertEqual(relance.state, 'sent', "resent once the address is checked")
+
+    def test_the_email_renders_without_a_template_error(self):
+        """The portal-link block is called with the relance already set: QWeb never falls back
+        through an error (a traceback formatted for each e-mail of the day)."""
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        with patch('odoo.addons.base.models.ir_qweb.traceback.format_exc') as formatted:
+            body = relance.level_id.mail_template_id._render_field('body_html', relance.ids, compute_lang=True)
+        formatted.assert_not_called()
+        self.assertIn("Sauf erreur", body[relance.id])
