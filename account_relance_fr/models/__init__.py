@@ -24,3 +24,4 @@ from . import relance_file_portal
 from . import relance_promise
 from . import relance_schedule_request
 from . import relance_statement
+from . import mail_mail

@@ -206,8 +206,7 @@ class AccountMove(models.Model):
         legal_rates = self.env['account.relance.legal.rate']._rates_table()
         legal_to_verify = self.env['account.relance.legal.rate']._to_verify_half_years()
         invoiced = self._relance_invoiced_penalties()
-        # One read of the payments of every installment, not one per invoice.
-        self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').matched_credit_ids.mapped('max_date')
+        installments_of, partials_of, penalty_moves = self._relance_penalty_inputs()
         euro = self.env.ref('base.EUR')
         # The detail is the text of French letters: amounts in the French format.
         letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
@@ -222,12 +221,12 @@ class AccountMove(models.Model):
                 'kind': 'penalty', 'detail': False, 'warning': False, 'to_verify': False}
             if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
                 continue
-            if move.line_ids.relance_penalty_origin_id:
+            if move.id in penalty_moves:
                 continue  # no penalties on penalties
             client = move.commercial_partner_id
             day = fields.Date.to_date(on_date or self.env.context.get('relance_date')
                                       or self.env['account.relance.run']._company_today(move.company_id))
-            installments = move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
+            installments = installments_of[move.id]
             detail, used_ecb, used_legal = [], set(), set()
             if client._relance_consumer_in(move.company_id):
                 result['kind'] = 'legal_interest'
@@ -250,7 +249,7 @@ class AccountMove(models.Model):
                 late = []
                 for line in installments:
                     due = line.date_maturity or move.invoice_date
-                    debt = line._relance_debt(day)
+                    debt = line._relance_debt(day, partials_of[line.id])
                     if debt.corrected_principal <= 0:
                         continue  # fully credited: the debt never existed
                     paid_on = max((d for d, _a in debt.payments), default=None) if line.reconciled else None
@@ -314,6 +313,36 @@ class AccountMove(models.Model):
             if to_verify:
                 result['to_verify'] = self.env._("Rate to verify: %s", ", ".join(to_verify))
         return results
+
+    def _relance_penalty_inputs(self):
+        """What the penalties of the invoices of self read, in a few queries for all of them and
+        only the columns they need: ({move id: its installments}, {installment id: the partial
+        reconciliations paying it}, {ids of the penalty invoices}). Invoices being edited (not
+        saved yet) are read from memory."""
+        Line = self.env['account.move.line']
+        if not all(isinstance(move_id, int) for move_id in self.ids):
+            installments_of = {move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
+                               for move in self}
+            return (installments_of, defaultdict(lambda: None),  # None: each line reads its own
+                    {move.id for move in self if move.line_ids.relance_penalty_origin_id})
+        installments = Line.search_fetch(
+            [('move_id', 'in', self.ids), ('display_type', '=', 'payment_term')],
+            ['move_id', 'date_maturity', 'reconciled', 'amount_currency'], order='id')
+        installments_of = defaultdict(Line.browse)
+        for line in installments:
+            installments_of[line.move_id.id] |= line
+        partials = self.env['account.partial.reconcile'].search_fetch(
+            [('debit_move_id', 'in', installments.ids)],
+            ['debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency'], order='id')
+        # What the credit side is (a credit note or a payment) decides how it reduces the debt.
+        Line.browse(partials.credit_move_id.ids).fetch(['move_id'])
+        self.browse(partials.credit_move_id.move_id.ids).fetch(['move_type'])
+        partials_of = defaultdict(partials.browse)
+        for partial in partials:
+            partials_of[partial.debit_move_id.id] |= partial
+        penalty_moves = {move.id for [move] in Line._read_group(
+            [('move_id', 'in', self.ids), ('relance_penalty_origin_id', '!=', False)], ['move_id'])}
+        return installments_of, partials_of, penalty_moves
 
     def _relance_consumer_interest(self, day, legal_rates):
         """Legal interest a consumer owes: the "other cases" legal rate from the mise en demeure

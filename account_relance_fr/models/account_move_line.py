@@ -17,13 +17,16 @@ class AccountMoveLine(models.Model):
         [('penalty', "Late-payment penalties"), ('indemnity', "Recovery indemnity")],
         "Penalty kind", copy=False, readonly=True)
 
-    def _relance_debt(self, day):
+    def _relance_debt(self, day, partials=None):
         """The installment as the penalty engine sees it on ``day``: its amount in the invoice
         currency, the credit notes reconciled with it (they correct the principal from the due
         date) and the payments reconciled with it until then (they reduce it from the day after
-        they are received)."""
+        they are received). ``partials``: its partial reconciliations when already read (its
+        ``matched_credit_ids``)."""
         self.ensure_one()
-        partials = self.matched_credit_ids.filtered(lambda partial: partial.max_date <= day)
+        if partials is None:
+            partials = self.matched_credit_ids
+        partials = partials.filtered(lambda partial: partial.max_date <= day)
         refunds = partials.filtered(lambda partial: partial.credit_move_id.move_id.move_type == 'out_refund')
         return Debt(
             principal=Decimal(str(self.amount_currency)),

@@ -1,10 +1,12 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, clean_context
 from odoo.tools.misc import formatLang
 
 from ..core.calendar import ClientPlan
@@ -138,11 +140,49 @@ class AccountRelance(models.Model):
         if not self.env.su and any(vals.get('state', 'to_validate') != 'to_validate' for vals in vals_list):
             # A relance goes out by being sent, never by being written as sent.
             raise AccessError(self.env._("A relance is created waiting for validation, then sent."))
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if vals.get('name', '/') == '/':
-                vals['name'] = self.env['ir.sequence'].with_company(
-                    vals.get('company_id') or self.env.company.id).next_by_code('account.relance') or '/'
+                unnamed[vals.get('company_id') or self.env.company.id].append(vals)
+        for company_id, company_vals in unnamed.items():
+            for vals, name in zip(company_vals, self._next_names(company_id, len(company_vals))):
+                vals['name'] = name
         return super().create(vals_list)
+
+    @api.model
+    def _next_names(self, company_id, count):
+        """``count`` references of the relance sequence of the company, reserved in one query
+        (the run names a whole batch at once); the same numbers and format as ``next_by_code``."""
+        Sequence = self.env['ir.sequence'].with_company(company_id)
+        Sequence.browse().check_access('read')
+        sequence = Sequence.search([('code', '=', 'account.relance'), ('company_id', 'in', [company_id, False])],
+                                   order='company_id', limit=1)
+        if not sequence:
+            return ['/'] * count
+        if sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        if sequence.implementation == 'standard':
+            numbers = sorted(number for [number] in self.env.execute_query(SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", f'ir_sequence_{sequence.id:03d}', count)))
+        else:
+            # No gap: the numbers are taken under the row lock of the sequence, all at once.
+            step = sequence.number_increment
+            sequence.flush_recordset(['number_next'])
+            [[last]] = self.env.execute_query(SQL(
+                "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s RETURNING number_next",
+                step * count, sequence.id))
+            sequence.invalidate_recordset(['number_next'])
+            first = last - step * count
+            numbers = [first + step * i for i in range(count)]
+        return [sequence.get_next_char(number) for number in numbers]
+
+    def _subscribe_responsibles(self):
+        """The responsible of each relance follows it (mail.thread's auto-subscription of a
+        tracked ``user_id``), in one insert per person, without an assignment notification."""
+        for user, relances in self.grouped('user_id').items():
+            if user:
+                relances.with_context(mail_auto_subscribe_no_notify=True)._message_auto_subscribe(
+                    {'user_id': user.id})
 
     def write(self, vals):
         """History is append-only: once a relance went out (or was cancelled) only what a person
@@ -414,6 +454,17 @@ class AccountRelance(models.Model):
             relance.write({'state': 'failed', 'failure_reason': reason})
             relance.message_post(body=reason)
 
+    def _mail_not_delivered(self, reason):
+        """The e-mail of a relance that went out was not delivered (the mail queue could not send
+        it, or it bounced): the relance did not reach the client, it fails with the reason and
+        may be resent or sent by letter."""
+        went_out = self.filtered(lambda r: r.state == 'sent' and r.channel_email)
+        went_out.sudo()._mark_failed(self.env._("The e-mail could not be delivered: %s", reason)[:500])
+
+    def _message_receive_bounce(self, email, partner):
+        self._mail_not_delivered(self.env._("%s bounced", email))
+        return super()._message_receive_bounce(email, partner)
+
     def _dispatch(self):
         """Every channel of the level: the e-mail, the letter and the registered letter, and the
         call (planned once, even when the relance is retried)."""
@@ -461,6 +512,7 @@ class AccountRelance(models.Model):
     def _send_emails(self):
         attach = self.filtered(lambda r: r.company_id.relance_attach_invoices)
         pdfs = attach._invoice_attachments() if attach else {}
+        emails = []
         for template, relances in self.grouped(lambda r: r.level_id.mail_template_id).items():
             subjects, bodies = relances._render_template_fields(template)
             for relance in relances:
@@ -470,13 +522,80 @@ class AccountRelance(models.Model):
                 # The customer statement, from the tone the company set (issue 13).
                 attachment_ids += relance.file_id._relance_statement_attachment_ids(relance)
                 relance.write({'subject': subjects[relance.id], 'body_html': bodies[relance.id]})
-                relance.message_post(
-                    body=bodies[relance.id], subject=subjects[relance.id],
-                    partner_ids=relance.contact_id.ids, attachment_ids=attachment_ids,
-                    message_type='comment', subtype_xmlid='mail.mt_comment',
-                    email_layout_xmlid='mail.mail_notification_light',
-                    email_from=relance.company_id.email_formatted or None,
-                )
+                emails.append((relance, subjects[relance.id], bodies[relance.id], attachment_ids, template))
+        self._queue_emails(emails)
+
+    @api.model
+    def _queue_emails(self, emails):
+        """Post the e-mail of each relance to its contact, for a whole batch at once: what
+        ``message_post`` does for one record (the chatter message with its attachments, the
+        ``mail.mail`` in the light layout and the notification that shows in the chatter whether
+        it was sent, bounced or failed), with one insert of each for the batch. The e-mails are
+        queued: Odoo's mail queue cron sends them, outside the run's transaction, in batches.
+
+        ``emails``: [(relance, subject, body, attachment ids, template)].
+        """
+        if not emails:
+            return
+        layout = 'mail.mail_notification_light'
+        comment = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
+        relances = self.browse([relance.id for relance, *_rest in emails])
+        authors, reply_tos = {}, {}
+        for relance in relances:
+            email_from = relance.company_id.email_formatted or None
+            if email_from not in authors:
+                authors[email_from] = relance._message_compute_author(None, email_from)
+        alias_domains = relances.sudo()._mail_get_alias_domains(default_company=self.env.company)
+        companies = relances._mail_get_companies(default=self.env.company)
+        for (author_id, email_from), group in relances.grouped(
+                lambda r: authors[r.company_id.email_formatted or None]).items():
+            reply_tos.update(group._notify_get_reply_to(default=email_from, author_id=author_id))
+        message_values = []
+        for relance, subject, body, attachment_ids, _template in emails:
+            author_id, email_from = authors[relance.company_id.email_formatted or None]
+            values = {
+                'author_id': author_id, 'email_from': email_from,
+                'model': self._name, 'res_id': relance.id,
+                'body': body, 'subject': subject or False,
+                'message_type': 'comment', 'subtype_id': comment,
+                'partner_ids': relance.contact_id.ids,
+                'email_add_signature': True, 'email_layout_xmlid': layout,
+                'record_alias_domain_id': alias_domains[relance.id].id,
+                'record_company_id': companies[relance.id].id,
+                'reply_to': reply_tos[relance.id],
+            }
+            values.update(relance._process_attachments_for_post([], attachment_ids, values))
+            message_values.append(values)
+        messages = relances._message_create(message_values)
+        real_author = relances._message_compute_real_author(False)
+        if real_author and not real_author.partner_share:
+            relances._message_subscribe(partner_ids=real_author.ids)  # the sender receives the answers
+
+        mail_values, notification_values = [], []
+        for relance, message, values in zip(relances, messages, message_values):
+            contact = relance.contact_id
+            recipient = {
+                'active': contact.active, 'email_normalized': contact.email_normalized, 'id': contact.id,
+                'is_follower': False, 'lang': contact.lang, 'name': contact.name, 'groups': [],
+                'notif': 'email', 'share': True, 'type': 'customer', 'uid': False, 'ushare': False,
+            }
+            msg_vals = dict(values, partner_ids=contact.ids)
+            base = relance._notify_by_email_get_base_mail_values(
+                message, [recipient], additional_values={'auto_delete': True})
+            for _lang, render_values, group in relance._notify_get_classified_recipients_iterator(
+                    message, [recipient], msg_vals=msg_vals):
+                body_html = relance._notify_by_email_render_layout(
+                    message, group, msg_vals=msg_vals, render_values=render_values)
+                mail_values.append(relance._notify_by_email_get_final_mail_values(
+                    group['recipients_ids'], base, additional_values={'body_html': body_html}))
+        mails = self.env['mail.mail'].sudo().with_context(clean_context(self.env.context)).create(mail_values)
+        for mail in mails:
+            notification_values += [{
+                'mail_mail_id': mail.id, 'res_partner_id': partner.id,
+                **relances._notify_by_email_get_base_notification_values(mail.mail_message_id),
+            } for partner in mail.recipient_ids]
+        self.env['mail.notification'].sudo().with_context(clean_context(self.env.context)).create(
+            notification_values)
 
     def _make_letters(self):
         default = self.env.ref('account_relance_fr.action_report_relance_letter')

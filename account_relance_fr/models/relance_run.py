@@ -80,13 +80,14 @@ class AccountRelanceRun(models.AbstractModel):
         work = []
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
-            by_partner = self._select_installments(company, on_date)
-            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, list(by_partner))]
+            due_clients = self._select_partner_ids(company, on_date)
+            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, due_clients)]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
         for company, on_date, partner_ids in work:
             self._prepare_isolated(company, on_date, partner_ids)
             if not cron._commit_progress(len(partner_ids)):
                 return
+            self.env.invalidate_all()  # memory stays that of one batch, whatever the ledger
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
             try:
@@ -118,12 +119,17 @@ class AccountRelanceRun(models.AbstractModel):
                 | (moves.commercial_partner_id if moves else self.env['res.partner'])
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
-            rows = self._select_installments(company, day, partner_ids=partner_ids, force=force)
-            for batch in split_every(BATCH_SIZE, list(rows)):
+            rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
+            for batch in split_every(BATCH_SIZE, list(rows) if force else
+                                     self._select_partner_ids(company, day, partner_ids=partner_ids)):
                 if force:
                     relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
                 else:
                     relances |= self._prepare_isolated(company, day, batch)
+                # As the scheduled run does between its transactions: what the batch wrote is in
+                # the database, the cache starts afresh, memory does not grow with the ledger.
+                self.env.flush_all()
+                self.env.invalidate_all()
             self._close_files(company, day, partner_ids=partner_ids or None)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
@@ -273,9 +279,55 @@ class AccountRelanceRun(models.AbstractModel):
         installments due by the end of the preventive window are read. ``held`` also returns
         the installments the run does not chase (dispute, schedule, suspension, exclusion...).
         """
+        conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
+        if conditions is None:
+            return {}
+        installments = self.env['account.relance.installment']
+        due = installments._due_sql()
+        self.env.flush_all()  # invoices, partners and relances are read in SQL below
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
+                   move.partner_id AS invoice_partner_id, %(due)s AS due_date,
+                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
+                   move.invoice_user_id,
+                   EXISTS (SELECT 1 FROM account_relance_line previewed
+                            WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
+                              AND previewed.relance_state IN ('sent', 'done')) AS previewed
+              FROM %(tables)s
+             WHERE %(where)s
+          ORDER BY move.commercial_partner_id, due_date, aml.id
+            """,
+            due=due, where=conditions, tables=installments._from_sql(),
+        ))
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row['partner_id']].append(row)
+        return dict(by_partner)
+
+    @api.model
+    def _select_partner_ids(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
+                            overdue=False):
+        """The clients ``_select_installments`` would return, in order, without reading their
+        installments: what the run splits into batches (each batch reads its own rows).
+        ``overdue``: only the clients with an installment overdue on ``on_date``."""
+        conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
+        if conditions is None:
+            return []
+        if overdue:
+            due = self.env['account.relance.installment']._due_sql()
+            conditions = SQL("%s AND %s < %s", conditions, due, on_date)
+        self.env.flush_all()
+        return [pid for [pid] in self.env.execute_query(SQL(
+            "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE %s ORDER BY 1",
+            self.env['account.relance.installment']._from_sql(), conditions))]
+
+    @api.model
+    def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
+        """The WHERE clause of ``_select_installments`` (None when the company has no level)."""
         levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
         if not levels:
-            return {}
+            return None
         earliest = min(levels.mapped('delay'))  # over the scenarios of every category
         installments = self.env['account.relance.installment']
         due = installments._due_sql()
@@ -292,26 +344,7 @@ class AccountRelanceRun(models.AbstractModel):
             conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if move_ids:
             conditions.append(SQL("move.id = ANY(%s)", list(move_ids)))
-        self.env.flush_all()  # invoices, partners and relances are read in SQL below
-        rows = self.env.execute_query_dict(SQL(
-            """
-            SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
-                   move.partner_id AS invoice_partner_id, %(due)s AS due_date,
-                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
-                   move.invoice_user_id,
-                   EXISTS (SELECT 1 FROM account_relance_line previewed
-                            WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
-                              AND previewed.relance_state IN ('sent', 'done')) AS previewed
-              FROM %(tables)s
-             WHERE %(where)s
-          ORDER BY move.commercial_partner_id, due_date, aml.id
-            """,
-            due=due, where=SQL(" AND ").join(conditions), tables=installments._from_sql(),
-        ))
-        by_partner = defaultdict(list)
-        for row in rows:
-            by_partner[row['partner_id']].append(row)
-        return dict(by_partner)
+        return SQL(" AND ").join(conditions)
 
     @api.model
     def _select_credits(self, company, on_date, partner_ids):
@@ -501,10 +534,15 @@ class AccountRelanceRun(models.AbstractModel):
             created_vals.append(vals)
         for vals in created_vals:
             vals.pop('_nothing', None)
-        # The collector follows dozens of relances a day: no "you have been assigned" e-mail each.
-        created = Relance.with_context(mail_create_nosubscribe=True, mail_create_nolog=True,
-                                       mail_auto_subscribe_no_notify=True) \
-            .create(created_vals).with_env(self.env)
+        # One INSERT for the relances of the batch and one for their lines: no chatter work per
+        # record (a relance is born waiting, nobody follows it yet); its responsible then follows
+        # it as mail.thread's create would make them, one insert per person, and without a "you
+        # have been assigned" e-mail for each of the dozens of relances a collector gets a day.
+        lines_of = [vals.pop('line_ids') for vals in created_vals]
+        created = Relance.with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
+                                       mail_notrack=True).create(created_vals).with_env(self.env)
+        self.env['account.relance.line']._insert_for(created, lines_of)
+        created._subscribe_responsibles()
         to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
         if force and updated:
             updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
@@ -607,16 +645,19 @@ class AccountRelanceRun(models.AbstractModel):
         open_files = File.search(domain)
         if not open_files:
             return File
-        chased = self._select_installments(company, on_date, partner_ids=open_files.partner_id.ids, force=True)
-        overdue = {pid for pid, rows in chased.items() if any(row['due_date'] < on_date for row in rows)}
+        overdue = set(self._select_partner_ids(
+            company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True))
+        candidates = open_files.filtered(lambda f: f.partner_id.id not in overdue)
+        if not candidates:
+            return File
         # A run as of a past date never closes a file that later relances went on with.
-        to_close = open_files.filtered(lambda f: f.partner_id.id not in overdue and not any(
-            r.date > on_date and r.state != 'cancelled' for r in f.relance_ids))
+        went_on = {file.id for [file] in self.env['account.relance']._read_group(
+            [('file_id', 'in', candidates.ids), ('date', '>', on_date), ('state', '!=', 'cancelled')], ['file_id'])}
+        to_close = candidates.filtered(lambda f: f.id not in went_on)
         if not to_close:
             return File
-        everything = self._select_installments(
-            company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True)
-        held = {pid for pid, rows in everything.items() if any(row['due_date'] < on_date for row in rows)}
+        held = set(self._select_partner_ids(
+            company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True, overdue=True))
         on_hold = to_close.filtered(lambda f: f.partner_id.id in held)
         on_hold._close(on_date, 'hold')
         (to_close - on_hold)._close(on_date, 'paid')

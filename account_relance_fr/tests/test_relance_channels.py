@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -122,3 +123,53 @@ class TestRelanceChannels(RelanceCommon):
         self.assertRecordValues(relance, [{'state': 'sent', 'failure_reason': False}])
         self.assertTrue(relance.letter_attachment_id)
         self.assertIn("no e-mail address", str(relance.message_ids.mapped('body')))
+
+    def _queued_email(self, relance):
+        return self.env['mail.mail'].sudo().search([('model', '=', 'account.relance'), ('res_id', '=', relance.id)])
+
+    def test_the_email_is_queued_for_the_mail_cron_with_its_attachments(self):
+        invoice = self.invoice(1234.56)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        mail = self._queued_email(relance)
+        self.assertRecordValues(mail, [{'state': 'outgoing', 'message_type': 'comment', 'subject': relance.subject}])
+        self.assertEqual(mail.recipient_ids, self.client)
+        self.assertEqual(mail.attachment_ids.res_id, invoice.id)
+        self.assertIn("Sauf erreur ou omission de notre part", mail.body_html)
+        self.assertEqual(mail.mail_message_id, self.sent_emails(relance), "the chatter shows the e-mail")
+        notification = mail.mail_message_id.notification_ids
+        self.assertRecordValues(notification, [{'res_partner_id': self.client.id, 'notification_type': 'email',
+                                                'notification_status': 'ready', 'mail_mail_id': mail.id}])
+
+    def test_an_email_the_mail_server_refuses_leaves_the_relance_failed_with_the_reason(self):
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(relance.state, 'sent')
+        mail = self._queued_email(relance)
+        server = type(self.env['ir.mail_server'])
+        with patch.object(server, '_disable_send', lambda self: False), \
+                patch.object(server, '_connect__', side_effect=ConnectionRefusedError("relay refused")):
+            mail.send(raise_exception=False)
+        self.assertEqual(mail.state, 'exception')
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn("relay refused", relance.failure_reason)
+        self.assertIn("could not be delivered", str(relance.message_ids.mapped('body')))
+        self.assertEqual(mail.mail_message_id.notification_ids.notification_status, 'exception')
+
+    def test_a_bounced_email_leaves_the_relance_failed(self):
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        relance._message_receive_bounce(self.client.email, self.client)
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn("bounced", relance.failure_reason)
+        relance.action_send()
+        self.assertEqual(relance.state, 'sent', "resent once the address is checked")
+
+    def test_the_email_renders_without_a_template_error(self):
+        """The portal-link block is called with the relance already set: QWeb never falls back
+        through an error (a traceback formatted for each e-mail of the day)."""
+        self.invoice(1000.0)
+        relance = self.run_relance(DUE + timedelta(days=1))
+        with patch('odoo.addons.base.models.ir_qweb.traceback.format_exc') as formatted:
+            body = relance.level_id.mail_template_id._render_field('body_html', relance.ids, compute_lang=True)
+        formatted.assert_not_called()
+        self.assertIn("Sauf erreur", body[relance.id])

@@ -1,6 +1,7 @@
 import logging
 from datetime import timedelta
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import DUE, RelanceCommon
@@ -39,3 +40,39 @@ class TestRelanceQueries(RelanceCommon):
         large = self._queries_of_a_run(10)   # 50 overdue invoices
         _logger.info("Relance run: %s queries for 5 overdue invoices, %s for 50", small, large)
         self.assertLessEqual(large - small, 10, f"5 invoices: {small} queries, 50 invoices: {large} queries")
+
+    def _queries_of_a_preparation(self, clients, invoices_per_client, day):
+        partners = self.env['res.partner'].create([
+            {'name': f"Client {clients}-{i}", 'email': f"p{clients}-{i}@example.com", 'is_company': True,
+             'relance_risk_category': 'occasional'}
+            for i in range(clients)])
+        invoices = self.env['account.move'].create([{
+            'move_type': 'out_invoice', 'partner_id': partner.id,
+            'invoice_date': DUE - timedelta(days=30 + n), 'invoice_date_due': DUE - timedelta(days=n),
+            'invoice_payment_term_id': False, 'invoice_user_id': self.salesperson.id,
+            'invoice_line_ids': [Command.create({'name': "Prestation", 'price_unit': 100.0 + n, 'tax_ids': False})],
+        } for partner in partners for n in range(invoices_per_client)])
+        invoices.action_post()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        relances = self.run_relance(day)
+        self.env.flush_all()
+        count = self.cr.sql_log_count - before
+        mine = relances.filtered(lambda r: r.partner_id in partners)
+        self.assertEqual(len(mine), clients)
+        self.assertEqual(len(mine.line_ids), clients * invoices_per_client)
+        # Out of the next measure: one batch of clients each time.
+        mine.sudo().write({'state': 'cancelled'})
+        invoices.write({'relance_excluded': True})
+        return count
+
+    def test_the_preparation_costs_queries_per_batch_not_per_client(self):
+        """Preparing the relances of 200 clients costs the same queries as for 10: sequence
+        numbers, relances, lines, files and penalties are read and written for the batch."""
+        self.scenario.level_ids.auto_send = False  # the preparation alone: sending is the mail queue's
+        self._queries_of_a_preparation(3, 2, DUE + timedelta(days=1))   # warm the caches
+        small = self._queries_of_a_preparation(10, 3, DUE + timedelta(days=2))
+        large = self._queries_of_a_preparation(200, 3, DUE + timedelta(days=3))
+        _logger.info("Relance preparation: %s queries for 10 clients, %s for 200", small, large)
+        self.assertLess(large - small, 30, f"10 clients: {small} queries, 200 clients: {large} queries")
