@@ -153,12 +153,14 @@ class AccountMove(models.Model):
                  'commercial_partner_id.is_company', 'commercial_partner_id.company_registry',
                  'commercial_partner_id.vat', 'commercial_partner_id.relance_consumer_choice')
     def _compute_relance_prescription_date(self):
-        open_lines = self._relance_open_installments()
+        dues = defaultdict(list)
+        for line in self._relance_open_installments():
+            if line.date_maturity or line.move_id.invoice_date:
+                dues[line.move_id].append(line.date_maturity or line.move_id.invoice_date)
         for move in self:
-            dues = [line.date_maturity or move.invoice_date for line in open_lines if line.move_id == move]
-            dues = [d for d in dues if d]
+            dues_of = dues[move]
             move.relance_prescription_date = prescription_date(
-                min(dues), move.commercial_partner_id._relance_consumer_in(move.company_id)) if dues else False
+                min(dues_of), move.commercial_partner_id._relance_consumer_in(move.company_id)) if dues_of else False
 
     @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id',
                  'relance_line_ids.relance_state')
