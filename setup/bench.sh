@@ -17,7 +17,7 @@ queries, peak RSS, and what the step made.
   --size S|M|L|XL   S = 1,000 clients / 5,000 invoices, M = 2,000 / 20,000,
                     L = 3,000 / 30,000, XL = 10,000 / 100,000 (default S; env BENCH_SIZE)
   --repeat N        repetitions of every step, medians printed (default 1; 3 for the README)
-  --steps LIST      among prepare, cron, send, rerun, aged, aged_xlsx, risk
+  --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_xlsx, risk
                     (default: all of them)
   --compare-oca     also install OCA's account_credit_control (from PyPI, into a temporary
                     addons folder outside the repository) beside this addon, in the template
@@ -37,7 +37,7 @@ Databases are named relance_bench_*; nothing listens on a port (odoo shell, --no
 EOF
 }
 
-SIZE="${BENCH_SIZE:-S}"; REPEAT=1; STEPS="prepare,cron,send,rerun,aged,aged_xlsx,risk"
+SIZE="${BENCH_SIZE:-S}"; REPEAT=1; STEPS="prepare,cron,send,send_email,rerun,aged,aged_xlsx,risk"
 COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -202,7 +202,7 @@ source_db="$TPL_DB"
 RESULTS="$LOG_DIR/results.jsonl"
 : > "$RESULTS"
 needs_setup() { case "$1" in rerun|oca_rerun) return 0 ;; *) return 1 ;; esac; }
-oca_of() { case "$1" in prepare|send|rerun) echo "oca_$1" ;; esac; }
+oca_of() { case "$1" in prepare|rerun) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
 
 measure() {  # measure STEP REPETITION
     local step=$1 rep=$2 log="$LOG_DIR/$1.$2.log"

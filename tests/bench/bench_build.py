@@ -43,9 +43,9 @@ def phase(name, started):
 # Payment behaviour of each risk category: share of the clients, share of installments never
 # paid, and the lateness of a payment as (weight, first day, last day) relative to the due date.
 BEHAVIOUR = {
-    'punctual': dict(share=0.55, never=0.04, partial=0.06, delays=[(0.88, -15, 0), (0.12, 1, 20)]),
-    'occasional': dict(share=0.30, never=0.20, partial=0.10, delays=[(0.55, -10, 0), (0.35, 1, 40), (0.10, 41, 120)]),
-    'chronic': dict(share=0.15, never=0.45, partial=0.15, delays=[(0.20, -5, 0), (0.40, 5, 60), (0.40, 61, 200)]),
+    'punctual': dict(share=0.55, never=0.05, partial=0.08, delays=[(0.88, -15, 0), (0.12, 1, 20)]),
+    'occasional': dict(share=0.30, never=0.25, partial=0.12, delays=[(0.55, -10, 0), (0.35, 1, 40), (0.10, 41, 120)]),
+    'chronic': dict(share=0.15, never=0.55, partial=0.18, delays=[(0.20, -5, 0), (0.40, 5, 60), (0.40, 61, 200)]),
 }
 TOWNS = [("75002", "Paris"), ("69002", "Lyon"), ("13001", "Marseille"), ("31000", "Toulouse"), ("33000", "Bordeaux"),
          ("59000", "Lille"), ("44000", "Nantes"), ("67000", "Strasbourg"), ("35000", "Rennes"), ("06000", "Nice")]
@@ -193,7 +193,8 @@ for line in receivable:
     behaviour = BEHAVIOUR[category_of[partner_id]]
     amount = line.amount_residual_currency
     refund = refund_of.get(line.move_id.id)
-    if refund and line == line.move_id.line_ids.filtered(lambda aml, r=receivable.account_id: aml.account_id == r)[:1]:
+    first = line.move_id.line_ids.filtered(lambda aml: aml.account_id.account_type == 'asset_receivable')[:1]
+    if refund and line == first:
         credit_pairs.append((max(refund.date, line.date), line, refund))
         amount -= min(amount, -refund.amount_residual_currency)
     if amount <= 0 or rng.random() < behaviour['never']:
@@ -207,7 +208,8 @@ for line in receivable:
         amount = round(amount * rng.uniform(0.3, 0.8), 2)
     payments_plan[(partner_id, day, line.currency_id.id)].append((line, amount))
 # Credit notes first, in one plan.
-env['account.move.line']._reconcile_plan([line | refund for _d, line, refund in sorted(credit_pairs, key=lambda p: p[0])])
+credit_pairs.sort(key=lambda pair: pair[0])
+env['account.move.line']._reconcile_plan([line | refund for _d, line, refund in credit_pairs])
 env.cr.commit()
 phase('credit notes reconciled', started)
 

@@ -9,7 +9,8 @@ from collections import defaultdict
 LABELS = {
     'prepare': "Daily run, preparation (relances waiting for validation)",
     'cron': "Daily run through `_cron_daily_relance` (batched, committed)",
-    'send': "Daily run with e-mails (no PDF attached)",
+    'send': "Daily run with e-mails, auto-send (no PDF attached; letters rendered)",
+    'send_email': "Daily run with e-mails, auto-send, e-mail only (no PDF)",
     'rerun': "Same-day rerun right after a run",
     'aged': "Aged balance of all open items (rows on screen)",
     'aged_xlsx': "Aged balance, XLSX export",
@@ -37,7 +38,7 @@ def medians(results):
 
 def table(summary):
     ours = [step for step in LABELS if step in summary]
-    with_oca = any(f'oca_{step}' in summary for step in ours)
+    with_oca = any(step.startswith('oca_') for step in summary)
     header = ["Step", "Ours (s)", "Queries", "Peak RSS (MB)", "Made"]
     if with_oca:
         header += ["OCA (s)", "OCA queries", "OCA RSS (MB)", "OCA made", "OCA / ours"]
@@ -46,7 +47,7 @@ def table(summary):
         mine = summary[step]
         row = [LABELS[step], f"{mine['seconds']:.2f}", str(mine['queries']), str(mine['rss_mb']), mine['counts']]
         if with_oca:
-            oca = summary.get(f'oca_{step}')
+            oca = summary.get('oca_send' if step == 'send_email' else f'oca_{step}')
             if oca:
                 ratio = oca['seconds'] / mine['seconds'] if mine['seconds'] else float('inf')
                 row += [f"{oca['seconds']:.2f}", str(oca['queries']), str(oca['rss_mb']), oca['counts'], f"{ratio:.2f}"]
