@@ -18,7 +18,8 @@ queries, peak RSS, and what the step made.
                     L = 3,000 / 30,000, XL = 10,000 / 100,000 (default S; env BENCH_SIZE)
   --repeat N        repetitions of every step, medians printed (default 1; 3 for the README)
   --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_xlsx, risk
-                    (default: all of them)
+                    (default: all but send, whose letters are PDFs rendered one by one by
+                    wkhtmltopdf, about a second each: minutes at S)
   --compare-oca     also install OCA's account_credit_control (from PyPI, into a temporary
                     addons folder outside the repository) beside this addon, in the template
                     relance_bench_tpl_oca_<size>, give it an equivalent policy on every client,
@@ -37,7 +38,7 @@ Databases are named relance_bench_*; nothing listens on a port (odoo shell, --no
 EOF
 }
 
-SIZE="${BENCH_SIZE:-S}"; REPEAT=1; STEPS="prepare,cron,send,send_email,rerun,aged,aged_xlsx,risk"
+SIZE="${BENCH_SIZE:-S}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_xlsx,risk"
 COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0
 while [ $# -gt 0 ]; do
     case "$1" in

@@ -177,7 +177,7 @@ def step_oca_send():
         run.set_to_ready_lines()
         run.run_channel_action()
         comms = run.line_ids.communication_id
-        return dict(created(start), lines=len(run.line_ids), communications=len(comms),
+        return dict(mails=count('mail.mail') - start['mails'], lines=len(run.line_ids), communications=len(comms),
                     sent=len(run.line_ids.filtered(lambda line: line.state in ('queued', 'sent'))))
     return go
 
