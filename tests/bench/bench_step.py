@@ -1,0 +1,226 @@
+"""One measured step of the benchmark (setup/bench.sh), inside `odoo shell`, in a process of its
+own so that the peak RSS is the step's.
+
+BENCH_STEP names the step, BENCH_PHASE is 'measure' (default) or 'setup' (what a step needs
+done before, in another process, committed: the run before a same-day rerun, say).
+Prints one line "BENCH_RESULT {json}": wall time (s), SQL queries, peak RSS (MB), counts.
+Not a test: figures depend on the machine; nothing is asserted.
+
+Our steps: prepare (daily run, levels waiting for validation), cron (the same through
+_cron_daily_relance, batched, committed), send (daily run, every level sending by itself, no
+PDF attached to the e-mails; the letters of the levels that have one are rendered), send_email
+(the same with every written level by e-mail only, as OCA's policy), rerun (the same day again,
+right after the send_email run), aged (aged balance of all open items, rows on screen),
+aged_xlsx (its XLSX export), risk (nightly risk categories, the cron).
+OCA's (account_credit_control): oca_prepare (credit.control.run: generate the lines), oca_send
+(generate the lines, mark them ready and send the e-mail communications), oca_rerun (a second
+run of the same date, right after one).
+"""
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import time
+from datetime import date
+
+STEP = os.environ['BENCH_STEP']
+PHASE = os.environ.get('BENCH_PHASE', 'measure')
+PROFILE = os.environ.get('BENCH_PROFILE')
+env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True,  # noqa: F821 (odoo shell provides env)
+                       mail_create_nolog=True))
+ledger = json.loads(env['ir.config_parameter'].get_param('relance_bench.ledger'))
+D = date.fromisoformat(ledger['date'])
+company = env['res.company'].browse(ledger['company_id'])
+Run = env['account.relance.run']
+Relance = env['account.relance']
+
+
+def count(model, domain=()):
+    return env[model].sudo().with_context(active_test=False).search_count(list(domain))
+
+
+def before():
+    """Counters read before the step, to report what it created."""
+    return {'relances': count('account.relance'), 'mails': count('mail.mail')}
+
+
+def created(start, relances=None):
+    result = {'relances_new': count('account.relance') - start['relances'],
+              'mails': count('mail.mail') - start['mails']}
+    if relances is not None:
+        result.update(relances=len(relances), lines=len(relances.line_ids),
+                      sent=len(relances.filtered(lambda r: r.state == 'sent')),
+                      waiting=len(relances.filtered(lambda r: r.state in ('draft', 'to_validate', 'pending'))),
+                      failed=len(relances.filtered(lambda r: r.state == 'failed')))
+    return result
+
+
+def no_auto_send():
+    levels().write({'auto_send': False})
+
+
+def levels():
+    return env['account.relance.level'].with_context(active_test=False).search([('company_id', '=', company.id)])
+
+
+def no_pdf():
+    """Every level sends by itself, and no PDF goes with the e-mails: neither the invoices nor the
+    customer statement (issue 13 attaches it from the severe tone by default)."""
+    levels().write({'auto_send': True})
+    company.write({'relance_attach_invoices': False, 'relance_statement_from_tone': 'never'})
+
+
+def email_only():
+    """As OCA's policy of the benchmark: every written level goes by e-mail only (no letter to
+    render), the formal notice with the template of the last reminder; calls stay calls."""
+    no_pdf()
+    for level in levels().sorted('sequence'):
+        if level.channel_letter or level.channel_registered_letter:
+            template = level.mail_template_id or levels().filtered(
+                lambda lv, s=level.scenario_id: lv.scenario_id == s and lv.mail_template_id).sorted('sequence')[-1:] \
+                .mail_template_id
+            level.write({'channel_letter': False, 'channel_registered_letter': False,
+                         'channel_email': True, 'mail_template_id': template.id})
+
+
+# ---------------------------------------------------------------- our steps
+
+def step_prepare():
+    no_auto_send()
+    start = before()
+    return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def step_cron():
+    no_auto_send()
+    start = before()
+
+    def go():
+        Run.with_context(relance_today=D.isoformat())._cron_daily_relance()
+        return created(start)
+    return go
+
+
+def step_send():
+    no_pdf()
+    start = before()
+    return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def step_send_email():
+    email_only()
+    start = before()
+    return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def setup_rerun():
+    email_only()
+    Run._run(on_date=D, companies=company)
+
+
+def step_rerun():
+    start = before()
+    return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def step_aged():
+    report = env['account.relance.aged.balance'].create({'date': D, 'company_id': company.id})
+
+    def go():
+        report.action_show()
+        return {'rows': len(report.line_ids)}
+    return go
+
+
+def step_aged_xlsx():
+    report = env['account.relance.aged.balance'].create({'date': D, 'company_id': company.id})
+
+    def go():
+        report.action_export_xlsx()
+        workbook = report.with_context(bin_size=False).xlsx_file
+        return {'rows': len(report.line_ids), 'xlsx_kib': len(workbook) * 3 // 4 // 1024}
+    return go
+
+
+def step_risk():
+    def go():
+        env['account.relance.risk'].with_context(relance_today=D.isoformat())._cron_compute_risk()
+        env.invalidate_all()
+        partners = env['res.partner'].with_company(company).search([('relance_risk_date', '=', D)])
+        return {'clients': len(partners)}
+    return go
+
+
+# ---------------------------------------------------------------- OCA's steps
+
+def oca_run():
+    policy = env['credit.control.policy'].browse(ledger['oca_policy_id'])
+    return env['credit.control.run'].create({'date': D, 'company_id': company.id, 'policy_ids': [(6, 0, policy.ids)]})
+
+
+def step_oca_prepare():
+    def go():
+        run = oca_run()
+        run.generate_credit_lines()
+        return {'lines': len(run.line_ids)}
+    return go
+
+
+def step_oca_send():
+    start = before()
+
+    def go():
+        run = oca_run()
+        run.generate_credit_lines()
+        run.set_to_ready_lines()
+        run.run_channel_action()
+        comms = run.line_ids.communication_id
+        return dict(mails=count('mail.mail') - start['mails'], lines=len(run.line_ids), communications=len(comms),
+                    sent=len(run.line_ids.filtered(lambda line: line.state in ('queued', 'sent'))))
+    return go
+
+
+def setup_oca_rerun():
+    run = oca_run()
+    run.generate_credit_lines()
+    run.set_to_ready_lines()
+    run.run_channel_action()
+
+
+def step_oca_rerun():
+    return step_oca_send()
+
+
+# ---------------------------------------------------------------- measure
+
+if PHASE == 'setup':
+    globals()[f'setup_{STEP}']()
+    env.cr.commit()
+    print("BENCH_SETUP " + json.dumps({'step': STEP}), flush=True)
+else:
+    go = globals()[f'step_{STEP}']()
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    profiler = cProfile.Profile() if PROFILE else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    counts = go()
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats('cumulative').print_stats(40)
+        pstats.Stats(profiler, stream=out).sort_stats('tottime').print_stats(25)
+        with open(PROFILE, 'w') as handle:
+            handle.write(out.getvalue())
+    result = {
+        'step': STEP, 'seconds': round(elapsed, 3), 'queries': env.cr.sql_log_count - queries,
+        'rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **counts,
+    }
+    env.cr.commit()  # the copy is thrown away; committing keeps what the cron did comparable
+    print("BENCH_RESULT " + json.dumps(result), flush=True)
