@@ -158,6 +158,8 @@ EOF
 if [ "$REBUILD" = 1 ]; then
     drop_template "$TPL_DB"
     drop_template "$OCA_TPL_DB"
+    drop_template "${TPL_DB}_cur"
+    drop_template "${OCA_TPL_DB}_cur"
 fi
 if ! db_exists "$BASE_DB"; then
     say "building $BASE_DB: account_relance_fr installed, no data (generic chart of accounts)"
@@ -200,6 +202,22 @@ say "$TPL_DB: $(build_seconds "$TPL_DB")"
 
 source_db="$TPL_DB"
 [ "$COMPARE_OCA" = 1 ] && source_db="$OCA_TPL_DB"
+# A template holds the ledger with the addon as it was the day it was built: the steps copy
+# a template brought up to the addon of this checkout (-u), made once per version of its code.
+code_key=$(cd "$REPO_ROOT" && git ls-files -z account_relance_fr | xargs -0 sha256sum | sha256sum | cut -c1-12)
+current_db="${source_db}_cur"
+if [ "$(build_seconds "$current_db" 2>/dev/null)" != "code $code_key" ]; then
+    say "bringing a copy of $source_db up to this checkout's addon (code $code_key)"
+    drop_template "$current_db"
+    dropdb --if-exists "${current_db}_build"
+    createdb -T "$source_db" "${current_db}_build"
+    odoo_bin -d "${current_db}_build" "$(addons_opt)" -u account_relance_fr --stop-after-init --no-http \
+        --log-level=warn >"$LOG_DIR/update.log" 2>&1 \
+        || { tail -n 40 "$LOG_DIR/update.log" >&2; die "updating the addon on a copy of $source_db failed"; }
+    psql -q -d postgres -c "ALTER DATABASE \"${current_db}_build\" RENAME TO \"$current_db\"" \
+        -c "ALTER DATABASE \"$current_db\" IS_TEMPLATE true" -c "COMMENT ON DATABASE \"$current_db\" IS 'code $code_key'"
+fi
+source_db="$current_db"
 RESULTS="$LOG_DIR/results.jsonl"
 : > "$RESULTS"
 needs_setup() { case "$1" in rerun|oca_rerun) return 0 ;; *) return 1 ;; esac; }
