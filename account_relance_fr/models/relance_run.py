@@ -539,8 +539,7 @@ class AccountRelanceRun(models.AbstractModel):
         # it as mail.thread's create would make them, one insert per person, and without a "you
         # have been assigned" e-mail for each of the dozens of relances a collector gets a day.
         lines_of = [vals.pop('line_ids') for vals in created_vals]
-        created = Relance.with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
-                                       mail_notrack=True).create(created_vals).with_env(self.env)
+        created = Relance._create_batch(company, created_vals)
         self.env['account.relance.line']._insert_for(created, lines_of)
         created._subscribe_responsibles()
         to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
@@ -614,12 +613,16 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _update_files(self, company, on_date, rows_by_partner, files, next_steps):
-        """What the worklist shows of each file: amount overdue, oldest due date, next step."""
+        """What the worklist shows of each file: amount overdue, oldest due date, next step;
+        written in one UPDATE for the files of the batch whose figures changed."""
+        File = self.env['account.relance.file']
+        digits = company.currency_id
+        changes = {}  # file -> values that differ from the stored ones
         for partner_id, file in files.items():
             rows = [row for row in rows_by_partner.get(partner_id, ()) if row['due_date'] < on_date]
             plan = next_steps.get(partner_id)
             values = {
-                'amount_overdue': sum(row['amount_residual'] for row in rows),
+                'amount_overdue': digits.round(sum(row['amount_residual'] for row in rows)),
                 'oldest_due_date': min((row['due_date'] for row in rows), default=False),
             }
             if plan is not None:
@@ -627,7 +630,35 @@ class AccountRelanceRun(models.AbstractModel):
             changed = {key: value for key, value in values.items()
                        if (file[key].id if key == 'next_level_id' else file[key]) != value}
             if changed:
-                file.write(changed)
+                changes[file] = changed
+        if not changes:
+            return
+        fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
+        targets = File.browse([file.id for file in changes])
+        targets.check_access('write')
+        targets.flush_recordset(fnames)
+        # Each column keeps its value where the file did not change it.
+        columns = {fname: [changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
+                           for file, changed in changes.items()] for fname in fnames}
+
+        def array(fname, sql_type):
+            return SQL("%s::%s[]", [None if value is False else value for value in columns[fname]], SQL(sql_type))
+        self.env.execute_query(SQL(
+            """
+            UPDATE account_relance_file AS file
+               SET amount_overdue = new.amount_overdue, oldest_due_date = new.oldest_due_date,
+                   next_level_id = new.next_level_id, next_date = new.next_date,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM unnest(%(ids)s::int[], %(amount)s, %(oldest)s, %(level)s, %(next)s)
+                   AS new(id, amount_overdue, oldest_due_date, next_level_id, next_date)
+             WHERE file.id = new.id
+            """,
+            uid=self.env.uid, now=self.env.cr.now(), ids=targets.ids,
+            amount=array('amount_overdue', 'numeric'), oldest=array('oldest_due_date', 'date'),
+            level=array('next_level_id', 'int'), next=array('next_date', 'date')))
+        # What write() would tell the ORM: the cache, and the fields that depend on these.
+        targets.invalidate_recordset(fnames + ['write_uid', 'write_date'])
+        targets.modified(fnames)
 
     @api.model
     def _close_files(self, company, on_date, partner_ids=None):
