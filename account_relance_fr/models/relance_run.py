@@ -514,7 +514,8 @@ class AccountRelanceRun(models.AbstractModel):
             return Relance
 
         built = self._relance_values(company, on_date, {
-            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id)
+            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id,
+            pending={pid: relance for pid, relance in pending.items() if relance and not force})
         created_vals, updated = [], Relance
         for partner_id, vals in built.items():
             plan = plans[partner_id]
@@ -708,14 +709,39 @@ class AccountRelanceRun(models.AbstractModel):
         return partner
 
     @api.model
-    def _relance_values(self, company, on_date, plans, level_by_id):
+    def _relance_values(self, company, on_date, plans, level_by_id, pending=None):
         """{partner id: values of account.relance}, lines included, for plans
         {partner id: (ClientPlan, rows)}; a key ``_nothing`` marks a client owing nothing
-        once its credits are deducted."""
-        listed_moves = {row['move_id'] for plan, rows in plans.values() for row in rows
-                        if row['line_id'] in plan.listed}
+        once its credits are deducted.
+
+        ``pending``: {partner id: relance waiting for validation or failed}. A pending relance
+        that lists the same installments at the same level is left as it is (``_differs_from``):
+        its penalties are not computed (they are brought up to date when it goes out), except
+        for a mise en demeure, which is never prepared with penalties missing."""
+        pending = pending or {}
         credits = self._select_credits(company, on_date, list(plans))
+        unchanged = set()
+        for partner_id, (plan, all_rows) in plans.items():
+            waiting = pending.get(partner_id)
+            if waiting and level_by_id[plan.level_id].tone != 'formal_notice':
+                rows = {row['line_id']: row for row in all_rows}
+                kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
+                lines = [(rows[line_id], kind) for line_id in plan.listed] \
+                    + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed] \
+                    + [(row, 'credit') for row in credits[partner_id]]
+                if not waiting._differs_from({'level_id': plan.level_id, 'line_ids': [
+                        (0, 0, {'move_line_id': row['line_id'], 'kind': kind,
+                                'amount_residual_currency': row['amount_residual_currency']})
+                        for row, kind in lines]}):
+                    unchanged.add(partner_id)
+        listed_moves = {row['move_id'] for partner_id, (plan, rows) in plans.items() if partner_id not in unchanged
+                        for row in rows if row['line_id'] in plan.listed}
         penalties = self._penalties_of(company, on_date, listed_moves)
+        nothing = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False, 'penalties_company': 0.0,
+                   'indemnity_company': 0.0}
+        for partner_id in unchanged:  # what they would be is not needed: the relance stays as it is
+            penalties.update(dict.fromkeys(
+                (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing))
         partners = self.env['res.partner'].browse(list(plans))
         digits = company.currency_id.decimal_places
         result = {}
@@ -744,11 +770,12 @@ class AccountRelanceRun(models.AbstractModel):
             for row in listed:
                 first_of_move.setdefault(row['move_id'], row['line_id'])
 
-            def line(row, kind, first=False, level=level, plan=plan):
+            def line(row, kind, first=False, level=level, plan=plan, same=partner.id in unchanged):
                 return fields.Command.create({
                     'kind': kind,
                     # An invoice's penalties and indemnity go on its first installment listed.
-                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']]) if first else {}),
+                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']])
+                       if first and not same else {}),
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
                     'level_id': level.id,
