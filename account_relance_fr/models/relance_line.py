@@ -55,6 +55,9 @@ class AccountRelanceLine(models.Model):
     amount_residual = fields.Monetary(
         "Amount due (company currency)", currency_field='company_currency_id')
 
+    # Whether a preventive reminder already listed an installment (the run asks it of every
+    # installment it reads): found in this small index, never by reading its relance history.
+    _previewed_idx = models.Index("(move_line_id) WHERE kind = 'upcoming' AND relance_state IN ('sent', 'done')")
     _installment_once = models.UniqueIndex(
         '(relance_id, move_line_id)', "A relance lists an installment once.")
 
