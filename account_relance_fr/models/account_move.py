@@ -214,6 +214,8 @@ class AccountMove(models.Model):
         letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
             if self.env['res.lang']._lang_get('fr_FR') else self.env
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
+        # What is the same for every invoice of a client, a company or a currency, read once.
+        consumer_of, contract_of, day_of = {}, {}, {}
         results = {}
         for move in self:
             result = results[move] = {
@@ -225,12 +227,18 @@ class AccountMove(models.Model):
                 continue
             if move.id in penalty_moves:
                 continue  # no penalties on penalties
-            client = move.commercial_partner_id
-            day = fields.Date.to_date(on_date or self.env.context.get('relance_date')
-                                      or self.env['account.relance.run']._company_today(move.company_id))
+            client, company = move.commercial_partner_id, move.company_id
+            if company not in day_of:
+                day_of[company] = fields.Date.to_date(on_date or self.env.context.get('relance_date')
+                                                      or self.env['account.relance.run']._company_today(company))
+            day = day_of[company]
             installments = installments_of[move.id]
             detail, used_ecb, used_legal = [], set(), set()
-            if client._relance_consumer_in(move.company_id):
+            if (client, company) not in consumer_of:
+                consumer_of[client, company] = client._relance_consumer_in(company)
+                contract_of[client, company] = client.with_company(company).relance_contract_rate \
+                    or company.relance_contract_rate
+            if consumer_of[client, company]:
                 result['kind'] = 'legal_interest'
                 try:
                     interest, breakdowns = move._relance_consumer_interest(day, legal_rates)
@@ -259,8 +267,7 @@ class AccountMove(models.Model):
                         late.append((due, debt))
                 if not late:
                     continue
-                contract = client.with_company(move.company_id).relance_contract_rate \
-                    or move.company_id.relance_contract_rate
+                contract = contract_of[client, company]
                 rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
                 try:
                     freeze = move.company_id.relance_freeze_penalty_rate
@@ -290,15 +297,17 @@ class AccountMove(models.Model):
                 first_due = min(due for due, _debt in late)
                 key = (move.currency_id, move.company_id, first_due)
                 if key not in indemnity_in:
-                    indemnity_in[key] = euro._convert(
+                    # The same amount and text for every invoice of that currency and due date.
+                    amount = euro._convert(
                         float(recovery_indemnity(True)), move.currency_id, move.company_id, first_due)
-                result['indemnity_accrued'] = indemnity_in[key]
-                indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
-                                  "(article D441-5 du Code de commerce) : 40 €")
-                if move.currency_id != euro:
-                    amount = formatLang(letter_env, indemnity_in[key], currency_obj=move.currency_id)
-                    indemnity_text += f", soit {amount} au cours du {date_in_words(first_due)}, date d'échéance"
-                detail.append(indemnity_text + ".")
+                    indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
+                                      "(article D441-5 du Code de commerce) : 40 €")
+                    if move.currency_id != euro:
+                        formatted = formatLang(letter_env, amount, currency_obj=move.currency_id)
+                        indemnity_text += f", soit {formatted} au cours du {date_in_words(first_due)}, date d'échéance"
+                    indemnity_in[key] = (amount, indemnity_text + ".")
+                result['indemnity_accrued'], indemnity_text = indemnity_in[key]
+                detail.append(indemnity_text)
             round_ = move.currency_id.round
             result['penalties'] = max(round_(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
             result['indemnity'] = max(round_(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)

@@ -56,6 +56,13 @@ class AccountRelanceFile(models.Model):
             vals.setdefault('access_code', _new_code())
         return super().create(vals_list)
 
+    @api.model
+    def _create_batch(self, company, vals_list):
+        for vals in vals_list:
+            vals.setdefault('access_token', str(uuid.uuid4()))
+            vals.setdefault('access_code', _new_code())
+        return super()._create_batch(company, vals_list)
+
     def write(self, vals):
         result = super().write(vals)
         if vals.get('state') == 'open':

@@ -55,6 +55,9 @@ class AccountRelanceLine(models.Model):
     amount_residual = fields.Monetary(
         "Amount due (company currency)", currency_field='company_currency_id')
 
+    # Whether a preventive reminder already listed an installment (the run asks it of every
+    # installment it reads): found in this small index, never by reading its relance history.
+    _previewed_idx = models.Index("(move_line_id) WHERE kind = 'upcoming' AND relance_state IN ('sent', 'done')")
     _installment_once = models.UniqueIndex(
         '(relance_id, move_line_id)', "A relance lists an installment once.")
 
@@ -105,7 +108,13 @@ class AccountRelanceLine(models.Model):
         self.env['account.move'].browse({row['move_id'] for row in rows}).invalidate_recordset(['relance_line_ids'])
         self.env['account.move.line'].browse({row['move_line_id'] for row in rows}).invalidate_recordset(
             ['relance_line_ids'])
+        # The last relance date of an invoice counts the relances that went out: lines of
+        # relances waiting for validation do not change it, no need to recompute it.
+        last_date = self.env['account.move']._fields['relance_last_date']
+        moves = self.env['account.move'].browse({row['move_id'] for row in rows})
+        already = moves & self.env.records_to_compute(last_date)
         lines.modified([fname for fname in fnames if fname in self._fields], create=True)
+        self.env.remove_to_compute(last_date, moves - already)
         return lines
 
     @api.model_create_multi

@@ -514,7 +514,8 @@ class AccountRelanceRun(models.AbstractModel):
             return Relance
 
         built = self._relance_values(company, on_date, {
-            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id)
+            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id,
+            pending={pid: relance for pid, relance in pending.items() if relance and not force})
         created_vals, updated = [], Relance
         for partner_id, vals in built.items():
             plan = plans[partner_id]
@@ -539,8 +540,7 @@ class AccountRelanceRun(models.AbstractModel):
         # it as mail.thread's create would make them, one insert per person, and without a "you
         # have been assigned" e-mail for each of the dozens of relances a collector gets a day.
         lines_of = [vals.pop('line_ids') for vals in created_vals]
-        created = Relance.with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
-                                       mail_notrack=True).create(created_vals).with_env(self.env)
+        created = Relance._create_batch(company, created_vals)
         self.env['account.relance.line']._insert_for(created, lines_of)
         created._subscribe_responsibles()
         to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
@@ -614,12 +614,16 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _update_files(self, company, on_date, rows_by_partner, files, next_steps):
-        """What the worklist shows of each file: amount overdue, oldest due date, next step."""
+        """What the worklist shows of each file: amount overdue, oldest due date, next step;
+        written in one UPDATE for the files of the batch whose figures changed."""
+        File = self.env['account.relance.file']
+        digits = company.currency_id
+        changes = {}  # file -> values that differ from the stored ones
         for partner_id, file in files.items():
             rows = [row for row in rows_by_partner.get(partner_id, ()) if row['due_date'] < on_date]
             plan = next_steps.get(partner_id)
             values = {
-                'amount_overdue': sum(row['amount_residual'] for row in rows),
+                'amount_overdue': digits.round(sum(row['amount_residual'] for row in rows)),
                 'oldest_due_date': min((row['due_date'] for row in rows), default=False),
             }
             if plan is not None:
@@ -627,7 +631,35 @@ class AccountRelanceRun(models.AbstractModel):
             changed = {key: value for key, value in values.items()
                        if (file[key].id if key == 'next_level_id' else file[key]) != value}
             if changed:
-                file.write(changed)
+                changes[file] = changed
+        if not changes:
+            return
+        fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
+        targets = File.browse([file.id for file in changes])
+        targets.check_access('write')
+        targets.flush_recordset(fnames)
+        # Each column keeps its value where the file did not change it.
+        columns = {fname: [changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
+                           for file, changed in changes.items()] for fname in fnames}
+
+        def array(fname, sql_type):
+            return SQL("%s::%s[]", [None if value is False else value for value in columns[fname]], SQL(sql_type))
+        self.env.execute_query(SQL(
+            """
+            UPDATE account_relance_file AS file
+               SET amount_overdue = new.amount_overdue, oldest_due_date = new.oldest_due_date,
+                   next_level_id = new.next_level_id, next_date = new.next_date,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM unnest(%(ids)s::int[], %(amount)s, %(oldest)s, %(level)s, %(next)s)
+                   AS new(id, amount_overdue, oldest_due_date, next_level_id, next_date)
+             WHERE file.id = new.id
+            """,
+            uid=self.env.uid, now=self.env.cr.now(), ids=targets.ids,
+            amount=array('amount_overdue', 'numeric'), oldest=array('oldest_due_date', 'date'),
+            level=array('next_level_id', 'int'), next=array('next_date', 'date')))
+        # What write() would tell the ORM: the cache, and the fields that depend on these.
+        targets.invalidate_recordset(fnames + ['write_uid', 'write_date'])
+        targets.modified(fnames)
 
     @api.model
     def _close_files(self, company, on_date, partner_ids=None):
@@ -677,14 +709,39 @@ class AccountRelanceRun(models.AbstractModel):
         return partner
 
     @api.model
-    def _relance_values(self, company, on_date, plans, level_by_id):
+    def _relance_values(self, company, on_date, plans, level_by_id, pending=None):
         """{partner id: values of account.relance}, lines included, for plans
         {partner id: (ClientPlan, rows)}; a key ``_nothing`` marks a client owing nothing
-        once its credits are deducted."""
-        listed_moves = {row['move_id'] for plan, rows in plans.values() for row in rows
-                        if row['line_id'] in plan.listed}
+        once its credits are deducted.
+
+        ``pending``: {partner id: relance waiting for validation or failed}. A pending relance
+        that lists the same installments at the same level is left as it is (``_differs_from``):
+        its penalties are not computed (they are brought up to date when it goes out), except
+        for a mise en demeure, which is never prepared with penalties missing."""
+        pending = pending or {}
         credits = self._select_credits(company, on_date, list(plans))
+        unchanged = set()
+        for partner_id, (plan, all_rows) in plans.items():
+            waiting = pending.get(partner_id)
+            if waiting and level_by_id[plan.level_id].tone != 'formal_notice':
+                rows = {row['line_id']: row for row in all_rows}
+                kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
+                lines = [(rows[line_id], kind) for line_id in plan.listed] \
+                    + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed] \
+                    + [(row, 'credit') for row in credits[partner_id]]
+                if not waiting._differs_from({'level_id': plan.level_id, 'line_ids': [
+                        (0, 0, {'move_line_id': row['line_id'], 'kind': kind,
+                                'amount_residual_currency': row['amount_residual_currency']})
+                        for row, kind in lines]}):
+                    unchanged.add(partner_id)
+        listed_moves = {row['move_id'] for partner_id, (plan, rows) in plans.items() if partner_id not in unchanged
+                        for row in rows if row['line_id'] in plan.listed}
         penalties = self._penalties_of(company, on_date, listed_moves)
+        nothing = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False, 'penalties_company': 0.0,
+                   'indemnity_company': 0.0}
+        for partner_id in unchanged:  # what they would be is not needed: the relance stays as it is
+            penalties.update(dict.fromkeys(
+                (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing))
         partners = self.env['res.partner'].browse(list(plans))
         digits = company.currency_id.decimal_places
         result = {}
@@ -713,11 +770,12 @@ class AccountRelanceRun(models.AbstractModel):
             for row in listed:
                 first_of_move.setdefault(row['move_id'], row['line_id'])
 
-            def line(row, kind, first=False, level=level, plan=plan):
+            def line(row, kind, first=False, level=level, plan=plan, same=partner.id in unchanged):
                 return fields.Command.create({
                     'kind': kind,
                     # An invoice's penalties and indemnity go on its first installment listed.
-                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']]) if first else {}),
+                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']])
+                       if first and not same else {}),
                     'move_id': row['move_id'],
                     'move_line_id': row['line_id'],
                     'level_id': level.id,

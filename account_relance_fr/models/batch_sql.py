@@ -1,0 +1,82 @@
+"""Set-based writes of the daily run: a whole batch of records in one INSERT.
+
+The ORM's ``create`` works record by record (company checks, chatter, cache); the daily run
+creates thousands of relances, lines and files a day from values it read in company-filtered
+queries. These helpers insert them in one statement, then tell the ORM what ``create`` would
+have told it: the cache of the inverse one2many fields, the fields that depend on the new
+records (``modified(create=True)``), the stored computed fields left to compute, the
+constraints and the access rights.
+"""
+from markupsafe import Markup, escape
+
+from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+
+LOG_ACCESS = ('create_uid', 'write_uid', 'create_date', 'write_date')
+
+
+def insert_rows(model, rows, returning='id'):
+    """Insert ``rows`` (dicts of column values, ``False`` for NULL) in the table of ``model``
+    in one statement; returns the rows of ``returning`` (the new ids by default)."""
+    if not rows:
+        return []
+    env = model.env
+    now = env.cr.now()
+    fnames = sorted({fname for row in rows for fname in row} - set(LOG_ACCESS))
+
+    def column(fname, values):
+        field = model._fields[fname]
+        if field.type == 'boolean':
+            values = [bool(value) for value in values]
+        else:
+            values = [None if value is False else value for value in values]
+        return SQL("%s::%s[]", values, SQL(field.column_type[1]))
+    columns = [column(fname, [row.get(fname, False) for row in rows]) for fname in fnames]
+    columns += [SQL("%s::int[]", [env.uid] * len(rows))] * 2 + [SQL("%s::timestamp[]", [now] * len(rows))] * 2
+    return env.execute_query(SQL(
+        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING %s",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
+        SQL(", ").join(columns), SQL(returning)))
+
+
+def created(records, fnames):
+    """What the ORM's ``create`` does once ``records`` were inserted with the fields ``fnames``:
+    the inverse one2many fields of their many2one fields are read again, the fields that depend
+    on them are recomputed, their stored computed fields not given are computed, their
+    constraints are checked and the creation is checked against the access rights."""
+    env, pool = records.env, records.pool
+    records.invalidate_recordset()
+    for fname in fnames:
+        field = records._fields[fname]
+        if field.type == 'many2one':
+            for inverse in pool.field_inverses[field]:
+                co_records = env[field.comodel_name].browse(set(records.mapped(f'{fname}.id')))
+                co_records.invalidate_recordset([inverse.name])
+    for field in records._fields.values():
+        if field.store and field.compute and field.name not in fnames:
+            env.add_to_compute(field, records)
+    records.modified([fname for fname in records._fields if fname not in LOG_ACCESS], create=True)
+    records._validate_fields(fnames)
+    records.check_access('create')
+    return records
+
+
+def log_creation(records):
+    """The "<document> created" note of mail.thread in the chatter of each record, in one
+    insert for all of them (``_message_log_batch`` builds a message record by record)."""
+    if not records:
+        return
+    env = records.env
+    author_id, email_from = records._message_compute_author(None, None)
+    body = Markup('<p>%s</p>') % escape(records[:1]._creation_message())
+    reply_to = env['mail.thread']._notify_get_reply_to(default=email_from, author_id=author_id)[False]
+    subtype_id = env['ir.model.data']._xmlid_to_res_id('mail.mt_note')
+    Message = env['mail.message']
+    insert_rows(Message, [{
+        'model': records._name, 'res_id': record_id, 'body': body, 'message_type': 'notification',
+        'subtype_id': subtype_id, 'author_id': author_id, 'email_from': email_from, 'is_internal': True,
+        'email_add_signature': False, 'message_id': generate_tracking_message_id('message-notify'),
+        'reply_to': reply_to, 'date': env.cr.now(),
+    } for record_id in records.ids])
+    records.invalidate_recordset(['message_ids'])
