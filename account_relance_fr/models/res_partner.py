@@ -243,11 +243,6 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ risk category
 
-    def _relance_record_risk(self, computed, figures, on_date):
-        """Record the category computed tonight (``self`` in the company of the computation);
-        the category in force follows unless a manager forced it."""
-        self._relance_record_risks({partner.id: (computed, figures) for partner in self}, on_date)
-
     def _relance_record_risks(self, verdicts, on_date):
         """Record tonight's verdicts {partner id: (computed category, figures)} of ``self`` (in the
         company of the computation), in bulk: the computed category, figures and date of every

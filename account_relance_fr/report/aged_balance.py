@@ -96,18 +96,11 @@ class AccountRelanceAgedBalance(models.TransientModel):
             conditions.append(SQL("COALESCE(move.invoice_user_id, partner.user_id) = ANY(%s)", list(user_ids)))
         if level_ids:
             conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
-        return self._items_sql(SQL("aml.company_id = %s", company.id), on_date, category, conditions)
-
-    @api.model
-    def _items_sql(self, company, on_date, category, conditions):
-        """Receivable items of ``company`` (an SQL condition) open at ``on_date`` (a date or an
-        SQL expression), with the client's risk ``category`` (SQL) and the filters
-        ``conditions``; rows aliased ``item``. The amount open at a date is the item's balance
-        less the reconciliations dated that day or before (``max_date`` of each partial)."""
+        # The amount open at a date is the item's balance less the reconciliations dated that
+        # day or before (``max_date`` of each partial).
         installments = self.env['account.relance.installment']
         conditions = [
-            company,
-            installments._receivable_sql(),
+            installments._receivable_sql(company),
             SQL("aml.date <= %s", on_date),
             # An item reconciled for good before the date has nothing open at that date: this
             # skips most of a ledger without computing anything.
