@@ -26,7 +26,7 @@ queries, peak RSS, and what the step made.
                     and measure its run (oca_prepare, oca_send, oca_rerun) beside ours, the two
                     sides alternated, on that same database and date; ours runs there too
   --analyze         ANALYZE the copy before each step (default: no planner statistics, as
-                    right after the data was loaded)
+                    right after the data was loaded: the copy's are cleared)
   --rebuild         drop the template(s) of the size and build them again
   --build-only      build the template(s) and stop
   --profile STEP    write a cProfile of STEP (ours or oca_*) in the log folder
@@ -223,11 +223,24 @@ RESULTS="$LOG_DIR/results.jsonl"
 needs_setup() { case "$1" in rerun|oca_rerun) return 0 ;; *) return 1 ;; esac; }
 oca_of() { case "$1" in prepare|rerun) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
 
+# As right after the data was loaded, whatever autovacuum did while the template was built:
+# no column statistics and tables never counted (the planner then estimates from their size).
+clear_statistics() {
+    psql -q -d "$1" \
+        -c "DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)" \
+        -c "UPDATE pg_class SET reltuples = -1, relpages = 0, relallvisible = 0
+             WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+}
+
 measure() {  # measure STEP REPETITION
     local step=$1 rep=$2 log="$LOG_DIR/$1.$2.log"
     dropdb --if-exists "$RUN_DB" >/dev/null 2>&1
     createdb -T "$source_db" "$RUN_DB"
-    [ "$ANALYZE" = 1 ] && psql -q -d "$RUN_DB" -c "ANALYZE"
+    if [ "$ANALYZE" = 1 ]; then
+        psql -q -d "$RUN_DB" -c "ANALYZE"
+    else
+        clear_statistics "$RUN_DB"
+    fi
     if needs_setup "$step"; then
         BENCH_STEP=$step BENCH_PHASE=setup shell_at "$RUN_DB" "$BENCH_DIR/bench_step.py" "$log.setup"
     fi

@@ -23,6 +23,8 @@ import os
 import pstats
 import resource
 import time
+import traceback
+from collections import defaultdict
 from datetime import date
 
 STEP = os.environ['BENCH_STEP']
@@ -205,6 +207,23 @@ else:
     env.invalidate_all()
     queries = env.cr.sql_log_count
     profiler = cProfile.Profile() if PROFILE else None
+    sql_time = defaultdict(lambda: [0, 0.0])  # where the SQL time goes, by the addon's caller
+    if PROFILE:
+        Cursor = type(env.cr)
+        plain_execute = Cursor.execute
+
+        def timed_execute(self, query, params=None, log_exceptions=True):
+            caller = next((f"{os.path.basename(frame.filename)}:{frame.name}"
+                           for frame in reversed(traceback.extract_stack(limit=40))
+                           if '/account_relance_fr/' in frame.filename or '/account_credit_control/' in frame.filename),
+                          'odoo')
+            begun = time.perf_counter()
+            try:
+                return plain_execute(self, query, params, log_exceptions)
+            finally:
+                sql_time[caller][0] += 1
+                sql_time[caller][1] += time.perf_counter() - begun
+        Cursor.execute = timed_execute
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -213,9 +232,13 @@ else:
     elapsed = time.perf_counter() - started
     if profiler:
         profiler.disable()
+        profiler.dump_stats(PROFILE + '.prof')  # the whole profile, for pstats or snakeviz
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats('cumulative').print_stats(40)
         pstats.Stats(profiler, stream=out).sort_stats('tottime').print_stats(25)
+        out.write("\nSQL time by the addon's innermost caller (queries, seconds):\n")
+        for caller, (number, seconds) in sorted(sql_time.items(), key=lambda item: -item[1][1])[:25]:
+            out.write(f"  {seconds:8.3f} s {number:6d}  {caller}\n")
         with open(PROFILE, 'w') as handle:
             handle.write(out.getvalue())
     result = {
