@@ -17,6 +17,7 @@ from core.penalties import (
     check_contract_rate,
     consumer_interest,
     contract_rate_floor,
+    debt_on,
     describe_rates,
     late_penalties,
     legal_rate,
@@ -236,6 +237,20 @@ def test_a_credit_note_corrects_the_principal_from_the_due_date():
     # Fully reversed: nothing at all.
     reversed_debt = Debt(D("10000"), credit_notes=(D("10000"),))
     assert late_penalties(reversed_debt, date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).segments == ()
+
+
+def test_the_debt_of_a_day_counts_only_what_was_reconciled_by_then():
+    # 10 000 € installment: a 4 000 € credit note on 1 March, 1 000 € paid on 10 March, 2 000 €
+    # paid on 20 March. Seen on 16 March: principal 6 000 €, one payment; on 20 March, both.
+    partials = [(date(2024, 3, 1), 4000.0, True), (date(2024, 3, 10), 1000.0, False),
+                (date(2024, 3, 20), 2000.0, False)]
+    on_16 = debt_on(10000.0, partials, date(2024, 3, 16))
+    assert on_16 == Debt(D("10000.0"), payments=((date(2024, 3, 10), D("1000.0")),), credit_notes=(D("4000.0"),))
+    assert on_16.corrected_principal == D("6000")
+    assert debt_on(10000.0, partials, date(2024, 3, 20)).payments == (
+        (date(2024, 3, 10), D("1000.0")), (date(2024, 3, 20), D("2000.0")))
+    # A float amount (as the database gives it) becomes the decimal it prints as.
+    assert debt_on(1234.56, [], date(2024, 3, 16)).principal == D("1234.56")
 
 
 def test_a_contract_rate_is_checked_for_each_half_year_it_is_used_for():

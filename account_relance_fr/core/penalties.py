@@ -153,6 +153,18 @@ class Debt:
         return _dec(self.principal) - sum((_dec(a) for a in self.credit_notes), Decimal(0))
 
 
+def debt_on(principal, partials, day):
+    """The ``Debt`` of one installment on ``day``: ``principal`` in the invoice currency and
+    ``partials``, the reconciliations of its debit as ``(date, amount, is_credit_note)``; those
+    after ``day`` do not count yet. A credit note corrects the principal, anything else (a
+    payment, another entry) pays it on its date."""
+    known = [partial for partial in partials if partial[0] <= day]
+    return Debt(
+        principal=_dec(principal),
+        payments=tuple((on, _dec(amount)) for on, amount, credit_note in known if not credit_note),
+        credit_notes=tuple(_dec(amount) for _on, amount, credit_note in known if credit_note))
+
+
 class ContractRate:
     """A contract penalty rate, as a ``rate_for_day`` callable checked half-year by half-year.
 

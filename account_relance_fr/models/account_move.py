@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -12,6 +12,7 @@ from ..core.penalties import (
     ContractRate,
     MissingRate,
     consumer_interest,
+    debt_on,
     describe_rates,
     half_year_of,
     late_penalties,
@@ -21,6 +22,9 @@ from ..core.penalties import (
 )
 from ..core.prescription import prescription_date
 from ..core.words import date_in_words
+
+# An installment of an invoice as the penalties read it (a receivable line of type payment_term).
+PenaltyInstallment = namedtuple('PenaltyInstallment', 'id date_maturity reconciled amount_currency')
 
 
 class AccountMove(models.Model):
@@ -232,7 +236,7 @@ class AccountMove(models.Model):
                 day_of[company] = fields.Date.to_date(on_date or self.env.context.get('relance_date')
                                                       or self.env['account.relance.run']._company_today(company))
             day = day_of[company]
-            installments = installments_of[move.id]
+            installments = installments_of.get(move.id, ())
             detail, used_ecb, used_legal = [], set(), set()
             if (client, company) not in consumer_of:
                 consumer_of[client, company] = client._relance_consumer_in(company)
@@ -259,7 +263,7 @@ class AccountMove(models.Model):
                 late = []
                 for line in installments:
                     due = line.date_maturity or move.invoice_date
-                    debt = line._relance_debt(day, partials_of[line.id])
+                    debt = debt_on(line.amount_currency, partials_of.get(line.id, ()), day)
                     if debt.corrected_principal <= 0:
                         continue  # fully credited: the debt never existed
                     paid_on = max((d for d, _a in debt.payments), default=None) if line.reconciled else None
@@ -298,8 +302,9 @@ class AccountMove(models.Model):
                 key = (move.currency_id, move.company_id, first_due)
                 if key not in indemnity_in:
                     # The same amount and text for every invoice of that currency and due date.
-                    amount = euro._convert(
-                        float(recovery_indemnity(True)), move.currency_id, move.company_id, first_due)
+                    amount = float(recovery_indemnity(True))
+                    if move.currency_id != euro:
+                        amount = euro._convert(amount, move.currency_id, move.company_id, first_due)
                     indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
                                       "(article D441-5 du Code de commerce) : 40 €")
                     if move.currency_id != euro:
@@ -326,31 +331,32 @@ class AccountMove(models.Model):
         return results
 
     def _relance_penalty_inputs(self):
-        """What the penalties of the invoices of self read, in a few queries for all of them and
-        only the columns they need: ({move id: its installments}, {installment id: the partial
-        reconciliations paying it}, {ids of the penalty invoices}). Invoices being edited (not
-        saved yet) are read from memory."""
+        """What the penalties of the invoices of self read, as plain values, in a few queries for
+        all of them: ({move id: [PenaltyInstallment]}, {installment id: [(date, amount,
+        is_credit_note)]}, {ids of the penalty invoices}). Invoices being edited (not saved yet)
+        are read from memory."""
         Line = self.env['account.move.line']
         if not all(isinstance(move_id, int) for move_id in self.ids):
-            installments_of = {move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
-                               for move in self}
-            return (installments_of, defaultdict(lambda: None),  # None: each line reads its own
+            installments = {move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
+                            for move in self}
+            return ({move_id: [PenaltyInstallment(line.id, line.date_maturity, line.reconciled, line.amount_currency)
+                               for line in lines] for move_id, lines in installments.items()},
+                    {line.id: line._relance_partials() for lines in installments.values() for line in lines},
                     {move.id for move in self if move.line_ids.relance_penalty_origin_id})
-        installments = Line.search_fetch(
-            [('move_id', 'in', self.ids), ('display_type', '=', 'payment_term')],
-            ['move_id', 'date_maturity', 'reconciled', 'amount_currency'], order='id')
-        installments_of = defaultdict(Line.browse)
-        for line in installments:
-            installments_of[line.move_id.id] |= line
-        partials = self.env['account.partial.reconcile'].search_fetch(
-            [('debit_move_id', 'in', installments.ids)],
-            ['debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency'], order='id')
-        # What the credit side is (a credit note or a payment) decides how it reduces the debt.
-        Line.browse(partials.credit_move_id.ids).fetch(['move_id'])
-        self.browse(partials.credit_move_id.move_id.ids).fetch(['move_type'])
-        partials_of = defaultdict(partials.browse)
-        for partial in partials:
-            partials_of[partial.debit_move_id.id] |= partial
+        installments_of = defaultdict(list)
+        for move_id, *values in self.env.execute_query(SQL(
+            """
+            SELECT move_id, id, date_maturity, reconciled, amount_currency
+              FROM account_move_line
+             WHERE move_id = ANY(%s) AND display_type = 'payment_term'
+          ORDER BY id
+            """, self.ids,
+            to_flush=[Line._fields[name] for name in (
+                'move_id', 'display_type', 'date_maturity', 'reconciled', 'amount_currency')],
+        )):
+            installments_of[move_id].append(PenaltyInstallment(*values))
+        partials_of = Line._relance_partials_of(
+            [line.id for lines in installments_of.values() for line in lines])
         penalty_moves = {move.id for [move] in Line._read_group(
             [('move_id', 'in', self.ids), ('relance_penalty_origin_id', '!=', False)], ['move_id'])}
         return installments_of, partials_of, penalty_moves

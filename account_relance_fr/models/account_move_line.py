@@ -1,8 +1,9 @@
-from decimal import Decimal
+from collections import defaultdict
 
 from odoo import fields, models
+from odoo.tools import SQL
 
-from ..core.penalties import Debt
+from ..core.penalties import debt_on
 
 
 class AccountMoveLine(models.Model):
@@ -17,19 +18,43 @@ class AccountMoveLine(models.Model):
         [('penalty', "Late-payment penalties"), ('indemnity', "Recovery indemnity")],
         "Penalty kind", copy=False, readonly=True)
 
-    def _relance_debt(self, day, partials=None):
+    def _relance_debt(self, day):
         """The installment as the penalty engine sees it on ``day``: its amount in the invoice
         currency, the credit notes reconciled with it (they correct the principal from the due
         date) and the payments reconciled with it until then (they reduce it from the day after
-        they are received). ``partials``: its partial reconciliations when already read (its
-        ``matched_credit_ids``)."""
+        they are received)."""
         self.ensure_one()
-        if partials is None:
-            partials = self.matched_credit_ids
-        partials = partials.filtered(lambda partial: partial.max_date <= day)
-        refunds = partials.filtered(lambda partial: partial.credit_move_id.move_id.move_type == 'out_refund')
-        return Debt(
-            principal=Decimal(str(self.amount_currency)),
-            payments=tuple((partial.max_date, Decimal(str(partial.debit_amount_currency)))
-                           for partial in partials - refunds),
-            credit_notes=tuple(Decimal(str(partial.debit_amount_currency)) for partial in refunds))
+        return debt_on(self.amount_currency, self._relance_partials(), day)
+
+    # What pays or corrects an installment, as ``core.penalties.debt_on`` reads it:
+    # (date, amount in the invoice currency, whether the other side is a credit note).
+    # The same rule twice, next to each other: in memory (an invoice being edited) and in SQL.
+
+    def _relance_partials(self):
+        """[(date, amount, is_credit_note)] of this installment's reconciliations, from memory."""
+        self.ensure_one()
+        return [(partial.max_date, partial.debit_amount_currency,
+                 partial.credit_move_id.move_id.move_type == 'out_refund')
+                for partial in self.matched_credit_ids.sorted('id')]
+
+    def _relance_partials_of(self, line_ids):
+        """{installment id: [(date, amount, is_credit_note)]} of saved installments, in one query."""
+        if not line_ids:
+            return {}
+        partials_of = defaultdict(list)
+        for line_id, on, amount, credit_note in self.env.execute_query(SQL(
+            """
+            SELECT partial.debit_move_id, partial.max_date, partial.debit_amount_currency,
+                   credit_move.move_type = 'out_refund'
+              FROM account_partial_reconcile partial
+              JOIN account_move_line credit ON credit.id = partial.credit_move_id
+              JOIN account_move credit_move ON credit_move.id = credit.move_id
+             WHERE partial.debit_move_id = ANY(%s)
+          ORDER BY partial.id
+            """, list(line_ids),
+            to_flush=[self.env['account.partial.reconcile']._fields[name] for name in (
+                'debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency')]
+            + [self._fields['move_id'], self.env['account.move']._fields['move_type']],
+        )):
+            partials_of[line_id].append((on, amount, credit_note))
+        return partials_of
