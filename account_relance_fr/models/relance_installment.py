@@ -43,10 +43,16 @@ class AccountRelanceInstallment(models.AbstractModel):
         return [self.env[model]._fields[name] for model, names in read.items() for name in names]
 
     @api.model
-    def _from_sql(self):
-        return SQL("""account_move_line aml
+    def _from_sql(self, line_ids=None):
+        """The tables of the fragments. ``line_ids`` restricts the journal items to those ids,
+        read first by their primary key in a subquery the planner cannot flatten: a batch then
+        costs what its own items cost, whatever the planner's statistics (without them it
+        would rather walk every receivable item of the company for each batch)."""
+        lines = SQL("account_move_line") if line_ids is None else \
+            SQL("(SELECT * FROM account_move_line WHERE id = ANY(%s) OFFSET 0)", sorted(line_ids))
+        return SQL("""%s aml
                  JOIN account_move move ON move.id = aml.move_id
-                 JOIN account_account account ON account.id = aml.account_id""", to_flush=self._read_fields())
+                 JOIN account_account account ON account.id = aml.account_id""", lines, to_flush=self._read_fields())
 
     @api.model
     def _due_sql(self):

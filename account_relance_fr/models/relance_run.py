@@ -80,11 +80,12 @@ class AccountRelanceRun(models.AbstractModel):
         work = []
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
-            due_clients = self._select_partner_ids(company, on_date)
-            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, due_clients)]
-        cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
-        for company, on_date, partner_ids in work:
-            self._prepare_isolated(company, on_date, partner_ids)
+            lines_of = self._select_partner_ids(company, on_date, with_lines=True)
+            work += [(company, on_date, batch, [line for pid in batch for line in lines_of[pid]])
+                     for batch in split_every(BATCH_SIZE, list(lines_of))]
+        cron._commit_progress(remaining=sum(len(batch) for *_x, batch, _lines in work))
+        for company, on_date, partner_ids, line_ids in work:
+            self._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
             if not cron._commit_progress(len(partner_ids)):
                 return
             self.env.invalidate_all()  # memory stays that of one batch, whatever the ledger
@@ -120,12 +121,14 @@ class AccountRelanceRun(models.AbstractModel):
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
-            for batch in split_every(BATCH_SIZE, list(rows) if force else
-                                     self._select_partner_ids(company, day, partner_ids=partner_ids)):
+            lines_of = None if force else self._select_partner_ids(company, day, partner_ids=partner_ids,
+                                                                    with_lines=True)
+            for batch in split_every(BATCH_SIZE, list(rows) if force else list(lines_of)):
                 if force:
                     relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
                 else:
-                    relances |= self._prepare_isolated(company, day, batch)
+                    relances |= self._prepare_isolated(
+                        company, day, batch, line_ids=[line for pid in batch for line in lines_of[pid]])
                 # As the scheduled run does between its transactions: what the batch wrote is in
                 # the database, the cache starts afresh, memory does not grow with the ledger.
                 self.env.flush_all()
@@ -167,11 +170,13 @@ class AccountRelanceRun(models.AbstractModel):
             list(partner_ids), company.id))}
 
     @api.model
-    def _prepare_isolated(self, company, on_date, partner_ids):
+    def _prepare_isolated(self, company, on_date, partner_ids, line_ids=None):
         """Prepare (and send) the relances of a batch of clients so that one client cannot stop
         the others: the batch runs in a savepoint; if it fails, each client is run again on its
         own and the one that fails is noted in the run log (the next day's run retries it).
-        Clients held by another run at the same moment are left to it, and noted."""
+        Clients held by another run at the same moment are left to it, and noted.
+        ``line_ids``: the installments of these clients the selection listed
+        (``_select_partner_ids(with_lines=True)``): only they are read again, and checked."""
         Log = self.env['account.relance.run.log']
         held = self._lock_clients(company, partner_ids)
         busy = [pid for pid in partner_ids if pid not in held]
@@ -181,7 +186,7 @@ class AccountRelanceRun(models.AbstractModel):
             return self.env['account.relance']
         try:
             with self.env.cr.savepoint():
-                rows = self._select_installments(company, on_date, partner_ids=sorted(held))
+                rows = self._select_installments(company, on_date, partner_ids=sorted(held), line_ids=line_ids)
                 return self._prepare_relances(company, on_date, rows)
         except Exception as error:  # noqa: BLE001 - whatever one client breaks, the others go on
             if len(held) == 1:
@@ -190,7 +195,7 @@ class AccountRelanceRun(models.AbstractModel):
                 return self.env['account.relance']
         relances = self.env['account.relance']
         for partner_id in sorted(held):
-            relances |= self._prepare_isolated(company, on_date, [partner_id])
+            relances |= self._prepare_isolated(company, on_date, [partner_id], line_ids=line_ids)
         return relances
 
     @api.model
@@ -269,7 +274,8 @@ class AccountRelanceRun(models.AbstractModel):
     # ------------------------------------------------------------------ selection
 
     @api.model
-    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
+    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
+                             line_ids=None):
         """Open receivable installments of customer invoices that may concern a relance,
         grouped by client: {partner id: [row, ...]}, oldest due date first.
 
@@ -278,6 +284,7 @@ class AccountRelanceRun(models.AbstractModel):
         reminder (or an "à échoir" section) already listed it. Without ``force`` only the
         installments due by the end of the preventive window are read. ``held`` also returns
         the installments the run does not chase (dispute, schedule, suspension, exclusion...).
+        ``line_ids`` restricts the rows to these journal items (see ``_from_sql``).
         """
         conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
         if conditions is None:
@@ -298,7 +305,7 @@ class AccountRelanceRun(models.AbstractModel):
              WHERE %(where)s
           ORDER BY move.commercial_partner_id, due_date, aml.id
             """,
-            due=due, where=conditions, tables=installments._from_sql(),
+            due=due, where=conditions, tables=installments._from_sql(line_ids),
         ))
         by_partner = defaultdict(list)
         for row in rows:
@@ -307,20 +314,24 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _select_partner_ids(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
-                            overdue=False):
+                            overdue=False, with_lines=False):
         """The clients ``_select_installments`` would return, in order, without reading their
         installments: what the run splits into batches (each batch reads its own rows).
-        ``overdue``: only the clients with an installment overdue on ``on_date``."""
+        ``overdue``: only the clients with an installment overdue on ``on_date``.
+        ``with_lines``: {client id: ids of those installments} instead, so that a batch reads
+        back only its own (``_select_installments(line_ids=...)``)."""
         conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
         if conditions is None:
-            return []
+            return {} if with_lines else []
         if overdue:
             due = self.env['account.relance.installment']._due_sql()
             conditions = SQL("%s AND %s < %s", conditions, due, on_date)
         self.env.flush_all()
-        return [pid for [pid] in self.env.execute_query(SQL(
-            "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE %s ORDER BY 1",
-            self.env['account.relance.installment']._from_sql(), conditions))]
+        rows = self.env.execute_query(SQL(
+            "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id) FROM %s WHERE %s"
+            " GROUP BY move.commercial_partner_id ORDER BY 1",
+            self.env['account.relance.installment']._from_sql(), conditions))
+        return dict(rows) if with_lines else [pid for pid, _lines in rows]
 
     @api.model
     def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
@@ -743,6 +754,9 @@ class AccountRelanceRun(models.AbstractModel):
             penalties.update(dict.fromkeys(
                 (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing))
         partners = self.env['res.partner'].browse(list(plans))
+        # The invoicing contacts the recipient may be (``_recipient_of``), read together.
+        self.env['res.partner'].browse({row['invoice_partner_id'] for _plan, rows in plans.values()
+                                        for row in rows}).fetch(['email_normalized'])
         digits = company.currency_id.decimal_places
         result = {}
         for partner in partners:
