@@ -1,4 +1,4 @@
-"""Set-based writes of the daily run: a whole batch of records in one INSERT.
+"""Set-based writes of the daily run: a whole batch of records in one INSERT or one UPDATE.
 
 The ORM's ``create`` works record by record (company checks, chatter, cache); the daily run
 creates thousands of relances, lines and files a day from values it read in company-filtered
@@ -38,6 +38,36 @@ def insert_rows(model, rows, returning='id'):
         SQL.identifier(model._table),
         SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
         SQL(", ").join(columns), SQL(returning)))
+
+
+def update_rows(records, values):
+    """Write in each of ``records`` its own values, in one UPDATE: ``values`` is a list of
+    dicts of column values in the order of ``records``, with the same keys. The values are
+    written as they are (an HTML field is not sanitized again: give what was sanitized once).
+    Then tells the ORM what ``write`` would: the cache and the fields depending on these."""
+    if not records:
+        return
+    env = records.env
+    fnames = sorted(values[0])
+    records.check_access('write')
+    records.flush_recordset(fnames)
+
+    def column(fname):
+        field = records._fields[fname]
+        column_values = [row[fname] for row in values]
+        if field.type != 'boolean':
+            column_values = [None if value is False else value for value in column_values]
+        return SQL("%s::%s[]", column_values, SQL(field.column_type[1]))
+    env.execute_query(SQL(
+        "UPDATE %(table)s AS target SET %(assign)s, write_uid = %(uid)s, write_date = %(now)s"
+        " FROM unnest(%(ids)s::int[], %(columns)s) AS new(id, %(names)s) WHERE target.id = new.id",
+        table=SQL.identifier(records._table),
+        assign=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames),
+        uid=env.uid, now=env.cr.now(), ids=records.ids,
+        columns=SQL(", ").join(column(fname) for fname in fnames),
+        names=SQL(", ").join(SQL.identifier(fname) for fname in fnames)))
+    records.invalidate_recordset([*fnames, 'write_uid', 'write_date'])
+    records.modified(fnames)
 
 
 def created(records, fnames):

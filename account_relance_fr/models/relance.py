@@ -11,7 +11,7 @@ from odoo.tools.misc import formatLang
 
 from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
-from .batch_sql import created, insert_rows, log_creation
+from .batch_sql import created, insert_rows, log_creation, update_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -551,9 +551,11 @@ class AccountRelance(models.Model):
                     attachment_ids = [pdfs[move].id for move in relance.invoice_line_ids.move_id]
                 # The customer statement, from the tone the company set (issue 13).
                 attachment_ids += relance.file_id._relance_statement_attachment_ids(relance)
-                relance.write({'subject': subjects[relance.id], 'body_html': bodies[relance.id]})
                 emails.append((relance, subjects[relance.id], bodies[relance.id], attachment_ids, template))
-        self._queue_emails(emails)
+        messages = self._queue_emails(emails)
+        # What went out is kept on the relance: the message's subject and body, sanitized once.
+        update_rows(self.browse([relance.id for relance, *_rest in emails]),
+                    [{'subject': message.subject or False, 'body_html': message.body} for message in messages])
 
     @api.model
     def _queue_emails(self, emails):
@@ -563,10 +565,11 @@ class AccountRelance(models.Model):
         it was sent, bounced or failed), with one insert of each for the batch. The e-mails are
         queued: Odoo's mail queue cron sends them, outside the run's transaction, in batches.
 
-        ``emails``: [(relance, subject, body, attachment ids, template)].
+        ``emails``: [(relance, subject, body, attachment ids, template)]. Returns the messages,
+        in that order.
         """
         if not emails:
-            return
+            return self.env['mail.message']
         layout = 'mail.mail_notification_light'
         comment = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
         relances = self.browse([relance.id for relance, *_rest in emails])
@@ -626,6 +629,7 @@ class AccountRelance(models.Model):
             } for partner in mail.recipient_ids]
         self.env['mail.notification'].sudo().with_context(clean_context(self.env.context)).create(
             notification_values)
+        return messages
 
     def _make_letters(self):
         default = self.env.ref('account_relance_fr.action_report_relance_letter')

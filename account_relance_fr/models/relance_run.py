@@ -21,6 +21,7 @@ from ..core.calendar import (
     plan_client,
 )
 from ..core.claims import claim
+from .batch_sql import update_rows
 from .relance_level import TONES
 
 _logger = logging.getLogger(__name__)
@@ -645,32 +646,11 @@ class AccountRelanceRun(models.AbstractModel):
                 changes[file] = changed
         if not changes:
             return
-        fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
-        targets = File.browse([file.id for file in changes])
-        targets.check_access('write')
-        targets.flush_recordset(fnames)
         # Each column keeps its value where the file did not change it.
-        columns = {fname: [changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
-                           for file, changed in changes.items()] for fname in fnames}
-
-        def array(fname, sql_type):
-            return SQL("%s::%s[]", [None if value is False else value for value in columns[fname]], SQL(sql_type))
-        self.env.execute_query(SQL(
-            """
-            UPDATE account_relance_file AS file
-               SET amount_overdue = new.amount_overdue, oldest_due_date = new.oldest_due_date,
-                   next_level_id = new.next_level_id, next_date = new.next_date,
-                   write_uid = %(uid)s, write_date = %(now)s
-              FROM unnest(%(ids)s::int[], %(amount)s, %(oldest)s, %(level)s, %(next)s)
-                   AS new(id, amount_overdue, oldest_due_date, next_level_id, next_date)
-             WHERE file.id = new.id
-            """,
-            uid=self.env.uid, now=self.env.cr.now(), ids=targets.ids,
-            amount=array('amount_overdue', 'numeric'), oldest=array('oldest_due_date', 'date'),
-            level=array('next_level_id', 'int'), next=array('next_date', 'date')))
-        # What write() would tell the ORM: the cache, and the fields that depend on these.
-        targets.invalidate_recordset(fnames + ['write_uid', 'write_date'])
-        targets.modified(fnames)
+        fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
+        update_rows(File.browse([file.id for file in changes]), [
+            {fname: changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
+             for fname in fnames} for file, changed in changes.items()])
 
     @api.model
     def _close_files(self, company, on_date, partner_ids=None):
