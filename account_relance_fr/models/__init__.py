@@ -25,3 +25,4 @@ from . import relance_promise
 from . import relance_schedule_request
 from . import relance_statement
 from . import mail_mail
+from . import mail_template

@@ -532,7 +532,9 @@ class AccountRelance(models.Model):
 
     def _render_template_fields(self, template):
         subjects = template._render_field('subject', self.ids, compute_lang=True)
-        bodies = template._render_field('body_html', self.ids, compute_lang=True)
+        # The whole batch in one pass (mail_template.py): the template is compiled once.
+        bodies = template.with_context(relance_render_batch=True)._render_field('body_html', self.ids,
+                                                                                compute_lang=True)
         return subjects, bodies
 
     def _invoice_attachments(self):

@@ -1,6 +1,8 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo.tests import tagged
 
 from .common import DUE, RelanceCommon
@@ -173,3 +175,33 @@ class TestRelanceChannels(RelanceCommon):
             body = relance.level_id.mail_template_id._render_field('body_html', relance.ids, compute_lang=True)
         formatted.assert_not_called()
         self.assertIn("Sauf erreur", body[relance.id])
+
+    def test_a_batch_of_emails_renders_as_each_email_alone(self):
+        """The run renders the e-mails of a batch in one pass (the template compiled once): each
+        body is exactly what Odoo renders for that relance alone, and what one relance's
+        rendering sets (a conditional t-set) never shows in the next one."""
+        other = self.env['res.partner'].create({
+            'name': "Fromagerie Dubois", 'is_company': True, 'email': "compta@fromagerie-dubois.example",
+            'lang': 'fr_FR', 'relance_risk_category': 'occasional'})
+        self.invoice(1000.0)
+        self.invoice(2500.0, partner=other)
+        self.env['account.relance.level'].search([]).write({'auto_send': False})
+        relances = self.run_relance(DUE + timedelta(days=1))
+        self.assertEqual(len(relances), 2)
+        template = relances.level_id.mail_template_id
+        self.assertEqual(len(template), 1)
+        template.body_html = Markup(
+            '<t t-if="object.partner_id.name == %r"><t t-set="seen" t-value="object.partner_id.name"/></t>'
+            '<p class="seen" t-out="seen or \'nobody\'"/>') % self.client.name + template.body_html
+        alone = {relance.id: template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
+                 for relance in relances}
+        IrQweb = type(self.env['ir.qweb'])
+        with patch.object(IrQweb, '_render', autospec=True, side_effect=IrQweb._render) as render:
+            together = template.with_context(relance_render_batch=True)._render_field(
+                'body_html', relances.ids, compute_lang=True)
+        self.assertEqual(render.call_count, 1, "one pass for the batch")
+        self.assertEqual(together, alone)
+        mine, theirs = relances.sorted(lambda r: r.partner_id != self.client)
+        self.assertIn(f'<p class="seen">{self.client.name}</p>', together[mine.id])
+        self.assertIn('<p class="seen">nobody</p>', together[theirs.id])
+        self.assertIn("2\N{NO-BREAK SPACE}500,00", together[theirs.id])
