@@ -32,6 +32,17 @@ class RelancePortal(CustomerPortal):
             return file
         raise AccessError(request.env._("You may not see this relance file."))
 
+    def _relance_visited_file(self, file_id, access_token=None):
+        """The file a page of the client shows (``_relance_file``), the page then in the
+        client's language; None when the visitor may not see it: every route sends them to
+        /my then, saying nothing of the file."""
+        try:
+            file = self._relance_file(file_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        self._relance_speak_french(file)
+        return file
+
     def _relance_speak_french(self, file):
         """The page is the client's: in the client's language, else French, when installed."""
         Lang = request.env['res.lang']
@@ -81,11 +92,9 @@ class RelancePortal(CustomerPortal):
 
     @http.route(['/my/relances/<int:file_id>'], type='http', auth='public', website=True)
     def portal_relance_file(self, file_id, access_token=None, message=None, error=None, **kw):
-        try:
-            file = self._relance_file(file_id, access_token)
-        except (AccessError, MissingError):
+        file = self._relance_visited_file(file_id, access_token)
+        if not file:
             return request.redirect('/my')
-        self._relance_speak_french(file)
         company = file.company_id
         statement = request.env['account.relance.statement'].with_company(company)._statement(file.partner_id, company)
         invoices = file._relance_open_invoices()
@@ -104,11 +113,9 @@ class RelancePortal(CustomerPortal):
 
     @http.route(['/my/relances/<int:file_id>/statement'], type='http', auth='public', website=True)
     def portal_relance_statement(self, file_id, access_token=None, **kw):
-        try:
-            file = self._relance_file(file_id, access_token)
-        except (AccessError, MissingError):
+        file = self._relance_visited_file(file_id, access_token)
+        if not file:
             return request.redirect('/my')
-        self._relance_speak_french(file)
         return self._show_report(model=file, report_type='pdf', download=True,
                                  report_ref='account_relance_fr.action_report_relance_statement')
 
@@ -116,11 +123,9 @@ class RelancePortal(CustomerPortal):
 
     @http.route(['/my/relances/<int:file_id>/promise'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_promise(self, file_id, access_token=None, promise_date=None, amount=None, note=None, **kw):
-        try:
-            file = self._relance_file(file_id, access_token)
-        except (AccessError, MissingError):
+        file = self._relance_visited_file(file_id, access_token)
+        if not file:
             return request.redirect('/my')
-        self._relance_speak_french(file)
         try:
             day = fields.Date.to_date(promise_date) if promise_date else None
             if not day:
@@ -136,11 +141,9 @@ class RelancePortal(CustomerPortal):
 
     @http.route(['/my/relances/<int:file_id>/dispute'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_dispute(self, file_id, access_token=None, move_id=None, reason=None, **kw):
-        try:
-            file = self._relance_file(file_id, access_token)
-        except (AccessError, MissingError):
+        file = self._relance_visited_file(file_id, access_token)
+        if not file:
             return request.redirect('/my')
-        self._relance_speak_french(file)
         reason = (reason or '').strip()
         if not reason:
             return self._relance_redirect(
@@ -156,9 +159,8 @@ class RelancePortal(CustomerPortal):
     @http.route(['/my/relances/<int:file_id>/schedule'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_schedule(self, file_id, access_token=None, installment_count=None, first_due_date=None,
                                 message=None, **kw):
-        try:
-            file = self._relance_file(file_id, access_token)
-        except (AccessError, MissingError):
+        file = self._relance_visited_file(file_id, access_token)
+        if not file:
             return request.redirect('/my')
         try:
             count = int(installment_count or 3)
