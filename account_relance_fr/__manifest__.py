@@ -15,7 +15,6 @@
         'security/relance_security.xml',
         'security/ir.model.access.csv',
         'data/ir_sequence_data.xml',
-        'data/mail_render_scope.xml',
         'data/mail_template_data.xml',
         'report/relance_letter_report.xml',
         'report/mise_en_demeure_report.xml',

@@ -196,10 +196,12 @@ class TestRelanceChannels(RelanceCommon):
         alone = {relance.id: template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
                  for relance in relances}
         IrQweb = type(self.env['ir.qweb'])
-        with patch.object(IrQweb, '_render', autospec=True, side_effect=IrQweb._render) as render:
+        with patch.object(IrQweb, '_render', autospec=True, side_effect=IrQweb._render) as render, \
+                patch('odoo.addons.base.models.ir_qweb.traceback.format_exc') as formatted:
             together = template.with_context(relance_render_batch=True)._render_field(
                 'body_html', relances.ids, compute_lang=True)
         self.assertEqual(render.call_count, 1, "one pass for the batch")
+        formatted.assert_not_called()
         self.assertEqual(together, alone)
         mine, theirs = relances.sorted(lambda r: r.partner_id != self.client)
         self.assertIn(f'<p class="seen">{self.client.name}</p>', together[mine.id])
