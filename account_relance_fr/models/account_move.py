@@ -22,6 +22,7 @@ from ..core.penalties import (
 )
 from ..core.prescription import prescription_date
 from ..core.words import date_in_words
+from .batch_sql import rows_by_key
 
 # An installment of an invoice as the penalties read it (a receivable line of type payment_term).
 PenaltyInstallment = namedtuple('PenaltyInstallment', 'id date_maturity reconciled amount_currency')
@@ -181,13 +182,21 @@ class AccountMove(models.Model):
         """What was invoiced already for each late invoice (penalty invoices of the wizard and
         interest invoices of payment schedules, not cancelled):
         {move: {'penalty': amount, 'indemnity': amount, 'invoices': account.move}}."""
-        rows = self.env['account.move.line']._read_group(
-            [('relance_penalty_origin_id', 'in', self.ids), ('parent_state', '!=', 'cancel')],
-            ['relance_penalty_origin_id', 'relance_penalty_kind'], ['price_subtotal:sum', 'move_id:recordset'])
         invoiced = defaultdict(lambda: {'penalty': 0.0, 'indemnity': 0.0, 'invoices': self.browse()})
-        for origin, kind, amount, invoices in rows:
-            invoiced[origin][kind or 'penalty'] += amount
-            invoiced[origin]['invoices'] |= invoices
+        saved = [move_id for move_id in self.ids if isinstance(move_id, int)]
+        Line = self.env['account.move.line']
+        # Looked up by late invoice (batch_sql.rows_by_key): few invoices have penalty invoices.
+        for _line, origin_id, kind, amount, move_id in sorted(rows_by_key(self.env, saved, SQL(
+                """
+                SELECT id, relance_penalty_origin_id, relance_penalty_kind, price_subtotal, move_id
+                  FROM account_move_line
+                 WHERE relance_penalty_origin_id = key.id AND parent_state != 'cancel'
+                """), to_flush=[Line._fields[name] for name in (
+                    'relance_penalty_origin_id', 'relance_penalty_kind', 'price_subtotal', 'move_id',
+                    'parent_state')])):
+            origin = self.browse(origin_id)
+            invoiced[origin][kind or 'penalty'] += amount or 0.0
+            invoiced[origin]['invoices'] |= self.browse(move_id)
         return invoiced
 
     def _relance_penalties(self, on_date=None):  # noqa: C901 - each invoice, its installments and rates, in one pass
@@ -343,22 +352,24 @@ class AccountMove(models.Model):
                                for line in lines] for move_id, lines in installments.items()},
                     {line.id: line._relance_partials() for lines in installments.values() for line in lines},
                     {move.id for move in self if move.line_ids.relance_penalty_origin_id})
-        installments_of = defaultdict(list)
-        for move_id, *values in self.env.execute_query(SQL(
-            """
-            SELECT move_id, id, date_maturity, reconciled, amount_currency
-              FROM account_move_line
-             WHERE move_id = ANY(%s) AND display_type = 'payment_term'
-          ORDER BY id
-            """, self.ids,
-            to_flush=[Line._fields[name] for name in (
-                'move_id', 'display_type', 'date_maturity', 'reconciled', 'amount_currency')],
-        )):
-            installments_of[move_id].append(PenaltyInstallment(*values))
+        installments_of, penalty_moves = defaultdict(list), set()
+        # Every line of the invoices, looked up by invoice: their installments, and whether they
+        # are penalty invoices themselves.
+        for line_id, move_id, display_type, due, reconciled, amount, penalty in sorted(rows_by_key(
+                self.env, self.ids, SQL(
+                    """
+                    SELECT id, move_id, display_type, date_maturity, reconciled, amount_currency,
+                           relance_penalty_origin_id IS NOT NULL
+                      FROM account_move_line WHERE move_id = key.id
+                    """), to_flush=[Line._fields[name] for name in (
+                        'move_id', 'display_type', 'date_maturity', 'reconciled', 'amount_currency',
+                        'relance_penalty_origin_id')])):
+            if display_type == 'payment_term':
+                installments_of[move_id].append(PenaltyInstallment(line_id, due, reconciled, amount))
+            if penalty:
+                penalty_moves.add(move_id)
         partials_of = Line._relance_partials_of(
             [line.id for lines in installments_of.values() for line in lines])
-        penalty_moves = {move.id for [move] in Line._read_group(
-            [('move_id', 'in', self.ids), ('relance_penalty_origin_id', '!=', False)], ['move_id'])}
         return installments_of, partials_of, penalty_moves
 
     def _relance_consumer_interest(self, day, legal_rates):

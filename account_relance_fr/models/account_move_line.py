@@ -4,6 +4,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..core.penalties import debt_on
+from .batch_sql import rows_by_key
 
 
 class AccountMoveLine(models.Model):
@@ -38,21 +39,20 @@ class AccountMoveLine(models.Model):
                 for partial in self.matched_credit_ids.sorted('id')]
 
     def _relance_partials_of(self, line_ids):
-        """{installment id: [(date, amount, is_credit_note)]} of saved installments, in one query."""
+        """{installment id: [(date, amount, is_credit_note)]} of saved installments, in one query
+        (in the order they were reconciled)."""
         if not line_ids:
             return {}
         partials_of = defaultdict(list)
-        for line_id, on, amount, credit_note in self.env.execute_query(SQL(
+        for _partial, line_id, on, amount, credit_note in sorted(rows_by_key(self.env, line_ids, SQL(
             """
-            SELECT partial.debit_move_id, partial.max_date, partial.debit_amount_currency,
+            SELECT partial.id, partial.debit_move_id, partial.max_date, partial.debit_amount_currency,
                    credit_move.move_type = 'out_refund'
               FROM account_partial_reconcile partial
               JOIN account_move_line credit ON credit.id = partial.credit_move_id
               JOIN account_move credit_move ON credit_move.id = credit.move_id
-             WHERE partial.debit_move_id = ANY(%s)
-          ORDER BY partial.id
-            """, list(line_ids),
-            to_flush=[self.env['account.partial.reconcile']._fields[name] for name in (
+             WHERE partial.debit_move_id = key.id
+            """), to_flush=[self.env['account.partial.reconcile']._fields[name] for name in (
                 'debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency')]
             + [self._fields['move_id'], self.env['account.move']._fields['move_type']],
         )):

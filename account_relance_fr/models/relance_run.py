@@ -188,7 +188,7 @@ class AccountRelanceRun(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 rows = self._select_installments(company, on_date, partner_ids=sorted(held), line_ids=line_ids)
-                return self._prepare_relances(company, on_date, rows)
+                return self._prepare_relances(company, on_date, rows, line_ids=line_ids)
         except Exception as error:  # noqa: BLE001 - whatever one client breaks, the others go on
             if len(held) == 1:
                 _logger.warning("Relance run of %s: client %s failed", on_date, next(iter(held)), exc_info=True)
@@ -319,8 +319,9 @@ class AccountRelanceRun(models.AbstractModel):
         """The clients ``_select_installments`` would return, in order, without reading their
         installments: what the run splits into batches (each batch reads its own rows).
         ``overdue``: only the clients with an installment overdue on ``on_date``.
-        ``with_lines``: {client id: ids of those installments} instead, so that a batch reads
-        back only its own (``_select_installments(line_ids=...)``)."""
+        ``with_lines``: {client id: ids of those installments and of the client's unreconciled
+        credits} instead, so that a batch reads back only its own (``line_ids`` of
+        ``_select_installments`` and ``_select_credits``)."""
         conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
         if conditions is None:
             return {} if with_lines else []
@@ -332,7 +333,15 @@ class AccountRelanceRun(models.AbstractModel):
             "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id) FROM %s WHERE %s"
             " GROUP BY move.commercial_partner_id ORDER BY 1",
             self.env['account.relance.installment']._from_sql(), conditions))
-        return dict(rows) if with_lines else [pid for pid, _lines in rows]
+        if not with_lines:
+            return [pid for pid, _lines in rows]
+        lines_of = dict(rows)
+        for pid, credit_ids in self.env.execute_query(SQL(
+                "SELECT partner.commercial_partner_id, array_agg(aml.id) FROM %s GROUP BY 1",
+                self._credits_sql(company, on_date))):
+            if pid in lines_of:
+                lines_of[pid] = lines_of[pid] + credit_ids
+        return lines_of
 
     @api.model
     def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
@@ -359,25 +368,29 @@ class AccountRelanceRun(models.AbstractModel):
         return SQL(" AND ").join(conditions)
 
     @api.model
-    def _select_credits(self, company, on_date, partner_ids):
-        """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}."""
+    def _credits_sql(self, company, on_date, line_ids=None):
+        """FROM and WHERE of the unreconciled credits (credit notes, payments) of the clients of
+        ``company`` on ``on_date``; ``partner`` is the partner of the journal item."""
+        installments = self.env['account.relance.installment']
+        return SQL("%s JOIN res_partner partner ON partner.id = aml.partner_id WHERE %s AND aml.date <= %s",
+                   installments._from_sql(line_ids), installments._open_credit_sql(company), on_date)
+
+    @api.model
+    def _select_credits(self, company, on_date, partner_ids, line_ids=None):
+        """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}.
+        ``line_ids``: what the selection listed (``_select_partner_ids(with_lines=True)``)."""
         if not partner_ids:
             return {}
-        installments = self.env['account.relance.installment']
         rows = self.env.execute_query_dict(SQL(
             """
             SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
                    COALESCE(aml.date_maturity, aml.date) AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id
-              FROM %(tables)s
-              JOIN res_partner partner ON partner.id = aml.partner_id
-             WHERE %(credits)s
-               AND aml.date <= %(on_date)s
+              FROM %(credits)s
                AND partner.commercial_partner_id = ANY(%(partners)s)
           ORDER BY aml.date, aml.id
             """,
-            credits=installments._open_credit_sql(company), on_date=on_date, partners=list(partner_ids),
-            tables=installments._from_sql(),
+            credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids),
         ))
         by_partner = defaultdict(list)
         for row in rows:
@@ -487,12 +500,13 @@ class AccountRelanceRun(models.AbstractModel):
         return states
 
     @api.model
-    def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None):
+    def _prepare_relances(self, company, on_date, rows_by_partner, force=False, target_level=None, line_ids=None):
         """Plan, then create (or update) and send, the relances of one batch of clients.
 
         Each client has one relance file; a relance waiting for validation is updated rather
         than doubled, a failed one holds the file. ``target_level`` (a mise en demeure, say)
-        brings the file straight to that level, as a person decided.
+        brings the file straight to that level, as a person decided. ``line_ids``: what the
+        selection listed for these clients (their credits are read among them).
         Returns the relances created or updated.
         """
         Relance = self.env['account.relance']
@@ -527,7 +541,7 @@ class AccountRelanceRun(models.AbstractModel):
 
         built = self._relance_values(company, on_date, {
             pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id,
-            pending={pid: relance for pid, relance in pending.items() if relance and not force})
+            pending={pid: relance for pid, relance in pending.items() if relance and not force}, line_ids=line_ids)
         created_vals, updated = [], Relance
         for partner_id, vals in built.items():
             plan = plans[partner_id]
@@ -700,7 +714,7 @@ class AccountRelanceRun(models.AbstractModel):
         return partner
 
     @api.model
-    def _relance_values(self, company, on_date, plans, level_by_id, pending=None):
+    def _relance_values(self, company, on_date, plans, level_by_id, pending=None, line_ids=None):
         """{partner id: values of account.relance}, lines included, for plans
         {partner id: (ClientPlan, rows)}; a key ``_nothing`` marks a client owing nothing
         once its credits are deducted.
@@ -708,9 +722,10 @@ class AccountRelanceRun(models.AbstractModel):
         ``pending``: {partner id: relance waiting for validation or failed}. A pending relance
         that lists the same installments at the same level is left as it is (``_differs_from``):
         its penalties are not computed (they are brought up to date when it goes out), except
-        for a mise en demeure, which is never prepared with penalties missing."""
+        for a mise en demeure, which is never prepared with penalties missing. ``line_ids``: what
+        the selection listed for these clients (``_select_credits``)."""
         pending = pending or {}
-        credits = self._select_credits(company, on_date, list(plans))
+        credits = self._select_credits(company, on_date, list(plans), line_ids=line_ids)
         unchanged = set()
         for partner_id, (plan, all_rows) in plans.items():
             waiting = pending.get(partner_id)

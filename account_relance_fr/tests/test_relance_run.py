@@ -232,12 +232,12 @@ class TestRelanceRun(RelanceCommon):
         original = relance_run.AccountRelanceRun._prepare_relances
         batches = []
 
-        def crash_on_second_batch(model, company, on_date, rows, force=False):
+        def crash_on_second_batch(model, company, on_date, rows, force=False, **kwargs):
             if rows:
                 batches.append(set(rows))
                 if len(batches) == 2:
                     raise ConnectionError("the mail server went away")
-            return original(model, company, on_date, rows, force=force)
+            return original(model, company, on_date, rows, force=force, **kwargs)
 
         cron = self.env.ref('account_relance_fr.ir_cron_daily_relance')
         with freeze_time(DUE + timedelta(days=1)), self.enter_registry_test_mode(), \
