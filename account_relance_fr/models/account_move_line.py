@@ -19,6 +19,13 @@ class AccountMoveLine(models.Model):
         [('penalty', "Late-payment penalties"), ('indemnity', "Recovery indemnity")],
         "Penalty kind", copy=False, readonly=True)
 
+    # The open receivable installments and credits, a small part of the journal items: the
+    # run's selection reads them through these, not through every line of the company (the
+    # planner picks them even without statistics). Their predicates are implied by the
+    # fragments of account.relance.installment (open installment, open credit).
+    _relance_open_installment_idx = models.Index("(company_id) WHERE display_type = 'payment_term' AND NOT reconciled")
+    _relance_open_credit_idx = models.Index("(company_id) WHERE amount_residual < 0 AND NOT reconciled")
+
     def _relance_debt(self, day):
         """The installment as the penalty engine sees it on ``day``: its amount in the invoice
         currency, the credit notes reconciled with it (they correct the principal from the due
