@@ -1,3 +1,5 @@
+import math
+from bisect import bisect_right
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
@@ -227,6 +229,7 @@ class AccountMove(models.Model):
         letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
             if self.env['res.lang']._lang_get('fr_FR') else self.env
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
+        rate_on = {}  # (currency, company) -> the rate of the euro into it, by day
         # What is the same for every invoice of a client, a company or a currency, read once.
         consumer_of, contract_of, day_of = {}, {}, {}
         results = {}
@@ -313,7 +316,10 @@ class AccountMove(models.Model):
                     # The same amount and text for every invoice of that currency and due date.
                     amount = float(recovery_indemnity(True))
                     if move.currency_id != euro:
-                        amount = euro._convert(amount, move.currency_id, move.company_id, first_due)
+                        pair = (move.currency_id, move.company_id)
+                        if pair not in rate_on:
+                            rate_on[pair] = self._relance_conversion(euro, *pair)
+                        amount = move.currency_id.round(amount * rate_on[pair](first_due))
                     indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
                                       "(article D441-5 du Code de commerce) : 40 €")
                     if move.currency_id != euro:
@@ -338,6 +344,29 @@ class AccountMove(models.Model):
             if to_verify:
                 result['to_verify'] = self.env._("Rate to verify: %s", ", ".join(to_verify))
         return results
+
+    @api.model
+    def _relance_conversion(self, from_currency, to_currency, company):
+        """day -> the rate ``res.currency._convert`` applies from ``from_currency`` into
+        ``to_currency`` in ``company`` on that day, from the rates read once (Odoo reads them
+        again for every day): the company's last rate on or before the day, else the shared
+        one; before any rate, the company's first, else the shared first; else 1."""
+        rates = self.env['res.currency.rate'].sudo().search_fetch(  # sudo: rates are public figures
+            [('currency_id', 'in', (from_currency | to_currency).ids),
+             ('company_id', 'in', (False, company.root_id.id))], ['currency_id', 'company_id', 'name', 'rate'])
+        tables = {currency: [sorted((rate.name, rate.rate) for rate in rates
+                                    if rate.currency_id == currency and bool(rate.company_id) == own)
+                             for own in (True, False)]
+                  for currency in (from_currency, to_currency)}
+
+        def rate_of(currency, day):
+            for table in tables[currency]:
+                before = bisect_right(table, (day, math.inf))
+                if before:
+                    return table[before - 1][1]
+            return next((table[0][1] for table in tables[currency] if table), 1.0)
+        # As Odoo computes it (the inverse of the rate of one into the other): the same float.
+        return lambda day: 1 / (rate_of(from_currency, day) / rate_of(to_currency, day))
 
     def _relance_penalty_inputs(self):
         """What the penalties of the invoices of self read, as plain values, in a few queries for

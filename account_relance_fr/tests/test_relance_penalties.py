@@ -99,3 +99,19 @@ class TestRelancePenalties(RelanceCommon):
         self.assertEqual(claim.relance_penalty_amount, 7.13)
         self.assertEqual(claim.relance_penalty_warning, "Rate to verify: ECB rate of 2nd half of 2026",
                          "2026 H2 was shipped to verify: the screen says so")
+
+    def test_the_40_euros_are_converted_at_the_rate_odoo_gives_on_the_due_date(self):
+        """The indemnity of a foreign-currency invoice reads the rates once for the batch: on
+        every day (before any rate, between rates, a rate of the company beside a shared one)
+        it is what res.currency._convert gives."""
+        euro = self.env.ref('base.EUR')
+        usd = self.setup_other_currency('USD', rates=[('2026-01-01', 1.10), ('2026-03-01', 1.2345)])
+        Rate = self.env['res.currency.rate']
+        Rate.create({'currency_id': usd.id, 'company_id': False, 'name': '2025-12-01', 'rate': 1.05})
+        Rate.create({'currency_id': usd.id, 'company_id': False, 'name': '2026-02-01', 'rate': 1.3})
+        Rate.create({'currency_id': usd.id, 'company_id': False, 'name': '2026-04-01', 'rate': 1.0789})
+        convert = self.env['account.move']._relance_conversion(euro, usd, self.company)
+        for day in ('2025-11-15', '2025-12-01', '2025-12-31', '2026-01-01', '2026-02-15', '2026-03-01',
+                    '2026-04-02', '2027-06-30'):
+            day = date.fromisoformat(day)
+            self.assertEqual(usd.round(40.0 * convert(day)), euro._convert(40.0, usd, self.company, day), day)
