@@ -40,8 +40,8 @@ class MailTemplate(models.Model):
         try:
             reset = ''.join(f'<t t-set="{name}" t-value="None"/>' for name in self._relance_set_names(template_src))
             # The cut after each record: the body's own trailing text is kept, as Odoo keeps it.
-            source = ('<t t-foreach="relance_batch_records" t-as="object">%s%s<t t-out="relance_batch_cut"/></t>'
-                      % (reset, template_src))
+            source = (f'<t t-foreach="relance_batch_records" t-as="object">{reset}{template_src}'
+                      '<t t-out="relance_batch_cut"/></t>')
             rendered = self.env['ir.qweb']._render(
                 html.fragment_fromstring(source, create_parent='div'), variables, **(options or {}))
         except Exception:  # noqa: BLE001 - rendered again one by one, as Odoo does, to report the culprit
