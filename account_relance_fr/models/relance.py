@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, clean_context
 from odoo.tools.misc import formatLang
+
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
@@ -652,10 +654,28 @@ class AccountRelance(models.Model):
 
     @api.model
     def _render_each(self, report_ref, records):
-        """{record id: (content, 'pdf' or 'html')}, one rendering per record: Debian's
-        wkhtmltopdf (unpatched Qt) cannot render several documents at once."""
+        """{record id: (content, 'pdf' or 'html')}. One wkhtmltopdf call for the whole batch when
+        the installed wkhtmltopdf renders several documents at once (built with patched Qt, as
+        Odoo recommends): Odoo splits the PDF per record. Otherwise (Debian's wkhtmltopdf,
+        unpatched Qt), or when the split fails, one rendering per record."""
         report = self.env['ir.actions.report']
+        if len(records) > 1 and _wkhtml().is_patched_qt and self._relance_pdf_rendering():
+            try:
+                with self.env.cr.savepoint():
+                    streams = report._render_qweb_pdf_prepare_streams(report_ref, {}, res_ids=records.ids)
+            except UserError:
+                _logger.info("The PDFs of %s were rendered one by one: wkhtmltopdf refused the batch", report_ref)
+            else:
+                if all(streams.get(record.id, {}).get('stream') for record in records):
+                    return {record.id: (streams[record.id]['stream'].getvalue(), 'pdf') for record in records}
         return {record.id: report._render_qweb_pdf(report_ref, record.ids) for record in records}
+
+    @api.model
+    def _relance_pdf_rendering(self):
+        """Reports are rendered as PDF (in tests Odoo renders HTML unless told otherwise, as in
+        ``ir.actions.report._render_qweb_pdf``)."""
+        return not (modules.module.current_test or tools.config['test_enable']) \
+            or self.env.context.get('force_report_rendering')
 
     def _schedule_calls(self):
         self.write({'call_planned': True})
