@@ -322,6 +322,34 @@ class TestRelanceLetters(RelanceCommon):
         self.assertIn(self.env.user.name, letter)
         self.assertNotIn("OdooBot", letter)
 
+    # ------------------------------------------------------------------ PDF rendering
+
+    def test_the_letters_of_a_batch_go_through_one_wkhtmltopdf_call_when_it_renders_several(self):
+        """With a wkhtmltopdf built with patched Qt, the letters of a batch are one call that
+        Odoo splits per letter; when it cannot split them (or with Debian's wkhtmltopdf, the
+        one here, which renders one document per call), each letter is rendered alone."""
+        self.invoice(1000.0)
+        self.invoice(500.0, partner=self.consumer)
+        relances = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) \
+            | self.at_level(self.consumer, DUE + timedelta(days=SEVERE), SEVERE)
+        Relance, Report = self.env['account.relance'], type(self.env['ir.actions.report'])
+        report = 'account_relance_fr.report_relance_letter'
+        split = {relance.id: {'stream': io.BytesIO(b'%PDF ' + relance.name.encode())} for relance in relances}
+        patched = SimpleNamespace(is_patched_qt=True)
+        with patch('odoo.addons.account_relance_fr.models.relance._wkhtml', return_value=patched), \
+                patch.object(Report, '_render_qweb_pdf_prepare_streams', return_value=split) as batch, \
+                patch.object(Report, '_render_qweb_pdf', autospec=True, side_effect=Report._render_qweb_pdf) as alone:
+            rendered = Relance.with_context(force_report_rendering=True)._render_each(report, relances)
+            self.assertEqual(batch.call_count, 1)
+            self.assertEqual(alone.call_count, 0)
+            self.assertEqual(rendered, {r.id: (b'%PDF ' + r.name.encode(), 'pdf') for r in relances})
+            # The PDF could not be split per letter: Odoo returns it whole; each is rendered alone.
+            batch.return_value = {False: {'stream': io.BytesIO(b'%PDF both')}}
+            rendered = Relance._render_each(report, relances)
+            self.assertEqual(alone.call_count, 2)
+            self.assertEqual(set(rendered), set(relances.ids))
+        self.assertFalse(_wkhtml().is_patched_qt, "Debian's wkhtmltopdf: one document per call")
+
 
 @tagged('post_install', '-at_install')
 class TestRelanceRateUpdates(RelanceCommon):
@@ -402,31 +430,3 @@ class TestRelanceRateUpdates(RelanceCommon):
         activities = LegalRate._cron_check_next_legal_rate(date(2027, 6, 20))
         self.assertEqual(activities.filtered(lambda a: a.user_id == manager).summary,
                          "Add the legal interest rate of 2nd half of 2027")
-
-    # ------------------------------------------------------------------ PDF rendering
-
-    def test_the_letters_of_a_batch_go_through_one_wkhtmltopdf_call_when_it_renders_several(self):
-        """With a wkhtmltopdf built with patched Qt, the letters of a batch are one call that
-        Odoo splits per letter; when it cannot split them (or with Debian's wkhtmltopdf, the
-        one here, which renders one document per call), each letter is rendered alone."""
-        self.invoice(1000.0)
-        self.invoice(500.0, partner=self.consumer)
-        relances = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) \
-            | self.at_level(self.consumer, DUE + timedelta(days=SEVERE), SEVERE)
-        Relance, Report = self.env['account.relance'], type(self.env['ir.actions.report'])
-        report = 'account_relance_fr.report_relance_letter'
-        split = {relance.id: {'stream': io.BytesIO(b'%PDF ' + relance.name.encode())} for relance in relances}
-        patched = SimpleNamespace(is_patched_qt=True)
-        with patch('odoo.addons.account_relance_fr.models.relance._wkhtml', return_value=patched), \
-                patch.object(Report, '_render_qweb_pdf_prepare_streams', return_value=split) as batch, \
-                patch.object(Report, '_render_qweb_pdf', autospec=True, side_effect=Report._render_qweb_pdf) as alone:
-            rendered = Relance.with_context(force_report_rendering=True)._render_each(report, relances)
-            self.assertEqual(batch.call_count, 1)
-            self.assertEqual(alone.call_count, 0)
-            self.assertEqual(rendered, {r.id: (b'%PDF ' + r.name.encode(), 'pdf') for r in relances})
-            # The PDF could not be split per letter: Odoo returns it whole; each is rendered alone.
-            batch.return_value = {False: {'stream': io.BytesIO(b'%PDF both')}}
-            rendered = Relance._render_each(report, relances)
-            self.assertEqual(alone.call_count, 2)
-            self.assertEqual(set(rendered), set(relances.ids))
-        self.assertFalse(_wkhtml().is_patched_qt, "Debian's wkhtmltopdf: one document per call")
