@@ -34,8 +34,7 @@ def rows_by_key(env, keys, lookup, *, to_flush=()):
 
 @contextmanager
 def _without_jit(env):
-    [[previous]] = env.execute_query(SQL("SELECT current_setting('jit')"))
-    env.execute_query(SQL("SELECT set_config('jit', 'off', true)"))
+    [[previous, _off]] = env.execute_query(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
     try:
         yield
     finally:
@@ -51,20 +50,36 @@ def insert_rows(model, rows, returning='id'):
     now = env.cr.now()
     fnames = sorted({fname for row in rows for fname in row} - set(LOG_ACCESS))
 
-    def column(fname, values):
-        field = model._fields[fname]
-        if field.type == 'boolean':
-            values = [bool(value) for value in values]
-        else:
-            values = [None if value is False else value for value in values]
-        return SQL("%s::%s[]", values, SQL(field.column_type[1]))
-    columns = [column(fname, [row.get(fname, False) for row in rows]) for fname in fnames]
+    columns = [_array(model._fields[fname], [row.get(fname, False) for row in rows]) for fname in fnames]
     columns += [SQL("%s::int[]", [env.uid] * len(rows))] * 2 + [SQL("%s::timestamp[]", [now] * len(rows))] * 2
     return env.execute_query(SQL(
         "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING %s",
         SQL.identifier(model._table),
         SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
         SQL(", ").join(columns), SQL(returning)))
+
+
+def _array(field, values):
+    """The values of a column as a typed SQL array: ``False`` is NULL, but for a boolean."""
+    if field.type == 'boolean':
+        values = [bool(value) for value in values]
+    else:
+        values = [None if value is False else value for value in values]
+    return SQL("%s::%s[]", values, SQL(field.column_type[1]))
+
+
+def insert_records(model, rows, key):
+    """Create records of ``model`` from ``rows`` in one INSERT, as ``create`` would
+    (``created``), with the "created" note in their chatter (``log_creation``); ``key`` is a
+    column whose value is unique among the rows (the client of a batch): the records are
+    returned in the order of the rows."""
+    if not rows:
+        return model.browse()
+    ids_of = {value: record_id for record_id, value in insert_rows(model, rows, f'id, {key}')}
+    records = model.browse([ids_of[row[key]] for row in rows])
+    created(records, {fname for row in rows for fname in row})
+    log_creation(records)
+    return records
 
 
 def update_rows(records, values):
@@ -78,20 +93,13 @@ def update_rows(records, values):
     fnames = sorted(values[0])
     records.check_access('write')
     records.flush_recordset(fnames)
-
-    def column(fname):
-        field = records._fields[fname]
-        column_values = [row[fname] for row in values]
-        if field.type != 'boolean':
-            column_values = [None if value is False else value for value in column_values]
-        return SQL("%s::%s[]", column_values, SQL(field.column_type[1]))
     env.execute_query(SQL(
         "UPDATE %(table)s AS target SET %(assign)s, write_uid = %(uid)s, write_date = %(now)s"
         " FROM unnest(%(ids)s::int[], %(columns)s) AS new(id, %(names)s) WHERE target.id = new.id",
         table=SQL.identifier(records._table),
         assign=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames),
         uid=env.uid, now=env.cr.now(), ids=records.ids,
-        columns=SQL(", ").join(column(fname) for fname in fnames),
+        columns=SQL(", ").join(_array(records._fields[fname], [row[fname] for row in values]) for fname in fnames),
         names=SQL(", ").join(SQL.identifier(fname) for fname in fnames)))
     records.invalidate_recordset([*fnames, 'write_uid', 'write_date'])
     records.modified(fnames)

@@ -13,7 +13,7 @@ from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from ..core.calendar import ClientPlan
 from ..core.words import amount_in_words
-from .batch_sql import created, insert_rows, log_creation, update_rows
+from .batch_sql import insert_records, update_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -175,11 +175,7 @@ class AccountRelance(models.Model):
         unnamed = [row for row in rows if row.get('name', '/') == '/']
         for row, name in zip(unnamed, self._next_names(company.id, len(unnamed))):
             row['name'] = name
-        ids_of = {partner_id: relance_id for relance_id, partner_id in insert_rows(self, rows, 'id, partner_id')}
-        relances = self.browse([ids_of[row['partner_id']] for row in rows])
-        created(relances, {fname for row in rows for fname in row})
-        log_creation(relances)
-        return relances
+        return insert_records(self, rows, 'partner_id')
 
     @api.model
     def _next_names(self, company_id, count):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from .batch_sql import created, insert_rows, log_creation
+from .batch_sql import insert_records
 from .relance_level import TONES
 
 NEXT_ACTIONS = [
@@ -198,12 +198,7 @@ class AccountRelanceFile(models.Model):
         if not vals_list:
             return self.browse()
         defaults = self._add_missing_default_values({'company_id': company.id})
-        rows = [{**defaults, **vals} for vals in vals_list]
-        ids_of = {partner_id: file_id for file_id, partner_id in insert_rows(self, rows, 'id, partner_id')}
-        files = self.browse([ids_of[row['partner_id']] for row in rows])
-        created(files, {fname for row in rows for fname in row})
-        log_creation(files)
-        return files
+        return insert_records(self, [{**defaults, **vals} for vals in vals_list], 'partner_id')
 
     def _close(self, on_date, reason):
         """Close files with nothing overdue any more; a pending relance of theirs is cancelled."""

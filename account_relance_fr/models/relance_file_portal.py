@@ -50,18 +50,19 @@ class AccountRelanceFile(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The link is made with the file: rendering an e-mail (a preview is read-only) never writes.
-        for vals in vals_list:
-            vals.setdefault('access_token', str(uuid.uuid4()))
-            vals.setdefault('access_code', _new_code())
-        return super().create(vals_list)
+        return super().create(self._with_links(vals_list))
 
     @api.model
     def _create_batch(self, company, vals_list):
+        return super()._create_batch(company, self._with_links(vals_list))
+
+    @api.model
+    def _with_links(self, vals_list):
+        """The link is made with the file: rendering an e-mail (a preview is read-only) never writes."""
         for vals in vals_list:
             vals.setdefault('access_token', str(uuid.uuid4()))
             vals.setdefault('access_code', _new_code())
-        return super()._create_batch(company, vals_list)
+        return vals_list
 
     def write(self, vals):
         result = super().write(vals)

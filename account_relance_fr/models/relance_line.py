@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+
+from .batch_sql import LOG_ACCESS, insert_rows
 
 
 class AccountRelanceLine(models.Model):
@@ -86,23 +87,8 @@ class AccountRelanceLine(models.Model):
                     row[fname] = currencies[row['currency_id']].round(row[fname])
             if row.get('amount_residual'):
                 row['amount_residual'] = company_currency[row['relance_id']].round(row['amount_residual'])
-        now = self.env.cr.now()
-        fnames = sorted({fname for row in rows for fname in row})
-        for row in rows:
-            row.update(create_uid=self.env.uid, write_uid=self.env.uid, create_date=now, write_date=now)
-        fnames += ['create_uid', 'write_uid', 'create_date', 'write_date']
-
-        def column(fname):
-            boolean = self._fields[fname].type == 'boolean'
-            values = [bool(row.get(fname)) if boolean else (None if row.get(fname) is False else row.get(fname))
-                      for row in rows]
-            return SQL("%s::%s[]", values, SQL(self._fields[fname].column_type[1]))
-        columns = [column(fname) for fname in fnames]
-        ids = [line_id for [line_id] in self.env.execute_query(SQL(
-            "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING id",
-            SQL.identifier(self._table), SQL(", ").join(SQL.identifier(fname) for fname in fnames),
-            SQL(", ").join(columns)))]
-        lines = self.browse(sorted(ids))
+        fnames = sorted({fname for row in rows for fname in row}) + list(LOG_ACCESS)
+        lines = self.browse(sorted(line_id for [line_id] in insert_rows(self, rows)))
         # What the ORM's create would have told the cache and the fields that depend on lines.
         relances.invalidate_recordset(['line_ids', 'invoice_line_ids', 'credit_line_ids', 'upcoming_line_ids'])
         self.env['account.move'].browse({row['move_id'] for row in rows}).invalidate_recordset(['relance_line_ids'])

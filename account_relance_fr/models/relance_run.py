@@ -81,9 +81,7 @@ class AccountRelanceRun(models.AbstractModel):
         work = []
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
-            lines_of = self._select_partner_ids(company, on_date, with_lines=True)
-            work += [(company, on_date, batch, [line for pid in batch for line in lines_of[pid]])
-                     for batch in split_every(BATCH_SIZE, list(lines_of))]
+            work += [(company, on_date, *batch) for batch in self._batches(company, on_date)]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch, _lines in work))
         for company, on_date, partner_ids, line_ids in work:
             self._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
@@ -122,14 +120,13 @@ class AccountRelanceRun(models.AbstractModel):
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
-            lines_of = None if force else self._select_partner_ids(company, day, partner_ids=partner_ids,
-                                                                    with_lines=True)
-            for batch in split_every(BATCH_SIZE, list(rows) if force else list(lines_of)):
+            batches = ((batch, None) for batch in split_every(BATCH_SIZE, list(rows))) if force \
+                else self._batches(company, day, partner_ids=partner_ids)
+            for batch, line_ids in batches:
                 if force:
                     relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
                 else:
-                    relances |= self._prepare_isolated(
-                        company, day, batch, line_ids=[line for pid in batch for line in lines_of[pid]])
+                    relances |= self._prepare_isolated(company, day, batch, line_ids=line_ids)
                 # As the scheduled run does between its transactions: what the batch wrote is in
                 # the database, the cache starts afresh, memory does not grow with the ledger.
                 self.env.flush_all()
@@ -169,6 +166,14 @@ class AccountRelanceRun(models.AbstractModel):
             "SELECT pid FROM unnest(%s::int[]) AS pid"
             " WHERE pg_try_advisory_xact_lock(hashtext('account_relance_fr:' || %s), pid)",
             list(partner_ids), company.id))}
+
+    @api.model
+    def _batches(self, company, on_date, partner_ids=None):
+        """The clients due for the run, in batches: [(client ids, ids of the items the selection
+        listed for them)]."""
+        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True)
+        return [(batch, [line for pid in batch for line in lines_of[pid]])
+                for batch in split_every(BATCH_SIZE, list(lines_of))]
 
     @api.model
     def _prepare_isolated(self, company, on_date, partner_ids, line_ids=None):

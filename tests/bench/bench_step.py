@@ -89,10 +89,15 @@ def email_only():
 
 # ---------------------------------------------------------------- our steps
 
-def step_prepare():
-    no_auto_send()
+def run_after(configure):
+    """The daily run of D in the current transaction, the levels set by ``configure`` first."""
+    configure()
     start = before()
     return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def step_prepare():
+    return run_after(no_auto_send)
 
 
 def step_cron():
@@ -106,15 +111,11 @@ def step_cron():
 
 
 def step_send():
-    no_pdf()
-    start = before()
-    return lambda: created(start, Run._run(on_date=D, companies=company))
+    return run_after(no_pdf)
 
 
 def step_send_email():
-    email_only()
-    start = before()
-    return lambda: created(start, Run._run(on_date=D, companies=company))
+    return run_after(email_only)
 
 
 def setup_rerun():
