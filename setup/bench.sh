@@ -33,12 +33,13 @@ queries, peak RSS, and what the step made.
   --keep-logs       keep the log folder even when everything went well
 
 Environment: BENCH_DATE (controlling date, default 2026-11-30), BENCH_SEED (default 19),
-BENCH_CLIENTS / BENCH_INVOICES (a custom size, with --size custom).
+BENCH_CLIENTS / BENCH_INVOICES (a custom size, with --size custom), BENCH_PARTS (processes
+building the ledger at once, each in its own journals; default: the number of cores).
 Databases are named relance_bench_*; nothing listens on a port (odoo shell, --no-http).
 EOF
 }
 
-SIZE="${BENCH_SIZE:-S}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_xlsx,risk"
+SIZE="${BENCH_SIZE:-S}"; PARTS="${BENCH_PARTS:-$(nproc)}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_xlsx,risk"
 COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -175,8 +176,22 @@ if ! db_exists "$TPL_DB"; then
     start=$SECONDS
     dropdb --if-exists "${TPL_DB}_build"
     createdb -T "$BASE_DB" "${TPL_DB}_build"
-    BENCH_CLIENTS=$CLIENTS BENCH_INVOICES=$INVOICES shell_at "${TPL_DB}_build" "$BENCH_DIR/bench_build.py" "$LOG_DIR/build.log"
-    grep '^bench build:' "$LOG_DIR/build.log" | sed 's/^/[relance]   /' >&2
+    export BENCH_CLIENTS=$CLIENTS BENCH_INVOICES=$INVOICES BENCH_PARTS=$PARTS
+    # The company and the clients, then the ledger of each part in a process of its own, all
+    # at once (one per core), then the counts.
+    BENCH_STAGE=setup shell_at "${TPL_DB}_build" "$BENCH_DIR/bench_build.py" "$LOG_DIR/build.log"
+    pids=()
+    for part in $(seq 0 $((PARTS - 1))); do
+        BENCH_STAGE=part BENCH_PART=$part shell_at "${TPL_DB}_build" "$BENCH_DIR/bench_build.py" \
+            "$LOG_DIR/build.part$part.log" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || die "building a part of the ledger failed (logs: $LOG_DIR/build.part*)"; done
+    BENCH_STAGE=summary shell_at "${TPL_DB}_build" "$BENCH_DIR/bench_build.py" "$LOG_DIR/build.summary.log"
+    for log in "$LOG_DIR"/build.log "$LOG_DIR"/build.part*.log; do
+        grep '^bench build:' "$log" | sed "s/^/[relance]   $(basename "$log" .log): /" >&2
+    done
+    grep '^BENCH_BUILD ' "$LOG_DIR/build.summary.log" | sed 's/^/[relance]   /' >&2
     make_template "${TPL_DB}_build" "$TPL_DB" $((SECONDS - start))
     say "$TPL_DB $(build_seconds "$TPL_DB")"
 fi
