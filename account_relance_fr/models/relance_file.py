@@ -73,6 +73,12 @@ class AccountRelanceFile(models.Model):
         help="Overdue residual of the client's invoices chased in this file, in company currency, "
              "as of the last daily run.")
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
+    # What the daily run last saw of the client (account.relance.run._client_stamps): a rerun
+    # the same day leaves alone the clients whose stamp did not change.
+    run_date = fields.Date("Last run on", readonly=True, help="Day of the last daily run that prepared this file.")
+    run_stamp = fields.Char(
+        "State at the last run", readonly=True,
+        help="Digest of the client's open items, credits, relances, promises and settings at the last run.")
     days_overdue = fields.Integer("Days overdue", compute='_compute_days_overdue')
     risk_category = fields.Selection(related='partner_id.relance_risk_category', string="Risk category")
     user_id = fields.Many2one('res.users', "Collector", compute='_compute_user_id', store=True)

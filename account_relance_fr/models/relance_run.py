@@ -172,8 +172,84 @@ class AccountRelanceRun(models.AbstractModel):
         """The clients due for the run, in batches: [(client ids, ids of the items the selection
         listed for them)]."""
         lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True)
+        for partner_id in self._unchanged_since_run(company, on_date, lines_of):
+            del lines_of[partner_id]
         return [(batch, [line for pid in batch for line in lines_of[pid]])
                 for batch in split_every(BATCH_SIZE, list(lines_of))]
+
+    @api.model
+    def _unchanged_since_run(self, company, on_date, lines_of):
+        """The clients of ``lines_of`` ({client id: listed item ids}) that a run of ``on_date``
+        already prepared and whose stamp has not changed since (``_client_stamps``): the same
+        items with the same residuals, the same credits, no relance, promise, client or setting
+        written since. Running them again would do exactly what it did: a same-day rerun, or a
+        run resumed after a crash, leaves them alone."""
+        stored = dict(self.env.execute_query(SQL(
+            "SELECT partner_id, run_stamp FROM account_relance_file"
+            " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
+            company.id, on_date, list(lines_of), to_flush=self.env['account.relance.file']._fields['run_stamp'])))
+        if not stored:
+            return set()
+        current = self._client_stamps(company, on_date, list(stored),
+                                      line_ids=[line for pid in stored for line in lines_of[pid]])
+        return {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
+
+    @api.model
+    def _client_stamps(self, company, on_date, partner_ids, line_ids=None):
+        """{client id: stamp}: a digest of what the run of ``on_date`` reads of each client: the
+        installments it lists (ids and residuals), the unreconciled credits, the client's risk
+        category (its scenario) and last write, the state of its relances of the day or pending
+        and of its promises, the last write of its relances and of the company's levels,
+        scenarios and settings. ``line_ids``: what the selection listed for these clients (``_from_sql``)."""
+        conditions = self._installment_conditions(company, on_date, partner_ids)
+        if conditions is None or not partner_ids:
+            return {}
+        installments = self.env['account.relance.installment']
+        item = SQL("aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency")
+        self.env.flush_all()  # journal items, clients, relances and promises are read in SQL below
+        Partner = self.env['res.partner'].with_company(company)
+        return dict(self.env.execute_query(SQL(
+            """
+            WITH items AS (SELECT move.commercial_partner_id AS pid, string_agg(%(item)s, ',' ORDER BY aml.id) AS digest
+                             FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
+                 credits AS (SELECT partner.commercial_partner_id AS pid,
+                                    string_agg(%(item)s, ',' ORDER BY aml.id) AS digest
+                               FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1),
+                 settings AS (SELECT concat_ws('|', company.write_date,
+                                     (SELECT max(write_date) FROM account_relance_level WHERE company_id = company.id),
+                                     (SELECT max(write_date) FROM account_relance_scenario
+                                       WHERE company_id = company.id)) AS digest
+                                FROM res_company company WHERE company.id = %(company)s)
+            SELECT client.id, md5(concat_ws('|', items.digest, credits.digest, client.write_date, settings.digest,
+                   %(category)s,  -- company-dependent: the scenario of the client
+                   (SELECT max(write_date) FROM account_relance
+                     WHERE company_id = %(company)s AND partner_id = client.id),
+                   -- The state of the relances the run looks at (of the day, or pending), of the
+                   -- promises: a change in the same transaction leaves write_date as it was.
+                   (SELECT string_agg(id || ':' || state, ',' ORDER BY id) FROM account_relance
+                     WHERE company_id = %(company)s AND partner_id = client.id
+                       AND (date >= %(date)s OR state IN ('to_validate', 'failed'))),
+                   (SELECT string_agg(id || ':' || state || ':' || write_date, ',' ORDER BY id)
+                      FROM account_relance_promise WHERE company_id = %(company)s AND partner_id = client.id)))
+              FROM res_partner client CROSS JOIN settings
+         LEFT JOIN items ON items.pid = client.id
+         LEFT JOIN credits ON credits.pid = client.id
+             WHERE client.id = ANY(%(partners)s)
+            """,
+            item=item, installments=installments._from_sql(line_ids), conditions=conditions,
+            credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids), company=company.id,
+            date=on_date, category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
+        )))
+
+    @api.model
+    def _stamp_files(self, company, on_date, files, line_ids=None):
+        """Write on the files {client id: file} of a batch the stamp of their client as the
+        batch leaves them (``_unchanged_since_run``)."""
+        if not files:
+            return
+        stamps = self._client_stamps(company, on_date, list(files), line_ids=line_ids)
+        update_rows(self.env['account.relance.file'].browse([file.id for file in files.values()]),
+                    [{'run_date': on_date, 'run_stamp': stamps.get(pid)} for pid in files])
 
     @api.model
     def _prepare_isolated(self, company, on_date, partner_ids, line_ids=None):
@@ -542,6 +618,7 @@ class AccountRelanceRun(models.AbstractModel):
 
         if not plans:
             self._update_files(company, on_date, rows_by_partner, files, next_steps)
+            self._stamp_files(company, on_date, files, line_ids=line_ids)
             return Relance
 
         built = self._relance_values(company, on_date, {
@@ -582,6 +659,7 @@ class AccountRelanceRun(models.AbstractModel):
         next_steps.update(self._steps_after(
             company, on_date, rows_by_partner, plans, files, calendar, created | updated))
         self._update_files(company, on_date, rows_by_partner, files, next_steps)
+        self._stamp_files(company, on_date, files, line_ids=line_ids)
         return created | updated
 
     @api.model

@@ -56,6 +56,40 @@ class TestRelanceRun(RelanceCommon):
         self.assertEqual(self.sent_emails(first), emails)
         self.assertFalse(self.run_relance(DUE + timedelta(days=2)), "the next level is not due yet")
 
+    def test_a_same_day_rerun_leaves_alone_the_clients_in_the_state_the_run_left_them(self):
+        """A second run the same day (the wizard, a resumed cron) reads again only the clients
+        whose items, credits, relances, promises or settings changed since the first; their
+        files show what changed. The others cost nothing, and nothing is sent twice."""
+        Run = self.env['account.relance.run']
+        other = self.env['res.partner'].create({
+            'name': "Boulangerie Martin", 'email': "martin@example.com", 'is_company': True,
+            'relance_risk_category': self.client.relance_risk_category})
+        self.invoice(1000.0)
+        paid_later = self.invoice(600.0, partner=other)
+        today = DUE + timedelta(days=1)
+        first = self.run_relance(today)
+        self.assertEqual(first.partner_id, self.client | other)
+        self.assertEqual(Run._batches(self.company, today), [], "nothing changed: no client to read again")
+        self.assertFalse(self.run_relance(today))
+
+        # The second client pays 250 the same afternoon: its file is brought up to date.
+        with freeze_time(today):
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=paid_later.ids,
+            ).create({'amount': 250.0, 'payment_date': today})._create_payments()
+        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today)], [[other.id]])
+        self.assertFalse(self.run_relance(today), "reminded today: nothing new is sent")
+        file = first.filtered(lambda r: r.partner_id == other).file_id
+        self.assertEqual(file.amount_overdue, 350.0)
+        self.assertEqual(Run._batches(self.company, today), [])
+
+        # The first client's relance is cancelled: read again, and still not reminded twice.
+        first.filtered(lambda r: r.partner_id == self.client).sudo().write({'state': 'cancelled'})
+        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today)], [[self.client.id]])
+        self.assertFalse(self.run_relance(today))
+        # The next day everything is read again.
+        self.assertEqual(len(Run._batches(self.company, today + timedelta(days=1))[0][0]), 2)
+
     def test_an_old_debt_starts_at_the_highest_written_reminder_and_keeps_the_spacing(self):
         invoice = self.invoice(1000.0)
         first = self.run_relance(DUE + timedelta(days=35))
