@@ -78,10 +78,11 @@ class AccountRelanceRun(models.AbstractModel):
     @api.model
     def _cron_daily_relance(self):
         cron = self.env['ir.cron']
-        work = []
+        work, unchanged = [], defaultdict(set)
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
-            work += [(company, on_date, *batch) for batch in self._batches(company, on_date)]
+            work += [(company, on_date, *batch)
+                     for batch in self._batches(company, on_date, unchanged=unchanged[company.id])]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch, _lines in work))
         for company, on_date, partner_ids, line_ids in work:
             self._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
@@ -92,7 +93,7 @@ class AccountRelanceRun(models.AbstractModel):
             on_date = self._company_today(company)
             try:
                 with self.env.cr.savepoint():
-                    self._close_files(company, on_date)
+                    self._close_files(company, on_date, unchanged=unchanged[company.id])
                     self._follow_up_formal_notices(company, on_date)
                     self._warn_prescriptions(company, on_date)
             except Exception as error:  # noqa: BLE001 - the other companies go on; noted, retried tomorrow
@@ -120,8 +121,9 @@ class AccountRelanceRun(models.AbstractModel):
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
+            unchanged = set()
             batches = ((batch, None) for batch in split_every(BATCH_SIZE, list(rows))) if force \
-                else self._batches(company, day, partner_ids=partner_ids)
+                else self._batches(company, day, partner_ids=partner_ids, unchanged=unchanged)
             for batch, line_ids in batches:
                 if force:
                     relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
@@ -131,7 +133,7 @@ class AccountRelanceRun(models.AbstractModel):
                 # the database, the cache starts afresh, memory does not grow with the ledger.
                 self.env.flush_all()
                 self.env.invalidate_all()
-            self._close_files(company, day, partner_ids=partner_ids or None)
+            self._close_files(company, day, partner_ids=partner_ids or None, unchanged=unchanged)
             if not (partners or moves):
                 self._follow_up_formal_notices(company, day)
                 self._warn_prescriptions(company, day)
@@ -168,12 +170,16 @@ class AccountRelanceRun(models.AbstractModel):
             list(partner_ids), company.id))}
 
     @api.model
-    def _batches(self, company, on_date, partner_ids=None):
+    def _batches(self, company, on_date, partner_ids=None, unchanged=None):
         """The clients due for the run, in batches: [(client ids, ids of the items the selection
-        listed for them)]."""
+        listed for them)]. ``unchanged``: a set that receives the clients left out because a
+        run of the day already prepared them as they are (``_unchanged_since_run``)."""
         lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True)
-        for partner_id in self._unchanged_since_run(company, on_date, lines_of):
+        left_out = self._unchanged_since_run(company, on_date, lines_of)
+        for partner_id in left_out:
             del lines_of[partner_id]
+        if unchanged is not None:
+            unchanged.update(left_out)
         return [(batch, [line for pid in batch for line in lines_of[pid]])
                 for batch in split_every(BATCH_SIZE, list(lines_of))]
 
@@ -750,7 +756,7 @@ class AccountRelanceRun(models.AbstractModel):
              for fname in fnames} for file, changed in changes.items()])
 
     @api.model
-    def _close_files(self, company, on_date, partner_ids=None):
+    def _close_files(self, company, on_date, partner_ids=None, unchanged=()):
         """Close the open files of the clients that have nothing overdue left to chase.
 
         A client whose overdue invoices are all held (dispute, payment schedule, suspension,
@@ -762,7 +768,9 @@ class AccountRelanceRun(models.AbstractModel):
         domain = [('company_id', '=', company.id), ('state', '=', 'open')]
         if partner_ids is not None:
             domain.append(('partner_id', 'in', list(partner_ids)))
-        open_files = File.search(domain)
+        # A client left ``unchanged`` by the run (``_batches``) still has the overdue items its
+        # file was stamped with: its file stays open, without looking again.
+        open_files = File.search(domain).filtered(lambda file: file.partner_id.id not in unchanged)
         if not open_files:
             return File
         overdue = set(self._select_partner_ids(

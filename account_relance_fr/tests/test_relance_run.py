@@ -82,13 +82,22 @@ class TestRelanceRun(RelanceCommon):
         file = first.filtered(lambda r: r.partner_id == other).file_id
         self.assertEqual(file.amount_overdue, 350.0)
         self.assertEqual(Run._batches(self.company, today), [])
+        # It pays the rest: the rerun closes its file, and only its own.
+        with freeze_time(today):
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=paid_later.ids,
+            ).create({'amount': 350.0, 'payment_date': today})._create_payments()
+        self.assertFalse(self.run_relance(today))
+        self.assertEqual(file.state, 'closed')
+        self.assertEqual(first.file_id.filtered(lambda f: f.state == 'open').partner_id, self.client)
 
         # The first client's relance is cancelled: read again, and still not reminded twice.
         first.filtered(lambda r: r.partner_id == self.client).sudo().write({'state': 'cancelled'})
         self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today)], [[self.client.id]])
         self.assertFalse(self.run_relance(today))
-        # The next day everything is read again.
-        self.assertEqual(len(Run._batches(self.company, today + timedelta(days=1))[0][0]), 2)
+        # The next day every client with something to pay is read again.
+        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today + timedelta(days=1))],
+                         [[self.client.id]])
 
     def test_an_old_debt_starts_at_the_highest_written_reminder_and_keeps_the_spacing(self):
         invoice = self.invoice(1000.0)
