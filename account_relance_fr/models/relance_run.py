@@ -174,8 +174,10 @@ class AccountRelanceRun(models.AbstractModel):
         """The clients due for the run, in batches: [(client ids, ids of the items the selection
         listed for them)]. ``unchanged``: a set that receives the clients left out because a
         run of the day already prepared them as they are (``_unchanged_since_run``)."""
-        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True)
-        left_out = self._unchanged_since_run(company, on_date, lines_of)
+        digests = {}
+        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True,
+                                            digests=digests)
+        left_out = self._unchanged_since_run(company, on_date, lines_of, digests)
         for partner_id in left_out:
             del lines_of[partner_id]
         if unchanged is not None:
@@ -184,9 +186,10 @@ class AccountRelanceRun(models.AbstractModel):
                 for batch in split_every(BATCH_SIZE, list(lines_of))]
 
     @api.model
-    def _unchanged_since_run(self, company, on_date, lines_of):
-        """The clients of ``lines_of`` ({client id: listed item ids}) that a run of ``on_date``
-        already prepared and whose stamp has not changed since (``_client_stamps``): the same
+    def _unchanged_since_run(self, company, on_date, lines_of, digests):
+        """The clients of ``lines_of`` ({client id: listed item ids}; ``digests`` of their items
+        and credits, from the same listing) that a run of ``on_date`` already prepared and
+        whose stamp has not changed since (``_client_stamps``): the same
         items with the same residuals, the same credits, no relance, promise, client or setting
         written since. Running them again would do exactly what it did: a same-day rerun, or a
         run resumed after a crash, leaves them alone."""
@@ -196,31 +199,42 @@ class AccountRelanceRun(models.AbstractModel):
             company.id, on_date, list(lines_of), to_flush=self.env['account.relance.file']._fields['run_stamp'])))
         if not stored:
             return set()
-        current = self._client_stamps(company, on_date, list(stored),
-                                      line_ids=[line for pid in stored for line in lines_of[pid]])
+        current = self._client_stamps(company, on_date, list(stored), digests=digests)
         return {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
 
     @api.model
-    def _client_stamps(self, company, on_date, partner_ids, line_ids=None):
+    def _client_stamps(self, company, on_date, partner_ids, line_ids=None, digests=None):
         """{client id: stamp}: a digest of what the run of ``on_date`` reads of each client: the
         installments it lists (ids and residuals), the unreconciled credits, the client's risk
         category (its scenario) and last write, the state of its relances of the day or pending
         and of its promises, the last write of its relances and of the company's levels,
-        scenarios and settings. ``line_ids``: what the selection listed for these clients (``_from_sql``)."""
+        scenarios and settings. ``line_ids``: what the selection listed for these clients
+        (``_from_sql``); ``digests``: {client id: (digest of its items, of its credits)} when
+        the selection computed them (``_select_partner_ids``), not to read the items again."""
         conditions = self._installment_conditions(company, on_date, partner_ids)
         if conditions is None or not partner_ids:
             return {}
         installments = self.env['account.relance.installment']
-        item = SQL("aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency")
         self.env.flush_all()  # journal items, clients, relances and promises are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
+        if digests is not None:
+            pids = [pid for pid in partner_ids if pid in digests]
+            parts = SQL(
+                "given AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[]) AS given(pid, items, credits)),"
+                " items AS (SELECT pid, items AS digest FROM given),"
+                " credits AS (SELECT pid, credits AS digest FROM given)",
+                pids, [digests[pid][0] for pid in pids], [digests[pid][1] for pid in pids])
+        else:
+            parts = SQL(
+                """items AS (SELECT move.commercial_partner_id AS pid, %(digest)s AS digest
+                               FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
+                   credits AS (SELECT partner.commercial_partner_id AS pid, %(digest)s AS digest
+                                 FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1)""",
+                digest=self._items_digest_sql(), installments=installments._from_sql(line_ids), conditions=conditions,
+                credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids))
         return dict(self.env.execute_query(SQL(
             """
-            WITH items AS (SELECT move.commercial_partner_id AS pid, string_agg(%(item)s, ',' ORDER BY aml.id) AS digest
-                             FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
-                 credits AS (SELECT partner.commercial_partner_id AS pid,
-                                    string_agg(%(item)s, ',' ORDER BY aml.id) AS digest
-                               FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1),
+            WITH %(parts)s,
                  settings AS (SELECT concat_ws('|', company.write_date,
                                      (SELECT max(write_date) FROM account_relance_level WHERE company_id = company.id),
                                      (SELECT max(write_date) FROM account_relance_scenario
@@ -242,9 +256,8 @@ class AccountRelanceRun(models.AbstractModel):
          LEFT JOIN credits ON credits.pid = client.id
              WHERE client.id = ANY(%(partners)s)
             """,
-            item=item, installments=installments._from_sql(line_ids), conditions=conditions,
-            credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids), company=company.id,
-            date=on_date, category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
+            parts=parts, partners=list(partner_ids), company=company.id, date=on_date,
+            category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
         )))
 
     @api.model
@@ -402,13 +415,14 @@ class AccountRelanceRun(models.AbstractModel):
 
     @api.model
     def _select_partner_ids(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
-                            overdue=False, with_lines=False):
+                            overdue=False, with_lines=False, digests=None):
         """The clients ``_select_installments`` would return, in order, without reading their
         installments: what the run splits into batches (each batch reads its own rows).
         ``overdue``: only the clients with an installment overdue on ``on_date``.
         ``with_lines``: {client id: ids of those installments and of the client's unreconciled
         credits} instead, so that a batch reads back only its own (``line_ids`` of
-        ``_select_installments`` and ``_select_credits``)."""
+        ``_select_installments`` and ``_select_credits``). ``digests``: a dict that receives
+        {client id: (digest of those installments, of those credits)} (``_client_stamps``)."""
         conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
         if conditions is None:
             return {} if with_lines else []
@@ -416,19 +430,31 @@ class AccountRelanceRun(models.AbstractModel):
             due = self.env['account.relance.installment']._due_sql()
             conditions = SQL("%s AND %s < %s", conditions, due, on_date)
         self.env.flush_all()
+        digest = self._items_digest_sql() if digests is not None else SQL("NULL")
         rows = self.env.execute_query(SQL(
-            "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id) FROM %s WHERE %s"
+            "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id), %s FROM %s WHERE %s"
             " GROUP BY move.commercial_partner_id ORDER BY 1",
-            self.env['account.relance.installment']._from_sql(), conditions))
+            digest, self.env['account.relance.installment']._from_sql(), conditions))
         if not with_lines:
-            return [pid for pid, _lines in rows]
-        lines_of = dict(rows)
-        for pid, credit_ids in self.env.execute_query(SQL(
-                "SELECT partner.commercial_partner_id, array_agg(aml.id) FROM %s GROUP BY 1",
-                self._credits_sql(company, on_date))):
+            return [pid for pid, _lines, _digest in rows]
+        lines_of = {pid: lines for pid, lines, _digest in rows}
+        items_digest = {pid: value for pid, _lines, value in rows}
+        credits_digest = {}
+        for pid, credit_ids, value in self.env.execute_query(SQL(
+                "SELECT partner.commercial_partner_id, array_agg(aml.id), %s FROM %s GROUP BY 1",
+                digest, self._credits_sql(company, on_date))):
             if pid in lines_of:
                 lines_of[pid] = lines_of[pid] + credit_ids
+                credits_digest[pid] = value
+        if digests is not None:
+            digests.update({pid: (items_digest[pid], credits_digest.get(pid)) for pid in lines_of})
         return lines_of
+
+    @api.model
+    def _items_digest_sql(self):
+        """What the stamp of a client keeps of its journal items (``aml``): ids and residuals."""
+        return SQL("md5(string_agg(aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency,"
+                   " ',' ORDER BY aml.id))")
 
     @api.model
     def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
