@@ -211,10 +211,8 @@ class AccountRelanceRun(models.AbstractModel):
         scenarios and settings. ``line_ids``: what the selection listed for these clients
         (``_from_sql``); ``digests``: {client id: (digest of its items, of its credits)} when
         the selection computed them (``_select_partner_ids``), not to read the items again."""
-        conditions = self._installment_conditions(company, on_date, partner_ids)
-        if conditions is None or not partner_ids:
+        if not partner_ids:
             return {}
-        installments = self.env['account.relance.installment']
         self.env.flush_all()  # journal items, clients, relances and promises are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
         if digests is not None:
@@ -225,6 +223,10 @@ class AccountRelanceRun(models.AbstractModel):
                 " credits AS (SELECT pid, credits AS digest FROM given)",
                 pids, [digests[pid][0] for pid in pids], [digests[pid][1] for pid in pids])
         else:
+            conditions = self._installment_conditions(company, on_date, partner_ids)
+            if conditions is None:
+                return {}
+            installments = self.env['account.relance.installment']
             parts = SQL(
                 """items AS (SELECT move.commercial_partner_id AS pid, %(digest)s AS digest
                                FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
