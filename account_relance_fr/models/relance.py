@@ -600,6 +600,17 @@ class AccountRelance(models.Model):
             values.update(relance._process_attachments_for_post([], attachment_ids, values))
             message_values.append(values)
         messages = relances._message_create(message_values)
+        # The ORM does not keep in cache the sanitized body nor the res_id of a message it
+        # created; the notification reads both for each message (the ancestors search, the
+        # preview): read once for the batch, not once per message.
+        messages.fetch(['res_id', 'body'])
+        # For the References header, Odoo reads each message's ancestors (the earlier messages
+        # of the relance: its creation note at least), all their columns each time: read what it
+        # needs of them for the whole batch, it finds them in cache.
+        self.env['mail.message'].sudo().search_fetch(  # sudo: as Odoo's own search of the ancestors
+            [('model', '=', self._name), ('res_id', 'in', relances.ids), ('id', 'not in', messages.ids),
+             ('subtype_id', '!=', False), ('message_id', '!=', False)],
+            ['message_id', 'is_internal', 'subtype_id', 'message_type'])
         real_author = relances._message_compute_real_author(False)
         if real_author and not real_author.partner_share:
             relances._message_subscribe(partner_ids=real_author.ids)  # the sender receives the answers

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero, format_date
+from odoo.tools.misc import get_lang
 
 from ..core.words import amount_in_words, date_in_words
 
@@ -150,6 +152,32 @@ class AccountRelance(models.Model):
         self.ensure_one()
         return len(self.line_ids.currency_id) > 1 or self.line_ids.currency_id[:1] not in (
             self.company_currency_id, self.env['res.currency'])
+
+    @api.model
+    def _money(self, amount, currency):
+        """An amount of the tables of the e-mails and letters, written as QWeb's monetary widget
+        writes it ("1 234,56 €", "-1 234,56 €", "$ 12.00"), the French way (``_letter_env``),
+        as plain text: a relance prints a dozen amounts, and the widget costs a record, an
+        options dict and a ``<span>`` for each, every span sanitized again in the message."""
+        lang = self._letter_lang_record()
+        digits = currency.decimal_places
+        value = 0.0 if float_is_zero(amount, precision_digits=digits) else currency.round(amount)
+        text = lang.format(f"%.{digits}f", value, grouping=True) \
+            .replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
+        if currency.position == 'before':
+            return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
+        return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
+
+    @api.model
+    def _day(self, day):
+        """A date of the tables of the e-mails and letters, as the date widget writes it, the
+        French way (``_letter_env``)."""
+        return format_date(self._letter_env(), day) if day else ''
+
+    @api.model
+    def _letter_lang_record(self):
+        env = self._letter_env()
+        return env['res.lang']._lang_get(get_lang(env).code)
 
     def _amount_in_words(self, amount, currency):
         return amount_in_words(amount, currency.name)
