@@ -101,6 +101,9 @@ class AccountRelanceLine(models.Model):
         already = moves & self.env.records_to_compute(last_date)
         lines.modified([fname for fname in fnames if fname in self._fields], create=True)
         self.env.remove_to_compute(last_date, moves - already)
+        # The stored related fields of the lines were inserted with them, from their relance.
+        for fname in ('company_id', 'relance_state', 'relance_date', 'partner_id'):
+            self.env.remove_to_compute(self._fields[fname], lines)
         return lines
 
     @api.model_create_multi
