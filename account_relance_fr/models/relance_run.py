@@ -22,6 +22,7 @@ from ..core.calendar import (
 )
 from ..core.claims import claim
 from .batch_sql import update_rows
+from .relance import PENDING
 from .relance_level import TONES
 
 _logger = logging.getLogger(__name__)
@@ -192,15 +193,49 @@ class AccountRelanceRun(models.AbstractModel):
         whose stamp has not changed since (``_client_stamps``): the same
         items with the same residuals, the same credits, no relance, promise, client or setting
         written since. Running them again would do exactly what it did: a same-day rerun, or a
-        run resumed after a crash, leaves them alone."""
+        run resumed after a crash, leaves them alone.
+
+        A client with nothing overdue has no file to carry a stamp (its installments are not
+        yet due: a preventive reminder at most): left alone too when it was reminded that day
+        and has no relance waiting, since a client reminded that day gets nothing new
+        (``_reminded_on``) and nothing is waiting to be brought up to date."""
         stored = dict(self.env.execute_query(SQL(
             "SELECT partner_id, run_stamp FROM account_relance_file"
             " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
             company.id, on_date, list(lines_of), to_flush=self.env['account.relance.file']._fields['run_stamp'])))
-        if not stored:
+        unchanged = set()
+        if stored:
+            current = self._client_stamps(company, on_date, list(stored), digests=digests)
+            unchanged = {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
+        others = [pid for pid in lines_of if pid not in stored]
+        quiet = self._reminded_on(company, on_date, others) - self._pending_partner_ids(company, others)
+        if quiet:
+            unchanged |= quiet - {pid for [pid] in self.env.execute_query(SQL(
+                "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
+                self.env['account.relance.installment']._from_sql(),
+                [line for pid in quiet for line in lines_of[pid]],
+                self.env['account.relance.installment']._due_sql(), on_date))}
+        return unchanged
+
+    @api.model
+    def _reminded_on(self, company, on_date, partner_ids):
+        """The clients of ``partner_ids`` reminded on ``on_date``, or later (a run as of a past
+        date: history cannot be rewritten): the run of that day gives them nothing new."""
+        if not partner_ids:
             return set()
-        current = self._client_stamps(company, on_date, list(stored), digests=digests)
-        return {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
+        return {partner.id for [partner] in self.env['account.relance']._read_group(
+            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
+             '|', ('date', '=', on_date), '&', ('date', '>', on_date), ('state', '!=', 'cancelled')],
+            ['partner_id'])}
+
+    @api.model
+    def _pending_partner_ids(self, company, partner_ids):
+        """The clients of ``partner_ids`` with a relance waiting for validation or failed."""
+        if not partner_ids:
+            return set()
+        return {partner.id for [partner] in self.env['account.relance']._read_group(
+            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
+             ('state', 'in', PENDING)], ['partner_id'])}
 
     @api.model
     def _client_stamps(self, company, on_date, partner_ids, line_ids=None, digests=None):
@@ -634,15 +669,11 @@ class AccountRelanceRun(models.AbstractModel):
         files = File._files_for(company, [pid for pid, rows in rows_by_partner.items()
                                           if any(row['due_date'] < on_date for row in rows)], on_date)
         states = self._file_states(company, partner_ids, files, calendar, on_date)
-        # A client reminded that day, or later (a run as of a past date: history cannot be
-        # rewritten), gets nothing new.
-        already = {partner.id for [partner] in Relance._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
-             '|', ('date', '=', on_date), '&', ('date', '>', on_date), ('state', '!=', 'cancelled')],
-            ['partner_id'])}
+        # A client reminded that day gets nothing new.
+        already = self._reminded_on(company, on_date, partner_ids)
         pending = {relance.partner_id.id: relance for relance in Relance.search(
             [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
-             ('state', 'in', ('to_validate', 'failed'))], order='date, id')}
+             ('state', 'in', PENDING)], order='date, id')}
         # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
         paused = set() if force or target_level else \
             self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)

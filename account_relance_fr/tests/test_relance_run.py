@@ -99,6 +99,39 @@ class TestRelanceRun(RelanceCommon):
         self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today + timedelta(days=1))],
                          [[self.client.id]])
 
+    def test_a_same_day_rerun_leaves_alone_the_clients_warned_before_the_due_date(self):
+        """A client warned before the due date has no file to keep a stamp: the rerun leaves it
+        alone all the same, unless a relance of its waits or something fell due since."""
+        Run = self.env['account.relance.run']
+        self.invoice(1000.0)
+        day = DUE - timedelta(days=5)
+        preventive = self.run_relance(day)
+        self.assertEqual((preventive.tone, preventive.state, preventive.file_id.id), ('preventive', 'sent', False))
+        self.assertEqual(Run._batches(self.company, day), [], "warned today: nothing to read again")
+
+        # A forgotten invoice, already due, is entered the same day: the client is read again,
+        # its file opened, and it is not reminded twice the same day.
+        self.invoice(400.0, due=day - timedelta(days=3))
+        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, day)], [[self.client.id]])
+        self.assertFalse(self.run_relance(day))
+        self.assertEqual(self.env['account.relance.file'].search([('partner_id', '=', self.client.id)]).state, 'open')
+
+    def test_a_same_day_rerun_reads_again_a_preventive_reminder_waiting_for_validation(self):
+        Run = self.env['account.relance.run']
+        self.level[-5].auto_send = False
+        invoice = self.invoice(1000.0)
+        day = DUE - timedelta(days=5)
+        preventive = self.run_relance(day)
+        self.assertEqual(preventive.state, 'to_validate')
+        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, day)], [[self.client.id]])
+        # Paid in part the same day: the waiting reminder says what is left.
+        with freeze_time(day):
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=invoice.ids,
+            ).create({'amount': 300.0, 'payment_date': day})._create_payments()
+        self.run_relance(day)
+        self.assertEqual(preventive.line_ids.amount_residual_currency, 700.0)
+
     def test_an_old_debt_starts_at_the_highest_written_reminder_and_keeps_the_spacing(self):
         invoice = self.invoice(1000.0)
         first = self.run_relance(DUE + timedelta(days=35))
