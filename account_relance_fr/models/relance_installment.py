@@ -43,13 +43,28 @@ class AccountRelanceInstallment(models.AbstractModel):
         return [self.env[model]._fields[name] for model, names in read.items() for name in names]
 
     @api.model
-    def _from_sql(self, line_ids=None):
+    def _from_sql(self, line_ids=None, open_at=None):
         """The tables of the fragments. ``line_ids`` restricts the journal items to those ids,
         read first by their primary key in a subquery the planner cannot flatten: a batch then
         costs what its own items cost, whatever the planner's statistics (without them it
-        would rather walk every receivable item of the company for each batch)."""
-        lines = SQL("account_move_line") if line_ids is None else \
-            SQL("(SELECT * FROM account_move_line WHERE id = ANY(%s) OFFSET 0)", sorted(line_ids))
+        would rather walk every receivable item of the company for each batch).
+        ``open_at``: only the items that may be open at that date, those not reconciled and
+        those reconciled by a reconciliation dated after it (``max_date``), read without
+        looking at the reconciliations of every item a ledger closed long ago."""
+        if line_ids is not None:
+            lines = SQL("(SELECT * FROM account_move_line WHERE id = ANY(%s) OFFSET 0)", sorted(line_ids))
+        elif open_at is not None:
+            # Receivable accounts only, there already: Odoo's index of the unreconciled items
+            # is by account, and other accounts hold most of a ledger's unreconciled items.
+            lines = SQL("""(SELECT * FROM account_move_line WHERE reconciled IS NOT TRUE
+                              AND account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+                            UNION ALL
+                            SELECT * FROM account_move_line WHERE reconciled AND id IN (
+                                SELECT debit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s
+                                UNION SELECT credit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s))""",
+                        d=open_at)
+        else:
+            lines = SQL("account_move_line")
         return SQL("""%s aml
                  JOIN account_move move ON move.id = aml.move_id
                  JOIN account_account account ON account.id = aml.account_id""", lines, to_flush=self._read_fields())

@@ -97,18 +97,13 @@ class AccountRelanceAgedBalance(models.TransientModel):
         if level_ids:
             conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
         # The amount open at a date is the item's balance less the reconciliations dated that
-        # day or before (``max_date`` of each partial).
+        # day or before (``max_date`` of each partial). An item reconciled for good before the
+        # date has nothing open at that date: the items read are those that may be open
+        # (``_from_sql(open_at=...)``), most of a ledger is never looked at.
         installments = self.env['account.relance.installment']
         conditions = [
             installments._receivable_sql(company),
             SQL("aml.date <= %s", on_date),
-            # An item reconciled for good before the date has nothing open at that date: this
-            # skips most of a ledger without computing anything.
-            SQL("""(NOT aml.reconciled
-                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
-                               WHERE p.debit_move_id = aml.id AND p.max_date > %(d)s)
-                    OR EXISTS(SELECT 1 FROM account_partial_reconcile p
-                               WHERE p.credit_move_id = aml.id AND p.max_date > %(d)s))""", d=on_date),
             *conditions,
         ]
         return SQL(
@@ -145,7 +140,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
              WHERE item.amount != 0
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions),
-            tables=SQL("%s", installments._from_sql(), to_flush=self._read_fields()), invoice_types=INVOICE_TYPES,
+            tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()), invoice_types=INVOICE_TYPES,
         )
 
     @api.model
