@@ -140,7 +140,8 @@ class AccountRelanceAgedBalance(models.TransientModel):
              WHERE item.amount != 0
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions),
-            tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()), invoice_types=INVOICE_TYPES,
+            tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()),
+            invoice_types=INVOICE_TYPES,
         )
 
     @api.model
