@@ -208,7 +208,8 @@ class AccountRelanceRun(models.AbstractModel):
             current = self._client_stamps(company, on_date, list(stored), digests=digests)
             unchanged = {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
         others = [pid for pid in lines_of if pid not in stored]
-        quiet = self._reminded_on(company, on_date, others) - self._pending_partner_ids(company, others)
+        reminded = self._reminded_on(company, on_date, others)
+        quiet = reminded - self._pending_partner_ids(company, reminded)
         if quiet:
             unchanged |= quiet - {pid for [pid] in self.env.execute_query(SQL(
                 "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
