@@ -12,6 +12,8 @@ from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+# The accounts of what clients owe and are owed.
+RECEIVABLE_ACCOUNT_TYPE = 'asset_receivable'
 # The documents that open an installment a client owes.
 INVOICE_TYPES = ('out_invoice', 'out_receipt')
 # Payment schedules in these states pay their invoices by installments: they are not reminded.
@@ -57,12 +59,12 @@ class AccountRelanceInstallment(models.AbstractModel):
             # Receivable accounts only, there already: Odoo's index of the unreconciled items
             # is by account, and other accounts hold most of a ledger's unreconciled items.
             lines = SQL("""(SELECT * FROM account_move_line WHERE reconciled IS NOT TRUE
-                              AND account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+                              AND account_id IN (SELECT id FROM account_account WHERE account_type = %(receivable)s)
                             UNION ALL
                             SELECT * FROM account_move_line WHERE reconciled AND id IN (
                                 SELECT debit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s
                                 UNION SELECT credit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s))""",
-                        d=open_at)
+                        d=open_at, receivable=RECEIVABLE_ACCOUNT_TYPE)
         else:
             lines = SQL("account_move_line")
         return SQL("""%s aml
@@ -79,7 +81,7 @@ class AccountRelanceInstallment(models.AbstractModel):
         """A posted journal item on a receivable account (of ``companies`` when given):
         invoices, credit notes, payments and miscellaneous entries alike, what a client owes
         or is owed."""
-        condition = SQL("aml.parent_state = 'posted' AND account.account_type = 'asset_receivable'")
+        condition = SQL("aml.parent_state = 'posted' AND account.account_type = %s", RECEIVABLE_ACCOUNT_TYPE)
         if companies is not None:
             condition = SQL("aml.company_id = ANY(%s) AND %s", list(companies.ids), condition)
         return condition
@@ -164,7 +166,7 @@ class AccountRelanceInstallment(models.AbstractModel):
     def _is_open_installment(self, line):
         move = line.move_id
         return (move.state == 'posted' and move.move_type in INVOICE_TYPES
-                and line.display_type == 'payment_term' and line.account_type == 'asset_receivable'
+                and line.display_type == 'payment_term' and line.account_type == RECEIVABLE_ACCOUNT_TYPE
                 and line.balance > 0 and not line.reconciled
                 and (line.amount_residual > 0 or line.amount_residual_currency > 0))
 

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, models
 
 from ..core.calendar import days_overdue
+from .relance_installment import RECEIVABLE_ACCOUNT_TYPE
 
 KIND_LABELS = {
     'installment': "Échéance",
@@ -29,7 +30,7 @@ class AccountRelanceStatement(models.AbstractModel):
         return [
             ('company_id', '=', company.id),
             ('parent_state', '=', 'posted'),
-            ('account_type', '=', 'asset_receivable'),
+            ('account_type', '=', RECEIVABLE_ACCOUNT_TYPE),
             ('reconciled', '=', False),
             ('partner_id', 'child_of', partner.commercial_partner_id.id),
             '|', ('amount_residual', '!=', 0.0), ('amount_residual_currency', '!=', 0.0),

@@ -166,10 +166,10 @@ class AccountRelanceKpiReport(models.TransientModel):
                  JOIN account_account account ON account.id = aml.account_id
             LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
             LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
-                WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                  AND account.account_type = 'asset_receivable' AND aml.date <= %(last)s
+                WHERE %(receivable)s AND aml.date <= %(last)s
              GROUP BY 1, 2""",
-            first=first, last=last, company=company.id, category=self._category_sql(),
+            first=first, last=last, category=self._category_sql(),
+            receivable=self.env['account.relance.installment']._receivable_sql(company),
         )):
             movements[month, category] += Decimal(str(balance))
         categories = {category for _month, category in movements}
