@@ -7,7 +7,6 @@ from markupsafe import Markup
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, clean_context
-from odoo.tools.misc import formatLang
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
@@ -698,6 +697,3 @@ class AccountRelance(models.Model):
                 user_id=self.env['account.relance.run']._responsible(
                     relance.company_id, relance.salesperson_id, assigned=relance.user_id).id,
             )
-
-    def _format_amount(self, amount, currency=None):
-        return formatLang(self.env, amount, currency_obj=currency or self.company_currency_id)

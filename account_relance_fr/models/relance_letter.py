@@ -153,13 +153,15 @@ class AccountRelance(models.Model):
         return len(self.line_ids.currency_id) > 1 or self.line_ids.currency_id[:1] not in (
             self.company_currency_id, self.env['res.currency'])
 
-    @api.model
-    def _money(self, amount, currency):
-        """An amount of the tables of the e-mails and letters, written as QWeb's monetary widget
-        writes it ("1 234,56 €", "-1 234,56 €", "$ 12.00"), the French way (``_letter_env``),
-        as plain text: a relance prints a dozen amounts, and the widget costs a record, an
-        options dict and a ``<span>`` for each, every span sanitized again in the message."""
-        lang = self._letter_lang_record()
+    def _format_amount(self, amount, currency=None):
+        """An amount as QWeb's monetary widget writes it ("1 234,56 €", "-1 234,56 €",
+        "$ 12.00") in the language of the environment, as plain text: the one way the
+        chatter, the activities, the sentences and the tables of a relance write an amount
+        (the company's currency when none is given). The tables of an e-mail print a dozen
+        amounts: the widget would cost a record, an options dict and a ``<span>`` for each,
+        every span sanitized again in the message."""
+        currency = currency or self.company_currency_id
+        lang = self.env['res.lang']._lang_get(get_lang(self.env).code)
         digits = currency.decimal_places
         value = 0.0 if float_is_zero(amount, precision_digits=digits) else currency.round(amount)
         text = lang.format(f"%.{digits}f", value, grouping=True) \
@@ -168,16 +170,15 @@ class AccountRelance(models.Model):
             return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
         return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
 
+    def _money(self, amount, currency):
+        """An amount of the tables of the e-mails and letters, the French way (``_letter_env``)."""
+        return self.with_env(self._letter_env())._format_amount(amount, currency)
+
     @api.model
     def _day(self, day):
         """A date of the tables of the e-mails and letters, as the date widget writes it, the
         French way (``_letter_env``)."""
         return format_date(self._letter_env(), day) if day else ''
-
-    @api.model
-    def _letter_lang_record(self):
-        env = self._letter_env()
-        return env['res.lang']._lang_get(get_lang(env).code)
 
     def _amount_in_words(self, amount, currency):
         return amount_in_words(amount, currency.name)
