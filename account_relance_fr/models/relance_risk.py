@@ -32,10 +32,15 @@ class AccountRelanceRisk(models.AbstractModel):
         for company in companies:
             on_date = self.env['account.relance.run']._company_today(company)
             partners = self._candidates(company, on_date)
-            work += [(company, on_date, batch) for batch in split_every(BATCH_SIZE, partners.ids)]
+            work += [(company, on_date, partners, batch) for batch in split_every(BATCH_SIZE, partners.ids)]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))
-        for company, on_date, partner_ids in work:
-            self._compute(company, on_date, self.env['res.partner'].browse(partner_ids))
+        histories = {}
+        for company, on_date, candidates, partner_ids in work:
+            # The history of the window is read once for all the clients of the company: read
+            # by batch, each read would walk every installment of the window again.
+            if company not in histories:
+                histories = {company: self._history(company, on_date, candidates)}
+            self._compute(company, on_date, self.env['res.partner'].browse(partner_ids), histories[company])
             if not cron._commit_progress(len(partner_ids)):
                 return
 
@@ -110,11 +115,13 @@ class AccountRelanceRisk(models.AbstractModel):
             ['partner_id'], ['__count'])}
 
     @api.model
-    def _compute(self, company, on_date, partners):
-        """Compute the category of ``partners`` in ``company`` as of ``on_date`` and record it."""
+    def _compute(self, company, on_date, partners, history=None):
+        """Compute the category of ``partners`` in ``company`` as of ``on_date`` and record it
+        (``history``: what ``_history`` returns for them, or for more clients, when already read)."""
         partners = partners.commercial_partner_id.with_company(company)
         thresholds = company._relance_risk_thresholds()
-        history = self._history(company, on_date, partners)
+        if history is None:
+            history = self._history(company, on_date, partners)
         relances = self._relances_reached(company, on_date, partners)
         broken = self._broken_promises(company, on_date, partners)
         verdicts, notes = {}, []
@@ -132,26 +139,27 @@ class AccountRelanceRisk(models.AbstractModel):
             verdicts[partner.id] = (verdict.category, description)
             notes.append((partner, verdict, description, previous))
         partners._relance_record_risks(verdicts, on_date)
-        for note in notes:
-            self._note_min_history(*note)
+        bodies = {note[0].id: body for note in notes if (body := self._min_history_note(*note))}
+        if bodies:
+            # Notes on the clients the computation is recording (access granted by the caller).
+            partners.browse(list(bodies))._message_log_batch(bodies=bodies)
         return partners
 
     @api.model
-    def _note_min_history(self, partner, verdict, description, previous):
-        """Say in the chatter when the minimum-history rule changed the decision.
+    def _min_history_note(self, partner, verdict, description, previous):
+        """The chatter note saying that the minimum-history rule changed the decision, if due.
 
         A change of category is posted with its figures, this sentence included; a category
         that stays only because of the rule is noted once, the night the rule starts to
         decide, not every night after.
         """
         if not verdict.set_aside or partner.relance_risk_forced:
-            return
+            return None
         sentence = self._min_history_sentence(verdict)
         category, figures = previous
         if category != verdict.category or sentence.split(":")[0] in figures:
-            return
-        partner.message_post(body=Markup("<p>%s</p>") % Markup("<br/>").join(description.split("\n")),
-                             subtype_xmlid='mail.mt_note')
+            return None
+        return Markup("<p>%s</p>") % Markup("<br/>").join(description.split("\n"))
 
     @api.model
     def _min_history_sentence(self, verdict):

@@ -246,23 +246,21 @@ class ResPartner(models.Model):
     def _relance_record_risks(self, verdicts, on_date):
         """Record tonight's verdicts {partner id: (computed category, figures)} of ``self`` (in the
         company of the computation), in bulk: the computed category, figures and date of every
-        client in one statement; the category in force, and a chatter note with its figures,
-        only for the clients whose category changed (one write per new category, one batch of
-        notes)."""
+        client, and the category in force of the clients whose category changed, in one
+        statement; a chatter note with its figures for each change (one batch of notes).
+
+        The category is no commercial field and nothing stored depends on it: written through
+        ``write``, each client would walk its contacts to sync nothing (a query per client)."""
         if not self:
             return
         company = self.env.company
         self.flush_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date',
                               'relance_risk_category', 'relance_risk_forced'])
         previous = {partner.id: partner.relance_risk_category or 'punctual' for partner in self}
-        changes = defaultdict(list)
-        for partner in self:
-            computed = verdicts[partner.id][0]
-            if not partner.relance_risk_forced and computed != previous[partner.id]:
-                changes[computed].append(partner.id)
+        changed = {partner.id for partner in self
+                   if not partner.relance_risk_forced and verdicts[partner.id][0] != previous[partner.id]}
         # Company-dependent columns hold {company id: value}: set this company's value of each.
         ids, computed, figures = zip(*((pid, verdict[0], verdict[1] or "") for pid, verdict in verdicts.items()))
-        key = str(company.id)
         self.env.execute_query(SQL(
             """
             UPDATE res_partner partner
@@ -271,18 +269,25 @@ class ResPartner(models.Model):
                    relance_risk_figures = COALESCE(partner.relance_risk_figures, '{}'::jsonb)
                                           || jsonb_build_object(%(key)s, new.figures),
                    relance_risk_date = COALESCE(partner.relance_risk_date, '{}'::jsonb)
-                                       || jsonb_build_object(%(key)s, %(day)s::text)
-              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[]) AS new(id, computed, figures)
+                                       || jsonb_build_object(%(key)s, %(day)s::text),
+                   relance_risk_category = CASE WHEN new.changed
+                       THEN COALESCE(partner.relance_risk_category, '{}'::jsonb)
+                            || jsonb_build_object(%(key)s, new.computed)
+                       ELSE partner.relance_risk_category END,
+                   write_uid = CASE WHEN new.changed THEN %(uid)s ELSE partner.write_uid END,
+                   write_date = CASE WHEN new.changed THEN NOW() AT TIME ZONE 'UTC' ELSE partner.write_date END
+              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[], %(changed)s::bool[])
+                   AS new(id, computed, figures, changed)
              WHERE partner.id = new.id
-            """, key=key, day=fields.Date.to_string(on_date), ids=list(ids), computed=list(computed),
-            figures=list(figures)))
-        self.invalidate_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date'])
-        bodies = {}
-        for category, partner_ids in changes.items():
-            self.browse(partner_ids).write({'relance_risk_category': category})
-            for partner_id in partner_ids:
-                bodies[partner_id] = self._relance_risk_change_body(
-                    previous[partner_id], category, self.env._("computed"), verdicts[partner_id][1])
+            """, key=str(company.id), day=fields.Date.to_string(on_date), ids=list(ids), computed=list(computed),
+            figures=list(figures), changed=[pid in changed for pid in ids], uid=self.env.uid))
+        fnames = ['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date', 'relance_risk_category',
+                  'write_uid', 'write_date']
+        self.invalidate_recordset(fnames)
+        self.browse(sorted(changed)).modified(fnames)
+        bodies = {partner_id: self._relance_risk_change_body(
+            previous[partner_id], verdicts[partner_id][0], self.env._("computed"), verdicts[partner_id][1])
+            for partner_id in sorted(changed)}
         if bodies:
             # Notes on the clients the run is computing (access granted by the caller).
             self.browse(list(bodies))._message_log_batch(bodies=bodies)
