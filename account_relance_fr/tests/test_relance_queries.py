@@ -76,3 +76,40 @@ class TestRelanceQueries(RelanceCommon):
         large = self._queries_of_a_preparation(200, 3, DUE + timedelta(days=3))
         _logger.info("Relance preparation: %s queries for 10 clients, %s for 200", small, large)
         self.assertLess(large - small, 30, f"10 clients: {small} queries, 200 clients: {large} queries")
+
+    def _queries_of_a_risk_computation(self, clients, on_date):
+        partners = self.env['res.partner'].create([
+            {'name': f"Risk client {clients}-{i}", 'is_company': True,
+             'child_ids': [Command.create({'name': f"Comptable {clients}-{i}"})]}
+            for i in range(clients)])
+        invoices = self.env['account.move'].create([{
+            'move_type': 'out_invoice', 'partner_id': partner.id,
+            'invoice_date': on_date - timedelta(days=110), 'invoice_date_due': on_date - timedelta(days=80),
+            'invoice_payment_term_id': False,
+            'invoice_line_ids': [Command.create({'name': "Prestation", 'price_unit': 100.0, 'tax_ids': False})],
+        } for partner in partners])
+        invoices.action_post()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.env['account.relance.risk']._compute(self.company, on_date, partners)
+        self.env.flush_all()
+        count = self.cr.sql_log_count - before
+        partners = partners.with_company(self.company)
+        # Every client changed (80 days overdue: chronic), each with its note.
+        self.assertEqual(set(partners.mapped('relance_risk_category')), {'chronic'})
+        self.assertTrue(all(partner.message_ids.filtered(lambda m: "Chronic late payer (computed)" in m.body)
+                            for partner in partners))
+        invoices.button_draft()
+        return count
+
+    def test_the_risk_computation_costs_queries_per_batch_not_per_client(self):
+        """Recording the category of 60 clients that all changed, a note on each, costs the
+        same queries as for 10 (the category is no commercial field: no walk through the
+        contacts of each client)."""
+        on_date = DUE + timedelta(days=200)
+        self._queries_of_a_risk_computation(3, on_date)   # warm the caches
+        small = self._queries_of_a_risk_computation(10, on_date)
+        large = self._queries_of_a_risk_computation(60, on_date)
+        _logger.info("Risk computation: %s queries for 10 clients, %s for 60", small, large)
+        self.assertLess(large - small, 10, f"10 clients: {small} queries, 60 clients: {large} queries")
