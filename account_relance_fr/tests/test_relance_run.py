@@ -47,6 +47,19 @@ class TestRelanceRun(RelanceCommon):
             [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45, 60)])
         self.assertEqual(invoice.relance_level_id, self.level[45], "the mise en demeure waits for validation")
 
+    def test_the_relances_of_a_run_are_numbered_as_the_relance_sequence_numbers_them(self):
+        clients = self.env['res.partner'].create([{'name': f"Boulangerie {i}", 'email': f"b{i}@example.com",
+                                                   'relance_risk_category': 'occasional'}
+                                                  for i in range(3)])
+        for client in clients:
+            self.invoice(500.0, partner=client)
+        sequence = self.env['ir.sequence'].search([('code', '=', 'account.relance')], limit=1)
+        prefix = f"REL/{date.today().year}/"
+        first = sequence.number_next_actual
+        relances = self.run_relance(DUE + timedelta(days=1)).filtered(lambda r: r.partner_id in clients)
+        self.assertEqual(sorted(relances.mapped('name')), [f"{prefix}{n:05d}" for n in range(first, first + 3)])
+        self.assertEqual(self.env['ir.sequence'].next_by_code('account.relance'), f"{prefix}{first + 3:05d}")
+
     def test_running_twice_the_same_day_sends_nothing_twice(self):
         self.invoice(1000.0)
         first = self.run_relance(DUE + timedelta(days=1))
