@@ -1,3 +1,5 @@
+from stdnum.fr import siren, siret, vat
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
 
@@ -21,6 +23,15 @@ class TestRelanceDemo(TransactionCase):
 
     def client(self, key):
         return self.env.ref(f'account_relance_fr.{key}').with_company(self.company)
+
+    def test_the_demo_company_has_a_siren_siret_and_vat_number_that_odoo_accepts(self):
+        """The French localisation validates VAT numbers (base_vat, with python-stdnum): a demo
+        company with a wrong check digit would not install beside it."""
+        company = self.company
+        self.assertTrue(vat.is_valid(company.vat), company.vat)
+        self.assertTrue(siret.is_valid(company.company_registry), company.company_registry)
+        self.assertTrue(siren.is_valid(company.company_registry[:9]))
+        self.assertEqual(company.vat[4:], company.company_registry[:9], "the VAT number carries the SIREN")
 
     def test_each_client_is_in_the_category_its_history_gives(self):
         expected = {
