@@ -829,8 +829,10 @@ class AccountRelanceRun(models.AbstractModel):
         if partner_ids is not None:
             domain.append(('partner_id', 'in', list(partner_ids)))
         # A client left ``unchanged`` by the run (``_batches``) still has the overdue items its
-        # file was stamped with: its file stays open, without looking again.
-        open_files = File.search(domain).filtered(lambda file: file.partner_id.id not in unchanged)
+        # file was stamped with: its file stays open, without looking again (nor reading it).
+        if unchanged:
+            domain.append(('partner_id', 'not in', list(unchanged)))
+        open_files = File.search(domain)
         if not open_files:
             return File
         overdue = set(self._select_partner_ids(
