@@ -131,15 +131,16 @@ class AccountRelanceAgedBalance(models.TransientModel):
                   FROM %(tables)s
              LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
              LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
-             -- The level of a client is the level of its open relance file.
+             -- The level of a client is the level of its open relance file. The company is
+             -- given, not joined: the lookup then uses both columns of the index of open files.
              LEFT JOIN account_relance_file relance_file
-                    ON relance_file.partner_id = partner.id AND relance_file.company_id = aml.company_id
+                    ON relance_file.company_id = %(company)s AND relance_file.partner_id = partner.id
                    AND relance_file.state = 'open'
                  WHERE %(where)s
             ) item
              WHERE item.amount != 0
             """,
-            category=category, d=on_date, where=SQL(" AND ").join(conditions),
+            category=category, d=on_date, where=SQL(" AND ").join(conditions), company=company.id,
             tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()),
             invoice_types=INVOICE_TYPES,
         )
