@@ -17,7 +17,8 @@ queries, peak RSS, and what the step made.
   --size S|M|L|XL   S = 1,000 clients / 5,000 invoices, M = 2,000 / 20,000,
                     L = 3,000 / 30,000, XL = 10,000 / 100,000 (default S; env BENCH_SIZE)
   --repeat N        repetitions of every step, medians printed (default 1; 3 for the README)
-  --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_xlsx, risk
+  --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_after_run,
+                    aged_xlsx, risk
                     (default: all but send, whose letters are PDFs rendered one by one by
                     wkhtmltopdf, about a second each: minutes at S)
   --compare-oca     also install OCA's account_credit_control (from PyPI, into a temporary
@@ -39,7 +40,7 @@ Databases are named relance_bench_*; nothing listens on a port (odoo shell, --no
 EOF
 }
 
-SIZE="${BENCH_SIZE:-S}"; PARTS="${BENCH_PARTS:-$(nproc)}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_xlsx,risk"
+SIZE="${BENCH_SIZE:-S}"; PARTS="${BENCH_PARTS:-$(nproc)}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_after_run,aged_xlsx,risk"
 COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -235,7 +236,7 @@ fi
 source_db="$current_db"
 RESULTS="$LOG_DIR/results.jsonl"
 : > "$RESULTS"
-needs_setup() { case "$1" in rerun|oca_rerun) return 0 ;; *) return 1 ;; esac; }
+needs_setup() { case "$1" in rerun|oca_rerun|aged_after_run) return 0 ;; *) return 1 ;; esac; }
 oca_of() { case "$1" in prepare|rerun) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
 
 # As right after the data was loaded, whatever autovacuum did while the template was built:

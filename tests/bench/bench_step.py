@@ -11,6 +11,7 @@ _cron_daily_relance, batched, committed), send (daily run, every level sending b
 PDF attached to the e-mails; the letters of the levels that have one are rendered), send_email
 (the same with every written level by e-mail only, as OCA's policy), rerun (the same day again,
 right after the send_email run), aged (aged balance of all open items, rows on screen),
+aged_after_run (the same after the day's run: every client with an open relance file),
 aged_xlsx (its XLSX export), risk (nightly risk categories, the cron).
 OCA's (account_credit_control): oca_prepare (credit.control.run: generate the lines), oca_send
 (generate the lines, mark them ready and send the e-mail communications), oca_rerun (a second
@@ -135,6 +136,17 @@ def step_aged():
         report.action_show()
         return {'rows': len(report.line_ids)}
     return go
+
+
+def setup_aged_after_run():
+    """The day's run first (relances waiting for validation), committed: every client with
+    something overdue has an open file, as when a collector opens the aged balance."""
+    no_auto_send()
+    Run._run(on_date=D, companies=company)
+
+
+def step_aged_after_run():
+    return step_aged()
 
 
 def step_aged_xlsx():

@@ -13,6 +13,7 @@ LABELS = {
     'send_email': "Daily run with e-mails, auto-send, e-mail only (no PDF)",
     'rerun': "Same-day rerun right after a run",
     'aged': "Aged balance of all open items (rows on screen)",
+    'aged_after_run': "Aged balance after the day's run (rows on screen)",
     'aged_xlsx': "Aged balance, XLSX export",
     'risk': "Nightly risk categories (cron)",
 }
