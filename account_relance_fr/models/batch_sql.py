@@ -60,12 +60,14 @@ def insert_rows(model, rows, returning='id'):
 
 
 def _array(field, values):
-    """The values of a column as a typed SQL array: ``False`` is NULL, but for a boolean."""
+    """The values of a column as a typed SQL array: ``False`` is NULL, but for a boolean. A
+    company-dependent field's values are those of one company, typed as the field is."""
     if field.type == 'boolean':
         values = [bool(value) for value in values]
     else:
         values = [None if value is False else value for value in values]
-    return SQL("%s::%s[]", values, SQL(field.column_type[1]))
+    column_type = field._column_type if field.company_dependent else field.column_type
+    return SQL("%s::%s[]", values, SQL(column_type[1]))
 
 
 def insert_records(model, rows, key):
@@ -86,6 +88,8 @@ def update_rows(records, values):
     """Write in each of ``records`` its own values, in one UPDATE: ``values`` is a list of
     dicts of column values in the order of ``records``, with the same keys. The values are
     written as they are (an HTML field is not sanitized again: give what was sanitized once).
+    A company-dependent field gets its value in the company of the environment, the values
+    of the other companies kept, as ``write`` does.
     Then tells the ORM what ``write`` would: the cache and the fields depending on these."""
     if not records:
         return
@@ -93,11 +97,18 @@ def update_rows(records, values):
     fnames = sorted(values[0])
     records.check_access('write')
     records.flush_recordset(fnames)
+
+    def assign(fname):
+        column = SQL.identifier(fname)
+        if records._fields[fname].company_dependent:
+            return SQL("%s = COALESCE(target.%s, '{}'::jsonb) || jsonb_build_object(%s, new.%s)",
+                       column, column, str(env.company.id), column)
+        return SQL("%s = new.%s", column, column)
     env.execute_query(SQL(
         "UPDATE %(table)s AS target SET %(assign)s, write_uid = %(uid)s, write_date = %(now)s"
         " FROM unnest(%(ids)s::int[], %(columns)s) AS new(id, %(names)s) WHERE target.id = new.id",
         table=SQL.identifier(records._table),
-        assign=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(fname), SQL.identifier(fname)) for fname in fnames),
+        assign=SQL(", ").join(assign(fname) for fname in fnames),
         uid=env.uid, now=env.cr.now(), ids=records.ids,
         columns=SQL(", ").join(_array(records._fields[fname], [row[fname] for row in values]) for fname in fnames),
         names=SQL(", ").join(SQL.identifier(fname) for fname in fnames)))

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
+from .batch_sql import update_rows
 from .relance_file import NEXT_ACTIONS
 
 RISK_CATEGORIES = [
@@ -246,8 +247,8 @@ class ResPartner(models.Model):
     def _relance_record_risks(self, verdicts, on_date):
         """Record tonight's verdicts {partner id: (computed category, figures)} of ``self`` (in the
         company of the computation), in bulk: the computed category, figures and date of every
-        client, and the category in force of the clients whose category changed, in one
-        statement; a chatter note with its figures for each change (one batch of notes).
+        client in one statement; the category in force, and a chatter note with its figures,
+        only for the clients whose category changed (one statement, one batch of notes).
 
         The category is no commercial field and nothing stored depends on it: written through
         ``write``, each client would walk its contacts to sync nothing (a query per client)."""
@@ -257,10 +258,11 @@ class ResPartner(models.Model):
         self.flush_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date',
                               'relance_risk_category', 'relance_risk_forced'])
         previous = {partner.id: partner.relance_risk_category or 'punctual' for partner in self}
-        changed = {partner.id for partner in self
-                   if not partner.relance_risk_forced and verdicts[partner.id][0] != previous[partner.id]}
+        changed = self.filtered(lambda partner: not partner.relance_risk_forced
+                                and verdicts[partner.id][0] != previous[partner.id])
         # Company-dependent columns hold {company id: value}: set this company's value of each.
         ids, computed, figures = zip(*((pid, verdict[0], verdict[1] or "") for pid, verdict in verdicts.items()))
+        key = str(company.id)
         self.env.execute_query(SQL(
             """
             UPDATE res_partner partner
@@ -269,28 +271,18 @@ class ResPartner(models.Model):
                    relance_risk_figures = COALESCE(partner.relance_risk_figures, '{}'::jsonb)
                                           || jsonb_build_object(%(key)s, new.figures),
                    relance_risk_date = COALESCE(partner.relance_risk_date, '{}'::jsonb)
-                                       || jsonb_build_object(%(key)s, %(day)s::text),
-                   relance_risk_category = CASE WHEN new.changed
-                       THEN COALESCE(partner.relance_risk_category, '{}'::jsonb)
-                            || jsonb_build_object(%(key)s, new.computed)
-                       ELSE partner.relance_risk_category END,
-                   write_uid = CASE WHEN new.changed THEN %(uid)s ELSE partner.write_uid END,
-                   write_date = CASE WHEN new.changed THEN NOW() AT TIME ZONE 'UTC' ELSE partner.write_date END
-              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[], %(changed)s::bool[])
-                   AS new(id, computed, figures, changed)
+                                       || jsonb_build_object(%(key)s, %(day)s::text)
+              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[]) AS new(id, computed, figures)
              WHERE partner.id = new.id
-            """, key=str(company.id), day=fields.Date.to_string(on_date), ids=list(ids), computed=list(computed),
-            figures=list(figures), changed=[pid in changed for pid in ids], uid=self.env.uid))
-        fnames = ['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date', 'relance_risk_category',
-                  'write_uid', 'write_date']
-        self.invalidate_recordset(fnames)
-        self.browse(sorted(changed)).modified(fnames)
-        bodies = {partner_id: self._relance_risk_change_body(
-            previous[partner_id], verdicts[partner_id][0], self.env._("computed"), verdicts[partner_id][1])
-            for partner_id in sorted(changed)}
-        if bodies:
+            """, key=key, day=fields.Date.to_string(on_date), ids=list(ids), computed=list(computed),
+            figures=list(figures)))
+        self.invalidate_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date'])
+        update_rows(changed, [{'relance_risk_category': verdicts[partner.id][0]} for partner in changed])
+        if changed:
             # Notes on the clients the run is computing (access granted by the caller).
-            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+            changed._message_log_batch(bodies={partner.id: self._relance_risk_change_body(
+                previous[partner.id], verdicts[partner.id][0], self.env._("computed"), verdicts[partner.id][1])
+                for partner in changed})
 
     #: Fields that change what the relances (and invoicing) do for a client, and the group
     #: that may change them.
