@@ -533,8 +533,9 @@ class AccountRelance(models.Model):
     def _render_template_fields(self, template):
         subjects = template._render_field('subject', self.ids, compute_lang=True)
         # The whole batch in one pass (mail_template.py): the template is compiled once.
-        bodies = template.with_context(relance_render_batch=True)._render_field('body_html', self.ids,
-                                                                                compute_lang=True)
+        repeats = (frozenset(self.ids), self._repeat_reminder_ids())
+        bodies = template.with_context(relance_render_batch=True, relance_repeats=repeats)._render_field(
+            'body_html', self.ids, compute_lang=True)
         return subjects, bodies
 
     def _invoice_attachments(self):
@@ -625,7 +626,8 @@ class AccountRelance(models.Model):
                 'is_follower': False, 'lang': contact.lang, 'name': contact.name, 'groups': [],
                 'notif': 'email', 'share': True, 'type': 'customer', 'uid': False, 'ushare': False,
             }
-            msg_vals = dict(values, partner_ids=contact.ids)
+            # The message was just created without tracking values: Odoo would search them.
+            msg_vals = dict(values, partner_ids=contact.ids, tracking_value_ids=[])
             base = relance._notify_by_email_get_base_mail_values(
                 message, [recipient], additional_values={'auto_delete': True})
             for _lang, render_values, group in relance._notify_get_classified_recipients_iterator(

@@ -1,9 +1,27 @@
+import ast
+import functools
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, format_date
+from odoo.tools import format_date
 from odoo.tools.misc import get_lang
 
+from odoo.addons.base.models.res_lang import intersperse
+
 from ..core.words import amount_in_words, date_in_words
+
+# The dates the tables of a letter print, by (language, its date format, day): a batch of
+# e-mails prints the same few hundred dates thousands of times. Bounded, dropped when full.
+_DAY_TEXTS = {}
+_DAY_TEXTS_MAX = 4096
+
+
+@functools.lru_cache(maxsize=32)
+def _grouping(text):
+    """A language's digit grouping ("[3,0]"), parsed once: ``res.lang.format`` parses it again
+    for every amount."""
+    return ast.literal_eval(text)
 
 
 def is_technical_user(user):
@@ -125,20 +143,20 @@ class AccountRelance(models.Model):
         """The amounts of ``key`` in each currency, in words a sentence can hold:
         "1 000,00 € et 1 100,00 $"."""
         self.ensure_one()
-        letter = self.with_env(self._letter_env())
-        amounts = [letter._format_amount(group[key], group['currency'])
+        lang = self._letter_lang_data()
+        amounts = [self._format_amount(group[key], group['currency'], lang=lang)
                    for group in self._amounts_by_currency() if not group['currency'].is_zero(group[key])]
         if len(amounts) > 1:
             return ", ".join(amounts[:-1]) + " et " + amounts[-1]
-        return amounts[0] if amounts else letter._format_amount(0.0)
+        return amounts[0] if amounts else self._format_amount(0.0, lang=lang)
 
     def _amounts_in_words_text(self):
         """The totals of each currency in words and in figures, as the mise en demeure states
         its claim: "mille euros (1 000,00 €) et de mille dollars ($ 1 000,00)"."""
         self.ensure_one()
-        letter = self.with_env(self._letter_env())
+        lang = self._letter_lang_data()
         parts = [f"{amount_in_words(group['total'], group['currency'].name)} "
-                 f"({letter._format_amount(group['total'], group['currency'])})"
+                 f"({self._format_amount(group['total'], group['currency'], lang=lang)})"
                  for group in self._amounts_by_currency() if group['currency'].compare_amounts(group['total'], 0.0) > 0]
         return " et de ".join(parts) or amount_in_words(0)
 
@@ -148,37 +166,54 @@ class AccountRelance(models.Model):
             return self.env(context=dict(self.env.context, lang='fr_FR'))
         return self.env
 
+    def _letter_lang_data(self):
+        """The language of ``_letter_env`` (its cached data: no record, no environment)."""
+        french = self.env['res.lang']._get_data(code='fr_FR')
+        return french if french.id else get_lang(self.env)
+
     def _is_multi_currency(self):
         self.ensure_one()
         return len(self.line_ids.currency_id) > 1 or self.line_ids.currency_id[:1] not in (
             self.company_currency_id, self.env['res.currency'])
 
-    def _format_amount(self, amount, currency=None):
+    def _format_amount(self, amount, currency=None, lang=None):
         """An amount as QWeb's monetary widget writes it ("1 234,56 €", "-1 234,56 €",
-        "$ 12.00") in the language of the environment, as plain text: the one way the
-        chatter, the activities, the sentences and the tables of a relance write an amount
-        (the company's currency when none is given). The tables of an e-mail print a dozen
-        amounts: the widget would cost a record, an options dict and a ``<span>`` for each,
-        every span sanitized again in the message."""
+        "$ 12.00") in the language of the environment (``lang``: the data of another one), as
+        plain text: the one way the chatter, the activities, the sentences and the tables of a
+        relance write an amount (the company's currency when none is given). The tables of an
+        e-mail print a dozen amounts: the widget would cost a record, an options dict and a
+        ``<span>`` for each, every span sanitized again in the message. The digits are grouped
+        as ``res.lang.format`` groups them, the language's grouping parsed once."""
         currency = currency or self.company_currency_id
-        lang = self.env['res.lang']._lang_get(get_lang(self.env).code)
-        digits = currency.decimal_places
-        value = 0.0 if float_is_zero(amount, precision_digits=digits) else currency.round(amount)
-        text = lang.format(f"%.{digits}f", value, grouping=True) \
+        lang = lang or get_lang(self.env)
+        value = currency.round(amount) or 0.0  # never "-0,00"
+        parts = (f"%.{currency.decimal_places}f" % value).split('.')
+        parts[0] = intersperse(parts[0], _grouping(lang.grouping), lang.thousands_sep or '')[0]
+        text = lang.decimal_point.join(parts) \
             .replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
         if currency.position == 'before':
             return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
         return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
 
-    def _money(self, amount, currency):
-        """An amount of the tables of the e-mails and letters, the French way (``_letter_env``)."""
-        return self.with_env(self._letter_env())._format_amount(amount, currency)
+    def _money(self, amount, currency, lang=None):
+        """An amount of the tables of the e-mails and letters, the French way
+        (``_letter_lang_data``, or ``lang`` when a table looked it up already)."""
+        return self._format_amount(amount, currency, lang=lang or self._letter_lang_data())
 
     @api.model
-    def _day(self, day):
+    def _day(self, day, lang=None):
         """A date of the tables of the e-mails and letters, as the date widget writes it, the
-        French way (``_letter_env``)."""
-        return format_date(self._letter_env(), day) if day else ''
+        French way (``_letter_lang_data``, or ``lang`` when a table looked it up already)."""
+        if not day:
+            return ''
+        lang = lang or self._letter_lang_data()
+        key = (lang.code, lang.date_format, day)
+        text = _DAY_TEXTS.get(key)
+        if text is None:
+            if len(_DAY_TEXTS) >= _DAY_TEXTS_MAX:
+                _DAY_TEXTS.clear()
+            text = _DAY_TEXTS[key] = format_date(self.env, day, lang_code=lang.code)
+        return text
 
     def _amount_in_words(self, amount, currency):
         return amount_in_words(amount, currency.name)
@@ -217,12 +252,28 @@ class AccountRelance(models.Model):
 
     def _is_repeat_reminder(self):
         """True when the client was already reminded of one of these installments (apart from
-        the preventive reminder): the second courteous reminder does not say "simple oubli" again."""
+        the preventive reminder): the second courteous reminder does not say "simple oubli" again.
+        A batch of e-mails looks it up once for all its relances (``_repeat_reminder_ids``,
+        in the context key ``relance_repeats``)."""
         self.ensure_one()
-        return bool(self.env['account.relance.line'].search_count([
-            ('move_line_id', 'in', self.invoice_line_ids.move_line_id.ids),
-            ('relance_id', '!=', self.id), ('relance_state', 'in', ('sent', 'done')),
-            ('relance_date', '<=', self.date), ('relance_id.tone', '!=', 'preventive')], limit=1))
+        checked, repeats = self.env.context.get('relance_repeats') or ((), ())
+        if self.id not in checked:
+            checked, repeats = self.ids, self._repeat_reminder_ids()
+        return self.id in repeats
+
+    def _repeat_reminder_ids(self):
+        """The ids of the relances of ``self`` that are repeat reminders (``_is_repeat_reminder``),
+        in one search for all of them."""
+        earlier = defaultdict(list)  # journal item -> [(relance, date)] of what went out
+        for line in self.env['account.relance.line'].search_fetch([
+                ('move_line_id', 'in', self.invoice_line_ids.move_line_id.ids),
+                ('relance_state', 'in', ('sent', 'done')), ('relance_id.tone', '!=', 'preventive')],
+                ['move_line_id', 'relance_id', 'relance_date']):
+            earlier[line.move_line_id.id].append((line.relance_id.id, line.relance_date))
+        return frozenset(
+            relance.id for relance in self
+            if any(other != relance.id and day <= relance.date
+                   for item in relance.invoice_line_ids.move_line_id.ids for other, day in earlier[item]))
 
     def _bank_account(self):
         self.ensure_one()

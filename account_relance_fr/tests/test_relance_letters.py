@@ -291,6 +291,60 @@ class TestRelanceLetters(RelanceCommon):
         self.assertIn("Nous revenons vers vous", second)
         self.assertTrue(first.startswith("Bonjour, ") and second.startswith("Bonjour, "))
 
+    def test_in_a_batch_only_the_client_reminded_before_is_not_told_simple_oubli(self):
+        # The e-mails of a day's run are rendered together, and whether each is a repeat is
+        # looked up once for all of them: each client still reads its own history.
+        bakery_invoice = self.invoice(1000.0)
+        florist = self.client.copy({'name': "Fleurs Dubois", 'email': "compta@fleurs-dubois.example"})
+        self.invoice(800.0, partner=florist)
+        punctual = self.env['account.relance.scenario'].search(
+            [('company_id', '=', self.company.id), ('risk_category', '=', 'punctual')])
+        first_level, second_level = punctual.level_ids.filtered(lambda lv: lv.tone == 'cordial').sorted('delay')
+        run = self.env['account.relance.run']
+        rows = run._select_installments(self.company, date(2026, 3, 15), partner_ids=self.client.ids, force=True)
+        run._prepare_relances(self.company, date(2026, 3, 15), rows, force=True, target_level=first_level)
+        day = date(2026, 3, 30)
+        rows = run._select_installments(self.company, day, partner_ids=(self.client | florist).ids, force=True)
+        relances = run._prepare_relances(self.company, day, rows, force=True, target_level=second_level)
+        self.assertEqual(len(relances), 2)
+        bakery = relances.filtered(lambda r: r.partner_id == self.client)
+        flowers = relances - bakery
+        self.assertEqual(bakery.invoice_line_ids.move_id, bakery_invoice)
+        self.assertNotIn("simple oubli", text_of(bakery.body_html))
+        self.assertIn("Nous revenons vers vous", text_of(bakery.body_html))
+        self.assertIn("simple oubli", text_of(flowers.body_html))
+        self.assertEqual(relances._repeat_reminder_ids(), frozenset(bakery.ids))
+        self.assertTrue(bakery._is_repeat_reminder())
+        self.assertFalse(flowers._is_repeat_reminder())
+
+    def test_amounts_are_written_as_the_language_formats_them(self):
+        # The tables group the digits themselves (the language's grouping parsed once): the same
+        # text as res.lang.format, for the French letters and for the user's language.
+        relance = self.env['account.relance'].new({'company_id': self.company.id})
+        usd = self.env.ref('base.USD')
+        eur = self.env.ref('base.EUR')
+        values = (0.0, -0.001, 0.004, 0.005, 1.0, 12.5, 999.995, 1234.5, -1234.56, 1234567.891, -98765432.1)
+        for code in ('fr_FR', 'en_US'):
+            lang = self.env['res.lang']._lang_get(code)
+            data = self.env['res.lang']._get_data(code=code)
+            for currency in (eur, usd):
+                for value in values:
+                    rounded = currency.round(value)
+                    expected = lang.format(f"%.{currency.decimal_places}f", 0.0 if currency.is_zero(value) else rounded,
+                                           grouping=True).replace(' ', '\N{NO-BREAK SPACE}') \
+                        .replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
+                    expected = f"{currency.symbol}\N{NO-BREAK SPACE}{expected}" if currency.position == 'before' \
+                        else f"{expected}\N{NO-BREAK SPACE}{currency.symbol}"
+                    self.assertEqual(relance._format_amount(value, currency, lang=data), expected, (code, value))
+        french = self.env['res.lang']._get_data(code='fr_FR')
+        self.assertEqual(relance._money(-1234.56, eur, french).replace('\N{ZERO WIDTH NO-BREAK SPACE}', ''),
+                         "-1\N{NARROW NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€"
+                         if french.thousands_sep == '\N{NARROW NO-BREAK SPACE}'
+                         else "-1\N{NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€")
+        self.assertEqual(relance._money(0.001, eur), "0,00\N{NO-BREAK SPACE}€")
+        self.assertEqual(relance._day(date(2026, 3, 5)), "05/03/2026")
+        self.assertEqual(relance._day(date(2026, 3, 5), self.env['res.lang']._get_data(code='en_US')), "03/05/2026")
+
     # ------------------------------------------------------------------ the signatory
 
     def test_the_collector_signs_the_mise_en_demeure_with_their_function(self):
