@@ -231,7 +231,7 @@ class AccountMove(models.Model):
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         rate_on = {}  # (currency, company) -> the rate of the euro into it, by day
         # What is the same for every invoice of a client, a company or a currency, read once.
-        consumer_of, contract_of, day_of = {}, {}, {}
+        consumer_of, contract_of, day_of, to_verify_text = {}, {}, {}, {}
         results = {}
         for move in self:
             result = results[move] = {
@@ -337,12 +337,14 @@ class AccountMove(models.Model):
                     formatLang(letter_env, result['penalties_invoiced'] + result['indemnity_invoiced'],
                                currency_obj=move.currency_id)))
             result['detail'] = "\n".join(detail) or False
-            to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key))
-                         for key in sorted(used_ecb & ecb_to_verify)]
-            to_verify += [self.env._("legal interest rate of %s", HalfYear._half_year_label(*key))
-                          for key in sorted(used_legal & legal_to_verify)]
-            if to_verify:
-                result['to_verify'] = self.env._("Rate to verify: %s", ", ".join(to_verify))
+            verify = (tuple(sorted(used_ecb & ecb_to_verify)), tuple(sorted(used_legal & legal_to_verify)))
+            if verify not in to_verify_text:  # the same few half-years for most invoices
+                to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key)) for key in verify[0]]
+                to_verify += [self.env._("legal interest rate of %s", HalfYear._half_year_label(*key))
+                              for key in verify[1]]
+                to_verify_text[verify] = to_verify and self.env._("Rate to verify: %s", ", ".join(to_verify))
+            if to_verify_text[verify]:
+                result['to_verify'] = to_verify_text[verify]
         return results
 
     @api.model

@@ -28,12 +28,16 @@ def rows_by_key(env, keys, lookup, *, to_flush=()):
         return []
     query = SQL("SELECT found.* FROM unnest(%s::int[]) AS key(id), LATERAL (%s OFFSET 0) AS found",
                 sorted(set(keys)), lookup, to_flush=to_flush)
-    with _without_jit(env):
+    with without_jit(env):
         return env.execute_query(query)
 
 
 @contextmanager
-def _without_jit(env):
+def without_jit(env):
+    """PostgreSQL's JIT off for the statements of the block (in this transaction): once the
+    planner has statistics, a query over a large ledger costs more than ``jit_above_cost`` and
+    PostgreSQL compiles it first, which takes longer than these index lookups and joins take to
+    run (the aged balance at M after ANALYZE: 0.77 s with it, 0.34 s without)."""
     [[previous, _off]] = env.execute_query(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
     try:
         yield

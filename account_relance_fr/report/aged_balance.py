@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date
 
 from ..core.aging import bucket_count, bucket_ranges, format_bounds, french_labels
 from ..core.workbook import DATE, MONEY, NUMBER, TEXT, Formats, Table, new_workbook
+from ..models.batch_sql import without_jit
 from ..models.relance_installment import INVOICE_TYPES
 from ..models.res_partner import RISK_CATEGORIES
 from .aged_balance_line import BUCKET_KEYS
@@ -94,8 +95,9 @@ class AccountRelanceAgedBalance(models.TransientModel):
             conditions.append(SQL("partner.id IS NOT NULL AND %s = %s", category, risk_category))
         if user_ids:
             conditions.append(SQL("COALESCE(move.invoice_user_id, partner.user_id) = ANY(%s)", list(user_ids)))
+        outer = [SQL("item.amount != 0")]
         if level_ids:
-            conditions.append(SQL("relance_file.level_id = ANY(%s)", list(level_ids)))
+            outer.append(SQL("item.level_id = ANY(%s)", list(level_ids)))
         # The amount open at a date is the item's balance less the reconciliations dated that
         # day or before (``max_date`` of each partial). An item reconciled for good before the
         # date has nothing open at that date: the items read are those that may be open
@@ -112,7 +114,13 @@ class AccountRelanceAgedBalance(models.TransientModel):
                 SELECT aml.id AS move_line_id, aml.move_id, partner.id AS partner_id,
                        aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
                        COALESCE(move.invoice_user_id, partner.user_id) AS user_id,
-                       relance_file.level_id AS level_id,
+                       -- The level of a client is the level of its open relance file, looked up
+                       -- row by row in the index of open files (company given, then client):
+                       -- as a join, a planner that believes the files' table empty (analyzed
+                       -- before the day's run) would read every open file for every item.
+                       (SELECT relance_file.level_id FROM account_relance_file relance_file
+                         WHERE relance_file.company_id = %(company)s AND relance_file.partner_id = partner.id
+                           AND relance_file.state = 'open') AS level_id,
                        CASE WHEN partner.id IS NULL THEN NULL ELSE %(category)s END AS risk_category,
                        CASE WHEN move.move_type IN %(invoice_types)s THEN 'invoice'
                             WHEN move.move_type = 'out_refund' THEN 'credit_note'
@@ -131,16 +139,12 @@ class AccountRelanceAgedBalance(models.TransientModel):
                   FROM %(tables)s
              LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
              LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
-             -- The level of a client is the level of its open relance file. The company is
-             -- given, not joined: the lookup then uses both columns of the index of open files.
-             LEFT JOIN account_relance_file relance_file
-                    ON relance_file.company_id = %(company)s AND relance_file.partner_id = partner.id
-                   AND relance_file.state = 'open'
                  WHERE %(where)s
             ) item
-             WHERE item.amount != 0
+             WHERE %(outer)s
             """,
             category=category, d=on_date, where=SQL(" AND ").join(conditions), company=company.id,
+            outer=SQL(" AND ").join(outer),
             tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()),
             invoice_types=INVOICE_TYPES,
         )
@@ -181,7 +185,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
                    'move_line_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket', 'amount',
                    *(f'amount_{key}' for key in BUCKET_KEYS),
                    'create_uid', 'create_date', 'write_uid', 'write_date']
-        self.env.execute_query(SQL(
+        insert = SQL(
             """
             INSERT INTO account_relance_aged_balance_row (%(columns)s)
             SELECT (%(report)s::bigint << 32) | item.move_line_id, %(report)s, %(company)s, item.partner_id,
@@ -195,7 +199,9 @@ class AccountRelanceAgedBalance(models.TransientModel):
             amounts=SQL(", ").join(SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key)
                                    for key in BUCKET_KEYS),
             items=self._open_items_sql(self.company_id, self.date, **self._filters()),
-        ))
+        )
+        with without_jit(self.env):
+            self.env.execute_query(insert)
         return bounds
 
     def _delete_rows(self):
