@@ -94,7 +94,16 @@ class AccountMove(models.Model):
 
     @api.depends('relance_line_ids.relance_state', 'relance_line_ids.relance_date')
     def _compute_relance_last_date(self):
+        # Saved invoices: one grouped read for all of them, not the whole relance history of
+        # each loaded into memory (a day's sending recomputes it for thousands of invoices).
+        saved = self.filtered(lambda move: isinstance(move.id, int))
+        last = dict(self.env['account.relance.line']._read_group(
+            [('move_id', 'in', saved.ids), ('relance_state', 'in', ('sent', 'done'))],
+            ['move_id'], ['relance_date:max'])) if saved else {}
         for move in self:
+            if move in saved:
+                move.relance_last_date = last.get(move, False)
+                continue
             went_out = move.relance_line_ids.filtered(lambda line: line.relance_state in ('sent', 'done'))
             move.relance_last_date = max(went_out.mapped('relance_date'), default=False)
 
