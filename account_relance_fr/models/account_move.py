@@ -101,7 +101,7 @@ class AccountMove(models.Model):
             [('move_id', 'in', saved.ids), ('relance_state', 'in', ('sent', 'done'))],
             ['move_id'], ['relance_date:max'])) if saved else {}
         for move in self:
-            if move in saved:
+            if isinstance(move.id, int):  # a dict lookup, not a search of ``saved`` per invoice
                 move.relance_last_date = last.get(move, False)
                 continue
             went_out = move.relance_line_ids.filtered(lambda line: line.relance_state in ('sent', 'done'))

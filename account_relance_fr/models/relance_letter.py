@@ -160,14 +160,9 @@ class AccountRelance(models.Model):
                  for group in self._amounts_by_currency() if group['currency'].compare_amounts(group['total'], 0.0) > 0]
         return " et de ".join(parts) or amount_in_words(0)
 
-    def _letter_env(self):
-        """Letters and e-mails are French: their amounts are formatted the French way."""
-        if self.env['res.lang']._lang_get('fr_FR'):
-            return self.env(context=dict(self.env.context, lang='fr_FR'))
-        return self.env
-
     def _letter_lang_data(self):
-        """The language of ``_letter_env`` (its cached data: no record, no environment)."""
+        """Letters and e-mails are French: the data of the language their amounts and dates are
+        written in (French when installed, else the environment's; cached, no record)."""
         french = self.env['res.lang']._get_data(code='fr_FR')
         return french if french.id else get_lang(self.env)
 
@@ -258,7 +253,7 @@ class AccountRelance(models.Model):
         self.ensure_one()
         checked, repeats = self.env.context.get('relance_repeats') or ((), ())
         if self.id not in checked:
-            checked, repeats = self.ids, self._repeat_reminder_ids()
+            repeats = self._repeat_reminder_ids()
         return self.id in repeats
 
     def _repeat_reminder_ids(self):
