@@ -6,6 +6,7 @@ usage() {
     cat <<'EOF'
 Usage: setup/bench.sh [--size S|M|L|XL] [--repeat N] [--steps a,b,...] [--compare-oca]
                       [--analyze] [--rebuild] [--build-only] [--profile STEP] [--keep-logs]
+                      [--wkhtmltopdf PATH]
 
 Builds once a French ledger of the chosen size with Odoo's own accounting (invoices posted,
 payments reconciled, partial payments, credit notes, a few % in USD, invoicing contacts,
@@ -18,9 +19,9 @@ queries, peak RSS, and what the step made.
                     L = 3,000 / 30,000, XL = 10,000 / 100,000 (default S; env BENCH_SIZE)
   --repeat N        repetitions of every step, medians printed (default 1; 3 for the README)
   --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_after_run,
-                    aged_xlsx, risk
-                    (default: all but send, whose letters are PDFs rendered one by one by
-                    wkhtmltopdf, about a second each: minutes at S)
+                    aged_xlsx, risk, letters
+                    (default: all but send and letters, whose letters are PDFs rendered by
+                    wkhtmltopdf, one by one with Debian's, about a second each: minutes at S)
   --compare-oca     also install OCA's account_credit_control (from PyPI, into a temporary
                     addons folder outside the repository) beside this addon, in the template
                     relance_bench_tpl_oca_<size>, give it an equivalent policy on every client,
@@ -32,6 +33,9 @@ queries, peak RSS, and what the step made.
   --build-only      build the template(s) and stop
   --profile STEP    write a cProfile of STEP (ours or oca_*) in the log folder
   --keep-logs       keep the log folder even when everything went well
+  --wkhtmltopdf PATH  the wkhtmltopdf the steps use (put first on their PATH; default: the
+                    one on the PATH, Debian's): one built with patched Qt renders the letters
+                    of a batch in one call (step letters, BENCH_LETTERS letters, default 100)
 
 Environment: BENCH_DATE (controlling date, default 2026-11-30), BENCH_SEED (default 19),
 BENCH_CLIENTS / BENCH_INVOICES (a custom size, with --size custom), BENCH_PARTS (processes
@@ -41,7 +45,7 @@ EOF
 }
 
 SIZE="${BENCH_SIZE:-S}"; PARTS="${BENCH_PARTS:-$(nproc)}"; REPEAT=1; STEPS="prepare,cron,send_email,rerun,aged,aged_after_run,aged_xlsx,risk"
-COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0
+COMPARE_OCA=0; ANALYZE=0; REBUILD=0; BUILD_ONLY=0; PROFILE_STEP=""; KEEP_LOGS=0; WKHTMLTOPDF=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) SIZE="$2"; shift 2 ;;
@@ -57,6 +61,8 @@ while [ $# -gt 0 ]; do
         --profile) PROFILE_STEP="$2"; shift 2 ;;
         --profile=*) PROFILE_STEP="${1#*=}"; shift ;;
         --keep-logs) KEEP_LOGS=1; shift ;;
+        --wkhtmltopdf) WKHTMLTOPDF="$2"; shift 2 ;;
+        --wkhtmltopdf=*) WKHTMLTOPDF="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
     esac
@@ -81,7 +87,7 @@ OCA_TPL_DB="relance_bench_tpl_oca_${size_key}"
 RUN_DB="relance_bench_run_${size_key}_$$"
 BENCH_DIR="$REPO_ROOT/tests/bench"
 LOG_DIR="$RELANCE_CACHE/bench/logs/$(date +%Y%m%d-%H%M%S)-$size_key"
-OCA_ADDONS=""
+OCA_ADDONS=""; WK_DIR=""
 
 require_odoo
 ensure_venv
@@ -91,6 +97,7 @@ mkdir -p "$LOG_DIR"
 cleanup() {
     dropdb --if-exists "$RUN_DB" >/dev/null 2>&1 || true
     [ -n "$OCA_ADDONS" ] && rm -rf "$OCA_ADDONS"
+    [ -n "$WK_DIR" ] && rm -rf "$WK_DIR"
     return 0
 }
 trap cleanup EXIT
@@ -236,7 +243,7 @@ fi
 source_db="$current_db"
 RESULTS="$LOG_DIR/results.jsonl"
 : > "$RESULTS"
-needs_setup() { case "$1" in rerun|oca_rerun|aged_after_run) return 0 ;; *) return 1 ;; esac; }
+needs_setup() { case "$1" in rerun|oca_rerun|aged_after_run|letters) return 0 ;; *) return 1 ;; esac; }
 oca_of() { case "$1" in prepare|rerun) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
 
 # As right after the data was loaded, whatever autovacuum did while the template was built:
@@ -270,6 +277,14 @@ measure() {  # measure STEP REPETITION
     dropdb "$RUN_DB"
 }
 
+if [ -n "$WKHTMLTOPDF" ]; then
+    [ -x "$WKHTMLTOPDF" ] || die "--wkhtmltopdf: $WKHTMLTOPDF is not an executable"
+    # A folder of its own, first on the PATH of the steps (Odoo looks wkhtmltopdf up there).
+    WK_DIR=$(mktemp -d /tmp/relance_bench_wk.XXXXXX)
+    ln -s "$(realpath "$WKHTMLTOPDF")" "$WK_DIR/wkhtmltopdf"
+    export PATH="$WK_DIR:$PATH"
+fi
+say "wkhtmltopdf: $(command -v wkhtmltopdf || echo none) ($(wkhtmltopdf --version 2>/dev/null | head -n1))"
 IFS=',' read -r -a steps <<< "$STEPS"
 say "measuring on copies of $source_db at $BENCH_DATE, $REPEAT repetition(s)$([ "$ANALYZE" = 1 ] && echo ', after ANALYZE')"
 for rep in $(seq 1 "$REPEAT"); do

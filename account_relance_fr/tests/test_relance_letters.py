@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from unittest.mock import patch
 
 import requests
+from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -403,6 +404,36 @@ class TestRelanceLetters(RelanceCommon):
             self.assertEqual(alone.call_count, 2)
             self.assertEqual(set(rendered), set(relances.ids))
         self.assertFalse(_wkhtml().is_patched_qt, "Debian's wkhtmltopdf: one document per call")
+
+    def test_each_letter_of_a_batch_opens_the_pdf_outline_once_so_odoo_can_split_it(self):
+        """A batch rendered in one call (patched Qt) is split by Odoo at the top-level headings
+        of the PDF outline (``_render_qweb_pdf_prepare_streams``) when its letters are not one
+        page each: every letter, the mise en demeure too, opens with exactly one heading of the
+        top level, invisible on paper, with its reference. Checked on the HTML that wkhtmltopdf
+        receives, one body per letter, as ``ir.actions.report`` prepares it."""
+        self.invoice(1000.0)
+        self.invoice(500.0, partner=self.consumer)
+        severe = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) \
+            | self.at_level(self.consumer, DUE + timedelta(days=SEVERE), SEVERE)
+        notices = self.at_level(self.client, date(2026, 5, 9), FORMAL_NOTICE) \
+            | self.at_level(self.consumer, date(2026, 5, 9), FORMAL_NOTICE)
+        Report = self.env['ir.actions.report']
+        for report, relances in [('account_relance_fr.report_relance_letter', severe),
+                                 ('account_relance_fr.report_mise_en_demeure', notices)]:
+            rendered = Report._render_qweb_html(report, relances.ids, data={'report_type': 'pdf'})[0]
+            bodies, ids, *_rest = Report._prepare_html(rendered, report_model='account.relance')
+            self.assertEqual(ids, relances.ids, report)
+            for relance, body in zip(relances, bodies):
+                headings = lxml_html.fromstring(body).xpath('//h1|//h2|//h3|//h4|//h5|//h6')
+                top = min(int(heading.tag[1]) for heading in headings)
+                tops = [heading for heading in headings if int(heading.tag[1]) == top]
+                self.assertEqual(len(tops), 1, f"{report}: one top-level heading per letter")
+                self.assertIs(tops[0], headings[0], f"{report}: the letter opens with it")
+                self.assertEqual(tops[0].text_content().strip(), relance.name)
+                self.assertIn('opacity-0', tops[0].get('class'), "invisible on paper")
+            # On screen (HTML report) the letter has no such heading.
+            on_screen = Report._render_qweb_html(report, relances.ids)[0].decode()
+            self.assertNotIn('opacity-0', on_screen)
 
 
 @tagged('post_install', '-at_install')

@@ -12,6 +12,7 @@ PDF attached to the e-mails; the letters of the levels that have one are rendere
 (the same with every written level by e-mail only, as OCA's policy), rerun (the same day again,
 right after the send_email run), aged (aged balance of all open items, rows on screen),
 aged_after_run (the same after the day's run: every client with an open relance file),
+letters (the PDF letters of 100 relances of the day, as their sending makes them),
 aged_xlsx (its XLSX export), risk (nightly risk categories, the cron).
 OCA's (account_credit_control): oca_prepare (credit.control.run: generate the lines), oca_send
 (generate the lines, mark them ready and send the e-mail communications), oca_rerun (a second
@@ -127,6 +128,39 @@ def setup_rerun():
 def step_rerun():
     start = before()
     return lambda: created(start, Run._run(on_date=D, companies=company))
+
+
+def setup_letters():
+    """The day's run first (relances waiting for validation), committed."""
+    no_auto_send()
+    Run._run(on_date=D, companies=company)
+
+
+def step_letters():
+    """The letters of the first BENCH_LETTERS (default 100) relances of the day that go by post,
+    made as their sending makes them (``_make_letters``: the PDFs, their attachments and the
+    chatter note), with the wkhtmltopdf found on the PATH (``--wkhtmltopdf``): one call per
+    batch when it was built with patched Qt, one per letter otherwise."""
+    from odoo.addons.base.models import ir_actions_report
+    from odoo.addons.base.models.ir_actions_report import _wkhtml
+    relances = Relance.search([('company_id', '=', company.id), ('date', '=', D), ('state', '=', 'to_validate'),
+                               '|', ('channel_letter', '=', True), ('channel_registered_letter', '=', True)],
+                              order='id', limit=int(os.environ.get('BENCH_LETTERS', 100)))
+    info = _wkhtml()
+    calls = []
+    run_wkhtmltopdf = ir_actions_report._run_wkhtmltopdf
+
+    def counted(args):
+        calls.append(len(args))
+        return run_wkhtmltopdf(args)
+    ir_actions_report._run_wkhtmltopdf = counted
+
+    def go():
+        relances._make_letters()
+        pdfs = relances.letter_attachment_id.filtered(lambda a: a.mimetype == 'application/pdf')
+        return {'letters': len(relances), 'pdfs': len(pdfs), 'wkhtmltopdf_calls': len(calls),
+                'wkhtmltopdf': f"{info.version}{' patched Qt' if info.is_patched_qt else ''}"}
+    return go
 
 
 def step_aged():

@@ -16,6 +16,7 @@ LABELS = {
     'aged_after_run': "Aged balance after the day's run (rows on screen)",
     'aged_xlsx': "Aged balance, XLSX export",
     'risk': "Nightly risk categories (cron)",
+    'letters': "Letters of 100 relances by post (PDFs, `_make_letters`)",
 }
 MEASURES = ('step', 'rep', 'seconds', 'queries', 'rss_mb')
 
