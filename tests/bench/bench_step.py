@@ -130,12 +130,6 @@ def step_rerun():
     return lambda: created(start, Run._run(on_date=D, companies=company))
 
 
-def setup_letters():
-    """The day's run first (relances waiting for validation), committed."""
-    no_auto_send()
-    Run._run(on_date=D, companies=company)
-
-
 def step_letters():
     """The letters of the first BENCH_LETTERS (default 100) relances of the day that go by post,
     made as their sending makes them (``_make_letters``: the PDFs, their attachments and the
@@ -147,18 +141,18 @@ def step_letters():
                                '|', ('channel_letter', '=', True), ('channel_registered_letter', '=', True)],
                               order='id', limit=int(os.environ.get('BENCH_LETTERS', 100)))
     info = _wkhtml()
-    calls = []
+    calls = [0]
     run_wkhtmltopdf = ir_actions_report._run_wkhtmltopdf
 
     def counted(args):
-        calls.append(len(args))
+        calls[0] += 1
         return run_wkhtmltopdf(args)
     ir_actions_report._run_wkhtmltopdf = counted
 
     def go():
         relances._make_letters()
         pdfs = relances.letter_attachment_id.filtered(lambda a: a.mimetype == 'application/pdf')
-        return {'letters': len(relances), 'pdfs': len(pdfs), 'wkhtmltopdf_calls': len(calls),
+        return {'letters': len(relances), 'pdfs': len(pdfs), 'wkhtmltopdf_calls': calls[0],
                 'wkhtmltopdf': f"{info.version}{' patched Qt' if info.is_patched_qt else ''}"}
     return go
 
@@ -181,6 +175,9 @@ def setup_aged_after_run():
 
 def step_aged_after_run():
     return step_aged()
+
+
+setup_letters = setup_aged_after_run  # the same day's run, committed, before the letters
 
 
 def step_aged_xlsx():
