@@ -10,4 +10,5 @@ def _post_init_hook(env):
     if env['ir.module.module'].search([('name', '=', 'account_relance_fr')]).demo:
         # Demo only, hence imported here: the demo company's invoices and payments.
         from .demo import relance_demo
+
         relance_demo.build(env)

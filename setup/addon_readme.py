@@ -7,6 +7,7 @@ Run with the project's Python (docutils comes with Odoo's requirements):
     python setup/addon_readme.py            # write both files
     python setup/addon_readme.py --check    # exit 1 if they are not up to date
 """
+
 import ast
 import re
 import sys
@@ -48,16 +49,23 @@ def readme_rst():
     badge = STATUS_BADGE.get(status, 'lightgrey')
     license_ = manifest['license']
     parts = [
-        "=" * len(name), name, "=" * len(name), "",
-        ".. |badge1| image:: https://img.shields.io/badge/maturity-"
-        f"{status.replace('/', '%2F')}-{badge}.png",
+        "=" * len(name),
+        name,
+        "=" * len(name),
+        "",
+        f".. |badge1| image:: https://img.shields.io/badge/maturity-{status.replace('/', '%2F')}-{badge}.png",
         f"    :alt: {status}",
         f".. |badge2| image:: https://img.shields.io/badge/license-{license_.replace('-', '--')}-blue.png",
-        f"    :alt: License: {license_}", "",
-        "|badge1| |badge2|", "",
+        f"    :alt: License: {license_}",
+        "",
+        "|badge1| |badge2|",
+        "",
         md_to_rst(fragment['DESCRIPTION']),
-        "**Table of contents**", "",
-        ".. contents::", "   :local:", "",
+        "**Table of contents**",
+        "",
+        ".. contents::",
+        "   :local:",
+        "",
     ]
     for key, heading in SECTIONS:
         if fragment.get(key, '').strip():
@@ -68,18 +76,31 @@ def readme_rst():
         parts += [title("Contributors", '-'), md_to_rst(fragment['CONTRIBUTORS'])]
     parts += [title("Maintainers", '-')]
     maintainers = manifest.get('maintainers') or []
-    parts += [("Current maintainers: " + ", ".join(maintainers) + ".") if maintainers else
-              "This module is maintained by its contributors.", ""]
+    parts += [
+        ("Current maintainers: " + ", ".join(maintainers) + ".")
+        if maintainers
+        else "This module is maintained by its contributors.",
+        "",
+    ]
     return "\n".join(parts).rstrip() + "\n"
 
 
 def index_html(rst):
     from docutils.core import publish_string
 
-    html = publish_string(rst, writer_name='html5', settings_overrides={
-        'embed_stylesheet': False, 'stylesheet_path': '', 'report_level': 2, 'halt_level': 2,
-        'output_encoding': 'unicode', 'doctitle_xform': True, 'initial_header_level': 2,
-    })
+    html = publish_string(
+        rst,
+        writer_name='html5',
+        settings_overrides={
+            'embed_stylesheet': False,
+            'stylesheet_path': '',
+            'report_level': 2,
+            'halt_level': 2,
+            'output_encoding': 'unicode',
+            'doctitle_xform': True,
+            'initial_header_level': 2,
+        },
+    )
     return html.replace('\r\n', '\n')
 
 

@@ -6,6 +6,7 @@ script logs in as admin, opens each URL, clicks what the entry says, waits for i
 selector and saves the page as PNG. PDF entries are fetched with the session and their
 first page is rasterised with pdftoppm.
 """
+
 import base64
 import json
 import re
@@ -21,9 +22,17 @@ from pathlib import Path
 import websocket
 
 TABLE = Path(__file__).resolve().parent / 'screenshots.json'
-CHROMIUM_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                  '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars',
-                  '--remote-debugging-port=0']
+CHROMIUM_FLAGS = [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--hide-scrollbars',
+    '--remote-debugging-port=0',
+]
 
 
 class Demo:
@@ -46,8 +55,10 @@ class Demo:
         return answer['result']
 
     def search(self, model, domain):
-        ids = self.rpc(f'/web/dataset/call_kw/{model}/search', {
-            'model': model, 'method': 'search', 'args': [domain], 'kwargs': {'limit': 1}})
+        ids = self.rpc(
+            f'/web/dataset/call_kw/{model}/search',
+            {'model': model, 'method': 'search', 'args': [domain], 'kwargs': {'limit': 1}},
+        )
         if not ids:
             raise RuntimeError(f"no {model} matches {domain}")
         return ids[0]
@@ -55,10 +66,15 @@ class Demo:
     def resolve(self, url):
         def xmlid(match):
             module, name = match.group(1).split('.', 1)
-            rows = self.rpc('/web/dataset/call_kw/ir.model.data/search_read', {
-                'model': 'ir.model.data', 'method': 'search_read',
-                'args': [[['module', '=', module], ['name', '=', name]]],
-                'kwargs': {'fields': ['res_id'], 'limit': 1}})
+            rows = self.rpc(
+                '/web/dataset/call_kw/ir.model.data/search_read',
+                {
+                    'model': 'ir.model.data',
+                    'method': 'search_read',
+                    'args': [[['module', '=', module], ['name', '=', name]]],
+                    'kwargs': {'fields': ['res_id'], 'limit': 1},
+                },
+            )
             if not rows:
                 raise RuntimeError(f"no record {match.group(1)}")
             return str(rows[0]['res_id'])
@@ -66,6 +82,7 @@ class Demo:
         def search(match):
             model, domain = match.group(1), json.loads(match.group(2))
             return str(self.search(model, domain))
+
         url = re.sub(r'\{xmlid:([\w.]+)\}', xmlid, url)
         return re.sub(r'\{search:([\w.]+):(\[.*?\]\])\}', search, url)
 
@@ -83,8 +100,16 @@ class Chromium:
             sys.exit("no chromium: apt-get install chromium")
         self.profile = tempfile.mkdtemp(prefix='relance-shots-')
         self.process = subprocess.Popen(
-            [binary, *CHROMIUM_FLAGS, f'--user-data-dir={self.profile}', f'--window-size={width},{height}',
-             'about:blank'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                *CHROMIUM_FLAGS,
+                f'--user-data-dir={self.profile}',
+                f'--window-size={width},{height}',
+                'about:blank',
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = Path(self.profile) / 'DevToolsActivePort'
         for _ in range(100):
             if port_file.exists() and port_file.read_text().strip():
@@ -96,8 +121,7 @@ class Chromium:
         self.ws = websocket.create_connection(page['webSocketDebuggerUrl'], timeout=60, suppress_origin=True)
         self.next_id = 0
         self.call('Page.enable')
-        self.call('Emulation.setDeviceMetricsOverride',
-                  width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.call('Emulation.setDeviceMetricsOverride', width=width, height=height, deviceScaleFactor=1, mobile=False)
 
     def call(self, method, **params):
         self.next_id += 1
@@ -114,8 +138,10 @@ class Chromium:
 
     def wait_for(self, selector, timeout=90):
         deadline = time.time() + timeout
-        check = (f"!!document.querySelector({json.dumps(selector)}) && "
-                 "!document.querySelector('.o_loading_indicator, .o_blockUI')")
+        check = (
+            f"!!document.querySelector({json.dumps(selector)}) && "
+            "!document.querySelector('.o_loading_indicator, .o_blockUI')"
+        )
         while time.time() < deadline:
             if self.evaluate(check):
                 return
@@ -136,8 +162,22 @@ def take(demo, browser, screen, out):
         with tempfile.TemporaryDirectory() as tmp:
             pdf = Path(tmp) / 'page.pdf'
             pdf.write_bytes(demo.download(url))
-            subprocess.run(['pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile',
-                            str(pdf), str(path.with_suffix(''))], check=True)
+            subprocess.run(
+                [
+                    'pdftoppm',
+                    '-png',
+                    '-r',
+                    '80',
+                    '-f',
+                    '1',
+                    '-l',
+                    '1',
+                    '-singlefile',
+                    str(pdf),
+                    str(path.with_suffix('')),
+                ],
+                check=True,
+            )
         return path
     browser.call('Page.navigate', url=demo.url + url)
     for selector in screen.get('click', []):

@@ -1,5 +1,6 @@
 """pytest runs the pure rules of the addon without Odoo: the addon's `core` package is
 imported on its own (the addon's __init__ would import odoo)."""
+
 import pathlib
 import sys
 

@@ -1,5 +1,6 @@
 """The addon ships as OCA ships addons: a wheel built by whool, and a README generated from
 its readme/ fragments."""
+
 import ast
 import subprocess
 import sys
@@ -14,8 +15,9 @@ PREFIX = 'odoo/addons/account_relance_fr/'
 
 
 def test_the_readme_and_the_apps_page_are_generated_from_the_fragments():
-    result = subprocess.run([sys.executable, str(ROOT / 'setup' / 'addon_readme.py'), '--check'],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / 'setup' / 'addon_readme.py'), '--check'], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -23,8 +25,12 @@ def test_the_readme_and_the_apps_page_are_generated_from_the_fragments():
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp('wheel')
     # whool reads the version from the manifest and the git history: build from the checkout.
-    result = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '-q', '-w', str(out), str(ADDON)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, '-m', 'pip', 'wheel', '--no-deps', '-q', '-w', str(out), str(ADDON)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     [path] = out.glob('*.whl')
     return path
@@ -47,10 +53,19 @@ def test_the_wheel_holds_everything_odoo_loads(wheel):
     manifest = ast.literal_eval((ADDON / '__manifest__.py').read_text())
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    expected = ['__init__.py', '__manifest__.py', 'demo/relance_demo.py', 'report/aged_balance.py',
-                'i18n/fr.po', 'i18n/account_relance_fr.pot', 'README.rst',
-                'static/description/icon.png', 'static/description/index.html',
-                *manifest['data'], *manifest['demo']]
+    expected = [
+        '__init__.py',
+        '__manifest__.py',
+        'demo/relance_demo.py',
+        'report/aged_balance.py',
+        'i18n/fr.po',
+        'i18n/account_relance_fr.pot',
+        'README.rst',
+        'static/description/icon.png',
+        'static/description/index.html',
+        *manifest['data'],
+        *manifest['demo'],
+    ]
     missing = [path for path in expected if PREFIX + path not in names]
     assert not missing, f"not in the wheel: {missing}"
     tours = [n for n in names if n.startswith(PREFIX + 'static/tests/tours/') and n.endswith('.js')]

@@ -1,4 +1,5 @@
 """Balance âgée: which bucket an open amount falls in, and bounds a manager may set."""
+
 from decimal import Decimal
 
 import pytest
@@ -22,12 +23,23 @@ def test_the_usual_french_buckets():
     assert bucket_count(BOUNDS) == 6
 
 
-@pytest.mark.parametrize("days, bucket", [
-    (-10, 0), (0, 0),       # due today is not late yet
-    (1, 1), (30, 1),        # the bound belongs to its bucket
-    (31, 2), (60, 2), (61, 3), (90, 3), (91, 4), (120, 4),
-    (121, 5), (2000, 5),
-])
+@pytest.mark.parametrize(
+    "days, bucket",
+    [
+        (-10, 0),
+        (0, 0),  # due today is not late yet
+        (1, 1),
+        (30, 1),  # the bound belongs to its bucket
+        (31, 2),
+        (60, 2),
+        (61, 3),
+        (90, 3),
+        (91, 4),
+        (120, 4),
+        (121, 5),
+        (2000, 5),
+    ],
+)
 def test_an_amount_goes_to_the_bucket_of_its_days_overdue(days, bucket):
     assert bucket_of(days, BOUNDS) == bucket
 
@@ -38,17 +50,20 @@ def test_bounds_may_be_written_loosely():
     assert bucket_of(46, (15, 45)) == 3
 
 
-@pytest.mark.parametrize("text, reason, value", [
-    ("", 'empty', None),
-    (" , ", 'empty', None),
-    ("30,soixante", 'not_integer', "soixante"),
-    ("30,60.5", 'not_integer', "60.5"),
-    ("0,30", 'not_positive', "0"),
-    ("-5,30", 'not_positive', "-5"),
-    ("30,30,60", 'not_increasing', "30"),
-    ("60,30", 'not_increasing', "30"),
-    ("10,20,30,40,50,60", 'too_many', 6),
-])
+@pytest.mark.parametrize(
+    "text, reason, value",
+    [
+        ("", 'empty', None),
+        (" , ", 'empty', None),
+        ("30,soixante", 'not_integer', "soixante"),
+        ("30,60.5", 'not_integer', "60.5"),
+        ("0,30", 'not_positive', "0"),
+        ("-5,30", 'not_positive', "-5"),
+        ("30,30,60", 'not_increasing', "30"),
+        ("60,30", 'not_increasing', "30"),
+        ("10,20,30,40,50,60", 'too_many', 6),
+    ],
+)
 def test_bounds_the_report_cannot_use_are_refused_with_the_reason(text, reason, value):
     with pytest.raises(BoundsError) as error:
         parse_bounds(text)

@@ -1,4 +1,5 @@
 """The relance calendar of a client's file in the default French scenario, checked by hand."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -16,8 +17,13 @@ from core.calendar import (
 # The standard scenario: J-5 preventive (0), J+1 cordial (1), J+10 firm (2), J+20 phone (firm, not
 # written), J+30 severe (3), J+45 last reminder (4), J+60 mise en demeure (5).
 PREVENTIVE, CORDIAL, FIRM, PHONE, SEVERE, LAST, FORMAL = (
-    Level(1, 10, -5, 0), Level(2, 20, 1, 1), Level(3, 30, 10, 2),
-    Level(4, 40, 20, 2, written=False), Level(5, 50, 30, 3), Level(6, 60, 45, 4), Level(7, 70, 60, 5),
+    Level(1, 10, -5, 0),
+    Level(2, 20, 1, 1),
+    Level(3, 30, 10, 2),
+    Level(4, 40, 20, 2, written=False),
+    Level(5, 50, 30, 3),
+    Level(6, 60, 45, 4),
+    Level(7, 70, 60, 5),
 )
 SCENARIO = [LAST, PHONE, PREVENTIVE, FORMAL, CORDIAL, SEVERE, FIRM]  # order given does not matter
 DUE = date(2026, 3, 10)
@@ -91,8 +97,12 @@ def test_a_phone_call_is_not_held_by_the_minimum_gap_but_the_next_letter_is():
 
 def test_new_invoices_falling_due_join_the_open_file():
     state = sent(FIRM, day(10))
-    old, fresh, soon, later = (Installment(1, DUE), Installment(2, day(18)), Installment(3, day(22)),
-                               Installment(4, day(60)))
+    old, fresh, soon, later = (
+        Installment(1, DUE),
+        Installment(2, day(18)),
+        Installment(3, day(22)),
+        Installment(4, day(60)),
+    )
     plan = plan_client(SCENARIO, state, [later, soon, fresh, old], day(20), GAP)
     assert plan.level_id == PHONE.id, "driven by the oldest invoice: no calendar of its own for the new one"
     assert plan.listed == (1, 2)
@@ -135,12 +145,15 @@ def test_remind_now_never_sends_a_preventive_reminder_for_a_late_invoice():
     assert plan.level_id == CORDIAL.id
 
 
-@pytest.mark.parametrize("levels, kinds", [
-    (SCENARIO, []),
-    ([Level(1, 10, 1), Level(2, 20, 1)], ["same_delay"]),
-    ([Level(1, 10, 10), Level(2, 20, 5)], ["negative_gap"]),
-    ([Level(1, 10, 10), Level(2, 20, 5), Level(3, 30, 5)], ["negative_gap", "same_delay"]),
-])
+@pytest.mark.parametrize(
+    "levels, kinds",
+    [
+        (SCENARIO, []),
+        ([Level(1, 10, 1), Level(2, 20, 1)], ["same_delay"]),
+        ([Level(1, 10, 10), Level(2, 20, 5)], ["negative_gap"]),
+        ([Level(1, 10, 10), Level(2, 20, 5), Level(3, 30, 5)], ["negative_gap", "same_delay"]),
+    ],
+)
 def test_inconsistent_scenarios_are_reported(levels, kinds):
     assert [kind for kind, _a, _b in level_problems(levels)] == kinds
 
@@ -153,21 +166,34 @@ def test_days_overdue():
 # A client changing risk category: levels with the severity of their tone (rank).
 # Occasional: J+1 cordial (1), J+10 firm (2), J+20 phone firm (2), J+30 severe (3).
 OCC_CORDIAL, OCC_FIRM, OCC_PHONE, OCC_SEVERE = (
-    Level(11, 20, 1, 1), Level(12, 30, 10, 2), Level(13, 40, 20, 2, written=False), Level(14, 50, 30, 3))
+    Level(11, 20, 1, 1),
+    Level(12, 30, 10, 2),
+    Level(13, 40, 20, 2, written=False),
+    Level(14, 50, 30, 3),
+)
 OCCASIONAL = [OCC_CORDIAL, OCC_FIRM, OCC_PHONE, OCC_SEVERE]
 # Chronic: J+1 firm (2), J+8 phone firm (2), J+15 severe (3), J+22 last reminder (4).
 CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST = (
-    Level(21, 10, 1, 2), Level(22, 20, 8, 2, written=False), Level(23, 30, 15, 3), Level(24, 40, 22, 4))
+    Level(21, 10, 1, 2),
+    Level(22, 20, 8, 2, written=False),
+    Level(23, 30, 15, 3),
+    Level(24, 40, 22, 4),
+)
 CHRONIC = [CHR_FIRM, CHR_PHONE, CHR_SEVERE, CHR_LAST]
 # Punctual: J-5 preventive (0), J+5 cordial (1), J+20 cordial (1), J+35 phone firm (2), J+50 severe (3).
 PUN_PREVENTIVE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PHONE, PUN_SEVERE = (
-    Level(30, 5, -5, 0), Level(31, 10, 5, 1), Level(32, 20, 20, 1), Level(33, 30, 35, 2, written=False),
-    Level(34, 40, 50, 3))
+    Level(30, 5, -5, 0),
+    Level(31, 10, 5, 1),
+    Level(32, 20, 20, 1),
+    Level(33, 30, 35, 2, written=False),
+    Level(34, 40, 50, 3),
+)
 PUNCTUAL = [PUN_SEVERE, PUN_PHONE, PUN_CORDIAL, PUN_CORDIAL_2, PUN_PREVENTIVE]
 
 
 def test_a_client_turning_chronic_continues_from_the_step_of_the_same_tone_and_rank():
     from core.calendar import equivalent_level
+
     # First firm reminder (J+10) reached: the chronic first firm reminder (J+1) stands for it,
     # the phone call for the phone call.
     assert equivalent_level(OCC_FIRM, OCCASIONAL, CHRONIC) == CHR_FIRM
@@ -179,6 +205,7 @@ def test_a_client_turning_chronic_continues_from_the_step_of_the_same_tone_and_r
 
 def test_a_client_turning_punctual_keeps_its_tone_and_does_not_start_over():
     from core.calendar import equivalent_level
+
     assert equivalent_level(OCC_CORDIAL, OCCASIONAL, PUNCTUAL) == PUN_CORDIAL
     assert equivalent_level(OCC_PHONE, OCCASIONAL, PUNCTUAL) == PUN_PHONE, "second firm step, only one there"
     # First reminder reached on 11 March: the friendly second reminder at J+20, not a new first one.
@@ -188,6 +215,7 @@ def test_a_client_turning_punctual_keeps_its_tone_and_does_not_start_over():
 
 def test_a_tone_the_new_scenario_lacks_maps_to_its_last_milder_step():
     from core.calendar import equivalent_level
+
     # Chronic scenario without a cordial reminder: the cordial reminder reached stands as
     # nothing milder than firm; without a preventive step either, nothing at all.
     assert equivalent_level(OCC_CORDIAL, OCCASIONAL, CHRONIC) is None

@@ -1,4 +1,5 @@
 """What a relance claims once credits are deducted."""
+
 from core.claims import claim
 
 

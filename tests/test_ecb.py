@@ -1,4 +1,5 @@
 """Reading the ECB main refinancing rate from an answer of the ECB Data Portal (recorded)."""
+
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Collection KPIs on figures a credit manager can check by hand."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -44,7 +45,8 @@ def test_months_cover_the_period_whole_months():
     assert months(date(2026, 1, 15), date(2026, 3, 2)) == [
         (date(2026, 1, 1), date(2026, 1, 31)),
         (date(2026, 2, 1), date(2026, 2, 28)),
-        (date(2026, 3, 1), date(2026, 3, 31))]
+        (date(2026, 3, 1), date(2026, 3, 31)),
+    ]
     assert months(date(2026, 3, 1), date(2026, 2, 1)) == []
     assert period_days(date(2024, 2, 1), date(2024, 2, 29)) == 29
     assert month_label(date(2026, 3, 1)) == "2026-03"

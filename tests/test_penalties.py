@@ -3,6 +3,7 @@
 Penalty = base x rate % x days / 365, days from the day after the due date to the payment
 date inclusive; the total is rounded to the cent once, half up.
 """
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -27,26 +28,47 @@ from core.penalties import (
 
 # ECB MRO changes since 2014 (shared/legal/ecb_mro_rates.csv).
 ECB = [
-    (date(2014, 6, 11), "0.15"), (date(2014, 9, 10), "0.05"), (date(2016, 3, 16), "0.00"),
-    (date(2022, 7, 27), "0.50"), (date(2022, 9, 14), "1.25"), (date(2022, 11, 2), "2.00"),
-    (date(2022, 12, 21), "2.50"), (date(2023, 2, 8), "3.00"), (date(2023, 3, 22), "3.50"),
-    (date(2023, 5, 10), "3.75"), (date(2023, 6, 21), "4.00"), (date(2023, 8, 2), "4.25"),
-    (date(2023, 9, 20), "4.50"), (date(2024, 6, 12), "4.25"), (date(2024, 9, 18), "3.65"),
-    (date(2024, 10, 23), "3.40"), (date(2024, 12, 18), "3.15"), (date(2025, 2, 5), "2.90"),
-    (date(2025, 3, 12), "2.65"), (date(2025, 4, 23), "2.40"), (date(2025, 6, 11), "2.15"),
+    (date(2014, 6, 11), "0.15"),
+    (date(2014, 9, 10), "0.05"),
+    (date(2016, 3, 16), "0.00"),
+    (date(2022, 7, 27), "0.50"),
+    (date(2022, 9, 14), "1.25"),
+    (date(2022, 11, 2), "2.00"),
+    (date(2022, 12, 21), "2.50"),
+    (date(2023, 2, 8), "3.00"),
+    (date(2023, 3, 22), "3.50"),
+    (date(2023, 5, 10), "3.75"),
+    (date(2023, 6, 21), "4.00"),
+    (date(2023, 8, 2), "4.25"),
+    (date(2023, 9, 20), "4.50"),
+    (date(2024, 6, 12), "4.25"),
+    (date(2024, 9, 18), "3.65"),
+    (date(2024, 10, 23), "3.40"),
+    (date(2024, 12, 18), "3.15"),
+    (date(2025, 2, 5), "2.90"),
+    (date(2025, 3, 12), "2.65"),
+    (date(2025, 4, 23), "2.40"),
+    (date(2025, 6, 11), "2.15"),
 ]
-KNOWN_UNTIL = date(2026, 6, 30)   # the user confirmed the table up to the end of 2026 H1
+KNOWN_UNTIL = date(2026, 6, 30)  # the user confirmed the table up to the end of 2026 H1
 B2B = b2b_rate_lookup(ECB, KNOWN_UNTIL)
 
 # Legal interest rates (shared/legal/taux_interet_legal.csv), with its gaps left as they are.
 LEGAL = [
-    (date(2015, 7, 1), "4.29", "0.99"), (date(2016, 1, 1), "4.54", "1.01"),
-    (date(2017, 7, 1), "3.94", "0.90"), (date(2018, 7, 1), "3.60", "0.88"),
-    (date(2021, 1, 1), "3.14", "0.79"), (date(2021, 7, 1), "3.12", "0.76"),
-    (date(2022, 1, 1), "3.13", "0.76"), (date(2022, 7, 1), "3.15", "0.77"),
-    (date(2023, 1, 1), "4.47", "2.06"), (date(2023, 7, 1), "6.82", "4.22"),
-    (date(2024, 1, 1), "8.01", "5.07"), (date(2024, 7, 1), "8.16", "4.92"),
-    (date(2025, 1, 1), "7.21", "3.71"), (date(2025, 7, 1), "6.65", "2.76"),
+    (date(2015, 7, 1), "4.29", "0.99"),
+    (date(2016, 1, 1), "4.54", "1.01"),
+    (date(2017, 7, 1), "3.94", "0.90"),
+    (date(2018, 7, 1), "3.60", "0.88"),
+    (date(2021, 1, 1), "3.14", "0.79"),
+    (date(2021, 7, 1), "3.12", "0.76"),
+    (date(2022, 1, 1), "3.13", "0.76"),
+    (date(2022, 7, 1), "3.15", "0.77"),
+    (date(2023, 1, 1), "4.47", "2.06"),
+    (date(2023, 7, 1), "6.82", "4.22"),
+    (date(2024, 1, 1), "8.01", "5.07"),
+    (date(2024, 7, 1), "8.16", "4.92"),
+    (date(2025, 1, 1), "7.21", "3.71"),
+    (date(2025, 7, 1), "6.65", "2.76"),
     (date(2026, 1, 1), "6.67", "2.62"),
 ]
 
@@ -55,18 +77,20 @@ def shape(breakdown):
     return [(s.start, s.end, s.days, s.base, s.rate) for s in breakdown.segments]
 
 
-@pytest.mark.parametrize("year, half, expected", [
-    (2022, 2, "10.00"),   # 1 July 2022: still 0.00 (the first rise came on 27 July) + 10
-    (2023, 1, "12.50"),   # 1 January 2023: 2.50 since 21 December 2022
-    (2023, 2, "14.00"),   # 1 July 2023: 4.00 since 21 June 2023 (not 4.25, from 2 August)
-    (2024, 1, "14.50"),   # 1 January 2024: 4.50 since 20 September 2023
-    (2024, 2, "14.25"),   # 1 July 2024: 4.25 since 12 June 2024
-    (2025, 1, "13.15"),   # 1 January 2025: 3.15 since 18 December 2024
-    (2025, 2, "12.15"),   # 1 July 2025: 2.15 since 11 June 2025
-    (2026, 1, "12.15"),   # 1 January 2026: unchanged, 2.15
-])
-def test_the_default_b2b_rate_is_the_ecb_rate_in_force_on_1_january_or_1_july_plus_ten_points(
-        year, half, expected):
+@pytest.mark.parametrize(
+    "year, half, expected",
+    [
+        (2022, 2, "10.00"),  # 1 July 2022: still 0.00 (the first rise came on 27 July) + 10
+        (2023, 1, "12.50"),  # 1 January 2023: 2.50 since 21 December 2022
+        (2023, 2, "14.00"),  # 1 July 2023: 4.00 since 21 June 2023 (not 4.25, from 2 August)
+        (2024, 1, "14.50"),  # 1 January 2024: 4.50 since 20 September 2023
+        (2024, 2, "14.25"),  # 1 July 2024: 4.25 since 12 June 2024
+        (2025, 1, "13.15"),  # 1 January 2025: 3.15 since 18 December 2024
+        (2025, 2, "12.15"),  # 1 July 2025: 2.15 since 11 June 2025
+        (2026, 1, "12.15"),  # 1 January 2026: unchanged, 2.15
+    ],
+)
+def test_the_default_b2b_rate_is_the_ecb_rate_in_force_on_1_january_or_1_july_plus_ten_points(year, half, expected):
     assert b2b_rate_for_half_year(ECB, year, half, KNOWN_UNTIL) == D(expected)
 
 
@@ -86,8 +110,7 @@ def test_a_long_delay_is_split_at_1_july_and_1_january_each_part_at_its_half_yea
     #   1..15 January 2024    15 days at 14.50 %: 10 000 x 14.50 x  15 / 36 500 =  59.589...
     # total 298 100 / 365 = 816.712... -> 816.71
     result = late_penalties(Debt(D("10000")), date(2023, 6, 15), date(2024, 1, 15), B2B)
-    assert [(s.days, s.rate) for s in result.segments] == [
-        (15, D("12.50")), (184, D("14.00")), (15, D("14.50"))]
+    assert [(s.days, s.rate) for s in result.segments] == [(15, D("12.50")), (184, D("14.00")), (15, D("14.50"))]
     assert result.days == 214
     assert result.total == D("816.71")
 
@@ -113,8 +136,7 @@ def test_a_partial_payment_reduces_the_base_from_the_day_after_it_is_received():
 def test_the_frozen_rate_option_keeps_the_rate_of_the_half_year_lateness_began_in():
     # Same invoice as the three-part one, rate frozen at 2023 H1 (lateness began 16 June):
     # 10 000 x 12.50 x 214 / 36 500 = 26 750 000 / 36 500 = 732.876... -> 732.88
-    result = late_penalties(Debt(D("10000")), date(2023, 6, 15), date(2024, 1, 15), B2B,
-                            freeze_rate=True)
+    result = late_penalties(Debt(D("10000")), date(2023, 6, 15), date(2024, 1, 15), B2B, freeze_rate=True)
     assert {s.rate for s in result.segments} == {D("12.50")}
     assert result.total == D("732.88")
 
@@ -122,8 +144,7 @@ def test_the_frozen_rate_option_keeps_the_rate_of_the_half_year_lateness_began_i
 def test_lateness_begins_the_day_after_the_due_date_even_across_1_july():
     # Due 30 June 2023, paid 30 July: lateness begins 1 July, so the frozen rate is 2023 H2's.
     # 10 000 x 14.00 x 30 / 36 500 = 4 200 000 / 36 500 = 115.068... -> 115.07
-    result = late_penalties(Debt(D("10000")), date(2023, 6, 30), date(2023, 7, 30), B2B,
-                            freeze_rate=True)
+    result = late_penalties(Debt(D("10000")), date(2023, 6, 30), date(2023, 7, 30), B2B, freeze_rate=True)
     assert shape(result) == [(date(2023, 7, 1), date(2023, 7, 30), 30, D("10000"), D("14.00"))]
     assert result.total == D("115.07")
 
@@ -193,9 +214,16 @@ def test_no_ecb_rate_is_guessed_beyond_what_the_user_confirmed():
         late_penalties(Debt(D("10000")), date(2024, 6, 15), date(2024, 7, 15), {(2024, 1): "14.50"})
 
 
-@pytest.mark.parametrize("day", [
-    date(2016, 9, 1), date(2017, 3, 1), date(2018, 3, 1), date(2019, 3, 1), date(2020, 10, 1),
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2016, 9, 1),
+        date(2017, 3, 1),
+        date(2018, 3, 1),
+        date(2019, 3, 1),
+        date(2020, 10, 1),
+    ],
+)
 def test_a_semester_missing_from_the_legal_rate_table_is_never_carried_forward(day):
     with pytest.raises(MissingRate):
         legal_rate(LEGAL, day)
@@ -232,8 +260,12 @@ def test_a_credit_note_corrects_the_principal_from_the_due_date():
     # (as a payment on 1 March it would have been 95.34 €).
     debt = Debt(D("10000"), credit_notes=(D("4000"),))
     assert late_penalties(debt, date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).total == D("71.51")
-    assert late_penalties(Debt(D("10000"), payments=((date(2024, 3, 1), D("4000")),)),
-                          date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).total == D("95.34")
+    assert late_penalties(
+        Debt(D("10000"), payments=((date(2024, 3, 1), D("4000")),)),
+        date(2024, 2, 15),
+        date(2024, 3, 16),
+        {(2024, 1): "14.50"},
+    ).total == D("95.34")
     # Fully reversed: nothing at all.
     reversed_debt = Debt(D("10000"), credit_notes=(D("10000"),))
     assert late_penalties(reversed_debt, date(2024, 2, 15), date(2024, 3, 16), {(2024, 1): "14.50"}).segments == ()
@@ -242,13 +274,18 @@ def test_a_credit_note_corrects_the_principal_from_the_due_date():
 def test_the_debt_of_a_day_counts_only_what_was_reconciled_by_then():
     # 10 000 € installment: a 4 000 € credit note on 1 March, 1 000 € paid on 10 March, 2 000 €
     # paid on 20 March. Seen on 16 March: principal 6 000 €, one payment; on 20 March, both.
-    partials = [(date(2024, 3, 1), 4000.0, True), (date(2024, 3, 10), 1000.0, False),
-                (date(2024, 3, 20), 2000.0, False)]
+    partials = [
+        (date(2024, 3, 1), 4000.0, True),
+        (date(2024, 3, 10), 1000.0, False),
+        (date(2024, 3, 20), 2000.0, False),
+    ]
     on_16 = debt_on(10000.0, partials, date(2024, 3, 16))
     assert on_16 == Debt(D("10000.0"), payments=((date(2024, 3, 10), D("1000.0")),), credit_notes=(D("4000.0"),))
     assert on_16.corrected_principal == D("6000")
     assert debt_on(10000.0, partials, date(2024, 3, 20)).payments == (
-        (date(2024, 3, 10), D("1000.0")), (date(2024, 3, 20), D("2000.0")))
+        (date(2024, 3, 10), D("1000.0")),
+        (date(2024, 3, 20), D("2000.0")),
+    )
     # A float amount (as the database gives it) becomes the decimal it prints as.
     assert debt_on(1234.56, [], date(2024, 3, 16)).principal == D("1234.56")
 
@@ -266,14 +303,18 @@ def test_a_contract_rate_is_checked_for_each_half_year_it_is_used_for():
     assert rate.below_floor == {(2024, 2)}
     assert breakdown.rates_by_half_year() == [
         (2024, 2, D("14.25"), date(2024, 12, 1), date(2024, 12, 31)),
-        (2025, 1, D("12"), date(2025, 1, 1), date(2025, 1, 31))]
+        (2025, 1, D("12"), date(2025, 1, 1), date(2025, 1, 31)),
+    ]
     text = describe_rates([breakdown], D("12"), rate.below_floor)
-    assert text.startswith("du 1er décembre 2024 au 31 janvier 2025, au taux annuel de 14,25 % (taux BCE + 10 points "
-                           "du 2e semestre 2024 : le taux contractuel de 12,00 % est inférieur à trois fois")
+    assert text.startswith(
+        "du 1er décembre 2024 au 31 janvier 2025, au taux annuel de 14,25 % (taux BCE + 10 points "
+        "du 2e semestre 2024 : le taux contractuel de 12,00 % est inférieur à trois fois"
+    )
     assert "12,00 % (taux contractuel) du 1er janvier 2025 au 31 janvier 2025" in text
 
 
 def test_the_rates_of_a_letter_name_their_half_years():
     breakdown = late_penalties(Debt(D("1000")), date(2026, 3, 10), date(2026, 5, 9), {(2026, 1): D("12.15")})
     assert describe_rates([breakdown]) == (
-        "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026)")
+        "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026)"
+    )

@@ -1,4 +1,5 @@
 """Prescription of unpaid invoices."""
+
 from datetime import date
 
 from core.prescription import prescription_date

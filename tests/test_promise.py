@@ -1,4 +1,5 @@
 """Promises to pay: the date a client may promise, the pause, and kept or broken."""
+
 from datetime import date
 
 from core.promise import BROKEN, KEPT, OPEN, check_promise_date, is_paused, pause_until, settle
@@ -9,7 +10,7 @@ TODAY = date(2026, 4, 1)
 def test_a_client_may_promise_within_the_company_limit():
     assert check_promise_date(date(2026, 4, 15), TODAY, 30) is None
     assert check_promise_date(TODAY, TODAY, 30) is None
-    assert check_promise_date(date(2026, 5, 1), TODAY, 30) is None      # exactly 30 days
+    assert check_promise_date(date(2026, 5, 1), TODAY, 30) is None  # exactly 30 days
     assert check_promise_date(date(2026, 5, 2), TODAY, 30) == 'too_far'
     assert check_promise_date(date(2026, 3, 31), TODAY, 30) == 'past'
 

@@ -1,4 +1,5 @@
 """Risk categories from payment histories worked out by hand."""
+
 from datetime import date
 
 import pytest
@@ -68,12 +69,15 @@ def test_the_default_thresholds_are_consistent():
     assert threshold_problems(DEFAULT_THRESHOLDS) == []
 
 
-@pytest.mark.parametrize("change, problem", [
-    ({'late_share': (-1.0, 50.0)}, 'negative'),
-    ({'max_days': (60.0, 60.0)}, 'overlap'),
-    ({'average_days': (20.0, 10.0)}, 'overlap'),
-    ({'late_share': (20.0, 120.0)}, 'above_100'),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({'late_share': (-1.0, 50.0)}, 'negative'),
+        ({'max_days': (60.0, 60.0)}, 'overlap'),
+        ({'average_days': (20.0, 10.0)}, 'overlap'),
+        ({'late_share': (20.0, 120.0)}, 'above_100'),
+    ],
+)
 def test_thresholds_that_overlap_or_are_negative_are_refused(change, problem):
     thresholds = dict(DEFAULT_THRESHOLDS, **change)
     assert threshold_problems(thresholds) == [(next(iter(change)), problem)]

@@ -1,4 +1,5 @@
 """Payment schedules (échéanciers): splitting, dates, interest, allocation, missed, by hand."""
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -46,7 +47,11 @@ def test_weekly_installments_come_every_seven_days():
 
 def test_monthly_installments_keep_their_day_and_shrink_in_short_months():
     assert due_dates(date(2026, 1, 30), 4, 'monthly') == [
-        date(2026, 1, 30), date(2026, 2, 28), date(2026, 3, 30), date(2026, 4, 30)]
+        date(2026, 1, 30),
+        date(2026, 2, 28),
+        date(2026, 3, 30),
+        date(2026, 4, 30),
+    ]
 
 
 def test_a_first_installment_at_month_end_keeps_every_installment_at_month_end():
@@ -66,15 +71,20 @@ def test_custom_dates_have_no_series():
 def test_a_plan_without_interest_splits_the_amount_due():
     plan = propose(D("1000"), due_dates(date(2026, 5, 1), 3, 'monthly'), START)
     assert [(p.due_date, p.amount, p.interest) for p in plan] == [
-        (date(2026, 5, 1), D("333.33"), D("0")), (date(2026, 6, 1), D("333.33"), D("0")),
-        (date(2026, 7, 1), D("333.34"), D("0"))]
+        (date(2026, 5, 1), D("333.33"), D("0")),
+        (date(2026, 6, 1), D("333.33"), D("0")),
+        (date(2026, 7, 1), D("333.34"), D("0")),
+    ]
 
 
 def test_a_down_payment_is_due_on_the_agreement_date_and_the_rest_is_split():
     plan = propose(D("1000"), due_dates(date(2026, 5, 1), 3, 'monthly'), START, down_payment=D("100"))
     assert [(p.due_date, p.amount, p.down_payment) for p in plan] == [
-        (START, D("100.00"), True), (date(2026, 5, 1), D("300.00"), False),
-        (date(2026, 6, 1), D("300.00"), False), (date(2026, 7, 1), D("300.00"), False)]
+        (START, D("100.00"), True),
+        (date(2026, 5, 1), D("300.00"), False),
+        (date(2026, 6, 1), D("300.00"), False),
+        (date(2026, 7, 1), D("300.00"), False),
+    ]
 
 
 def test_a_down_payment_covering_everything_is_no_schedule():
@@ -97,14 +107,17 @@ def test_an_agreed_rate_bears_simple_interest_on_the_principal_still_unpaid():
     # 400 x 6 % x 30 / 365 = 1.972... -> 1.97.
     plan = propose(D("1200"), due_dates(date(2026, 5, 1), 3, 'monthly'), START, annual_rate=D("6"))
     assert [(p.principal, p.interest, p.amount) for p in plan] == [
-        (D("400.00"), D("5.92"), D("405.92")), (D("400.00"), D("4.08"), D("404.08")),
-        (D("400.00"), D("1.97"), D("401.97"))]
+        (D("400.00"), D("5.92"), D("405.92")),
+        (D("400.00"), D("4.08"), D("404.08")),
+        (D("400.00"), D("1.97"), D("401.97")),
+    ]
 
 
 def test_the_down_payment_bears_no_interest():
     # 1 300 € with 100 € down: 1 200 € bear interest from the agreement, as above.
-    plan = propose(D("1300"), due_dates(date(2026, 5, 1), 3, 'monthly'), START,
-                   down_payment=D("100"), annual_rate=D("6"))
+    plan = propose(
+        D("1300"), due_dates(date(2026, 5, 1), 3, 'monthly'), START, down_payment=D("100"), annual_rate=D("6")
+    )
     assert [p.interest for p in plan] == [D("0.00"), D("5.92"), D("4.08"), D("1.97")]
 
 
@@ -130,8 +143,10 @@ def test_a_schedule_is_agreed_then_kept_then_done_or_broken():
     kept = [Installment(first, D("50"), D("50")), Installment(second, D("50"))]
     assert status(kept, date(2026, 4, 20), 5) == 'kept'
     assert status(kept, date(2026, 5, 16), 5) == 'broken'
-    assert status([Installment(first, D("50"), D("50")), Installment(second, D("50"), D("50"))],
-                  date(2026, 4, 20), 5) == 'done'
+    assert (
+        status([Installment(first, D("50"), D("50")), Installment(second, D("50"), D("50"))], date(2026, 4, 20), 5)
+        == 'done'
+    )
 
 
 def test_the_reminder_goes_in_the_days_before_the_due_date_only():
@@ -147,9 +162,12 @@ def test_plan_problems_name_each_bad_input():
     today = date(2026, 4, 1)
     assert plan_problems([], [], D("100"), today) == [('no_installment', None)]
     assert plan_problems([date(2026, 3, 31), date(2026, 5, 1)], [D("50"), D("50")], D("100"), today) == [
-        ('past_date', date(2026, 3, 31))]
+        ('past_date', date(2026, 3, 31))
+    ]
     assert plan_problems([date(2026, 5, 1)], [D("90")], D("100"), today) == [
-        ('total_mismatch', (D("90.00"), D("100.00")))]
+        ('total_mismatch', (D("90.00"), D("100.00")))
+    ]
     assert plan_problems([date(2026, 5, 1), date(2026, 6, 1)], [D("100"), D("0")], D("100"), today) == [
-        ('not_positive', 1)]
+        ('not_positive', 1)
+    ]
     assert plan_problems([today], [D("100")], D("100"), today) == []

@@ -1,4 +1,5 @@
 """The screenshots of README.rst come from one table, setup/screenshots.json."""
+
 import json
 import re
 from pathlib import Path

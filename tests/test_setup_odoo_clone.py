@@ -2,6 +2,7 @@
 
 A small bare repository stands in for Odoo's: no network is used.
 """
+
 import os
 import subprocess
 from pathlib import Path
@@ -9,8 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GIT = ['git', '-c', 'user.email=test@relance.local', '-c', 'user.name=test',
-       '-c', 'init.defaultBranch=main']
+GIT = ['git', '-c', 'user.email=test@relance.local', '-c', 'user.name=test', '-c', 'init.defaultBranch=main']
 
 
 def _git(*args, cwd=None):
@@ -53,8 +53,9 @@ def test_a_machine_without_odoo_gets_a_shallow_clone_of_the_19_branch(tmp_path):
     assert result.stdout.strip() == f"ODOO_PATH={tree}"
     assert "cloning" in result.stderr and str(bare) in result.stderr, "the user is told"
     assert (tree / 'odoo-bin').is_file()
-    log = subprocess.run(['git', '-C', str(tree), 'rev-list', '--count', 'HEAD'],
-                         capture_output=True, text=True, check=True)
+    log = subprocess.run(
+        ['git', '-C', str(tree), 'rev-list', '--count', 'HEAD'], capture_output=True, text=True, check=True
+    )
     assert log.stdout.strip() == '1', "shallow: only the last commit"
 
     again = _ensure_odoo(tmp_path, ODOO_GIT_URL=str(bare))
@@ -70,8 +71,9 @@ def test_another_branch_can_be_named(tmp_path):
 
 @pytest.mark.parametrize('url', ['missing.git', 'https://127.0.0.1:9/odoo.git'])
 def test_an_unreachable_repository_stops_with_what_to_do(tmp_path, url):
-    result = _ensure_odoo(tmp_path, ODOO_GIT_URL=str(tmp_path / url) if '//' not in url else url,
-                          GIT_TERMINAL_PROMPT='0')
+    result = _ensure_odoo(
+        tmp_path, ODOO_GIT_URL=str(tmp_path / url) if '//' not in url else url, GIT_TERMINAL_PROMPT='0'
+    )
     assert result.returncode != 0
     assert "could not clone Odoo" in result.stderr
     assert "ODOO_GIT_URL" in result.stderr and "ODOO_PATH" in result.stderr

@@ -1,4 +1,5 @@
 """The XLSX tables: read back with openpyxl as a spreadsheet user would see them."""
+
 import io
 from datetime import date
 
@@ -10,9 +11,18 @@ def build(rows):
     stream = io.BytesIO()
     workbook = new_workbook(stream)
     formats = Formats(workbook)
-    table = Table(workbook, formats, "Détail", [
-        ("Client", 30, TEXT), ("Échéance", 12, DATE), ("Retard (j)", 8, NUMBER), ("Montant", 14, MONEY),
-    ], titles=["Balance âgée au 31/03/2026", "Société : Atelier Durand"])
+    table = Table(
+        workbook,
+        formats,
+        "Détail",
+        [
+            ("Client", 30, TEXT),
+            ("Échéance", 12, DATE),
+            ("Retard (j)", 8, NUMBER),
+            ("Montant", 14, MONEY),
+        ],
+        titles=["Balance âgée au 31/03/2026", "Société : Atelier Durand"],
+    )
     for row in rows:
         table.add(row)
     table.close()
@@ -21,8 +31,9 @@ def build(rows):
 
 
 def test_a_table_has_titles_a_frozen_header_typed_cells_and_totals():
-    book = build([("Boulangerie Martin", date(2026, 2, 14), 45, 600.0),
-                  ("=HYPERLINK(\"x\")", date(2026, 4, 10), -10, -200.5)])
+    book = build(
+        [("Boulangerie Martin", date(2026, 2, 14), 45, 600.0), ("=HYPERLINK(\"x\")", date(2026, 4, 10), -10, -200.5)]
+    )
     sheet = book["Détail"]
     assert sheet["A1"].value == "Balance âgée au 31/03/2026"
     assert [c.value for c in sheet[4]] == ["Client", "Échéance", "Retard (j)", "Montant"]

@@ -55,8 +55,11 @@ class RelancePortal(CustomerPortal):
         user = request.env.user
         if user._is_public():
             return request.env['account.relance.file']
-        return request.env['account.relance.file'].sudo().search([
-            ('partner_id', '=', user.partner_id.commercial_partner_id.id), ('state', '=', 'open')])
+        return (
+            request.env['account.relance.file']
+            .sudo()
+            .search([('partner_id', '=', user.partner_id.commercial_partner_id.id), ('state', '=', 'open')])
+        )
 
     def _relance_redirect(self, file, access_token, **params):
         query = {'access_token': access_token} if access_token else {}
@@ -76,16 +79,20 @@ class RelancePortal(CustomerPortal):
         files = self._relance_files_of_user()
         if len(files) == 1:
             return request.redirect(f'/my/relances/{files.id}')
-        return request.render('account_relance_fr.portal_my_relance_files', {
-            'files': files, 'page_name': 'relance'})
+        return request.render('account_relance_fr.portal_my_relance_files', {'files': files, 'page_name': 'relance'})
 
     # ------------------------------------------------------------------ the page
 
     @http.route(['/rl/<string:code>'], type='http', auth='public', website=True)
     def portal_relance_short(self, code, **kw):
         """The short URL printed on letters."""
-        file = request.env['account.relance.file'].sudo().search(
-            [('access_code', '=', code), ('state', '=', 'open')], limit=1) if code else None
+        file = (
+            request.env['account.relance.file']
+            .sudo()
+            .search([('access_code', '=', code), ('state', '=', 'open')], limit=1)
+            if code
+            else None
+        )
         if not file or not consteq(file.access_code, code):
             return request.redirect('/my')
         return self._relance_redirect(file, file.access_token)
@@ -100,10 +107,17 @@ class RelancePortal(CustomerPortal):
         invoices = file._relance_open_invoices()
         today = request.env['account.relance.run']._company_today(company)
         values = {
-            'file': file, 'company': company, 'statement': statement, 'invoices': invoices,
-            'access_token': access_token, 'token': access_token, 'page_name': 'relance',
+            'file': file,
+            'company': company,
+            'statement': statement,
+            'invoices': invoices,
+            'access_token': access_token,
+            'token': access_token,
+            'page_name': 'relance',
             'no_breadcrumbs': bool(access_token) and request.env.user._is_public(),
-            'message': message, 'error': error, 'today': today,
+            'message': message,
+            'error': error,
+            'today': today,
             'promise_max': fields.Date.add(today, days=company.relance_promise_limit_days),
             'promise': file.open_promise_id,
             'invoice_url': lambda move: move.sudo().get_portal_url(),
@@ -116,8 +130,12 @@ class RelancePortal(CustomerPortal):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
-        return self._show_report(model=file, report_type='pdf', download=True,
-                                 report_ref='account_relance_fr.action_report_relance_statement')
+        return self._show_report(
+            model=file,
+            report_type='pdf',
+            download=True,
+            report_ref='account_relance_fr.action_report_relance_statement',
+        )
 
     # ------------------------------------------------------------------ the client's answers
 
@@ -147,18 +165,21 @@ class RelancePortal(CustomerPortal):
         reason = (reason or '').strip()
         if not reason:
             return self._relance_redirect(
-                file, access_token, error=request.env._("Tell us why you contest the invoice."))
+                file, access_token, error=request.env._("Tell us why you contest the invoice.")
+            )
         try:
             move = request.env['account.move'].sudo().browse(int(move_id or 0)).exists()
             file._relance_dispute(move, reason, source='portal')
         except (UserError, ValueError):
             return self._relance_redirect(
-                file, access_token, error=request.env._("This invoice cannot be contested here."))
+                file, access_token, error=request.env._("This invoice cannot be contested here.")
+            )
         return self._relance_redirect(file, access_token, message='dispute')
 
     @http.route(['/my/relances/<int:file_id>/schedule'], type='http', auth='public', methods=['POST'], website=True)
-    def portal_relance_schedule(self, file_id, access_token=None, installment_count=None, first_due_date=None,
-                                message=None, **kw):
+    def portal_relance_schedule(
+        self, file_id, access_token=None, installment_count=None, first_due_date=None, message=None, **kw
+    ):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
@@ -167,6 +188,7 @@ class RelancePortal(CustomerPortal):
             first = fields.Date.to_date(first_due_date) if first_due_date else False
         except ValueError:
             return self._relance_redirect(
-                file, access_token, error=request.env._("Check the number of installments and the date."))
+                file, access_token, error=request.env._("Check the number of installments and the date.")
+            )
         request.env['account.relance.schedule.request'].sudo()._make(file, count, first, message)
         return self._relance_redirect(file, access_token, message='schedule')

@@ -10,6 +10,7 @@ other item, by the days since their own due date (their date for a payment): the
 then add up to what the receivable account says, and an old unapplied payment shows where it
 is old.
 """
+
 from decimal import Decimal
 
 DEFAULT_BOUNDS = (30, 60, 90, 120)

@@ -23,6 +23,7 @@ Rules (each is tested in tests/test_calendar.py):
   the installments about to fall due that had none yet; a client with an open file sees those
   installments listed "à échoir" in its next relance instead.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,8 +33,8 @@ class Level:
     id: int
     sequence: int
     delay: int
-    rank: int = 0   # severity of its tone: 0 preventive … 5 mise en demeure
-    written: bool = True    # goes out on a channel the client reads (e-mail, letter, LRAR)
+    rank: int = 0  # severity of its tone: 0 preventive … 5 mise en demeure
+    written: bool = True  # goes out on a channel the client reads (e-mail, letter, LRAR)
 
     @property
     def preventive(self):
@@ -50,28 +51,31 @@ FORMAL_NOTICE_RANK = 5
 @dataclass(frozen=True)
 class Installment:
     """One open receivable installment of a customer invoice, as the calendar sees it."""
+
     id: int
     due_date: date
-    previewed: bool = False     # already listed by a preventive reminder or "à échoir"
+    previewed: bool = False  # already listed by a preventive reminder or "à échoir"
 
 
 @dataclass(frozen=True)
 class FileState:
     """Where a client's relance file stands: only relances that went out count."""
-    level_id: int | None = None     # level of the last relance that went out (seen from the scenario)
-    last_date: date | None = None   # date of that relance
-    last_rank: int = -1             # tone of that relance (never go below it)
-    written_sent: bool = False      # a written reminder of this file went out
-    last_seen: date | None = None   # last relance the client saw, whatever the file (min gap)
+
+    level_id: int | None = None  # level of the last relance that went out (seen from the scenario)
+    last_date: date | None = None  # date of that relance
+    last_rank: int = -1  # tone of that relance (never go below it)
+    written_sent: bool = False  # a written reminder of this file went out
+    last_seen: date | None = None  # last relance the client saw, whatever the file (min gap)
 
 
 @dataclass(frozen=True)
 class ClientPlan:
     """What the client is due today (``level_id``, None when nothing), and the next step."""
+
     level_id: int | None
-    kind: str                       # 'file' (escalation of an open file) or 'preventive'
-    listed: tuple = ()              # overdue installment ids the relance claims, oldest first
-    upcoming: tuple = ()            # installment ids "à échoir" it lists apart
+    kind: str  # 'file' (escalation of an open file) or 'preventive'
+    listed: tuple = ()  # overdue installment ids the relance claims, oldest first
+    upcoming: tuple = ()  # installment ids "à échoir" it lists apart
     next_level_id: int | None = None
     next_date: date | None = None
 
@@ -135,7 +139,7 @@ def escalation_step(levels, state, oldest_due, on_date, min_gap=0):
         when = oldest_due + timedelta(days=level.delay)
     else:
         if current is not None:
-            after = ordered[ordered.index(current) + 1:]
+            after = ordered[ordered.index(current) + 1 :]
         else:
             # The level reached left the scenario: go on with what is not milder than it was.
             after = [lv for lv in ordered if lv.rank > state.last_rank]
@@ -168,8 +172,11 @@ def preventive_step(levels, installments, on_date, last_seen=None, min_gap=0):
     if not preventive:
         return None
     level = preventive[0]
-    due = [inst for inst in installments
-           if not inst.previewed and on_date <= inst.due_date <= on_date - timedelta(days=level.delay)]
+    due = [
+        inst
+        for inst in installments
+        if not inst.previewed and on_date <= inst.due_date <= on_date - timedelta(days=level.delay)
+    ]
     if not due:
         return None
     if last_seen and on_date < last_seen + timedelta(days=min_gap):
@@ -184,12 +191,16 @@ def plan_client(levels, state, installments, on_date, min_gap=0, force=False):
     the minimum gap (the person confirmed it).
     """
     ordered = order_levels(levels)
-    overdue = sorted((inst for inst in installments if inst.due_date < on_date),
-                     key=lambda inst: (inst.due_date, inst.id))
+    overdue = sorted(
+        (inst for inst in installments if inst.due_date < on_date), key=lambda inst: (inst.due_date, inst.id)
+    )
     preventive = [lv for lv in ordered if lv.preventive]
     horizon = on_date - timedelta(days=preventive[0].delay) if preventive else on_date
-    upcoming = tuple(inst.id for inst in sorted(installments, key=lambda inst: (inst.due_date, inst.id))
-                     if on_date <= inst.due_date <= horizon)
+    upcoming = tuple(
+        inst.id
+        for inst in sorted(installments, key=lambda inst: (inst.due_date, inst.id))
+        if on_date <= inst.due_date <= horizon
+    )
     if overdue:
         step = escalation_step(levels, state, overdue[0].due_date, on_date, 0 if force else min_gap)
         if step is None:
@@ -197,8 +208,14 @@ def plan_client(levels, state, installments, on_date, min_gap=0, force=False):
         level, when = step
         if when > on_date and not force:
             return ClientPlan(None, 'file', next_level_id=level.id, next_date=when)
-        return ClientPlan(level.id, 'file', listed=tuple(inst.id for inst in overdue), upcoming=upcoming,
-                          next_level_id=level.id, next_date=on_date)
+        return ClientPlan(
+            level.id,
+            'file',
+            listed=tuple(inst.id for inst in overdue),
+            upcoming=upcoming,
+            next_level_id=level.id,
+            next_date=on_date,
+        )
     if force:
         candidates = [inst for inst in installments if inst.due_date >= on_date and not inst.previewed]
         if preventive and candidates:
@@ -209,8 +226,9 @@ def plan_client(levels, state, installments, on_date, min_gap=0, force=False):
     if step is None:
         return ClientPlan(None, 'preventive')
     level, due = step
-    return ClientPlan(level.id, 'preventive', listed=tuple(inst.id for inst in due),
-                      next_level_id=level.id, next_date=on_date)
+    return ClientPlan(
+        level.id, 'preventive', listed=tuple(inst.id for inst in due), next_level_id=level.id, next_date=on_date
+    )
 
 
 def days_overdue(due_date, on_date):

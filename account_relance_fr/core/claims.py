@@ -1,11 +1,12 @@
 """What a relance claims: open installments minus the client's unreconciled credits."""
+
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Claim:
-    invoiced: float     # sum of the residuals listed (company currency)
-    credits: float      # unreconciled credit notes and payments (positive number)
+    invoiced: float  # sum of the residuals listed (company currency)
+    credits: float  # unreconciled credit notes and payments (positive number)
 
     @property
     def net(self):

@@ -4,6 +4,7 @@ Series FM/D.U2.EUR.4F.KR.MRR_FR.LEV, format ``csvdata``: one row per observation
 the ``TIME_PERIOD`` column and the rate (percent) in ``OBS_VALUE``. Pure functions: the Odoo
 layer downloads the text and decides what to write.
 """
+
 import csv
 import io
 from datetime import date

@@ -25,6 +25,7 @@ Definitions (written once, used everywhere):
   agency and commissaire de justice fees entered on the clients' files. E-mails cost nothing.
   Compared with the amount recovered: cost / recovered.
 """
+
 import calendar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal

@@ -26,14 +26,15 @@ Readings of L441-10 I applied here (interpretations, also stated in the README):
   clause cannot be applied for that half-year and the statutory rate (ECB + 10 points)
   applies instead; the half-years concerned are kept so that the letter can say so.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 YEAR_DAYS = 365
-B2B_MARGIN = Decimal("10")          # L441-10 I: ECB MRO rate + 10 points
-FLOOR_FACTOR = Decimal("3")         # L441-10 I: a contract rate >= 3 x the legal rate
+B2B_MARGIN = Decimal("10")  # L441-10 I: ECB MRO rate + 10 points
+FLOOR_FACTOR = Decimal("3")  # L441-10 I: a contract rate >= 3 x the legal rate
 RECOVERY_INDEMNITY = Decimal("40.00")  # D441-5
 
 
@@ -55,8 +56,10 @@ class RateBelowFloor(ValueError):
     def __init__(self, rate, floor, year, half):
         self.rate, self.floor, self.year, self.half = rate, floor, year, half
         semester = self.semester = semester_label(year, half)
-        super().__init__(f"Contract rate {rate} % is below the legal floor of {floor} % "
-                         f"(3 x the legal interest rate of {semester}, L441-10).")
+        super().__init__(
+            f"Contract rate {rate} % is below the legal floor of {floor} % "
+            f"(3 x the legal interest rate of {semester}, L441-10)."
+        )
 
 
 def _dec(value):
@@ -144,6 +147,7 @@ class Debt:
     ``payments`` are ``(date, amount)``, positive, each reducing the base from the day after it
     was received; ``credit_notes`` are amounts, positive, reducing the principal itself (from
     the due date: a credit note corrects the invoice, it does not pay it)."""
+
     principal: Decimal
     payments: tuple = ()
     credit_notes: tuple = ()
@@ -162,7 +166,8 @@ def debt_on(principal, partials, day):
     return Debt(
         principal=_dec(principal),
         payments=tuple((on, _dec(amount)) for on, amount, credit_note in known if not credit_note),
-        credit_notes=tuple(_dec(amount) for _on, amount, credit_note in known if credit_note))
+        credit_notes=tuple(_dec(amount) for _on, amount, credit_note in known if credit_note),
+    )
 
 
 class ContractRate:
@@ -190,18 +195,18 @@ class ContractRate:
 
 @dataclass(frozen=True)
 class Segment:
-    start: date         # first day bearing interest, inclusive
-    end: date           # last day bearing interest, inclusive
+    start: date  # first day bearing interest, inclusive
+    end: date  # last day bearing interest, inclusive
     days: int
-    base: Decimal       # principal still unpaid over the segment
-    rate: Decimal       # annual percent
-    amount: Decimal     # exact, not rounded: only the total is rounded
+    base: Decimal  # principal still unpaid over the segment
+    rate: Decimal  # annual percent
+    amount: Decimal  # exact, not rounded: only the total is rounded
 
 
 @dataclass(frozen=True)
 class Breakdown:
     segments: tuple
-    total: Decimal      # rounded to the cent
+    total: Decimal  # rounded to the cent
 
     @property
     def days(self):
@@ -232,13 +237,15 @@ def _rate_getter(rate_for_day):
     if callable(rate_for_day):
         return rate_for_day
     if isinstance(rate_for_day, dict):
+
         def by_half_year(day):
             key = half_year_of(day)
             if key not in rate_for_day:
                 raise MissingRate(*key)
             return rate_for_day[key]
+
         return by_half_year
-    return lambda day: rate_for_day        # one contract rate for every day
+    return lambda day: rate_for_day  # one contract rate for every day
 
 
 def late_penalties(debt, due_date, until_date, rate_for_day, freeze_rate=False):
@@ -282,8 +289,7 @@ def consumer_interest(debt, mise_en_demeure_date, until_date, legal_rates):
     and no 40 € indemnity for a consumer. The caller passes the date of a mise en demeure
     sent once the invoice was due.
     """
-    return late_penalties(debt, mise_en_demeure_date, until_date,
-                          lambda day: legal_rate(legal_rates, day))
+    return late_penalties(debt, mise_en_demeure_date, until_date, lambda day: legal_rate(legal_rates, day))
 
 
 def _percent(rate):
@@ -307,6 +313,7 @@ def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interes
     "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er
     semestre 2026)". Empty when nothing accrued."""
     from .words import date_in_words
+
     periods = merged_rate_periods(breakdowns)
     if not periods:
         return ""
@@ -316,9 +323,11 @@ def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interes
         if legal_interest:
             why = f"taux de l'intérêt légal du {semester}"
         elif contract_rate and (year, half) in below_floor:
-            why = (f"taux BCE + 10 points du {semester} : le taux contractuel de {_percent(contract_rate)} "
-                   f"est inférieur à trois fois le taux de l'intérêt légal de ce semestre (article L441-10 "
-                   f"du Code de commerce) et ne peut s'appliquer")
+            why = (
+                f"taux BCE + 10 points du {semester} : le taux contractuel de {_percent(contract_rate)} "
+                f"est inférieur à trois fois le taux de l'intérêt légal de ce semestre (article L441-10 "
+                f"du Code de commerce) et ne peut s'appliquer"
+            )
         elif contract_rate:
             why = "taux contractuel"
         else:
@@ -326,4 +335,4 @@ def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interes
         span = "" if len(periods) == 1 else f" du {date_in_words(start)} au {date_in_words(end)}"
         parts.append(f"{_percent(rate)} ({why}){span}")
     first, last = periods[0][3], periods[-1][4]
-    return (f"du {date_in_words(first)} au {date_in_words(last)}, au taux annuel de " + " ; puis ".join(parts))
+    return f"du {date_in_words(first)} au {date_in_words(last)}, au taux annuel de " + " ; puis ".join(parts)

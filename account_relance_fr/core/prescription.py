@@ -1,8 +1,9 @@
 """When an unpaid invoice can no longer be claimed in court (prescription)."""
+
 from dateutil.relativedelta import relativedelta
 
-BETWEEN_MERCHANTS_YEARS = 5   # Code de commerce L110-4 (Code civil 2224 as well)
-AGAINST_CONSUMER_YEARS = 2    # Code de la consommation L218-2
+BETWEEN_MERCHANTS_YEARS = 5  # Code de commerce L110-4 (Code civil 2224 as well)
+AGAINST_CONSUMER_YEARS = 2  # Code de la consommation L218-2
 
 
 def prescription_date(due_date, is_consumer):

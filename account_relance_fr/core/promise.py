@@ -6,6 +6,7 @@ grace days (a transfer takes a day or two to show on the bank statement). On the
 after the grace the promise is settled: *kept* when what was promised has been paid, *broken*
 otherwise, and the file resumes where it stood, at its next level.
 """
+
 from datetime import date, timedelta
 
 KEPT, BROKEN, OPEN = 'kept', 'broken', 'open'
@@ -29,8 +30,15 @@ def is_paused(promised: date, grace_days: int, on_date: date) -> bool:
     return on_date <= pause_until(promised, grace_days)
 
 
-def settle(promised: date, grace_days: int, on_date: date, owed_at_promise: float,
-           owed_now: float, amount: float = 0.0, rounding: float = 0.01) -> str:
+def settle(
+    promised: date,
+    grace_days: int,
+    on_date: date,
+    owed_at_promise: float,
+    owed_now: float,
+    amount: float = 0.0,
+    rounding: float = 0.01,
+) -> str:
     """Where a promise stands on ``on_date``.
 
     ``owed_at_promise`` is what the installments of the file still owed when the client

@@ -19,6 +19,7 @@ Conventions:
   invoice was paid one day late is not a chronic late payer; the longest lateness and the
   severe relances, which are facts, count from the first installment.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,30 +32,31 @@ STATISTICS = ('late_share', 'average_days')
 DEFAULT_MIN_HISTORY = 3
 
 DEFAULT_THRESHOLDS = {
-    'late_share': (20.0, 50.0),      # % of installments paid late
-    'average_days': (5.0, 15.0),     # days late, weighted by amount
-    'max_days': (30.0, 60.0),        # longest lateness
-    'severe_relances': (1.0, 3.0),   # relances of a severe tone or above
+    'late_share': (20.0, 50.0),  # % of installments paid late
+    'average_days': (5.0, 15.0),  # days late, weighted by amount
+    'max_days': (30.0, 60.0),  # longest lateness
+    'severe_relances': (1.0, 3.0),  # relances of a severe tone or above
 }
 
 
 @dataclass(frozen=True)
 class HistoryItem:
     """One installment of the window: amount in company currency, when it was due and paid."""
+
     amount: float
     due_date: date
-    paid_date: date | None = None   # None: still open
+    paid_date: date | None = None  # None: still open
 
 
 @dataclass(frozen=True)
 class Figures:
     installments: int
     late: int
-    late_share: float       # percent, one decimal
-    average_days: float     # one decimal
+    late_share: float  # percent, one decimal
+    average_days: float  # one decimal
     max_days: int
     severe_relances: int
-    overdue_amount: float   # still open and late today
+    overdue_amount: float  # still open and late today
 
     def value(self, criterion):
         return getattr(self, criterion)
@@ -64,7 +66,7 @@ class Figures:
 class Verdict:
     category: str
     figures: Figures
-    reasons: tuple          # (criterion, figure, threshold, category) that set the category
+    reasons: tuple  # (criterion, figure, threshold, category) that set the category
     # Statistics that reached a worse category but were not counted for lack of history,
     # as (criterion, figure, threshold, category): the minimum-history rule changed the
     # decision exactly when this is not empty.
@@ -144,6 +146,6 @@ def categorize(figures, thresholds=None, min_history=DEFAULT_MIN_HISTORY):
     worst = max((CATEGORIES.index(r[3]) for r in reasons), default=0)
     category = CATEGORIES[worst]
     set_aside = tuple(r for r in ignored if CATEGORIES.index(r[3]) > worst)
-    return Verdict(category, figures, tuple(r for r in reasons if r[3] == category),
-                   set_aside=set_aside, min_history=min_history)
-
+    return Verdict(
+        category, figures, tuple(r for r in reasons if r[3] == category), set_aside=set_aside, min_history=min_history
+    )

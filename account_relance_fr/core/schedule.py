@@ -27,6 +27,7 @@ written once here and used by the Odoo layer:
   plus the grace days: due on 10 April with 5 grace days, it is on time until 15 April and
   missed on 16 April.
 """
+
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -165,8 +166,10 @@ def status(installments, on_date, grace_days):
 def reminder_due(installment, on_date, days_before):
     """The preventive reminder of an installment goes from ``days_before`` days before its
     due date until the day before, while something is unpaid on it."""
-    return installment.remaining > 0 and \
-        installment.due_date - timedelta(days=days_before) <= on_date < installment.due_date
+    return (
+        installment.remaining > 0
+        and installment.due_date - timedelta(days=days_before) <= on_date < installment.due_date
+    )
 
 
 def plan_problems(dates, amounts, expected_total, today):

@@ -1,10 +1,23 @@
 """Amounts and dates written in French words, as a mise en demeure states them."""
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from num2words import num2words
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 # French puts "de" between a noun of number ending the amount and what it counts: "un
 # million d'euros", "deux milliards de dollars", but "mille euros", "un million deux cents euros".
@@ -39,7 +52,7 @@ def amount_in_words(amount, currency_code='EUR'):
         return _with_de(number, rest)
     words = words.replace(" et zéro centimes", "").replace(" et zéro cents", "")
     if words.startswith(number + " "):
-        words = _with_de(number, words[len(number) + 1:])
+        words = _with_de(number, words[len(number) + 1 :])
     return words
 
 

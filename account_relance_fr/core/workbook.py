@@ -9,6 +9,7 @@ Constant memory mode keeps one row in memory per sheet: rows of a sheet must be 
 order, which ``Table`` guarantees, and totals are summed as rows go by (then written as
 SUM formulas carrying their value, so that a reader that does not calculate still shows it).
 """
+
 from decimal import Decimal
 
 import xlsxwriter
@@ -17,18 +18,29 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 # MONEY and INTEGER (counts) columns are totalled; STOCK columns are amounts at a date (a
 # balance) and NUMBER columns (days overdue) are not: adding them up would mean nothing.
 TEXT, DATE, MONEY, STOCK, INTEGER, NUMBER, DAYS, PERCENT = (
-    'text', 'date', 'money', 'stock', 'integer', 'number', 'days', 'percent')
+    'text',
+    'date',
+    'money',
+    'stock',
+    'integer',
+    'number',
+    'days',
+    'percent',
+)
 
 
 def new_workbook(stream):
     """A workbook writing into ``stream`` (a file object) in constant memory mode."""
-    return xlsxwriter.Workbook(stream, {
-        'constant_memory': True,
-        'in_memory': False,  # constant memory needs temporary files
-        'strings_to_numbers': False,
-        'strings_to_formulas': False,  # a client called "=SUM(...)" stays text
-        'remove_timezone': True,
-    })
+    return xlsxwriter.Workbook(
+        stream,
+        {
+            'constant_memory': True,
+            'in_memory': False,  # constant memory needs temporary files
+            'strings_to_numbers': False,
+            'strings_to_formulas': False,  # a client called "=SUM(...)" stays text
+            'remove_timezone': True,
+        },
+    )
 
 
 class Formats:
@@ -39,8 +51,17 @@ class Formats:
         add = workbook.add_format
         self.title = add({'bold': True, 'font_size': 14})
         self.subtitle = add({'italic': True, 'font_color': '#555555'})
-        self.header = add({'bold': True, 'bg_color': '#1F3864', 'font_color': '#FFFFFF', 'border': 1,
-                           'text_wrap': True, 'valign': 'vcenter', 'align': 'center'})
+        self.header = add(
+            {
+                'bold': True,
+                'bg_color': '#1F3864',
+                'font_color': '#FFFFFF',
+                'border': 1,
+                'text_wrap': True,
+                'valign': 'vcenter',
+                'align': 'center',
+            }
+        )
         self.cell = {
             TEXT: add({}),
             DATE: add({'num_format': 'dd/mm/yyyy'}),

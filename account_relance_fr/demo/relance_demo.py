@@ -11,6 +11,7 @@ The figures are worked out next to each client in ``LEDGER``, with the default t
 (``core/risk.py``): share paid late 20 % / 50 %, average lateness 5 / 15 days, longest
 lateness 30 / 60 days, severe relances 1 / 3, statistics from 3 installments.
 """
+
 from datetime import timedelta
 
 import pytz
@@ -55,8 +56,8 @@ LEDGER = {
     # reminder at J+1, call at J+8, severe reminder at J+15, last reminder prepared at J+22
     # and sent the next morning, and today, 8 days after it as the scenario says, the mise
     # en demeure at J+31, waiting for validation.
-    'demo_client_imprimerie': [(2000.0, d, late) for d, late in (
-        (300, 25), (240, 30), (180, 20), (130, 35), (100, 0))] + [(1800.0, 31, None)],
+    'demo_client_imprimerie': [(2000.0, d, late) for d, late in ((300, 25), (240, 30), (180, 20), (130, 35), (100, 0))]
+    + [(1800.0, 31, None)],
     # Suspended: never reminded; 40 days late makes it occasional (a fact, 40 >= 30).
     'demo_client_hotel': [(980.0, 40, None)],
 }
@@ -94,9 +95,12 @@ def build(env):
 
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     # Suspension is decided per company: the demo company suspends the hotel's relances.
-    env.ref('account_relance_fr.demo_client_hotel').with_company(company).write({
-        'relance_suspended': True,
-        'relance_suspension_reason': "Litige sur la prestation de mars, en cours de résolution"})
+    env.ref('account_relance_fr.demo_client_hotel').with_company(company).write(
+        {
+            'relance_suspended': True,
+            'relance_suspension_reason': "Litige sur la prestation de mars, en cours de résolution",
+        }
+    )
     today = company_today(company)
     product = env.ref('account_relance_fr.demo_product_maintenance')
     for key, invoices in LEDGER.items():
@@ -107,8 +111,9 @@ def build(env):
             if paid_after is not None:
                 _pay(env, move, move.amount_total, due + timedelta(days=paid_after))
         if key in CREDIT_NOTES:
-            _invoice(env, partner, product, CREDIT_NOTES[key], today - timedelta(days=25), admin,
-                     move_type='out_refund')
+            _invoice(
+                env, partner, product, CREDIT_NOTES[key], today - timedelta(days=25), admin, move_type='out_refund'
+            )
         if key in PAID_ON_ACCOUNT:
             amount, days_ago = PAID_ON_ACCOUNT[key]
             _pay(env, move, amount, today - timedelta(days=days_ago))
@@ -119,26 +124,31 @@ def _load_chart(env, company):
     # else Odoo's generic one. try_loading would warn here that the registry is not fully
     # loaded: it guards against chart modules still being installed in the same run, and
     # both charts' modules are installed already, so the loader is called directly.
-    fr_ready = env['ir.module.module'].search_count(
-        [('name', '=', 'l10n_fr_account'), ('state', '=', 'installed')])
+    fr_ready = env['ir.module.module'].search_count([('name', '=', 'l10n_fr_account'), ('state', '=', 'installed')])
     env['account.chart.template']._load('fr' if fr_ready else 'generic_coa', company, install_demo=False)
 
 
 def _invoice(env, partner, product, amount, due, user, move_type='out_invoice'):
-    move = env['account.move'].create({
-        'move_type': move_type, 'partner_id': partner.id, 'invoice_user_id': user.id,
-        'invoice_date': due - timedelta(days=30),
-        **({'invoice_date_due': due, 'invoice_payment_term_id': False} if move_type == 'out_invoice' else {}),
-        'invoice_line_ids': [Command.create({
-            'product_id': product.id, 'quantity': 1, 'price_unit': amount, 'tax_ids': False})],
-    })
+    move = env['account.move'].create(
+        {
+            'move_type': move_type,
+            'partner_id': partner.id,
+            'invoice_user_id': user.id,
+            'invoice_date': due - timedelta(days=30),
+            **({'invoice_date_due': due, 'invoice_payment_term_id': False} if move_type == 'out_invoice' else {}),
+            'invoice_line_ids': [
+                Command.create({'product_id': product.id, 'quantity': 1, 'price_unit': amount, 'tax_ids': False})
+            ],
+        }
+    )
     move.action_post()
     return move
 
 
 def _pay(env, move, amount, on_date):
     env['account.payment.register'].with_context(active_model='account.move', active_ids=move.ids).create(
-        {'amount': amount, 'payment_date': on_date})._create_payments()
+        {'amount': amount, 'payment_date': on_date}
+    )._create_payments()
 
 
 def translate_levels(env, company):
@@ -146,15 +156,16 @@ def translate_levels(env, company):
     the translations: give them the names of the shipped ones in every language."""
     main = env.ref('base.main_company')
     langs = [code for code, _name in env['res.lang'].get_installed()]
-    for model, key in (('account.relance.scenario', lambda r: r.risk_category),
-                       ('account.relance.level', lambda r: (r.risk_category, r.tone, r.delay))):
+    for model, key in (
+        ('account.relance.scenario', lambda r: r.risk_category),
+        ('account.relance.level', lambda r: (r.risk_category, r.tone, r.delay)),
+    ):
         records = env[model].search([('company_id', 'in', (main | company).ids)])
         shipped = {key(r): r for r in records if r.company_id == main}
         for record in records.filtered(lambda r: r.company_id == company):
             source = shipped.get(key(record))
             if source:
-                record.update_field_translations('name', {
-                    lang: source.with_context(lang=lang).name for lang in langs})
+                record.update_field_translations('name', {lang: source.with_context(lang=lang).name for lang in langs})
 
 
 def _night_and_morning(env, company, day):
@@ -162,7 +173,8 @@ def _night_and_morning(env, company, day):
     morning what waited for validation (as README's usage says), then the day's run."""
     env['account.relance.risk']._compute(company, day, clients(env))
     waiting = env['account.relance'].search(
-        [('company_id', '=', company.id), ('state', '=', 'to_validate'), ('date', '<', day)])
+        [('company_id', '=', company.id), ('state', '=', 'to_validate'), ('date', '<', day)]
+    )
     if waiting:
         waiting.with_context(relance_today=day).action_send()
     return env['account.relance.run'].with_company(company)._run(on_date=day, companies=company)

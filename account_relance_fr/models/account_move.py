@@ -35,71 +35,119 @@ class AccountMove(models.Model):
 
     relance_line_ids = fields.One2many('account.relance.line', 'move_id', "Relance lines")
     relance_file_id = fields.Many2one(
-        'account.relance.file', "Relance file", compute='_compute_relance_file',
-        help="The open relance file of the client in the company of the invoice.")
+        'account.relance.file',
+        "Relance file",
+        compute='_compute_relance_file',
+        help="The open relance file of the client in the company of the invoice.",
+    )
     relance_level_id = fields.Many2one(
-        'account.relance.level', "Relance level", compute='_compute_relance_file',
+        'account.relance.level',
+        "Relance level",
+        compute='_compute_relance_file',
         search='_search_relance_level_id',
-        help="Level reached by the relance file of the client: the level of its last relance that went out.")
+        help="Level reached by the relance file of the client: the level of its last relance that went out.",
+    )
     relance_last_date = fields.Date(
-        "Last relance", compute='_compute_relance_last_date', store=True,
-        help="Date of the last relance that went out listing this invoice.")
+        "Last relance",
+        compute='_compute_relance_last_date',
+        store=True,
+        help="Date of the last relance that went out listing this invoice.",
+    )
     relance_next_date = fields.Date(
-        "Next relance", compute='_compute_relance_file', search='_search_relance_next_date',
-        help="When the daily run plans the next relance of the client's file.")
+        "Next relance",
+        compute='_compute_relance_file',
+        search='_search_relance_next_date',
+        help="When the daily run plans the next relance of the client's file.",
+    )
     relance_days_overdue = fields.Integer("Days overdue", compute='_compute_relance_days_overdue')
     relance_excluded = fields.Boolean(
-        "Excluded from relances", copy=False, tracking=True,
-        help="The invoice is never reminded, whatever its lateness.")
+        "Excluded from relances",
+        copy=False,
+        tracking=True,
+        help="The invoice is never reminded, whatever its lateness.",
+    )
     relance_exclusion_reason = fields.Char("Exclusion reason", copy=False, tracking=True)
     relance_dispute = fields.Boolean(
-        "In dispute", copy=False, tracking=True,
+        "In dispute",
+        copy=False,
+        tracking=True,
         help="The client disputes the invoice (litige): it is not reminded until the dispute is "
-             "resolved, then continues from the level it had reached.")
+        "resolved, then continues from the level it had reached.",
+    )
     relance_dispute_reason = fields.Char("Dispute reason", copy=False, tracking=True)
     relance_dispute_date = fields.Date("Disputed since", copy=False, tracking=True)
     relance_risk_category = fields.Selection(related='commercial_partner_id.relance_risk_category')
     relance_count = fields.Integer("Relance count", compute='_compute_relance_count')
     relance_prescription_date = fields.Date(
-        "Prescription date", compute='_compute_relance_prescription_date', store=True,
+        "Prescription date",
+        compute='_compute_relance_prescription_date',
+        store=True,
         help="Last day to claim the oldest open installment in court: 5 years between merchants "
-             "(Code de commerce L110-4), 2 years against a consumer (Code de la consommation "
-             "L218-2), from the due date.")
+        "(Code de commerce L110-4), 2 years against a consumer (Code de la consommation "
+        "L218-2), from the due date.",
+    )
     relance_prescription_warned = fields.Boolean(copy=False, readonly=True)
     relance_penalty_amount = fields.Monetary(
-        "Late-payment penalties", compute='_compute_relance_penalties',
+        "Late-payment penalties",
+        compute='_compute_relance_penalties',
         help="Penalties accrued at the date of the relance (today by default) and not invoiced yet, "
-             "Code de commerce L441-10: ECB rate + 10 points by half-year, or the contract rate. For a "
-             "consumer: legal interest from the mise en demeure.")
+        "Code de commerce L441-10: ECB rate + 10 points by half-year, or the contract rate. For a "
+        "consumer: legal interest from the mise en demeure.",
+    )
     relance_indemnity_amount = fields.Monetary(
-        "Recovery indemnity", compute='_compute_relance_penalties',
-        help="Fixed indemnity of 40 € per late invoice owed by professionals (D441-5).")
+        "Recovery indemnity",
+        compute='_compute_relance_penalties',
+        help="Fixed indemnity of 40 € per late invoice owed by professionals (D441-5).",
+    )
     relance_penalty_invoiced_amount = fields.Monetary(
-        "Penalties already invoiced", compute='_compute_relance_penalties',
+        "Penalties already invoiced",
+        compute='_compute_relance_penalties',
         help="Penalties, indemnity or interest of this invoice already charged by a penalty invoice or "
-             "the interest invoice of a payment schedule: relances list that invoice and do not claim "
-             "them again.")
+        "the interest invoice of a payment schedule: relances list that invoice and do not claim "
+        "them again.",
+    )
     relance_total_claimed = fields.Monetary(
-        "Total claimed", compute='_compute_relance_penalties',
-        help="Amount due, penalties and indemnity not invoiced yet.")
+        "Total claimed",
+        compute='_compute_relance_penalties',
+        help="Amount due, penalties and indemnity not invoiced yet.",
+    )
     relance_penalty_warning = fields.Char(
-        "Penalty warning", compute='_compute_relance_penalties',
-        help="Why the penalties could not be computed (a missing rate), or a rate used that is still to verify.")
+        "Penalty warning",
+        compute='_compute_relance_penalties',
+        help="Why the penalties could not be computed (a missing rate), or a rate used that is still to verify.",
+    )
     relance_schedule_ids = fields.Many2many(
-        'account.relance.schedule', 'account_relance_schedule_move_rel', 'move_id', 'schedule_id',
-        "Payment schedules", readonly=True, copy=False)
+        'account.relance.schedule',
+        'account_relance_schedule_move_rel',
+        'move_id',
+        'schedule_id',
+        "Payment schedules",
+        readonly=True,
+        copy=False,
+    )
     relance_schedule_id = fields.Many2one(
-        'account.relance.schedule', "Payment schedule", compute='_compute_relance_schedule_id',
-        help="The payment schedule agreed or kept that covers the invoice: it is not reminded meanwhile.")
+        'account.relance.schedule',
+        "Payment schedule",
+        compute='_compute_relance_schedule_id',
+        help="The payment schedule agreed or kept that covers the invoice: it is not reminded meanwhile.",
+    )
 
     @api.depends('relance_line_ids.relance_state', 'relance_line_ids.relance_date')
     def _compute_relance_last_date(self):
         # Saved invoices: one grouped read for all of them, not the whole relance history of
         # each loaded into memory (a day's sending recomputes it for thousands of invoices).
         saved = self.filtered(lambda move: isinstance(move.id, int))
-        last = dict(self.env['account.relance.line']._read_group(
-            [('move_id', 'in', saved.ids), ('relance_state', 'in', ('sent', 'done'))],
-            ['move_id'], ['relance_date:max'])) if saved else {}
+        last = (
+            dict(
+                self.env['account.relance.line']._read_group(
+                    [('move_id', 'in', saved.ids), ('relance_state', 'in', ('sent', 'done'))],
+                    ['move_id'],
+                    ['relance_date:max'],
+                )
+            )
+            if saved
+            else {}
+        )
         for move in self:
             if isinstance(move.id, int):  # a dict lookup, not a search of ``saved`` per invoice
                 move.relance_last_date = last.get(move, False)
@@ -107,13 +155,23 @@ class AccountMove(models.Model):
             went_out = move.relance_line_ids.filtered(lambda line: line.relance_state in ('sent', 'done'))
             move.relance_last_date = max(went_out.mapped('relance_date'), default=False)
 
-    @api.depends('commercial_partner_id.relance_file_ids.level_id', 'commercial_partner_id.relance_file_ids.state',
-                 'commercial_partner_id.relance_file_ids.next_date', 'company_id', 'payment_state',
-                 'relance_excluded', 'relance_dispute')
+    @api.depends(
+        'commercial_partner_id.relance_file_ids.level_id',
+        'commercial_partner_id.relance_file_ids.state',
+        'commercial_partner_id.relance_file_ids.next_date',
+        'company_id',
+        'payment_state',
+        'relance_excluded',
+        'relance_dispute',
+    )
     def _compute_relance_file(self):
-        files = self.env['account.relance.file'].search([
-            ('state', '=', 'open'), ('partner_id', 'in', self.commercial_partner_id.ids),
-            ('company_id', 'in', self.company_id.ids)])
+        files = self.env['account.relance.file'].search(
+            [
+                ('state', '=', 'open'),
+                ('partner_id', 'in', self.commercial_partner_id.ids),
+                ('company_id', 'in', self.company_id.ids),
+            ]
+        )
         by_key = {(file.partner_id.id, file.company_id.id): file for file in files}
         for move in self:
             file = by_key.get((move.commercial_partner_id.id, move.company_id.id), files.browse())
@@ -128,13 +186,14 @@ class AccountMove(models.Model):
     @api.depends('relance_schedule_ids.state')
     def _compute_relance_schedule_id(self):
         for move in self:
-            move.relance_schedule_id = move.relance_schedule_ids.filtered(
-                lambda s: s.state in ('agreed', 'kept'))[:1]
+            move.relance_schedule_id = move.relance_schedule_ids.filtered(lambda s: s.state in ('agreed', 'kept'))[:1]
 
     def _compute_relance_count(self):
-        counts = dict(self.env['account.relance.line']._read_group(
-            [('move_id', 'in', self.ids), ('kind', '=', 'invoice')],
-            ['move_id'], ['relance_id:count_distinct']))
+        counts = dict(
+            self.env['account.relance.line']._read_group(
+                [('move_id', 'in', self.ids), ('kind', '=', 'invoice')], ['move_id'], ['relance_id:count_distinct']
+            )
+        )
         for move in self:
             move.relance_count = counts.get(move, 0)
 
@@ -149,11 +208,13 @@ class AccountMove(models.Model):
         if isinstance(value, str):  # 'today', 'today +7d' or an ISO date from a filter
             value = parse_date(value, self.env)
         files = self.env['account.relance.file'].search([('state', '=', 'open'), ('next_date', operator, value)])
-        return Domain.AND([
-            Domain('commercial_partner_id', 'in', files.partner_id.ids),
-            Domain('company_id', 'in', files.company_id.ids),
-            self.env['account.relance.installment']._move_domain(chased=True),
-        ])
+        return Domain.AND(
+            [
+                Domain('commercial_partner_id', 'in', files.partner_id.ids),
+                Domain('company_id', 'in', files.company_id.ids),
+                self.env['account.relance.installment']._move_domain(chased=True),
+            ]
+        )
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled')
     def _compute_relance_days_overdue(self):
@@ -165,9 +226,16 @@ class AccountMove(models.Model):
         for move in self:
             move.relance_days_overdue = days_overdue(min(dues[move]), today[move.company_id]) if dues[move] else 0
 
-    @api.depends('line_ids.date_maturity', 'line_ids.reconciled', 'state', 'move_type',
-                 'commercial_partner_id.is_company', 'commercial_partner_id.company_registry',
-                 'commercial_partner_id.vat', 'commercial_partner_id.relance_consumer_choice')
+    @api.depends(
+        'line_ids.date_maturity',
+        'line_ids.reconciled',
+        'state',
+        'move_type',
+        'commercial_partner_id.is_company',
+        'commercial_partner_id.company_registry',
+        'commercial_partner_id.vat',
+        'commercial_partner_id.relance_consumer_choice',
+    )
     def _compute_relance_prescription_date(self):
         dues = defaultdict(list)
         for line in self._relance_open_installments():
@@ -175,11 +243,15 @@ class AccountMove(models.Model):
                 dues[line.move_id].append(line.date_maturity or line.move_id.invoice_date)
         for move in self:
             dues_of = dues[move]
-            move.relance_prescription_date = prescription_date(
-                min(dues_of), move.commercial_partner_id._relance_consumer_in(move.company_id)) if dues_of else False
+            move.relance_prescription_date = (
+                prescription_date(min(dues_of), move.commercial_partner_id._relance_consumer_in(move.company_id))
+                if dues_of
+                else False
+            )
 
-    @api.depends('line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id',
-                 'relance_line_ids.relance_state')
+    @api.depends(
+        'line_ids.matched_credit_ids', 'amount_residual', 'commercial_partner_id', 'relance_line_ids.relance_state'
+    )
     @api.depends_context('relance_date')
     def _compute_relance_penalties(self):
         for move, result in self._relance_penalties().items():
@@ -197,14 +269,29 @@ class AccountMove(models.Model):
         saved = [move_id for move_id in self.ids if isinstance(move_id, int)]
         Line = self.env['account.move.line']
         # Looked up by late invoice (batch_sql.rows_by_key): few invoices have penalty invoices.
-        for _line, origin_id, kind, amount, move_id in sorted(rows_by_key(self.env, saved, SQL(
-                """
+        for _line, origin_id, kind, amount, move_id in sorted(
+            rows_by_key(
+                self.env,
+                saved,
+                SQL(
+                    """
                 SELECT id, relance_penalty_origin_id, relance_penalty_kind, price_subtotal, move_id
                   FROM account_move_line
                  WHERE relance_penalty_origin_id = key.id AND parent_state != 'cancel'
-                """), to_flush=[Line._fields[name] for name in (
-                    'relance_penalty_origin_id', 'relance_penalty_kind', 'price_subtotal', 'move_id',
-                    'parent_state')])):
+                """
+                ),
+                to_flush=[
+                    Line._fields[name]
+                    for name in (
+                        'relance_penalty_origin_id',
+                        'relance_penalty_kind',
+                        'price_subtotal',
+                        'move_id',
+                        'parent_state',
+                    )
+                ],
+            )
+        ):
             origin = self.browse(origin_id)
             invoiced[origin][kind or 'penalty'] += amount or 0.0
             invoiced[origin]['invoices'] |= self.browse(move_id)
@@ -235,8 +322,11 @@ class AccountMove(models.Model):
         installments_of, partials_of, penalty_moves = self._relance_penalty_inputs()
         euro = self.env.ref('base.EUR')
         # The detail is the text of French letters: amounts in the French format.
-        letter_env = self.env(context=dict(self.env.context, lang='fr_FR')) \
-            if self.env['res.lang']._lang_get('fr_FR') else self.env
+        letter_env = (
+            self.env(context=dict(self.env.context, lang='fr_FR'))
+            if self.env['res.lang']._lang_get('fr_FR')
+            else self.env
+        )
         indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
         rate_on = {}  # (currency, company) -> the rate of the euro into it, by day
         # What is the same for every invoice of a client, a company or a currency, read once.
@@ -244,25 +334,36 @@ class AccountMove(models.Model):
         results = {}
         for move in self:
             result = results[move] = {
-                'penalties': 0.0, 'indemnity': 0.0, 'penalties_accrued': 0.0, 'indemnity_accrued': 0.0,
+                'penalties': 0.0,
+                'indemnity': 0.0,
+                'penalties_accrued': 0.0,
+                'indemnity_accrued': 0.0,
                 'penalties_invoiced': invoiced[move]['penalty'] if move in invoiced else 0.0,
                 'indemnity_invoiced': invoiced[move]['indemnity'] if move in invoiced else 0.0,
-                'kind': 'penalty', 'detail': False, 'warning': False, 'to_verify': False}
+                'kind': 'penalty',
+                'detail': False,
+                'warning': False,
+                'to_verify': False,
+            }
             if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
                 continue
             if move.id in penalty_moves:
                 continue  # no penalties on penalties
             client, company = move.commercial_partner_id, move.company_id
             if company not in day_of:
-                day_of[company] = fields.Date.to_date(on_date or self.env.context.get('relance_date')
-                                                      or self.env['account.relance.run']._company_today(company))
+                day_of[company] = fields.Date.to_date(
+                    on_date
+                    or self.env.context.get('relance_date')
+                    or self.env['account.relance.run']._company_today(company)
+                )
             day = day_of[company]
             installments = installments_of.get(move.id, ())
             detail, used_ecb, used_legal = [], set(), set()
             if (client, company) not in consumer_of:
                 consumer_of[client, company] = client._relance_consumer_in(company)
-                contract_of[client, company] = client.with_company(company).relance_contract_rate \
-                    or company.relance_contract_rate
+                contract_of[client, company] = (
+                    client.with_company(company).relance_contract_rate or company.relance_contract_rate
+                )
             if consumer_of[client, company]:
                 result['kind'] = 'legal_interest'
                 try:
@@ -270,16 +371,21 @@ class AccountMove(models.Model):
                 except MissingRate as missing:
                     result['warning'] = self.env._(
                         "No legal interest rate for %s: add it under Configuration.",
-                        HalfYear._half_year_label(missing.year, missing.half))
+                        HalfYear._half_year_label(missing.year, missing.half),
+                    )
                     detail.append(
                         f"Intérêts au taux légal non calculés : le taux de l'intérêt légal du {missing.semester} "
-                                  "n'est pas encore connu.")
+                        "n'est pas encore connu."
+                    )
                     interest, breakdowns = 0.0, []
                 result['penalties_accrued'] = interest
                 used_legal = {p[:2] for p in merged_rate_periods(breakdowns)}
                 if breakdowns and interest:
-                    detail.append("Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil), "
-                                  + describe_rates(breakdowns, legal_interest=True) + ".")
+                    detail.append(
+                        "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil), "
+                        + describe_rates(breakdowns, legal_interest=True)
+                        + "."
+                    )
             else:
                 late = []
                 for line in installments:
@@ -296,8 +402,7 @@ class AccountMove(models.Model):
                 rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
                 try:
                     freeze = move.company_id.relance_freeze_penalty_rate
-                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=freeze)
-                                  for due, debt in late]
+                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=freeze) for due, debt in late]
                 except MissingRate as missing:
                     # The legal rate is missing when a contract rate's floor cannot be checked;
                     # any other missing rate is the ECB table's.
@@ -305,10 +410,12 @@ class AccountMove(models.Model):
                     result['warning'] = self.env._(
                         "No %(what)s for %(half_year)s: add it under Configuration.",
                         what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
-                        half_year=HalfYear._half_year_label(missing.year, missing.half))
+                        half_year=HalfYear._half_year_label(missing.year, missing.half),
+                    )
                     which = "taux de l'intérêt légal" if legal else "taux BCE"
                     detail.append(
-                        f"Pénalités de retard non calculées : le {which} du {missing.semester} n'est pas encore connu.")
+                        f"Pénalités de retard non calculées : le {which} du {missing.semester} n'est pas encore connu."
+                    )
                     breakdowns = []
                 else:
                     result['penalties_accrued'] = move.currency_id.round(float(sum(b.total for b in breakdowns)))
@@ -317,8 +424,11 @@ class AccountMove(models.Model):
                     used_ecb = {p[:2] for p in periods if not contract or p[:2] in below}
                     used_legal = {p[:2] for p in periods} if contract else set()
                     if periods:
-                        detail.append("Pénalités de retard (article L441-10 du Code de commerce), "
-                                      + describe_rates(breakdowns, contract, below) + ".")
+                        detail.append(
+                            "Pénalités de retard (article L441-10 du Code de commerce), "
+                            + describe_rates(breakdowns, contract, below)
+                            + "."
+                        )
                 first_due = min(due for due, _debt in late)
                 key = (move.currency_id, move.company_id, first_due)
                 if key not in indemnity_in:
@@ -329,8 +439,9 @@ class AccountMove(models.Model):
                         if pair not in rate_on:
                             rate_on[pair] = self._relance_conversion(euro, *pair)
                         amount = move.currency_id.round(amount * rate_on[pair](first_due))
-                    indemnity_text = ("Indemnité forfaitaire pour frais de recouvrement "
-                                      "(article D441-5 du Code de commerce) : 40 €")
+                    indemnity_text = (
+                        "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €"
+                    )
                     if move.currency_id != euro:
                         formatted = formatLang(letter_env, amount, currency_obj=move.currency_id)
                         indemnity_text += f", soit {formatted} au cours du {date_in_words(first_due)}, date d'échéance"
@@ -341,16 +452,23 @@ class AccountMove(models.Model):
             result['penalties'] = max(round_(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
             result['indemnity'] = max(round_(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
             if move in invoiced and (result['penalties_invoiced'] or result['indemnity_invoiced']):
-                detail.append("Déjà facturé par {} : {}, déduit ci-dessus.".format(
-                    ", ".join(invoiced[move]['invoices'].mapped('display_name')),
-                    formatLang(letter_env, result['penalties_invoiced'] + result['indemnity_invoiced'],
-                               currency_obj=move.currency_id)))
+                detail.append(
+                    "Déjà facturé par {} : {}, déduit ci-dessus.".format(
+                        ", ".join(invoiced[move]['invoices'].mapped('display_name')),
+                        formatLang(
+                            letter_env,
+                            result['penalties_invoiced'] + result['indemnity_invoiced'],
+                            currency_obj=move.currency_id,
+                        ),
+                    )
+                )
             result['detail'] = "\n".join(detail) or False
             verify = (tuple(sorted(used_ecb & ecb_to_verify)), tuple(sorted(used_legal & legal_to_verify)))
             if verify not in to_verify_text:  # the same few half-years for most invoices
                 to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key)) for key in verify[0]]
-                to_verify += [self.env._("legal interest rate of %s", HalfYear._half_year_label(*key))
-                              for key in verify[1]]
+                to_verify += [
+                    self.env._("legal interest rate of %s", HalfYear._half_year_label(*key)) for key in verify[1]
+                ]
                 to_verify_text[verify] = to_verify and self.env._("Rate to verify: %s", ", ".join(to_verify))
             if to_verify_text[verify]:
                 result['to_verify'] = to_verify_text[verify]
@@ -362,13 +480,28 @@ class AccountMove(models.Model):
         ``to_currency`` in ``company`` on that day, from the rates read once (Odoo reads them
         again for every day): the company's last rate on or before the day, else the shared
         one; before any rate, the company's first, else the shared first; else 1."""
-        rates = self.env['res.currency.rate'].sudo().search_fetch(  # sudo: rates are public figures
-            [('currency_id', 'in', (from_currency | to_currency).ids),
-             ('company_id', 'in', (False, company.root_id.id))], ['currency_id', 'company_id', 'name', 'rate'])
-        tables = {currency: [sorted((rate.name, rate.rate) for rate in rates
-                                    if rate.currency_id == currency and bool(rate.company_id) == own)
-                             for own in (True, False)]
-                  for currency in (from_currency, to_currency)}
+        rates = (
+            self.env['res.currency.rate']
+            .sudo()
+            .search_fetch(  # sudo: rates are public figures
+                [
+                    ('currency_id', 'in', (from_currency | to_currency).ids),
+                    ('company_id', 'in', (False, company.root_id.id)),
+                ],
+                ['currency_id', 'company_id', 'name', 'rate'],
+            )
+        )
+        tables = {
+            currency: [
+                sorted(
+                    (rate.name, rate.rate)
+                    for rate in rates
+                    if rate.currency_id == currency and bool(rate.company_id) == own
+                )
+                for own in (True, False)
+            ]
+            for currency in (from_currency, to_currency)
+        }
 
         def rate_of(currency, day):
             for table in tables[currency]:
@@ -376,6 +509,7 @@ class AccountMove(models.Model):
                 if before:
                     return table[before - 1][1]
             return next((table[0][1] for table in tables[currency] if table), 1.0)
+
         # As Odoo computes it (the inverse of the rate of one into the other): the same float.
         return lambda day: 1 / (rate_of(from_currency, day) / rate_of(to_currency, day))
 
@@ -386,30 +520,52 @@ class AccountMove(models.Model):
         are read from memory."""
         Line = self.env['account.move.line']
         if not all(isinstance(move_id, int) for move_id in self.ids):
-            installments = {move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
-                            for move in self}
-            return ({move_id: [PenaltyInstallment(line.id, line.date_maturity, line.reconciled, line.amount_currency)
-                               for line in lines] for move_id, lines in installments.items()},
-                    {line.id: line._relance_partials() for lines in installments.values() for line in lines},
-                    {move.id for move in self if move.line_ids.relance_penalty_origin_id})
+            installments = {
+                move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term') for move in self
+            }
+            return (
+                {
+                    move_id: [
+                        PenaltyInstallment(line.id, line.date_maturity, line.reconciled, line.amount_currency)
+                        for line in lines
+                    ]
+                    for move_id, lines in installments.items()
+                },
+                {line.id: line._relance_partials() for lines in installments.values() for line in lines},
+                {move.id for move in self if move.line_ids.relance_penalty_origin_id},
+            )
         installments_of, penalty_moves = defaultdict(list), set()
         # Every line of the invoices, looked up by invoice: their installments, and whether they
         # are penalty invoices themselves.
-        for line_id, move_id, display_type, due, reconciled, amount, penalty in sorted(rows_by_key(
-                self.env, self.ids, SQL(
+        for line_id, move_id, display_type, due, reconciled, amount, penalty in sorted(
+            rows_by_key(
+                self.env,
+                self.ids,
+                SQL(
                     """
                     SELECT id, move_id, display_type, date_maturity, reconciled, amount_currency,
                            relance_penalty_origin_id IS NOT NULL
                       FROM account_move_line WHERE move_id = key.id
-                    """), to_flush=[Line._fields[name] for name in (
-                        'move_id', 'display_type', 'date_maturity', 'reconciled', 'amount_currency',
-                        'relance_penalty_origin_id')])):
+                    """
+                ),
+                to_flush=[
+                    Line._fields[name]
+                    for name in (
+                        'move_id',
+                        'display_type',
+                        'date_maturity',
+                        'reconciled',
+                        'amount_currency',
+                        'relance_penalty_origin_id',
+                    )
+                ],
+            )
+        ):
             if display_type == 'payment_term':
                 installments_of[move_id].append(PenaltyInstallment(line_id, due, reconciled, amount))
             if penalty:
                 penalty_moves.add(move_id)
-        partials_of = Line._relance_partials_of(
-            [line.id for lines in installments_of.values() for line in lines])
+        partials_of = Line._relance_partials_of([line.id for lines in installments_of.values() for line in lines])
         return installments_of, partials_of, penalty_moves
 
     def _relance_consumer_interest(self, day, legal_rates):
@@ -418,31 +574,38 @@ class AccountMove(models.Model):
         before a mise en demeure. Returns (amount, [Breakdown])."""
         self.ensure_one()
         notices = self.relance_line_ids.filtered(
-            lambda rl: rl.relance_id.tone == 'formal_notice' and rl.relance_state in ('sent', 'done'))
+            lambda rl: rl.relance_id.tone == 'formal_notice' and rl.relance_state in ('sent', 'done')
+        )
         if not notices:
             return 0.0, []
         notice = notices.relance_id.sorted('date')[:1]
         start = notice.acknowledged_on or notice.date
         if day <= start:
             return 0.0, []
-        breakdowns = [consumer_interest(line._relance_debt(day), start, day, legal_rates)
-                      for line in self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')]
+        breakdowns = [
+            consumer_interest(line._relance_debt(day), start, day, legal_rates)
+            for line in self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
+        ]
         return self.currency_id.round(float(sum(b.total for b in breakdowns))), breakdowns
 
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""
         self.ensure_one()
-        rate = self.commercial_partner_id.with_company(self.company_id).relance_contract_rate \
+        rate = (
+            self.commercial_partner_id.with_company(self.company_id).relance_contract_rate
             or self.company_id.relance_contract_rate
+        )
         if rate:
             return "de {} %".format(f"{rate:.2f}".replace('.', ','))
         label = "de refinancement de la Banque centrale européenne majoré de 10 points"
         day = self.invoice_date or fields.Date.context_today(self)
         semester = self.env['account.relance.ecb.rate'].search(
-            [('date_start', '<=', day)], order='date_start desc', limit=1)
+            [('date_start', '<=', day)], order='date_start desc', limit=1
+        )
         if semester and (day - semester.date_start).days < 184:
             label += " (soit {} % au {})".format(
-                f"{semester.penalty_rate:.2f}".replace('.', ','), semester_label(*half_year_of(semester.date_start)))
+                f"{semester.penalty_rate:.2f}".replace('.', ','), semester_label(*half_year_of(semester.date_start))
+            )
         return label
 
     def action_view_relances(self):
@@ -452,17 +615,30 @@ class AccountMove(models.Model):
         action['context'] = {}
         return action
 
-    _RELANCE_GUARDED_FIELDS = ('relance_excluded', 'relance_exclusion_reason', 'relance_dispute',
-                               'relance_dispute_reason', 'relance_dispute_date')
+    _RELANCE_GUARDED_FIELDS = (
+        'relance_excluded',
+        'relance_exclusion_reason',
+        'relance_dispute',
+        'relance_dispute_reason',
+        'relance_dispute_date',
+    )
 
     def write(self, vals):
-        if not self.env.su and any(field in vals for field in self._RELANCE_GUARDED_FIELDS) \
-                and not self.env.user.has_group('account_relance_fr.group_relance_user'):
-            changed = [field for field in self._RELANCE_GUARDED_FIELDS if field in vals and any(
-                move[field] != self._fields[field].convert_to_cache(vals[field], move) for move in self)]
+        if (
+            not self.env.su
+            and any(field in vals for field in self._RELANCE_GUARDED_FIELDS)
+            and not self.env.user.has_group('account_relance_fr.group_relance_user')
+        ):
+            changed = [
+                field
+                for field in self._RELANCE_GUARDED_FIELDS
+                if field in vals
+                and any(move[field] != self._fields[field].convert_to_cache(vals[field], move) for move in self)
+            ]
             if changed:
-                raise AccessError(self.env._(
-                    "Only relance users may exclude an invoice from the relances or mark it in dispute."))
+                raise AccessError(
+                    self.env._("Only relance users may exclude an invoice from the relances or mark it in dispute.")
+                )
         return super().write(vals)
 
     def _relance_check_user(self):
@@ -489,14 +665,23 @@ class AccountMove(models.Model):
             # sudo: the invoice PDF is a protected Binary field that account writes in sudo too
             # (account.move.send._link_invoice_documents); the user reads these invoices.
             missing.check_access('read')
-            created = self.env['ir.attachment'].sudo().create([{
-                'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
-                'raw': rendered[move.id][0],
-                'res_model': 'account.move',
-                'res_id': move.id,
-                'res_field': 'invoice_pdf_report_file',
-                'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
-            } for move in missing])
+            created = (
+                self.env['ir.attachment']
+                .sudo()
+                .create(
+                    [
+                        {
+                            'name': move._get_invoice_report_filename(extension=rendered[move.id][1]),
+                            'raw': rendered[move.id][0],
+                            'res_model': 'account.move',
+                            'res_id': move.id,
+                            'res_field': 'invoice_pdf_report_file',
+                            'mimetype': 'application/pdf' if rendered[move.id][1] == 'pdf' else 'text/html',
+                        }
+                        for move in missing
+                    ]
+                )
+            )
             for move, attachment in zip(missing, created):
                 if not move.message_main_attachment_id:
                     move.sudo().message_main_attachment_id = attachment
@@ -516,9 +701,12 @@ class AccountMove(models.Model):
         disputed = self.filtered('relance_dispute')
         disputed.write({'relance_dispute': False, 'relance_dispute_reason': False, 'relance_dispute_date': False})
         for move in disputed:
-            move.message_post(body=self.env._(
-                "Dispute resolved: the relances resume from the level reached (%s).",
-                move.relance_level_id.name or self.env._("none yet")))
+            move.message_post(
+                body=self.env._(
+                    "Dispute resolved: the relances resume from the level reached (%s).",
+                    move.relance_level_id.name or self.env._("none yet"),
+                )
+            )
 
     # ------------------------------------------------------------------ credit limit
 
@@ -531,21 +719,24 @@ class AccountMove(models.Model):
         """
         blocks = {}
         # Invoicing the penalties of a late client is claiming, not granting credit.
-        invoices = self.filtered(lambda m: m.move_type == 'out_invoice' and m.amount_total_signed > 0
-                                 and not m.line_ids.relance_penalty_origin_id)
+        invoices = self.filtered(
+            lambda m: (
+                m.move_type == 'out_invoice' and m.amount_total_signed > 0 and not m.line_ids.relance_penalty_origin_id
+            )
+        )
         limited = {}
-        for (company, partner), moves in invoices.grouped(
-                lambda m: (m.company_id, m.commercial_partner_id)).items():
+        for (company, partner), moves in invoices.grouped(lambda m: (m.company_id, m.commercial_partner_id)).items():
             partner = partner.with_company(company)
             if partner.relance_litigation:
                 for move in moves:
                     blocks[move] = self.env._(
-                        "%s is handed over to litigation (contentieux): no new invoice on credit.",
-                        partner.display_name)
+                        "%s is handed over to litigation (contentieux): no new invoice on credit.", partner.display_name
+                    )
             elif company.account_use_credit_limit and partner.credit_limit:
                 limited[company, partner] = moves
-        owed = self._relance_receivables({company for company, _partner in limited},
-                                          {partner for _company, partner in limited})
+        owed = self._relance_receivables(
+            {company for company, _partner in limited}, {partner for _company, partner in limited}
+        )
         for (company, partner), moves in limited.items():
             total = owed.get((company.root_id.id, partner.id), 0.0) + sum(moves.mapped('amount_total_signed'))
             if company.currency_id.compare_amounts(total, partner.credit_limit) > 0:
@@ -554,7 +745,8 @@ class AccountMove(models.Model):
                         "%(client)s would owe %(total)s, over its credit limit of %(limit)s.",
                         client=partner.display_name,
                         total=formatLang(self.env, total, currency_obj=company.currency_id),
-                        limit=formatLang(self.env, partner.credit_limit, currency_obj=company.currency_id))
+                        limit=formatLang(self.env, partner.credit_limit, currency_obj=company.currency_id),
+                    )
         return blocks
 
     @api.model
@@ -567,8 +759,10 @@ class AccountMove(models.Model):
         self.env['account.move.line'].flush_model()
         installments = self.env['account.relance.installment']
         return {
-            (root_id, partner_id): owed for root_id, partner_id, owed in self.env.execute_query(SQL(
-                """
+            (root_id, partner_id): owed
+            for root_id, partner_id, owed in self.env.execute_query(
+                SQL(
+                    """
                 SELECT split_part(company.parent_path, '/', 1)::int AS root_id,
                        partner.commercial_partner_id, SUM(aml.amount_residual)
                   FROM %(tables)s
@@ -578,8 +772,13 @@ class AccountMove(models.Model):
                    AND split_part(company.parent_path, '/', 1)::int = ANY(%(roots)s)
                    AND %(receivable)s AND NOT aml.reconciled
               GROUP BY 1, 2
-                """, tables=installments._from_sql(), receivable=installments._receivable_sql(),
-                partners=[p.id for p in partners], roots=list({c.root_id.id for c in companies})))
+                """,
+                    tables=installments._from_sql(),
+                    receivable=installments._receivable_sql(),
+                    partners=[p.id for p in partners],
+                    roots=list({c.root_id.id for c in companies}),
+                )
+            )
         }
 
     def action_post(self):
@@ -596,10 +795,16 @@ class AccountMove(models.Model):
             if blocks:
                 if self.env.user.has_group('account_relance_fr.group_relance_manager'):
                     return {
-                        'type': 'ir.actions.act_window', 'res_model': 'account.relance.credit.override.wizard',
-                        'name': self.env._("Post over the credit limit"), 'view_mode': 'form', 'target': 'new',
+                        'type': 'ir.actions.act_window',
+                        'res_model': 'account.relance.credit.override.wizard',
+                        'name': self.env._("Post over the credit limit"),
+                        'view_mode': 'form',
+                        'target': 'new',
                         'context': {'default_move_ids': self.ids},
                     }
-                raise UserError("\n".join(sorted(set(blocks.values()))) + "\n" + self.env._(
-                    "A relance manager may post it anyway, giving a reason."))
+                raise UserError(
+                    "\n".join(sorted(set(blocks.values())))
+                    + "\n"
+                    + self.env._("A relance manager may post it anyway, giving a reason.")
+                )
         return super().action_post()

@@ -12,12 +12,19 @@ class AccountMoveLine(models.Model):
 
     relance_line_ids = fields.One2many('account.relance.line', 'move_line_id', "Relances")
     relance_penalty_origin_id = fields.Many2one(
-        'account.move', "Penalties of", index='btree_not_null', copy=False, readonly=True,
-        help="The late invoice whose penalties or indemnity this line invoices: they are never "
-             "invoiced twice.")
+        'account.move',
+        "Penalties of",
+        index='btree_not_null',
+        copy=False,
+        readonly=True,
+        help="The late invoice whose penalties or indemnity this line invoices: they are never invoiced twice.",
+    )
     relance_penalty_kind = fields.Selection(
         [('penalty', "Late-payment penalties"), ('indemnity', "Recovery indemnity")],
-        "Penalty kind", copy=False, readonly=True)
+        "Penalty kind",
+        copy=False,
+        readonly=True,
+    )
 
     # The open receivable installments and credits, a small part of the journal items: the
     # run's selection reads them through these, not through every line of the company (the
@@ -41,9 +48,10 @@ class AccountMoveLine(models.Model):
     def _relance_partials(self):
         """[(date, amount, is_credit_note)] of this installment's reconciliations, from memory."""
         self.ensure_one()
-        return [(partial.max_date, partial.debit_amount_currency,
-                 partial.credit_move_id.move_id.move_type == 'out_refund')
-                for partial in self.matched_credit_ids.sorted('id')]
+        return [
+            (partial.max_date, partial.debit_amount_currency, partial.credit_move_id.move_id.move_type == 'out_refund')
+            for partial in self.matched_credit_ids.sorted('id')
+        ]
 
     def _relance_partials_of(self, line_ids):
         """{installment id: [(date, amount, is_credit_note)]} of saved installments, in one query
@@ -51,17 +59,26 @@ class AccountMoveLine(models.Model):
         if not line_ids:
             return {}
         partials_of = defaultdict(list)
-        for _partial, line_id, on, amount, credit_note in sorted(rows_by_key(self.env, line_ids, SQL(
-            """
+        for _partial, line_id, on, amount, credit_note in sorted(
+            rows_by_key(
+                self.env,
+                line_ids,
+                SQL(
+                    """
             SELECT partial.id, partial.debit_move_id, partial.max_date, partial.debit_amount_currency,
                    credit_move.move_type = 'out_refund'
               FROM account_partial_reconcile partial
               JOIN account_move_line credit ON credit.id = partial.credit_move_id
               JOIN account_move credit_move ON credit_move.id = credit.move_id
              WHERE partial.debit_move_id = key.id
-            """), to_flush=[self.env['account.partial.reconcile']._fields[name] for name in (
-                'debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency')]
-            + [self._fields['move_id'], self.env['account.move']._fields['move_type']],
-        )):
+            """
+                ),
+                to_flush=[
+                    self.env['account.partial.reconcile']._fields[name]
+                    for name in ('debit_move_id', 'credit_move_id', 'max_date', 'debit_amount_currency')
+                ]
+                + [self._fields['move_id'], self.env['account.move']._fields['move_type']],
+            )
+        ):
             partials_of[line_id].append((on, amount, credit_note))
         return partials_of

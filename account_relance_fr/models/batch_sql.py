@@ -7,6 +7,7 @@ have told it: the cache of the inverse one2many fields, the fields that depend o
 records (``modified(create=True)``), the stored computed fields left to compute, the
 constraints and the access rights.
 """
+
 from contextlib import contextmanager
 
 from markupsafe import Markup, escape
@@ -26,8 +27,12 @@ def rows_by_key(env, keys, lookup, *, to_flush=()):
     PostgreSQL compile it with JIT (100 ms for a few ms of lookups): not for this query."""
     if not keys:
         return []
-    query = SQL("SELECT found.* FROM unnest(%s::int[]) AS key(id), LATERAL (%s OFFSET 0) AS found",
-                sorted(set(keys)), lookup, to_flush=to_flush)
+    query = SQL(
+        "SELECT found.* FROM unnest(%s::int[]) AS key(id), LATERAL (%s OFFSET 0) AS found",
+        sorted(set(keys)),
+        lookup,
+        to_flush=to_flush,
+    )
     with without_jit(env):
         return env.execute_query(query)
 
@@ -56,11 +61,15 @@ def insert_rows(model, rows, returning='id'):
 
     columns = [_array(model._fields[fname], [row.get(fname, False) for row in rows]) for fname in fnames]
     columns += [SQL("%s::int[]", [env.uid] * len(rows))] * 2 + [SQL("%s::timestamp[]", [now] * len(rows))] * 2
-    return env.execute_query(SQL(
-        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING %s",
-        SQL.identifier(model._table),
-        SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
-        SQL(", ").join(columns), SQL(returning)))
+    return env.execute_query(
+        SQL(
+            "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING %s",
+            SQL.identifier(model._table),
+            SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
+            SQL(", ").join(columns),
+            SQL(returning),
+        )
+    )
 
 
 def _array(field, values):
@@ -105,17 +114,28 @@ def update_rows(records, values):
     def assign(fname):
         column = SQL.identifier(fname)
         if records._fields[fname].company_dependent:
-            return SQL("%s = COALESCE(target.%s, '{}'::jsonb) || jsonb_build_object(%s, new.%s)",
-                       column, column, str(env.company.id), column)
+            return SQL(
+                "%s = COALESCE(target.%s, '{}'::jsonb) || jsonb_build_object(%s, new.%s)",
+                column,
+                column,
+                str(env.company.id),
+                column,
+            )
         return SQL("%s = new.%s", column, column)
-    env.execute_query(SQL(
-        "UPDATE %(table)s AS target SET %(assign)s, write_uid = %(uid)s, write_date = %(now)s"
-        " FROM unnest(%(ids)s::int[], %(columns)s) AS new(id, %(names)s) WHERE target.id = new.id",
-        table=SQL.identifier(records._table),
-        assign=SQL(", ").join(assign(fname) for fname in fnames),
-        uid=env.uid, now=env.cr.now(), ids=records.ids,
-        columns=SQL(", ").join(_array(records._fields[fname], [row[fname] for row in values]) for fname in fnames),
-        names=SQL(", ").join(SQL.identifier(fname) for fname in fnames)))
+
+    env.execute_query(
+        SQL(
+            "UPDATE %(table)s AS target SET %(assign)s, write_uid = %(uid)s, write_date = %(now)s"
+            " FROM unnest(%(ids)s::int[], %(columns)s) AS new(id, %(names)s) WHERE target.id = new.id",
+            table=SQL.identifier(records._table),
+            assign=SQL(", ").join(assign(fname) for fname in fnames),
+            uid=env.uid,
+            now=env.cr.now(),
+            ids=records.ids,
+            columns=SQL(", ").join(_array(records._fields[fname], [row[fname] for row in values]) for fname in fnames),
+            names=SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+        )
+    )
     records.invalidate_recordset([*fnames, 'write_uid', 'write_date'])
     records.modified(fnames)
 
@@ -153,10 +173,24 @@ def log_creation(records):
     reply_to = env['mail.thread']._notify_get_reply_to(default=email_from, author_id=author_id)[False]
     subtype_id = env['ir.model.data']._xmlid_to_res_id('mail.mt_note')
     Message = env['mail.message']
-    insert_rows(Message, [{
-        'model': records._name, 'res_id': record_id, 'body': body, 'message_type': 'notification',
-        'subtype_id': subtype_id, 'author_id': author_id, 'email_from': email_from, 'is_internal': True,
-        'email_add_signature': False, 'message_id': generate_tracking_message_id('message-notify'),
-        'reply_to': reply_to, 'date': env.cr.now(),
-    } for record_id in records.ids])
+    insert_rows(
+        Message,
+        [
+            {
+                'model': records._name,
+                'res_id': record_id,
+                'body': body,
+                'message_type': 'notification',
+                'subtype_id': subtype_id,
+                'author_id': author_id,
+                'email_from': email_from,
+                'is_internal': True,
+                'email_add_signature': False,
+                'message_id': generate_tracking_message_id('message-notify'),
+                'reply_to': reply_to,
+                'date': env.cr.now(),
+            }
+            for record_id in records.ids
+        ],
+    )
     records.invalidate_recordset(['message_ids'])

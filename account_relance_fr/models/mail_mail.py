@@ -15,4 +15,5 @@ class MailMail(models.Model):
                 if relance and relance.contact_id in mail.mail_message_id.partner_ids:
                     relance._mail_not_delivered(failure_reason or mail.failure_reason or failure_type)
         return super()._postprocess_sent_message(
-            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type)
+            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
+        )

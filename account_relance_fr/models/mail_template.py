@@ -1,4 +1,5 @@
 """The e-mails of a batch of relances rendered with one compilation of their template."""
+
 import logging
 import re
 import uuid
@@ -27,11 +28,19 @@ class MailTemplate(models.Model):
         made from the body of a ``t-call`` of a template that is not a view). Anything else
         (another model, a template without expressions, a restricted editor, an error) goes
         Odoo's way, record by record, where errors are reported as Odoo reports them."""
-        restricted = not self._unrestricted_rendering and not self.env.is_admin() \
+        restricted = (
+            not self._unrestricted_rendering
+            and not self.env.is_admin()
             and not self.env.user.has_group('mail.group_mail_template_editor')
-        if not (self.env.context.get('relance_render_batch') and model == 'account.relance' and template_src
-                and len(res_ids) > 1 and not restricted
-                and self._has_unsafe_expression_template_qweb(template_src, model)):
+        )
+        if not (
+            self.env.context.get('relance_render_batch')
+            and model == 'account.relance'
+            and template_src
+            and len(res_ids) > 1
+            and not restricted
+            and self._has_unsafe_expression_template_qweb(template_src, model)
+        ):
             return super()._render_template_qweb(template_src, model, res_ids, add_context, options)
         cut = f"relance-{uuid.uuid4().hex}"
         variables = self._render_eval_context()
@@ -40,14 +49,17 @@ class MailTemplate(models.Model):
         try:
             reset = ''.join(f'<t t-set="{name}" t-value="None"/>' for name in self._relance_set_names(template_src))
             # The cut after each record: the body's own trailing text is kept, as Odoo keeps it.
-            source = (f'<t t-foreach="relance_batch_records" t-as="object">{reset}{template_src}'
-                      '<t t-out="relance_batch_cut"/></t>')
+            source = (
+                f'<t t-foreach="relance_batch_records" t-as="object">{reset}{template_src}'
+                '<t t-out="relance_batch_cut"/></t>'
+            )
             rendered = self.env['ir.qweb']._render(
-                html.fragment_fromstring(source, create_parent='div'), variables, **(options or {}))
+                html.fragment_fromstring(source, create_parent='div'), variables, **(options or {})
+            )
         except Exception:  # noqa: BLE001 - rendered again one by one, as Odoo does, to report the culprit
             _logger.info("Relance e-mails rendered one by one after a batch rendering failed", exc_info=True)
             return super()._render_template_qweb(template_src, model, res_ids, add_context, options)
-        pieces = rendered[len('<div>'):-len('</div>')].split(cut)[:-1]
+        pieces = rendered[len('<div>') : -len('</div>')].split(cut)[:-1]
         if len(pieces) != len(res_ids):  # the cut appeared in a rendering itself: never guess
             return super()._render_template_qweb(template_src, model, res_ids, add_context, options)
         return dict(zip(res_ids, pieces))

@@ -38,6 +38,7 @@ class AccountRelance(models.Model):
 
     Records are history: the daily run never deletes or rewrites them; cancelling keeps them.
     """
+
     _name = 'account.relance'
     _description = "Relance"
     _inherit = ['mail.thread', 'mail.activity.mixin']
@@ -46,19 +47,29 @@ class AccountRelance(models.Model):
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
-        'res.company', required=True, index=True, readonly=True,
-        default=lambda self: self.env.company)
+        'res.company', required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
     company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company currency")
     partner_id = fields.Many2one(
-        'res.partner', "Client", required=True, index=True, readonly=True, check_company=True,
-        help="The commercial entity reminded.")
+        'res.partner',
+        "Client",
+        required=True,
+        index=True,
+        readonly=True,
+        check_company=True,
+        help="The commercial entity reminded.",
+    )
     contact_id = fields.Many2one(
-        'res.partner', "Recipient", required=True, check_company=True,
-        help="Relance contact of the client when the relance was prepared.")
+        'res.partner',
+        "Recipient",
+        required=True,
+        check_company=True,
+        help="Relance contact of the client when the relance was prepared.",
+    )
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
     level_id = fields.Many2one(
-        'account.relance.level', required=True, readonly=True, ondelete='restrict',
-        check_company=True)
+        'account.relance.level', required=True, readonly=True, ondelete='restrict', check_company=True
+    )
     tone = fields.Selection(related='level_id.tone', store=True)
     channel_email = fields.Boolean("E-mail", readonly=True)
     channel_phone = fields.Boolean("Phone call", readonly=True)
@@ -67,57 +78,80 @@ class AccountRelance(models.Model):
     state = fields.Selection(STATES, required=True, default='to_validate', tracking=True, index=True)
     failure_reason = fields.Char(readonly=True, tracking=True)
     user_id = fields.Many2one(
-        'res.users', "Responsible", tracking=True,
-        help="Collector in charge of the relance: receives its phone-call activity.")
+        'res.users',
+        "Responsible",
+        tracking=True,
+        help="Collector in charge of the relance: receives its phone-call activity.",
+    )
     salesperson_id = fields.Many2one('res.users', readonly=True)
     validated_by_id = fields.Many2one('res.users', "Validated by", readonly=True, copy=False)
     validated_on = fields.Datetime("Validated on", readonly=True, copy=False)
     sent_on = fields.Datetime("Sent on", readonly=True, copy=False)
     line_ids = fields.One2many('account.relance.line', 'relance_id', "Lines", readonly=True)
     invoice_line_ids = fields.One2many(
-        'account.relance.line', 'relance_id', "Invoices", readonly=True,
-        domain=[('kind', '=', 'invoice')])
+        'account.relance.line', 'relance_id', "Invoices", readonly=True, domain=[('kind', '=', 'invoice')]
+    )
     credit_line_ids = fields.One2many(
-        'account.relance.line', 'relance_id', "Credits", readonly=True,
-        domain=[('kind', '=', 'credit')])
+        'account.relance.line', 'relance_id', "Credits", readonly=True, domain=[('kind', '=', 'credit')]
+    )
     upcoming_line_ids = fields.One2many(
-        'account.relance.line', 'relance_id', "Not yet due", readonly=True,
-        domain=[('kind', '=', 'upcoming')])
+        'account.relance.line', 'relance_id', "Not yet due", readonly=True, domain=[('kind', '=', 'upcoming')]
+    )
     file_id = fields.Many2one(
-        'account.relance.file', "Relance file", readonly=True, index='btree_not_null', check_company=True,
-        help="The client's relance file this relance belongs to (none for a preventive reminder).")
+        'account.relance.file',
+        "Relance file",
+        readonly=True,
+        index='btree_not_null',
+        check_company=True,
+        help="The client's relance file this relance belongs to (none for a preventive reminder).",
+    )
     cancel_reason = fields.Char("Cancellation reason", readonly=True)
     preview_html = fields.Html(
-        "E-mail preview", compute='_compute_preview_html', sanitize=False,
-        help="The e-mail exactly as it will be sent, rendered for the relance as it stands.")
+        "E-mail preview",
+        compute='_compute_preview_html',
+        sanitize=False,
+        help="The e-mail exactly as it will be sent, rendered for the relance as it stands.",
+    )
     amount_invoiced = fields.Monetary(
-        "Overdue and due", currency_field='company_currency_id', readonly=True, aggregator=False)
+        "Overdue and due", currency_field='company_currency_id', readonly=True, aggregator=False
+    )
     amount_credits = fields.Monetary(
-        "Unreconciled credits", currency_field='company_currency_id', readonly=True, aggregator=False)
+        "Unreconciled credits", currency_field='company_currency_id', readonly=True, aggregator=False
+    )
     amount_claimed = fields.Monetary(
-        "Amount claimed", currency_field='company_currency_id', readonly=True, aggregator=False)
+        "Amount claimed", currency_field='company_currency_id', readonly=True, aggregator=False
+    )
     amount_penalties = fields.Monetary(
-        "Late-payment penalties", currency_field='company_currency_id', readonly=True, aggregator=False)
+        "Late-payment penalties", currency_field='company_currency_id', readonly=True, aggregator=False
+    )
     amount_indemnities = fields.Monetary(
-        "Recovery indemnities", currency_field='company_currency_id', readonly=True, aggregator=False)
+        "Recovery indemnities", currency_field='company_currency_id', readonly=True, aggregator=False
+    )
     amount_total_due = fields.Monetary(
-        "Total due", currency_field='company_currency_id', readonly=True, aggregator=False,
-        help="Amount claimed, penalties and indemnities on the relance date.")
+        "Total due",
+        currency_field='company_currency_id',
+        readonly=True,
+        aggregator=False,
+        help="Amount claimed, penalties and indemnities on the relance date.",
+    )
     penalty_warning = fields.Char(
-        "Penalty warning", readonly=True,
-        help="Why penalties could not be computed on the relance date (a missing rate).")
+        "Penalty warning",
+        readonly=True,
+        help="Why penalties could not be computed on the relance date (a missing rate).",
+    )
     is_formal_notice = fields.Boolean("Formal notice", compute='_compute_is_formal_notice')
     partner_is_consumer = fields.Boolean(
-        "Consumer client", compute='_compute_partner_is_consumer',
-        help="Whether the client is a consumer for the company of the relance.")
+        "Consumer client",
+        compute='_compute_partner_is_consumer',
+        help="Whether the client is a consumer for the company of the relance.",
+    )
     deadline = fields.Date(
-        "Payment deadline", tracking=True,
-        help="Date by which the mise en demeure asks for payment.")
+        "Payment deadline", tracking=True, help="Date by which the mise en demeure asks for payment."
+    )
     registered_number = fields.Char(
-        "Registered letter number", tracking=True,
-        help="Number of the lettre recommandée avec accusé de réception.")
-    acknowledged_on = fields.Date(
-        "Acknowledged on", tracking=True, help="Date on the acknowledgement of receipt.")
+        "Registered letter number", tracking=True, help="Number of the lettre recommandée avec accusé de réception."
+    )
+    acknowledged_on = fields.Date("Acknowledged on", tracking=True, help="Date on the acknowledgement of receipt.")
     litigation_proposed = fields.Boolean("Litigation proposed", readonly=True, copy=False)
     call_planned = fields.Boolean("Call planned", readonly=True, copy=False)
     note = fields.Text("Notes", help="What the collector learnt about this relance (a call, an answer).")
@@ -126,16 +160,22 @@ class AccountRelance(models.Model):
     letter_attachment_id = fields.Many2one('ir.attachment', "Letter", readonly=True, copy=False)
     invoice_count = fields.Integer(compute='_compute_invoice_count')
     lines_table_html = fields.Html(
-        "Invoices table", compute='_compute_lines_table_html', sanitize=False,
-        help="The invoices listed and the credits deducted, as e-mails and letters show them.")
+        "Invoices table",
+        compute='_compute_lines_table_html',
+        sanitize=False,
+        help="The invoices listed and the credits deducted, as e-mails and letters show them.",
+    )
 
     schedule_ids = fields.Many2many(
-        'account.relance.schedule', string="Payment schedules", compute='_compute_schedule_ids',
-        help="The payment schedules of the client, and where they stand.")
+        'account.relance.schedule',
+        string="Payment schedules",
+        compute='_compute_schedule_ids',
+        help="The payment schedules of the client, and where they stand.",
+    )
 
     _partner_day_uniq = models.UniqueIndex(
-        '(company_id, partner_id, date)',
-        "A client receives at most one relance a day.")
+        '(company_id, partner_id, date)', "A client receives at most one relance a day."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -182,22 +222,31 @@ class AccountRelance(models.Model):
         (the run names a whole batch at once); the same numbers and format as ``next_by_code``."""
         Sequence = self.env['ir.sequence'].with_company(company_id)
         Sequence.browse().check_access('read')
-        sequence = Sequence.search([('code', '=', 'account.relance'), ('company_id', 'in', [company_id, False])],
-                                   order='company_id', limit=1)
+        sequence = Sequence.search(
+            [('code', '=', 'account.relance'), ('company_id', 'in', [company_id, False])], order='company_id', limit=1
+        )
         if not sequence:
             return ['/'] * count
         if sequence.use_date_range:
             return [sequence._next() for _i in range(count)]
         if sequence.implementation == 'standard':
-            numbers = sorted(number for [number] in self.env.execute_query(SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s)", f'ir_sequence_{sequence.id:03d}', count)))
+            numbers = sorted(
+                number
+                for [number] in self.env.execute_query(
+                    SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f'ir_sequence_{sequence.id:03d}', count)
+                )
+            )
         else:
             # No gap: the numbers are taken under the row lock of the sequence, all at once.
             step = sequence.number_increment
             sequence.flush_recordset(['number_next'])
-            [[last]] = self.env.execute_query(SQL(
-                "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s RETURNING number_next",
-                step * count, sequence.id))
+            [[last]] = self.env.execute_query(
+                SQL(
+                    "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s RETURNING number_next",
+                    step * count,
+                    sequence.id,
+                )
+            )
             sequence.invalidate_recordset(['number_next'])
             first = last - step * count
             numbers = [first + step * i for i in range(count)]
@@ -211,8 +260,7 @@ class AccountRelance(models.Model):
         tracked ``user_id``), in one insert per person, without an assignment notification."""
         for user, relances in self.grouped('user_id').items():
             if user:
-                relances.with_context(mail_auto_subscribe_no_notify=True)._message_auto_subscribe(
-                    {'user_id': user.id})
+                relances.with_context(mail_auto_subscribe_no_notify=True)._message_auto_subscribe({'user_id': user.id})
 
     def write(self, vals):
         """History is append-only: once a relance went out (or was cancelled) only what a person
@@ -221,24 +269,32 @@ class AccountRelance(models.Model):
             frozen = self.filtered(lambda r: r.state not in PENDING)
             if frozen:
                 changed = set(vals) - FILLED_AFTERWARDS
-                if changed == {'state'} and vals['state'] == 'done' \
-                        and all(r.state in ('sent', 'done') for r in frozen):
+                if (
+                    changed == {'state'}
+                    and vals['state'] == 'done'
+                    and all(r.state in ('sent', 'done') for r in frozen)
+                ):
                     changed = set()
                 if changed:
-                    raise UserError(self.env._(
-                        "%(relances)s went out or was cancelled: it is history and cannot be changed "
-                        "(%(fields)s). Only the registered-letter number, the acknowledgement date, "
-                        "the notes and the person responsible can still be filled in.",
-                        relances=", ".join(frozen.mapped('name')),
-                        fields=", ".join(sorted(self._fields[f].string for f in changed if f in self._fields))))
+                    raise UserError(
+                        self.env._(
+                            "%(relances)s went out or was cancelled: it is history and cannot be changed "
+                            "(%(fields)s). Only the registered-letter number, the acknowledgement date, "
+                            "the notes and the person responsible can still be filled in.",
+                            relances=", ".join(frozen.mapped('name')),
+                            fields=", ".join(sorted(self._fields[f].string for f in changed if f in self._fields)),
+                        )
+                    )
         return super().write(vals)
 
     def _check_relance_group(self, group='account_relance_fr.group_relance_user'):
         """State-changing buttons check their group themselves: they are callable over RPC."""
         if not self.env.su and not self.env.user.has_group(group):
-            raise AccessError(self.env._(
-                "You are not allowed to do this: it is reserved to the group %s.",
-                self.env.ref(group).display_name))
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to do this: it is reserved to the group %s.", self.env.ref(group).display_name
+                )
+            )
         self.check_access('write')
 
     @api.depends('level_id.mail_template_id', 'line_ids', 'amount_total_due', 'contact_id', 'state')
@@ -267,10 +323,12 @@ class AccountRelance(models.Model):
 
     def _compute_schedule_ids(self):
         schedules = self.env['account.relance.schedule'].search(
-            [('partner_id', 'in', self.partner_id.ids), ('company_id', 'in', self.company_id.ids)])
+            [('partner_id', 'in', self.partner_id.ids), ('company_id', 'in', self.company_id.ids)]
+        )
         for relance in self:
             relance.schedule_ids = schedules.filtered(
-                lambda s, relance=relance: s.partner_id == relance.partner_id and s.company_id == relance.company_id)
+                lambda s, relance=relance: s.partner_id == relance.partner_id and s.company_id == relance.company_id
+            )
 
     def _letter_lang(self):
         """Letters are written in French: dates and amounts follow, when French is installed."""
@@ -282,8 +340,7 @@ class AccountRelance(models.Model):
     def amount_in_words(self, amount=None):
         """The total due written in French words, for the mise en demeure."""
         self.ensure_one()
-        return amount_in_words(self.amount_total_due if amount is None else amount,
-                               self.company_currency_id.name)
+        return amount_in_words(self.amount_total_due if amount is None else amount, self.company_currency_id.name)
 
     def action_hand_over_to_litigation(self):
         """The deadline passed unpaid: the client goes to contentieux, ordinary relances stop."""
@@ -292,16 +349,20 @@ class AccountRelance(models.Model):
         for relance in self:
             client = relance.partner_id._relance_as_manager().with_company(relance.company_id)
             client.write({'relance_litigation': True, 'relance_litigation_date': today})
-            client.message_post(body=self.env._(
-                "Handed over to litigation after the mise en demeure %s.", relance.name))
+            client.message_post(
+                body=self.env._("Handed over to litigation after the mise en demeure %s.", relance.name)
+            )
             relance.activity_ids.filtered(
-                lambda a: a.activity_type_id == self.env.ref('mail.mail_activity_data_todo')).action_done()
+                lambda a: a.activity_type_id == self.env.ref('mail.mail_activity_data_todo')
+            ).action_done()
         return True
 
     def _compute_invoice_count(self):
-        counts = dict(self.env['account.relance.line']._read_group(
-            [('relance_id', 'in', self.ids), ('kind', '=', 'invoice')],
-            ['relance_id'], ['move_id:count_distinct']))
+        counts = dict(
+            self.env['account.relance.line']._read_group(
+                [('relance_id', 'in', self.ids), ('kind', '=', 'invoice')], ['relance_id'], ['move_id:count_distinct']
+            )
+        )
         for relance in self:
             relance.invoice_count = counts.get(relance, 0)
 
@@ -309,13 +370,15 @@ class AccountRelance(models.Model):
     def _compute_lines_table_html(self):
         for relance in self:
             relance.lines_table_html = self.env['ir.qweb']._render(
-                'account_relance_fr.relance_lines_table', {'relance': relance})
+                'account_relance_fr.relance_lines_table', {'relance': relance}
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_cancelled(self):
         if any(relance.state not in ('to_validate', 'cancelled') for relance in self):
-            raise UserError(self.env._(
-                "Only relances to validate or cancelled can be deleted: the others stay in the history."))
+            raise UserError(
+                self.env._("Only relances to validate or cancelled can be deleted: the others stay in the history.")
+            )
 
     # ------------------------------------------------------------------ buttons
 
@@ -335,8 +398,7 @@ class AccountRelance(models.Model):
         if not pending:
             raise UserError(self.env._("None of the selected relances is waiting to be sent."))
         current = pending._bring_up_to_date()
-        current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(),
-                       'failure_reason': False})
+        current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(), 'failure_reason': False})
         current._send()
         return True
 
@@ -363,22 +425,47 @@ class AccountRelance(models.Model):
             levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
             horizon = today - timedelta(days=min(levels.mapped('delay')))
             upcoming = [row for row in rows if today <= row['due_date'] <= horizon] if kind == 'file' else []
-            plan = ClientPlan(relance.level_id.id, kind, listed=tuple(row['line_id'] for row in listed),
-                              upcoming=tuple(row['line_id'] for row in upcoming))
-            vals = Run._relance_values(company, today, {partner.id: (plan, rows)},
-                                       {relance.level_id.id: relance.level_id})[partner.id]
+            plan = ClientPlan(
+                relance.level_id.id,
+                kind,
+                listed=tuple(row['line_id'] for row in listed),
+                upcoming=tuple(row['line_id'] for row in upcoming),
+            )
+            vals = Run._relance_values(
+                company, today, {partner.id: (plan, rows)}, {relance.level_id.id: relance.level_id}
+            )[partner.id]
             if vals.get('_nothing'):
-                relance._cancel_with_reason(self.env._(
-                    "Nothing is owed any more on %s once credits are deducted.", today))
+                relance._cancel_with_reason(
+                    self.env._("Nothing is owed any more on %s once credits are deducted.", today)
+                )
                 continue
-            if relance.date != today and self.search_count([
-                    ('company_id', '=', company.id), ('partner_id', '=', partner.id),
-                    ('date', '=', today), ('id', '!=', relance.id)]):
-                raise UserError(self.env._(
-                    "%(client)s already received a relance today: send %(relance)s tomorrow.",
-                    client=partner.display_name, relance=relance.name))
-            for key in ('contact_id', 'salesperson_id', 'user_id', 'channel_email', 'channel_phone',
-                        'channel_letter', 'channel_registered_letter', 'level_id', 'company_id', 'partner_id'):
+            if relance.date != today and self.search_count(
+                [
+                    ('company_id', '=', company.id),
+                    ('partner_id', '=', partner.id),
+                    ('date', '=', today),
+                    ('id', '!=', relance.id),
+                ]
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(client)s already received a relance today: send %(relance)s tomorrow.",
+                        client=partner.display_name,
+                        relance=relance.name,
+                    )
+                )
+            for key in (
+                'contact_id',
+                'salesperson_id',
+                'user_id',
+                'channel_email',
+                'channel_phone',
+                'channel_letter',
+                'channel_registered_letter',
+                'level_id',
+                'company_id',
+                'partner_id',
+            ):
                 vals.pop(key, None)  # who and how were decided when it was prepared, or by a person
             relance._update_pending(vals, note=False)
             keep |= relance
@@ -388,8 +475,10 @@ class AccountRelance(models.Model):
         """Whether ``vals`` (a relance as the run would prepare it now) says something else than
         this pending relance: another level, other installments or other amounts due."""
         self.ensure_one()
-        listed = {(cmd[2]['move_line_id'], cmd[2]['kind'], round(cmd[2]['amount_residual_currency'], 6))
-                  for cmd in vals.get('line_ids', [])}
+        listed = {
+            (cmd[2]['move_line_id'], cmd[2]['kind'], round(cmd[2]['amount_residual_currency'], 6))
+            for cmd in vals.get('line_ids', [])
+        }
         mine = {(line.move_line_id.id, line.kind, round(line.amount_residual_currency, 6)) for line in self.line_ids}
         # Penalties accrue every day: they are brought up to date when the relance goes out.
         return listed != mine or ('level_id' in vals and vals['level_id'] != self.level_id.id)
@@ -400,10 +489,16 @@ class AccountRelance(models.Model):
         if self.state not in ('to_validate', 'failed'):
             raise UserError(self.env._("Relance %s went out: it cannot be changed.", self.name))
         if note:
-            self.message_post(body=self.env._(
-                "Updated on %(date)s. Before: %(level)s of %(day)s, %(count)s invoice(s), total due %(total)s.",
-                date=vals.get('date', self.date), level=self.level_id.name, day=self.date,
-                count=len(self.invoice_line_ids.move_id), total=self._format_amount(self.amount_total_due)))
+            self.message_post(
+                body=self.env._(
+                    "Updated on %(date)s. Before: %(level)s of %(day)s, %(count)s invoice(s), total due %(total)s.",
+                    date=vals.get('date', self.date),
+                    level=self.level_id.name,
+                    day=self.date,
+                    count=len(self.invoice_line_ids.move_id),
+                    total=self._format_amount(self.amount_total_due),
+                )
+            )
         self.line_ids.unlink()
         self.write(vals)
 
@@ -417,8 +512,7 @@ class AccountRelance(models.Model):
     def action_cancel(self):
         self._check_relance_group()
         if any(relance.state not in ('to_validate', 'failed') for relance in self):
-            raise UserError(self.env._(
-                "Only relances that were not sent can be cancelled."))
+            raise UserError(self.env._("Only relances that were not sent can be cancelled."))
         # Cancelled relances no longer count for the levels of their invoices.
         self.write({'state': 'cancelled'})
 
@@ -433,8 +527,7 @@ class AccountRelance(models.Model):
         self._check_relance_group()
         for relance in self:
             if relance.state != 'failed':
-                raise UserError(self.env._(
-                    "Relance %s did not fail: nothing to replace by a letter.", relance.name))
+                raise UserError(self.env._("Relance %s did not fail: nothing to replace by a letter.", relance.name))
         self.write({'channel_email': False, 'channel_letter': True})
         return self.action_send()
 
@@ -500,9 +593,16 @@ class AccountRelance(models.Model):
         call (planned once, even when the relance is retried)."""
         no_postal = self.filtered(lambda r: r.is_formal_notice and r._missing_address_parts())
         for relance in no_postal:
-            relance.write({'state': 'failed', 'failure_reason': self.env._(
-                "A mise en demeure needs the postal address of %(client)s: %(missing)s missing.",
-                client=relance.contact_id.display_name, missing=", ".join(relance._missing_address_parts()))})
+            relance.write(
+                {
+                    'state': 'failed',
+                    'failure_reason': self.env._(
+                        "A mise en demeure needs the postal address of %(client)s: %(missing)s missing.",
+                        client=relance.contact_id.display_name,
+                        missing=", ".join(relance._missing_address_parts()),
+                    ),
+                }
+            )
         relances = self - no_postal
 
         def on(channel):
@@ -516,13 +616,17 @@ class AccountRelance(models.Model):
         on('channel_phone').filtered(lambda r: not r.call_planned)._schedule_calls()
         failed = no_address - letters
         for relance in no_address:
-            relance.message_post(body=self.env._(
-                "The e-mail could not be sent: %(contact)s has no e-mail address.",
-                contact=relance.contact_id.display_name))
+            relance.message_post(
+                body=self.env._(
+                    "The e-mail could not be sent: %(contact)s has no e-mail address.",
+                    contact=relance.contact_id.display_name,
+                )
+            )
         for relance in failed:
             relance.failure_reason = self.env._(
                 "No e-mail address for %s: send it by letter instead, or add the address and retry.",
-                relance.contact_id.display_name)
+                relance.contact_id.display_name,
+            )
         failed.write({'state': 'failed'})
         (relances - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
 
@@ -535,7 +639,8 @@ class AccountRelance(models.Model):
         # The whole batch in one pass (mail_template.py): the template is compiled once.
         repeats = (frozenset(self.ids), self._repeat_reminder_ids())
         bodies = template.with_context(relance_render_batch=True, relance_repeats=repeats)._render_field(
-            'body_html', self.ids, compute_lang=True)
+            'body_html', self.ids, compute_lang=True
+        )
         return subjects, bodies
 
     def _invoice_attachments(self):
@@ -557,8 +662,10 @@ class AccountRelance(models.Model):
                 emails.append((relance, subjects[relance.id], bodies[relance.id], attachment_ids, template))
         messages = self._queue_emails(emails)
         # What went out is kept on the relance: the message's subject and body, sanitized once.
-        update_rows(self.browse([relance.id for relance, *_rest in emails]),
-                    [{'subject': message.subject or False, 'body_html': message.body} for message in messages])
+        update_rows(
+            self.browse([relance.id for relance, *_rest in emails]),
+            [{'subject': message.subject or False, 'body_html': message.body} for message in messages],
+        )
 
     @api.model
     def _queue_emails(self, emails):
@@ -584,18 +691,24 @@ class AccountRelance(models.Model):
         alias_domains = relances.sudo()._mail_get_alias_domains(default_company=self.env.company)
         companies = relances._mail_get_companies(default=self.env.company)
         for (author_id, email_from), group in relances.grouped(
-                lambda r: authors[r.company_id.email_formatted or None]).items():
+            lambda r: authors[r.company_id.email_formatted or None]
+        ).items():
             reply_tos.update(group._notify_get_reply_to(default=email_from, author_id=author_id))
         message_values = []
         for relance, subject, body, attachment_ids, _template in emails:
             author_id, email_from = authors[relance.company_id.email_formatted or None]
             values = {
-                'author_id': author_id, 'email_from': email_from,
-                'model': self._name, 'res_id': relance.id,
-                'body': body, 'subject': subject or False,
-                'message_type': 'comment', 'subtype_id': comment,
+                'author_id': author_id,
+                'email_from': email_from,
+                'model': self._name,
+                'res_id': relance.id,
+                'body': body,
+                'subject': subject or False,
+                'message_type': 'comment',
+                'subtype_id': comment,
                 'partner_ids': relance.contact_id.ids,
-                'email_add_signature': True, 'email_layout_xmlid': layout,
+                'email_add_signature': True,
+                'email_layout_xmlid': layout,
                 'record_alias_domain_id': alias_domains[relance.id].id,
                 'record_company_id': companies[relance.id].id,
                 'reply_to': reply_tos[relance.id],
@@ -611,9 +724,15 @@ class AccountRelance(models.Model):
         # of the relance: its creation note at least), all their columns each time: read what it
         # needs of them for the whole batch, it finds them in cache.
         self.env['mail.message'].sudo().search_fetch(  # sudo: as Odoo's own search of the ancestors
-            [('model', '=', self._name), ('res_id', 'in', relances.ids), ('id', 'not in', messages.ids),
-             ('subtype_id', '!=', False), ('message_id', '!=', False)],
-            ['message_id', 'is_internal', 'subtype_id', 'message_type'])
+            [
+                ('model', '=', self._name),
+                ('res_id', 'in', relances.ids),
+                ('id', 'not in', messages.ids),
+                ('subtype_id', '!=', False),
+                ('message_id', '!=', False),
+            ],
+            ['message_id', 'is_internal', 'subtype_id', 'message_type'],
+        )
         real_author = relances._message_compute_real_author(False)
         if real_author and not real_author.partner_share:
             relances._message_subscribe(partner_ids=real_author.ids)  # the sender receives the answers
@@ -622,46 +741,67 @@ class AccountRelance(models.Model):
         for relance, message, values in zip(relances, messages, message_values):
             contact = relance.contact_id
             recipient = {
-                'active': contact.active, 'email_normalized': contact.email_normalized, 'id': contact.id,
-                'is_follower': False, 'lang': contact.lang, 'name': contact.name, 'groups': [],
-                'notif': 'email', 'share': True, 'type': 'customer', 'uid': False, 'ushare': False,
+                'active': contact.active,
+                'email_normalized': contact.email_normalized,
+                'id': contact.id,
+                'is_follower': False,
+                'lang': contact.lang,
+                'name': contact.name,
+                'groups': [],
+                'notif': 'email',
+                'share': True,
+                'type': 'customer',
+                'uid': False,
+                'ushare': False,
             }
             # The message was just created without tracking values: Odoo would search them.
             msg_vals = dict(values, partner_ids=contact.ids, tracking_value_ids=[])
             base = relance._notify_by_email_get_base_mail_values(
-                message, [recipient], additional_values={'auto_delete': True})
+                message, [recipient], additional_values={'auto_delete': True}
+            )
             for _lang, render_values, group in relance._notify_get_classified_recipients_iterator(
-                    message, [recipient], msg_vals=msg_vals):
+                message, [recipient], msg_vals=msg_vals
+            ):
                 body_html = relance._notify_by_email_render_layout(
-                    message, group, msg_vals=msg_vals, render_values=render_values)
-                mail_values.append(relance._notify_by_email_get_final_mail_values(
-                    group['recipients_ids'], base, additional_values={'body_html': body_html}))
+                    message, group, msg_vals=msg_vals, render_values=render_values
+                )
+                mail_values.append(
+                    relance._notify_by_email_get_final_mail_values(
+                        group['recipients_ids'], base, additional_values={'body_html': body_html}
+                    )
+                )
         mails = self.env['mail.mail'].sudo().with_context(clean_context(self.env.context)).create(mail_values)
         for mail in mails:
-            notification_values += [{
-                'mail_mail_id': mail.id, 'res_partner_id': partner.id,
-                **relances._notify_by_email_get_base_notification_values(mail.mail_message_id),
-            } for partner in mail.recipient_ids]
-        self.env['mail.notification'].sudo().with_context(clean_context(self.env.context)).create(
-            notification_values)
+            notification_values += [
+                {
+                    'mail_mail_id': mail.id,
+                    'res_partner_id': partner.id,
+                    **relances._notify_by_email_get_base_notification_values(mail.mail_message_id),
+                }
+                for partner in mail.recipient_ids
+            ]
+        self.env['mail.notification'].sudo().with_context(clean_context(self.env.context)).create(notification_values)
         return messages
 
     def _make_letters(self):
         default = self.env.ref('account_relance_fr.action_report_relance_letter')
         for report, relances in self.grouped(lambda r: r.level_id.letter_report_id or default).items():
             rendered = self._render_each(report.report_name, relances)
-            attachments = self.env['ir.attachment'].create([{
-                'name': f"{relance.name.replace('/', '-')}.{rendered[relance.id][1]}",
-                'raw': rendered[relance.id][0],
-                'res_model': relance._name,
-                'res_id': relance.id,
-                'mimetype': 'application/pdf' if rendered[relance.id][1] == 'pdf' else 'text/html',
-            } for relance in relances])
+            attachments = self.env['ir.attachment'].create(
+                [
+                    {
+                        'name': f"{relance.name.replace('/', '-')}.{rendered[relance.id][1]}",
+                        'raw': rendered[relance.id][0],
+                        'res_model': relance._name,
+                        'res_id': relance.id,
+                        'mimetype': 'application/pdf' if rendered[relance.id][1] == 'pdf' else 'text/html',
+                    }
+                    for relance in relances
+                ]
+            )
             for relance, attachment in zip(relances, attachments):
                 relance.letter_attachment_id = attachment
-                relance.message_post(
-                    body=self.env._("Letter ready to print and post."),
-                    attachment_ids=attachment.ids)
+                relance.message_post(body=self.env._("Letter ready to print and post."), attachment_ids=attachment.ids)
 
     @api.model
     def _render_each(self, report_ref, records):
@@ -685,8 +825,9 @@ class AccountRelance(models.Model):
     def _relance_pdf_rendering(self):
         """Reports are rendered as PDF (in tests Odoo renders HTML unless told otherwise, as in
         ``ir.actions.report._render_qweb_pdf``)."""
-        return not (modules.module.current_test or tools.config['test_enable']) \
-            or self.env.context.get('force_report_rendering')
+        return not (modules.module.current_test or tools.config['test_enable']) or self.env.context.get(
+            'force_report_rendering'
+        )
 
     def _schedule_calls(self):
         self.write({'call_planned': True})
@@ -694,11 +835,16 @@ class AccountRelance(models.Model):
             relance.activity_schedule(
                 'mail.mail_activity_data_call',
                 date_deadline=relance.date,
-                summary=self.env._("Relance call: %(amount)s overdue",
-                                   amount=relance._format_amount(relance.amount_claimed)),
-                note=Markup("<p>%s</p>") % self.env._(
+                summary=self.env._(
+                    "Relance call: %(amount)s overdue", amount=relance._format_amount(relance.amount_claimed)
+                ),
+                note=Markup("<p>%s</p>")
+                % self.env._(
                     "Call %(contact)s about the unpaid invoices listed in %(relance)s.",
-                    contact=relance.contact_id.display_name, relance=relance.name),
-                user_id=self.env['account.relance.run']._responsible(
-                    relance.company_id, relance.salesperson_id, assigned=relance.user_id).id,
+                    contact=relance.contact_id.display_name,
+                    relance=relance.name,
+                ),
+                user_id=self.env['account.relance.run']
+                ._responsible(relance.company_id, relance.salesperson_id, assigned=relance.user_id)
+                .id,
             )

@@ -30,21 +30,31 @@ class AccountRelanceEcbRate(models.Model):
     touches a line a person entered or corrected; updating the addon never overwrites a line
     fetched or entered either.
     """
+
     _name = 'account.relance.ecb.rate'
     _description = "ECB rate by half-year"
     _inherit = ['account.relance.half.year']
 
     ecb_rate = fields.Float(
-        "ECB rate (%)", required=True, digits=(5, 2),
-        help="Rate of the most recent main refinancing operation of the ECB in force on that day.")
+        "ECB rate (%)",
+        required=True,
+        digits=(5, 2),
+        help="Rate of the most recent main refinancing operation of the ECB in force on that day.",
+    )
     penalty_rate = fields.Float(
-        "Penalty rate (%)", compute='_compute_penalty_rate', store=True, digits=(5, 2),
-        help="ECB rate + 10 points (Code de commerce L441-10).")
+        "Penalty rate (%)",
+        compute='_compute_penalty_rate',
+        store=True,
+        digits=(5, 2),
+        help="ECB rate + 10 points (Code de commerce L441-10).",
+    )
     origin = fields.Selection(ORIGINS, required=True, default='manual', readonly=True)
     to_verify = fields.Boolean(
-        "To verify", readonly=True,
+        "To verify",
+        readonly=True,
         help="The value was shipped from secondary sources: the daily fetch from the ECB confirms "
-             "or replaces it. Relances using it say so on screen (not in the letters).")
+        "or replaces it. Relances using it say so on screen (not in the letters).",
+    )
     fetched_on = fields.Date("Fetched on", readonly=True)
 
     _date_start_uniq = models.UniqueIndex('(date_start)', "There is already a rate for this half-year.")
@@ -66,18 +76,21 @@ class AccountRelanceEcbRate(models.Model):
         # origin existed were marked "entered by a user" by default).
         if self.origin == 'fetched':
             return
-        if self.origin == 'manual' and 'ecb_rate' in values \
-                and round(self.ecb_rate, 2) != round(float(values['ecb_rate']), 2):
+        if (
+            self.origin == 'manual'
+            and 'ecb_rate' in values
+            and round(self.ecb_rate, 2) != round(float(values['ecb_rate']), 2)
+        ):
             return
         super(AccountRelanceEcbRate, self.with_context(relance_rate_origin=True))._load_records_write(
-            dict(values, origin='shipped'))
+            dict(values, origin='shipped')
+        )
 
     @api.model
     def _penalty_rates(self):
         """{(year, half): penalty rate} for the engine: a half-year without a line is missing."""
         return {
-            (rate.date_start.year, 1 if rate.date_start.month == 1 else 2):
-                Decimal(str(round(rate.penalty_rate, 2)))
+            (rate.date_start.year, 1 if rate.date_start.month == 1 else 2): Decimal(str(round(rate.penalty_rate, 2)))
             for rate in self.search([])
         }
 
@@ -114,15 +127,20 @@ class AccountRelanceEcbRate(models.Model):
         while start <= today:
             value = rate_in_force(observations, start)
             line = lines.get(start)
-            values = {'ecb_rate': float(value) if value is not None else 0.0, 'origin': 'fetched',
-                      'to_verify': False, 'fetched_on': today,
-                      'note': self.env._("ECB Data Portal, series FM/D.U2.EUR.4F.KR.MRR_FR.LEV, read on %s", today)}
+            values = {
+                'ecb_rate': float(value) if value is not None else 0.0,
+                'origin': 'fetched',
+                'to_verify': False,
+                'fetched_on': today,
+                'note': self.env._("ECB Data Portal, series FM/D.U2.EUR.4F.KR.MRR_FR.LEV, read on %s", today),
+            }
             if value is None or (line and (line.origin == 'manual' or not line.to_verify)):
                 pass
             elif line:
                 if Decimal(str(round(line.ecb_rate, 2))) != value:
-                    _logger.warning("ECB rate of %s: %s %% shipped to verify, %s %% fetched: replaced.",
-                                    start, line.ecb_rate, value)
+                    _logger.warning(
+                        "ECB rate of %s: %s %% shipped to verify, %s %% fetched: replaced.", start, line.ecb_rate, value
+                    )
                 line.with_context(relance_rate_origin=True).write(values)
                 written |= line
             else:

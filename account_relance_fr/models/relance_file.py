@@ -25,6 +25,7 @@ class AccountRelanceFile(models.Model):
     one pending relance (to validate, or failed). Everything that says "the level of a client"
     (run, partner form, worklists, reports) reads it from here.
     """
+
     _name = 'account.relance.file'
     _description = "Relance file"
     _inherit = ['mail.thread']
@@ -34,51 +35,76 @@ class AccountRelanceFile(models.Model):
 
     company_id = fields.Many2one('res.company', required=True, index=True, readonly=True)
     company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company currency")
-    partner_id = fields.Many2one(
-        'res.partner', "Client", required=True, index=True, readonly=True, check_company=True)
+    partner_id = fields.Many2one('res.partner', "Client", required=True, index=True, readonly=True, check_company=True)
     state = fields.Selection(
-        [('open', "In progress"), ('closed', "Closed")], required=True, default='open', readonly=True,
-        index=True, tracking=True)
+        [('open', "In progress"), ('closed', "Closed")],
+        required=True,
+        default='open',
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
     close_reason = fields.Selection(
-        [('paid', "Nothing overdue any more"),
-         ('hold', "On hold (dispute, payment schedule, suspension)")],
-        readonly=True, help="A file closed on hold continues where it stood when the client is "
-                            "chased again; a paid file is never reopened.")
+        [('paid', "Nothing overdue any more"), ('hold', "On hold (dispute, payment schedule, suspension)")],
+        readonly=True,
+        help="A file closed on hold continues where it stood when the client is "
+        "chased again; a paid file is never reopened.",
+    )
     opened_on = fields.Date(required=True, readonly=True)
     closed_on = fields.Date(readonly=True)
     relance_ids = fields.One2many('account.relance', 'file_id', "Relances", readonly=True)
     last_relance_id = fields.Many2one(
-        'account.relance', "Last relance sent", compute='_compute_from_relances', store=True,
-        help="The last relance of the file that actually went out.")
+        'account.relance',
+        "Last relance sent",
+        compute='_compute_from_relances',
+        store=True,
+        help="The last relance of the file that actually went out.",
+    )
     level_id = fields.Many2one(
-        'account.relance.level', "Level reached", compute='_compute_from_relances', store=True,
-        index='btree_not_null', help="Level of the last relance of the file that actually went out.")
+        'account.relance.level',
+        "Level reached",
+        compute='_compute_from_relances',
+        store=True,
+        index='btree_not_null',
+        help="Level of the last relance of the file that actually went out.",
+    )
     tone = fields.Selection(TONES, "Tone reached", compute='_compute_from_relances', store=True)
     last_relance_date = fields.Date("Last relance on", compute='_compute_from_relances', store=True)
     written_sent = fields.Boolean(
-        "Written reminder sent", compute='_compute_from_relances', store=True,
-        help="A written reminder (e-mail or letter) of this file went out: the mise en demeure may follow.")
+        "Written reminder sent",
+        compute='_compute_from_relances',
+        store=True,
+        help="A written reminder (e-mail or letter) of this file went out: the mise en demeure may follow.",
+    )
     pending_relance_id = fields.Many2one(
-        'account.relance', "Pending relance", compute='_compute_from_relances', store=True,
-        help="The relance waiting for validation, or failed, of this file.")
+        'account.relance',
+        "Pending relance",
+        compute='_compute_from_relances',
+        store=True,
+        help="The relance waiting for validation, or failed, of this file.",
+    )
     pending_state = fields.Selection(related='pending_relance_id.state', string="Pending relance state")
     next_level_id = fields.Many2one(
-        'account.relance.level', "Next level", readonly=True,
-        help="The step the daily run plans next for this client.")
+        'account.relance.level', "Next level", readonly=True, help="The step the daily run plans next for this client."
+    )
     next_date = fields.Date("Next relance on", readonly=True, index=True)
-    next_action = fields.Selection(
-        NEXT_ACTIONS, "Next action", compute='_compute_next_action', store=True)
+    next_action = fields.Selection(NEXT_ACTIONS, "Next action", compute='_compute_next_action', store=True)
     amount_overdue = fields.Monetary(
-        "Amount overdue", currency_field='company_currency_id', readonly=True,
+        "Amount overdue",
+        currency_field='company_currency_id',
+        readonly=True,
         help="Overdue residual of the client's invoices chased in this file, in company currency, "
-             "as of the last daily run.")
+        "as of the last daily run.",
+    )
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
     # What the daily run last saw of the client (account.relance.run._client_stamps): a rerun
     # the same day leaves alone the clients whose stamp did not change.
     run_date = fields.Date("Last run on", readonly=True, help="Day of the last daily run that prepared this file.")
     run_stamp = fields.Char(
-        "State at the last run", readonly=True,
-        help="Digest of the client's open items, credits, relances, promises and settings at the last run.")
+        "State at the last run",
+        readonly=True,
+        help="Digest of the client's open items, credits, relances, promises and settings at the last run.",
+    )
     days_overdue = fields.Integer("Days overdue", compute='_compute_days_overdue')
     risk_category = fields.Selection(related='partner_id.relance_risk_category', string="Risk category")
     user_id = fields.Many2one('res.users', "Collector", compute='_compute_user_id', store=True)
@@ -92,8 +118,8 @@ class AccountRelanceFile(models.Model):
     relance_count = fields.Integer("Relances of the file", compute='_compute_relance_count')
 
     _one_open_file = models.UniqueIndex(
-        "(company_id, partner_id) WHERE state = 'open'",
-        "A client has one open relance file per company.")
+        "(company_id, partner_id) WHERE state = 'open'", "A client has one open relance file per company."
+    )
 
     @api.depends('relance_ids.state', 'relance_ids.date', 'relance_ids.level_id')
     def _compute_from_relances(self):
@@ -150,11 +176,20 @@ class AccountRelanceFile(models.Model):
             file.user_id = file.company_id.relance_collector_id or file.partner_id.user_id
 
     def _compute_flags(self):
-        disputed = {(move.commercial_partner_id.id, move.company_id.id) for move in self.env['account.move'].search([
-            ('commercial_partner_id', 'in', self.partner_id.ids), ('relance_dispute', '=', True),
-            ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])}
-        schedules = self.env['account.relance.schedule'].search([
-            ('partner_id', 'in', self.partner_id.ids), ('state', 'in', ('agreed', 'kept'))])
+        disputed = {
+            (move.commercial_partner_id.id, move.company_id.id)
+            for move in self.env['account.move'].search(
+                [
+                    ('commercial_partner_id', 'in', self.partner_id.ids),
+                    ('relance_dispute', '=', True),
+                    ('state', '=', 'posted'),
+                    ('payment_state', 'in', ('not_paid', 'partial')),
+                ]
+            )
+        }
+        schedules = self.env['account.relance.schedule'].search(
+            [('partner_id', 'in', self.partner_id.ids), ('state', 'in', ('agreed', 'kept'))]
+        )
         for file in self:
             mine = schedules.filtered(lambda s, f=file: s.partner_id == f.partner_id and s.company_id == f.company_id)
             file.has_dispute = (file.partner_id.id, file.company_id.id) in disputed
@@ -163,16 +198,16 @@ class AccountRelanceFile(models.Model):
             file.schedule_next_date = min(dates) if dates else False
 
     def _compute_relance_count(self):
-        counts = dict(self.env['account.relance']._read_group(
-            [('file_id', 'in', self.ids)], ['file_id'], ['__count']))
+        counts = dict(self.env['account.relance']._read_group([('file_id', 'in', self.ids)], ['file_id'], ['__count']))
         for file in self:
             file.relance_count = counts.get(file, 0)
 
     @api.model
     def _open_files(self, company, partner_ids):
         """{partner id: file} of the clients' open files in ``company``."""
-        files = self.search([('company_id', '=', company.id), ('state', '=', 'open'),
-                             ('partner_id', 'in', list(partner_ids))])
+        files = self.search(
+            [('company_id', '=', company.id), ('state', '=', 'open'), ('partner_id', 'in', list(partner_ids))]
+        )
         return {file.partner_id.id: file for file in files}
 
     @api.model
@@ -183,8 +218,10 @@ class AccountRelanceFile(models.Model):
         files = self._open_files(company, partner_ids)
         missing = [pid for pid in partner_ids if pid not in files]
         if missing:
-            held = self.search([('company_id', '=', company.id), ('partner_id', 'in', missing),
-                                ('state', '=', 'closed')], order='id desc')
+            held = self.search(
+                [('company_id', '=', company.id), ('partner_id', 'in', missing), ('state', '=', 'closed')],
+                order='id desc',
+            )
             latest = {}
             for file in held:
                 latest.setdefault(file.partner_id.id, file)
@@ -192,8 +229,9 @@ class AccountRelanceFile(models.Model):
             reopen.write({'state': 'open', 'close_reason': False, 'closed_on': False})
             files.update({file.partner_id.id: file for file in reopen})
             new = [pid for pid in missing if pid not in files]
-            created = self._create_batch(company, [{'company_id': company.id, 'partner_id': pid, 'opened_on': on_date}
-                                                   for pid in new])
+            created = self._create_batch(
+                company, [{'company_id': company.id, 'partner_id': pid, 'opened_on': on_date} for pid in new]
+            )
             files.update({file.partner_id.id: file for file in created})
         return files
 
@@ -213,9 +251,17 @@ class AccountRelanceFile(models.Model):
         pending = self.pending_relance_id
         if pending:
             pending._cancel_with_reason(self.env._("Nothing is overdue any more: the relance file closed."))
-        self.write({'state': 'closed', 'closed_on': on_date, 'close_reason': reason,
-                    'next_level_id': False, 'next_date': False, 'amount_overdue': 0.0,
-                    'oldest_due_date': False})
+        self.write(
+            {
+                'state': 'closed',
+                'closed_on': on_date,
+                'close_reason': reason,
+                'next_level_id': False,
+                'next_date': False,
+                'amount_overdue': 0.0,
+                'oldest_due_date': False,
+            }
+        )
 
     def _search_level_of_partners(self, operator, value):
         """Domain on a partner field (``commercial_partner_id``) matching clients whose open file
@@ -235,8 +281,10 @@ class AccountRelanceFile(models.Model):
     def action_open_pending(self):
         self.ensure_one()
         return {
-            'type': 'ir.actions.act_window', 'res_model': 'account.relance',
-            'res_id': self.pending_relance_id.id, 'view_mode': 'form',
+            'type': 'ir.actions.act_window',
+            'res_model': 'account.relance',
+            'res_id': self.pending_relance_id.id,
+            'view_mode': 'form',
         }
 
     def action_view_invoices(self):

@@ -10,7 +10,7 @@ from .relance_level import TONES
 
 # A short code for the letters: typed by hand from paper, so no 0/O or 1/l/I.
 SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-SHORT_LENGTH = 10   # 31^10: about 50 bits, the code is the secret of the short URL
+SHORT_LENGTH = 10  # 31^10: about 50 bits, the code is the secret of the short URL
 
 
 def _new_code():
@@ -24,22 +24,27 @@ class AccountRelanceFile(models.Model):
     The token opens one file of one client in one company; it is dropped when the file closes,
     so that the next relance of the client carries a new one.
     """
+
     _name = 'account.relance.file'
     _inherit = ['account.relance.file', 'portal.mixin', 'mail.activity.mixin']
 
     promise_ids = fields.One2many('account.relance.promise', 'file_id', "Promises to pay", readonly=True)
     open_promise_id = fields.Many2one(
-        'account.relance.promise', "Promise to pay", compute='_compute_open_promise_id',
-        help="The client promised to pay: relances pause until the promised date plus the grace days.")
+        'account.relance.promise',
+        "Promise to pay",
+        compute='_compute_open_promise_id',
+        help="The client promised to pay: relances pause until the promised date plus the grace days.",
+    )
     broken_promise_count = fields.Integer("Broken promises", compute='_compute_open_promise_id')
     schedule_request_ids = fields.One2many(
-        'account.relance.schedule.request', 'file_id', "Payment schedule requests", readonly=True)
-    open_schedule_request_id = fields.Many2one(
-        'account.relance.schedule.request', compute='_compute_open_promise_id')
+        'account.relance.schedule.request', 'file_id', "Payment schedule requests", readonly=True
+    )
+    open_schedule_request_id = fields.Many2one('account.relance.schedule.request', compute='_compute_open_promise_id')
     access_code = fields.Char("Short code", copy=False, readonly=True)
 
     _access_code_uniq = models.UniqueIndex(
-        "(access_code) WHERE access_code IS NOT NULL", "The short code of a client page is unique.")
+        "(access_code) WHERE access_code IS NOT NULL", "The short code of a client page is unique."
+    )
 
     @api.depends('promise_ids.state', 'schedule_request_ids.state')
     def _compute_open_promise_id(self):
@@ -104,8 +109,9 @@ class AccountRelanceFile(models.Model):
             kept = promise._owed_now() <= promise.company_id.currency_id.rounding / 2
             promise.write({'state': 'kept' if kept else 'cancelled', 'settled_on': on_date})
             if kept:
-                promise.file_id._relance_post_client_action(self.env._(
-                    "Promise to pay by %s kept: the payment came in.", promise.promise_date))
+                promise.file_id._relance_post_client_action(
+                    self.env._("Promise to pay by %s kept: the payment came in.", promise.promise_date)
+                )
         return result
 
     def _relance_statement_attachment_ids(self, relance):
@@ -116,13 +122,25 @@ class AccountRelanceFile(models.Model):
         if not self or setting == 'never' or ranks.index(relance.tone) < ranks.index(setting):
             return []
         self.ensure_one()
-        content, kind = self.env['ir.actions.report'].sudo().with_company(company)._render_qweb_pdf(
-            'account_relance_fr.action_report_relance_statement', self.ids)
-        attachment = self.env['ir.attachment'].sudo().create({
-            'name': f"Releve de compte {relance.name.replace('/', '-')}.{kind}",
-            'raw': content, 'res_model': relance._name, 'res_id': relance.id,
-            'mimetype': 'application/pdf' if kind == 'pdf' else 'text/html',
-        })
+        content, kind = (
+            self.env['ir.actions.report']
+            .sudo()
+            .with_company(company)
+            ._render_qweb_pdf('account_relance_fr.action_report_relance_statement', self.ids)
+        )
+        attachment = (
+            self.env['ir.attachment']
+            .sudo()
+            .create(
+                {
+                    'name': f"Releve de compte {relance.name.replace('/', '-')}.{kind}",
+                    'raw': content,
+                    'res_model': relance._name,
+                    'res_id': relance.id,
+                    'mimetype': 'application/pdf' if kind == 'pdf' else 'text/html',
+                }
+            )
+        )
         return attachment.ids
 
     # ------------------------------------------------------------------ history
@@ -134,8 +152,9 @@ class AccountRelanceFile(models.Model):
         today = self.env['account.relance.run']._company_today(self.company_id)
         stamped = Markup("<p>%s</p><p>%s</p>") % (body, self.env._("Date: %s", today))
         partner_ids = notify.ids if notify else []
-        self.sudo().message_post(body=stamped, message_type='comment', subtype_xmlid='mail.mt_note',
-                                 partner_ids=partner_ids)
+        self.sudo().message_post(
+            body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', partner_ids=partner_ids
+        )
         self.partner_id.sudo().message_post(body=stamped, message_type='comment', subtype_xmlid='mail.mt_note')
 
     def _relance_collector(self):
@@ -147,10 +166,20 @@ class AccountRelanceFile(models.Model):
     def _relance_open_invoices(self):
         """The client's open customer invoices in the company of the file."""
         self.ensure_one()
-        return self.env['account.move'].sudo().search([
-            ('commercial_partner_id', '=', self.partner_id.id), ('company_id', '=', self.company_id.id),
-            ('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'),
-            ('payment_state', 'in', ('not_paid', 'partial'))], order='invoice_date_due, id')
+        return (
+            self.env['account.move']
+            .sudo()
+            .search(
+                [
+                    ('commercial_partner_id', '=', self.partner_id.id),
+                    ('company_id', '=', self.company_id.id),
+                    ('move_type', 'in', ('out_invoice', 'out_receipt')),
+                    ('state', '=', 'posted'),
+                    ('payment_state', 'in', ('not_paid', 'partial')),
+                ],
+                order='invoice_date_due, id',
+            )
+        )
 
     def _relance_dispute(self, move, reason, source='portal'):
         """The client contests an invoice: it goes in dispute as the collector's "Mark in
@@ -159,18 +188,26 @@ class AccountRelanceFile(models.Model):
         if move not in self._relance_open_invoices():
             raise UserError(self.env._("This invoice is not one of the open invoices of the file."))
         today = self.env['account.relance.run']._company_today(self.company_id)
-        self.env['account.relance.dispute.wizard'].sudo().create({
-            'move_ids': [Command.set(move.ids)], 'reason': reason, 'date': today,
-        }).action_apply()
+        self.env['account.relance.dispute.wizard'].sudo().create(
+            {
+                'move_ids': [Command.set(move.ids)],
+                'reason': reason,
+                'date': today,
+            }
+        ).action_apply()
         who = self.env._("on the client page") if source == 'portal' else self.env._("on the phone")
-        body = self.env._("The client contests invoice %(invoice)s (%(who)s): %(reason)s",
-                          invoice=move.name, who=who, reason=reason)
+        body = self.env._(
+            "The client contests invoice %(invoice)s (%(who)s): %(reason)s", invoice=move.name, who=who, reason=reason
+        )
         self._relance_post_client_action(body)
         move.sudo().message_post(body=body, subtype_xmlid='mail.mt_note')
         self.sudo().activity_schedule(
-            'mail.mail_activity_data_todo', date_deadline=today,
+            'mail.mail_activity_data_todo',
+            date_deadline=today,
             summary=self.env._("Invoice %s contested by the client", move.name),
-            note=Markup("<p>%s</p>") % reason, user_id=self._relance_collector().id)
+            note=Markup("<p>%s</p>") % reason,
+            user_id=self._relance_collector().id,
+        )
         return True
 
     # ------------------------------------------------------------------ buttons
@@ -190,8 +227,11 @@ class AccountRelanceFile(models.Model):
     def action_record_call_outcome(self):
         self.ensure_one()
         return {
-            'type': 'ir.actions.act_window', 'res_model': 'account.relance.call.outcome.wizard',
-            'name': self.env._("Call outcome"), 'view_mode': 'form', 'target': 'new',
+            'type': 'ir.actions.act_window',
+            'res_model': 'account.relance.call.outcome.wizard',
+            'name': self.env._("Call outcome"),
+            'view_mode': 'form',
+            'target': 'new',
             'context': {'default_file_id': self.id},
         }
 

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class AccountRelanceGuarantee(models.Model):
     """A guarantee a client gave for its credit: it raises the credit limit suggested for a
     risky client while it is valid."""
+
     _name = 'account.relance.guarantee'
     _description = "Client guarantee"
     _inherit = ['mail.thread']
@@ -12,24 +13,35 @@ class AccountRelanceGuarantee(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        'res.partner', "Client", required=True, index=True, tracking=True,
-        domain="[('parent_id', '=', False)]")
-    company_id = fields.Many2one(
-        'res.company', required=True, index=True, default=lambda self: self.env.company)
-    guarantee_type = fields.Selection([
-        ('caution', "Personal guarantee (caution)"),
-        ('bank_guarantee', "Bank guarantee (garantie bancaire)"),
-        ('letter_of_credit', "Letter of credit (lettre de crédit)"),
-        ('deposit', "Deposit required (acompte exigé)"),
-    ], "Type", required=True, default='caution', tracking=True)
+        'res.partner', "Client", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]"
+    )
+    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
+    guarantee_type = fields.Selection(
+        [
+            ('caution', "Personal guarantee (caution)"),
+            ('bank_guarantee', "Bank guarantee (garantie bancaire)"),
+            ('letter_of_credit', "Letter of credit (lettre de crédit)"),
+            ('deposit', "Deposit required (acompte exigé)"),
+        ],
+        "Type",
+        required=True,
+        default='caution',
+        tracking=True,
+    )
     amount = fields.Monetary(required=True, tracking=True, currency_field='currency_id')
     currency_id = fields.Many2one(related='company_id.currency_id')
     guarantor = fields.Char(help="Bank, insurer or person who gives the guarantee.")
     date_start = fields.Date("Valid from", required=True, default=fields.Date.context_today, tracking=True)
     date_end = fields.Date("Valid until", tracking=True, help="Empty: until further notice.")
-    state = fields.Selection([
-        ('future', "Not yet valid"), ('valid', "Valid"), ('expired', "Expired"),
-    ], compute='_compute_state', search='_search_state')
+    state = fields.Selection(
+        [
+            ('future', "Not yet valid"),
+            ('valid', "Valid"),
+            ('expired', "Expired"),
+        ],
+        compute='_compute_state',
+        search='_search_state',
+    )
     note = fields.Text()
 
     _positive_amount = models.Constraint('CHECK (amount >= 0)', "A guarantee amount cannot be negative.")
@@ -62,5 +74,6 @@ class AccountRelanceGuarantee(models.Model):
     def _check_dates(self):
         for guarantee in self:
             if guarantee.date_end and guarantee.date_end < guarantee.date_start:
-                raise ValidationError(self.env._(
-                    "The guarantee of %s ends before it starts.", guarantee.partner_id.display_name))
+                raise ValidationError(
+                    self.env._("The guarantee of %s ends before it starts.", guarantee.partner_id.display_name)
+                )

@@ -7,6 +7,7 @@ class AccountRelanceHalfYear(models.AbstractModel):
 
     Reference data of the law, the same for every company: no company field, no company rule.
     """
+
     _name = 'account.relance.half.year'
     _description = "Half-year rate"
     _order = 'date_start desc'
@@ -19,8 +20,9 @@ class AccountRelanceHalfYear(models.AbstractModel):
     def _check_half_year(self):
         for rate in self:
             if (rate.date_start.month, rate.date_start.day) not in ((1, 1), (7, 1)):
-                raise ValidationError(self.env._(
-                    "A half-year starts on 1 January or 1 July, not on %s.", rate.date_start))
+                raise ValidationError(
+                    self.env._("A half-year starts on 1 January or 1 July, not on %s.", rate.date_start)
+                )
 
     @api.model
     def _half_year_label(self, year, half):

@@ -8,6 +8,7 @@ memory) for the ORM, so that the answers cannot drift apart.
 Every SQL fragment reads the aliases of ``_from_sql``: ``aml`` (the journal item), ``move``
 (its entry) and ``account`` (its account).
 """
+
 from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -31,9 +32,20 @@ class AccountRelanceInstallment(models.AbstractModel):
         """The fields the fragments read: pending changes to them are flushed before a query
         that uses the fragments runs (``SQL(to_flush=...)``)."""
         read = {
-            'account.move.line': ['company_id', 'parent_state', 'account_id', 'display_type', 'balance',
-                                  'reconciled', 'amount_residual', 'amount_residual_currency', 'date_maturity',
-                                  'move_id', 'partner_id', 'date'],
+            'account.move.line': [
+                'company_id',
+                'parent_state',
+                'account_id',
+                'display_type',
+                'balance',
+                'reconciled',
+                'amount_residual',
+                'amount_residual_currency',
+                'date_maturity',
+                'move_id',
+                'partner_id',
+                'date',
+            ],
             'account.move': ['state', 'move_type', 'invoice_date', 'date', 'commercial_partner_id', 'company_id'],
             'account.account': ['account_type'],
         }
@@ -58,18 +70,25 @@ class AccountRelanceInstallment(models.AbstractModel):
         elif open_at is not None:
             # Receivable accounts only, there already: Odoo's index of the unreconciled items
             # is by account, and other accounts hold most of a ledger's unreconciled items.
-            lines = SQL("""(SELECT * FROM account_move_line WHERE reconciled IS NOT TRUE
+            lines = SQL(
+                """(SELECT * FROM account_move_line WHERE reconciled IS NOT TRUE
                               AND account_id IN (SELECT id FROM account_account WHERE account_type = %(receivable)s)
                             UNION ALL
                             SELECT * FROM account_move_line WHERE reconciled AND id IN (
                                 SELECT debit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s
                                 UNION SELECT credit_move_id FROM account_partial_reconcile WHERE max_date > %(d)s))""",
-                        d=open_at, receivable=RECEIVABLE_ACCOUNT_TYPE)
+                d=open_at,
+                receivable=RECEIVABLE_ACCOUNT_TYPE,
+            )
         else:
             lines = SQL("account_move_line")
-        return SQL("""%s aml
+        return SQL(
+            """%s aml
                  JOIN account_move move ON move.id = aml.move_id
-                 JOIN account_account account ON account.id = aml.account_id""", lines, to_flush=self._read_fields())
+                 JOIN account_account account ON account.id = aml.account_id""",
+            lines,
+            to_flush=self._read_fields(),
+        )
 
     @api.model
     def _due_sql(self):
@@ -90,8 +109,11 @@ class AccountRelanceInstallment(models.AbstractModel):
     def _installment_sql(self, companies=None):
         """An installment of a posted customer invoice: a receivable payment-term line, with
         something to pay."""
-        return SQL("%s AND move.move_type IN %s AND aml.display_type = 'payment_term' AND aml.balance > 0",
-                   self._receivable_sql(companies), INVOICE_TYPES)
+        return SQL(
+            "%s AND move.move_type IN %s AND aml.display_type = 'payment_term' AND aml.balance > 0",
+            self._receivable_sql(companies),
+            INVOICE_TYPES,
+        )
 
     @api.model
     def _open_sql(self):
@@ -122,7 +144,9 @@ class AccountRelanceInstallment(models.AbstractModel):
                                   AND (COALESCE((client.relance_suspended ->> move.company_id::text)::boolean, FALSE)
                                        OR COALESCE((client.relance_litigation ->> move.company_id::text)::boolean,
                                                    FALSE)))""",
-            covering=SCHEDULE_COVERING_STATES, to_flush=self._read_fields(chased=True))
+            covering=SCHEDULE_COVERING_STATES,
+            to_flush=self._read_fields(chased=True),
+        )
 
     @api.model
     def _open_installments_sql(self, companies=None, chased=False):
@@ -139,25 +163,38 @@ class AccountRelanceInstallment(models.AbstractModel):
     def _line_domain(self, chased=False):
         """Domain of account.move.line: the open installments (of any company), the same rule
         in SQL for ``search`` and in Python for ``filtered_domain``."""
+
         def to_sql(model, alias, query):
-            return SQL("%s IN (SELECT aml.id FROM %s WHERE %s)", SQL.identifier(alias, 'id'),
-                       self._from_sql(), self._open_installments_sql(chased=chased))
+            return SQL(
+                "%s IN (SELECT aml.id FROM %s WHERE %s)",
+                SQL.identifier(alias, 'id'),
+                self._from_sql(),
+                self._open_installments_sql(chased=chased),
+            )
 
         def predicate(line):
             return self._is_open_installment(line) and (not chased or self._is_chased(line))
+
         return Domain.custom(to_sql=to_sql, predicate=predicate)
 
     @api.model
     def _move_domain(self, chased=False):
         """Domain of account.move: the invoices with an open installment (that the run may
         remind with ``chased``)."""
+
         def to_sql(model, alias, query):
-            return SQL("%s IN (SELECT aml.move_id FROM %s WHERE %s)", SQL.identifier(alias, 'id'),
-                       self._from_sql(), self._open_installments_sql(chased=chased))
+            return SQL(
+                "%s IN (SELECT aml.move_id FROM %s WHERE %s)",
+                SQL.identifier(alias, 'id'),
+                self._from_sql(),
+                self._open_installments_sql(chased=chased),
+            )
 
         def predicate(move):
-            return any(self._is_open_installment(line) and (not chased or self._is_chased(line))
-                       for line in move.line_ids)
+            return any(
+                self._is_open_installment(line) and (not chased or self._is_chased(line)) for line in move.line_ids
+            )
+
         return Domain.custom(to_sql=to_sql, predicate=predicate)
 
     # The same rules on records in memory (an invoice being computed, before any flush).
@@ -165,17 +202,27 @@ class AccountRelanceInstallment(models.AbstractModel):
     @api.model
     def _is_open_installment(self, line):
         move = line.move_id
-        return (move.state == 'posted' and move.move_type in INVOICE_TYPES
-                and line.display_type == 'payment_term' and line.account_type == RECEIVABLE_ACCOUNT_TYPE
-                and line.balance > 0 and not line.reconciled
-                and (line.amount_residual > 0 or line.amount_residual_currency > 0))
+        return (
+            move.state == 'posted'
+            and move.move_type in INVOICE_TYPES
+            and line.display_type == 'payment_term'
+            and line.account_type == RECEIVABLE_ACCOUNT_TYPE
+            and line.balance > 0
+            and not line.reconciled
+            and (line.amount_residual > 0 or line.amount_residual_currency > 0)
+        )
 
     @api.model
     def _is_chased(self, line):
         move = line.move_id
         # sudo: the flags of the client decide for everyone, whoever computes the invoice.
         client = move.commercial_partner_id.sudo().with_company(move.company_id)
-        return not (move.relance_excluded or move.relance_dispute or move.payment_state == 'blocked'
-                    or line.no_followup
-                    or move.sudo().relance_schedule_ids.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES)
-                    or client.relance_suspended or client.relance_litigation)
+        return not (
+            move.relance_excluded
+            or move.relance_dispute
+            or move.payment_state == 'blocked'
+            or line.no_followup
+            or move.sudo().relance_schedule_ids.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES)
+            or client.relance_suspended
+            or client.relance_litigation
+        )

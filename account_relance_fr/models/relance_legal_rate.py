@@ -15,16 +15,20 @@ class AccountRelanceLegalRate(models.Model):
     The rate is fixed by an arrêté published in the last days of the half-year before: from
     20 June and 20 December, relance managers get an activity when the coming line is missing.
     """
+
     _name = 'account.relance.legal.rate'
     _description = "Legal interest rate by half-year"
     _inherit = ['account.relance.half.year', 'mail.thread', 'mail.activity.mixin']
 
     rate_private = fields.Float(
-        "Creditor private person (%)", required=True, digits=(5, 2),
-        help="For creditors who are private persons not acting for professional needs.")
+        "Creditor private person (%)",
+        required=True,
+        digits=(5, 2),
+        help="For creditors who are private persons not acting for professional needs.",
+    )
     rate_other = fields.Float(
-        "Other cases (%)", required=True, digits=(5, 2),
-        help="For every other creditor: the rate a company claims.")
+        "Other cases (%)", required=True, digits=(5, 2), help="For every other creditor: the rate a company claims."
+    )
     verified = fields.Boolean(help="The value was checked against the published arrêté.")
 
     _date_start_uniq = models.UniqueIndex('(date_start)', "There is already a rate for this half-year.")
@@ -32,14 +36,18 @@ class AccountRelanceLegalRate(models.Model):
     @api.model
     def _rates_table(self):
         """[(half-year start, private, other cases)] for the engine."""
-        return [(rate.date_start, Decimal(str(round(rate.rate_private, 2))),
-                 Decimal(str(round(rate.rate_other, 2)))) for rate in self.search([], order='date_start')]
+        return [
+            (rate.date_start, Decimal(str(round(rate.rate_private, 2))), Decimal(str(round(rate.rate_other, 2))))
+            for rate in self.search([], order='date_start')
+        ]
 
     @api.model
     def _to_verify_half_years(self):
         """{(year, half)} of the lines not checked against the arrêté."""
-        return {(rate.date_start.year, 1 if rate.date_start.month == 1 else 2)
-                for rate in self.search([('verified', '=', False)])}
+        return {
+            (rate.date_start.year, 1 if rate.date_start.month == 1 else 2)
+            for rate in self.search([('verified', '=', False)])
+        }
 
     @api.model
     def _cron_check_next_legal_rate(self, today=None):
@@ -60,17 +68,25 @@ class AccountRelanceLegalRate(models.Model):
         label = self.env['account.relance.half.year']._half_year_label(coming.year, 1 if coming.month == 1 else 2)
         summary = self.env._("Add the legal interest rate of %s", label)
         managers = self.env.ref('account_relance_fr.group_relance_manager').user_ids.filtered(
-            lambda user: not user.share and user.active and not user._is_superuser())
-        already = set(self.env['mail.activity'].search([
-            ('res_model', '=', self._name), ('summary', '=', summary)]).user_id.ids)
+            lambda user: not user.share and user.active and not user._is_superuser()
+        )
+        already = set(
+            self.env['mail.activity'].search([('res_model', '=', self._name), ('summary', '=', summary)]).user_id.ids
+        )
         activities = self.env['mail.activity']
         for user in managers.filtered(lambda u: u.id not in already):
             activities |= anchor.activity_schedule(
-                'mail.mail_activity_data_todo', date_deadline=coming, summary=summary, user_id=user.id,
+                'mail.mail_activity_data_todo',
+                date_deadline=coming,
+                summary=summary,
+                user_id=user.id,
                 note=self.env._(
                     "The arrêté fixing the legal interest rate of %(label)s is published at the end of the "
                     "half-year before. Add the line starting on %(start)s under Configuration > Relances > "
                     "Legal interest rates: until then, contract rates cannot be checked and consumers' "
                     "legal interest cannot be computed for that half-year.",
-                    label=label, start=coming))
+                    label=label,
+                    start=coming,
+                ),
+            )
         return activities

@@ -33,27 +33,43 @@ class AccountRelance(models.Model):
     """What a relance says to the client: the amounts by currency, the figures of the
     penalties, the greeting, the signatory. Kept apart from the preparation and the sending
     of relances (``relance.py``, ``relance_run.py``): letters and e-mails read these."""
+
     _inherit = 'account.relance'
 
     signatory_id = fields.Many2one(
-        'res.users', compute='_compute_signatory_id', store=True, readonly=False,
+        'res.users',
+        compute='_compute_signatory_id',
+        store=True,
+        readonly=False,
         help="Who signs the mise en demeure: the collector by default, never a technical user. "
-             "Choose it before validating; the user who validates signs when nobody else can.")
+        "Choose it before validating; the user who validates signs when nobody else can.",
+    )
     signatory_function = fields.Char(
-        "Signatory's function", compute='_compute_signatory_function', store=True, readonly=False,
-        help="Printed under the signatory's name, e.g. Responsable du recouvrement.")
+        "Signatory's function",
+        compute='_compute_signatory_function',
+        store=True,
+        readonly=False,
+        help="Printed under the signatory's name, e.g. Responsable du recouvrement.",
+    )
     rates_to_verify = fields.Char(
-        "Rates to verify", compute='_compute_rates_to_verify',
+        "Rates to verify",
+        compute='_compute_rates_to_verify',
         help="Rates used in the figures of this relance that are still marked to verify. Shown here "
-             "only, never in the letter.")
+        "only, never in the letter.",
+    )
     amount_by_currency = fields.Char(
-        "Total due by currency", compute='_compute_amount_by_currency',
+        "Total due by currency",
+        compute='_compute_amount_by_currency',
         help="What the relance claims in each currency of its invoices, penalties and indemnities "
-             "included: the letters claim these amounts, not their equivalent in the company currency.")
+        "included: the letters claim these amounts, not their equivalent in the company currency.",
+    )
     figures_html = fields.Html(
-        "Penalty figures", compute='_compute_figures_html', sanitize=False,
+        "Penalty figures",
+        compute='_compute_figures_html',
+        sanitize=False,
         help="Per invoice: penalties, rates by half-year with their period, and the indemnity, as "
-             "the severe reminders and the mise en demeure print them.")
+        "the severe reminders and the mise en demeure print them.",
+    )
 
     @api.depends('user_id', 'company_id.relance_collector_id')
     def _compute_signatory_id(self):
@@ -65,8 +81,9 @@ class AccountRelance(models.Model):
     @api.depends('signatory_id')
     def _compute_signatory_function(self):
         for relance in self:
-            relance.signatory_function = self.env.context.get('relance_signatory_function') \
-                or relance.signatory_id.partner_id.function or False
+            relance.signatory_function = (
+                self.env.context.get('relance_signatory_function') or relance.signatory_id.partner_id.function or False
+            )
 
     @api.depends('line_ids.penalty_to_verify')
     def _compute_rates_to_verify(self):
@@ -83,7 +100,8 @@ class AccountRelance(models.Model):
     def _compute_figures_html(self):
         for relance in self:
             relance.figures_html = self.env['ir.qweb']._render(
-                'account_relance_fr.relance_figures', {'relance': relance})
+                'account_relance_fr.relance_figures', {'relance': relance}
+            )
 
     @api.model
     def _penalty_line_values(self, amounts):
@@ -102,8 +120,9 @@ class AccountRelance(models.Model):
         for relance in self.filtered(lambda r: r.is_formal_notice and r.state in ('to_validate', 'failed')):
             if is_technical_user(relance.signatory_id):
                 if is_technical_user(self.env.user):
-                    raise UserError(self.env._(
-                        "Choose who signs the mise en demeure %s before sending it.", relance.name))
+                    raise UserError(
+                        self.env._("Choose who signs the mise en demeure %s before sending it.", relance.name)
+                    )
                 relance.signatory_id = self.env.user
         return super().action_send()
 
@@ -119,9 +138,17 @@ class AccountRelance(models.Model):
         self.ensure_one()
         groups = {}
         for line in self.line_ids:
-            group = groups.setdefault(line.currency_id, {
-                'currency': line.currency_id, 'principal': 0.0, 'credits': 0.0, 'penalties': 0.0,
-                'indemnity': 0.0, 'upcoming': 0.0})
+            group = groups.setdefault(
+                line.currency_id,
+                {
+                    'currency': line.currency_id,
+                    'principal': 0.0,
+                    'credits': 0.0,
+                    'penalties': 0.0,
+                    'indemnity': 0.0,
+                    'upcoming': 0.0,
+                },
+            )
             if line.kind == 'invoice':
                 group['principal'] += line.amount_residual_currency
                 group['penalties'] += line.penalty_amount
@@ -144,8 +171,11 @@ class AccountRelance(models.Model):
         "1 000,00 € et 1 100,00 $"."""
         self.ensure_one()
         lang = self._letter_lang_data()
-        amounts = [self._format_amount(group[key], group['currency'], lang=lang)
-                   for group in self._amounts_by_currency() if not group['currency'].is_zero(group[key])]
+        amounts = [
+            self._format_amount(group[key], group['currency'], lang=lang)
+            for group in self._amounts_by_currency()
+            if not group['currency'].is_zero(group[key])
+        ]
         if len(amounts) > 1:
             return ", ".join(amounts[:-1]) + " et " + amounts[-1]
         return amounts[0] if amounts else self._format_amount(0.0, lang=lang)
@@ -155,9 +185,12 @@ class AccountRelance(models.Model):
         its claim: "mille euros (1 000,00 €) et de mille dollars ($ 1 000,00)"."""
         self.ensure_one()
         lang = self._letter_lang_data()
-        parts = [f"{amount_in_words(group['total'], group['currency'].name)} "
-                 f"({self._format_amount(group['total'], group['currency'], lang=lang)})"
-                 for group in self._amounts_by_currency() if group['currency'].compare_amounts(group['total'], 0.0) > 0]
+        parts = [
+            f"{amount_in_words(group['total'], group['currency'].name)} "
+            f"({self._format_amount(group['total'], group['currency'], lang=lang)})"
+            for group in self._amounts_by_currency()
+            if group['currency'].compare_amounts(group['total'], 0.0) > 0
+        ]
         return " et de ".join(parts) or amount_in_words(0)
 
     def _letter_lang_data(self):
@@ -169,7 +202,9 @@ class AccountRelance(models.Model):
     def _is_multi_currency(self):
         self.ensure_one()
         return len(self.line_ids.currency_id) > 1 or self.line_ids.currency_id[:1] not in (
-            self.company_currency_id, self.env['res.currency'])
+            self.company_currency_id,
+            self.env['res.currency'],
+        )
 
     def _format_amount(self, amount, currency=None, lang=None):
         """An amount as QWeb's monetary widget writes it ("1 234,56 €", "-1 234,56 €",
@@ -184,8 +219,11 @@ class AccountRelance(models.Model):
         value = currency.round(amount) or 0.0  # never "-0,00"
         parts = (f"%.{currency.decimal_places}f" % value).split('.')
         parts[0] = intersperse(parts[0], _grouping(lang.grouping), lang.thousands_sep or '')[0]
-        text = lang.decimal_point.join(parts) \
-            .replace(' ', '\N{NO-BREAK SPACE}').replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
+        text = (
+            lang.decimal_point.join(parts)
+            .replace(' ', '\N{NO-BREAK SPACE}')
+            .replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
+        )
         if currency.position == 'before':
             return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
         return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
@@ -224,7 +262,7 @@ class AccountRelance(models.Model):
     # ------------------------------------------------------------------ how the client is addressed
 
     def _civility(self):
-        """"Madame" or "Monsieur" for a person whose civility is known, else empty."""
+        """ "Madame" or "Monsieur" for a person whose civility is known, else empty."""
         self.ensure_one()
         return self.contact_id._relance_civility_word()
 
@@ -233,12 +271,12 @@ class AccountRelance(models.Model):
         return self.contact_id._relance_addressee_name()
 
     def _letter_salutation(self):
-        """"Madame," when the person is known, "Madame, Monsieur," otherwise (without the comma)."""
+        """ "Madame," when the person is known, "Madame, Monsieur," otherwise (without the comma)."""
         self.ensure_one()
         return self._civility() or "Madame, Monsieur"
 
     def _email_greeting(self):
-        """"Bonjour Madame Jeanne Petit," to a person, "Bonjour," to a company: never
+        """ "Bonjour Madame Jeanne Petit," to a person, "Bonjour," to a company: never
         "Bonjour Agence Horizon SARL,"."""
         self.ensure_one()
         if self.contact_id.is_company or not self.contact_id.name:
@@ -260,15 +298,24 @@ class AccountRelance(models.Model):
         """The ids of the relances of ``self`` that are repeat reminders (``_is_repeat_reminder``),
         in one search for all of them."""
         earlier = defaultdict(list)  # journal item -> [(relance, date)] of what went out
-        for line in self.env['account.relance.line'].search_fetch([
+        for line in self.env['account.relance.line'].search_fetch(
+            [
                 ('move_line_id', 'in', self.invoice_line_ids.move_line_id.ids),
-                ('relance_state', 'in', ('sent', 'done')), ('relance_id.tone', '!=', 'preventive')],
-                ['move_line_id', 'relance_id', 'relance_date']):
+                ('relance_state', 'in', ('sent', 'done')),
+                ('relance_id.tone', '!=', 'preventive'),
+            ],
+            ['move_line_id', 'relance_id', 'relance_date'],
+        ):
             earlier[line.move_line_id.id].append((line.relance_id.id, line.relance_date))
         return frozenset(
-            relance.id for relance in self
-            if any(other != relance.id and day <= relance.date
-                   for item in relance.invoice_line_ids.move_line_id.ids for other, day in earlier[item]))
+            relance.id
+            for relance in self
+            if any(
+                other != relance.id and day <= relance.date
+                for item in relance.invoice_line_ids.move_line_id.ids
+                for other, day in earlier[item]
+            )
+        )
 
     def _bank_account(self):
         self.ensure_one()

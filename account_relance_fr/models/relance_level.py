@@ -15,6 +15,7 @@ TONES = [
 
 class AccountRelanceLevel(models.Model):
     """One step of the relance scenario of a company."""
+
     _name = 'account.relance.level'
     _description = "Relance level"
     _order = 'company_id, scenario_id, sequence, delay, id'
@@ -23,40 +24,43 @@ class AccountRelanceLevel(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, required=True, aggregator=False)
     active = fields.Boolean(default=True)
-    scenario_id = fields.Many2one(
-        'account.relance.scenario', required=True, index=True, ondelete='cascade')
+    scenario_id = fields.Many2one('account.relance.scenario', required=True, index=True, ondelete='cascade')
     company_id = fields.Many2one(related='scenario_id.company_id', store=True, index=True, precompute=True)
     risk_category = fields.Selection(related='scenario_id.risk_category', store=True)
     delay = fields.Integer(
-        "Delay (days)", required=True, aggregator=False,
+        "Delay (days)",
+        required=True,
+        aggregator=False,
         help="Days after the due date of the installment when this level is sent; "
-             "a negative value sends a preventive reminder before the due date.")
+        "a negative value sends a preventive reminder before the due date.",
+    )
     tone = fields.Selection(TONES, required=True, default='cordial')
     channel_email = fields.Boolean("E-mail", default=True)
     channel_phone = fields.Boolean("Phone call")
     channel_letter = fields.Boolean("Postal letter")
     channel_registered_letter = fields.Boolean(
-        "Registered letter", help="Registered letter with acknowledgement of receipt (LRAR).")
+        "Registered letter", help="Registered letter with acknowledgement of receipt (LRAR)."
+    )
     auto_send = fields.Boolean(
-        "Send automatically", default=True,
-        help="When unchecked, the relances of this level wait in the 'to validate' list "
-             "until a person sends them.")
-    mail_template_id = fields.Many2one(
-        'mail.template', "E-mail template", domain=[('model', '=', 'account.relance')])
+        "Send automatically",
+        default=True,
+        help="When unchecked, the relances of this level wait in the 'to validate' list until a person sends them.",
+    )
+    mail_template_id = fields.Many2one('mail.template', "E-mail template", domain=[('model', '=', 'account.relance')])
     letter_report_id = fields.Many2one(
-        'ir.actions.report', "Letter", domain=[('model', '=', 'account.relance')],
-        default=lambda self: self.env.ref(
-            'account_relance_fr.action_report_relance_letter', raise_if_not_found=False))
+        'ir.actions.report',
+        "Letter",
+        domain=[('model', '=', 'account.relance')],
+        default=lambda self: self.env.ref('account_relance_fr.action_report_relance_letter', raise_if_not_found=False),
+    )
     note = fields.Text("Internal note")
     channel_summary = fields.Char("Channels", compute='_compute_channel_summary')
 
     @api.depends('channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter')
     def _compute_channel_summary(self):
-        labels = {name: self._fields[name].get_description(self.env)['string']
-                  for name in self._channel_fields()}
+        labels = {name: self._fields[name].get_description(self.env)['string'] for name in self._channel_fields()}
         for level in self:
-            level.channel_summary = ", ".join(
-                label for name, label in labels.items() if level[name])
+            level.channel_summary = ", ".join(label for name, label in labels.items() if level[name])
 
     @api.model
     def _channel_fields(self):
@@ -64,9 +68,16 @@ class AccountRelanceLevel(models.Model):
 
     def _as_core(self):
         rank = [tone for tone, _label in TONES]
-        return [Level(id=lv.id, sequence=lv.sequence, delay=lv.delay, rank=rank.index(lv.tone),
-                      written=lv.channel_email or lv.channel_letter or lv.channel_registered_letter)
-                for lv in self]
+        return [
+            Level(
+                id=lv.id,
+                sequence=lv.sequence,
+                delay=lv.delay,
+                rank=rank.index(lv.tone),
+                written=lv.channel_email or lv.channel_letter or lv.channel_registered_letter,
+            )
+            for lv in self
+        ]
 
     @api.constrains('sequence', 'delay', 'scenario_id', 'active')
     def _check_scenario(self):
@@ -75,28 +86,37 @@ class AccountRelanceLevel(models.Model):
             names = {lv.id: lv.name for lv in levels}
             for kind, first, second in level_problems(levels._as_core()):
                 if kind == 'same_delay':
-                    raise ValidationError(self.env._(
-                        "The relance levels “%(first)s” and “%(second)s” have the same delay "
-                        "(%(delay)s days): a client would be reminded twice on the same day.",
-                        first=names[first.id], second=names[second.id], delay=first.delay))
-                raise ValidationError(self.env._(
-                    "The relance level “%(second)s” comes after “%(first)s” but its delay "
-                    "(%(second_delay)s days) is shorter than %(first_delay)s days: order the "
-                    "levels by increasing delay.",
-                    first=names[first.id], second=names[second.id],
-                    first_delay=first.delay, second_delay=second.delay))
+                    raise ValidationError(
+                        self.env._(
+                            "The relance levels “%(first)s” and “%(second)s” have the same delay "
+                            "(%(delay)s days): a client would be reminded twice on the same day.",
+                            first=names[first.id],
+                            second=names[second.id],
+                            delay=first.delay,
+                        )
+                    )
+                raise ValidationError(
+                    self.env._(
+                        "The relance level “%(second)s” comes after “%(first)s” but its delay "
+                        "(%(second_delay)s days) is shorter than %(first_delay)s days: order the "
+                        "levels by increasing delay.",
+                        first=names[first.id],
+                        second=names[second.id],
+                        first_delay=first.delay,
+                        second_delay=second.delay,
+                    )
+                )
 
     @api.constrains('channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter')
     def _check_channel(self):
         for level in self:
             if not any(level[name] for name in self._channel_fields()):
-                raise ValidationError(self.env._(
-                    "The relance level “%s” needs at least one channel.", level.name))
+                raise ValidationError(self.env._("The relance level “%s” needs at least one channel.", level.name))
 
     @api.constrains('channel_email', 'mail_template_id')
     def _check_template(self):
         for level in self:
             if level.channel_email and not level.mail_template_id:
-                raise ValidationError(self.env._(
-                    "The relance level “%s” sends an e-mail: choose its e-mail template.",
-                    level.name))
+                raise ValidationError(
+                    self.env._("The relance level “%s” sends an e-mail: choose its e-mail template.", level.name)
+                )

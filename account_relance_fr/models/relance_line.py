@@ -10,6 +10,7 @@ class AccountRelanceLine(models.Model):
     Amounts are a snapshot taken when the relance was prepared: history does not change when
     the invoice is paid later.
     """
+
     _name = 'account.relance.line'
     _description = "Relance line"
     _order = 'relance_id, date_maturity, id'
@@ -21,46 +22,55 @@ class AccountRelanceLine(models.Model):
     partner_id = fields.Many2one(related='relance_id.partner_id', store=True)
     kind = fields.Selection(
         [('invoice', "Overdue"), ('upcoming', "Not yet due"), ('credit', "Credit")],
-        required=True, default='invoice',
+        required=True,
+        default='invoice',
         help="Overdue installments are claimed; installments not yet due (à échoir) are listed "
-             "apart; credits are unreconciled credit notes and payments that reduce the claim.")
+        "apart; credits are unreconciled credit notes and payments that reduce the claim.",
+    )
     move_id = fields.Many2one('account.move', "Document", required=True, index=True, ondelete='restrict')
-    move_line_id = fields.Many2one(
-        'account.move.line', "Installment", required=True, index=True, ondelete='restrict')
+    move_line_id = fields.Many2one('account.move.line', "Installment", required=True, index=True, ondelete='restrict')
     level_id = fields.Many2one(
-        'account.relance.level', ondelete='restrict',
-        help="Level of this installment after the relance.")
-    escalated = fields.Boolean(
-        help="The relance brought this installment to its level (otherwise it was only listed).")
+        'account.relance.level', ondelete='restrict', help="Level of this installment after the relance."
+    )
+    escalated = fields.Boolean(help="The relance brought this installment to its level (otherwise it was only listed).")
     date_maturity = fields.Date("Due date")
     days_overdue = fields.Integer("Days overdue", aggregator=False)
     currency_id = fields.Many2one('res.currency', required=True)
     amount_residual_currency = fields.Monetary(
-        "Amount due", currency_field='currency_id', aggregator=False,
-        help="Residual amount in the currency of the document when the relance was prepared.")
+        "Amount due",
+        currency_field='currency_id',
+        aggregator=False,
+        help="Residual amount in the currency of the document when the relance was prepared.",
+    )
     penalty_amount = fields.Monetary(
-        "Penalties", currency_field='currency_id',
-        help="Late-payment penalties of the invoice accrued on the relance date (L441-10).")
+        "Penalties",
+        currency_field='currency_id',
+        help="Late-payment penalties of the invoice accrued on the relance date (L441-10).",
+    )
     indemnity_amount = fields.Monetary(
-        "Indemnity", currency_field='currency_id',
-        help="Fixed recovery indemnity of the invoice (D441-5), once per invoice.")
+        "Indemnity",
+        currency_field='currency_id',
+        help="Fixed recovery indemnity of the invoice (D441-5), once per invoice.",
+    )
     penalty_kind = fields.Selection(
-        [('penalty', "Late-payment penalties"), ('legal_interest', "Legal interest")], "Kind of interest",
-        help="Penalties of L441-10 for a professional, legal interest (Code civil 1231-6) for a consumer.")
+        [('penalty', "Late-payment penalties"), ('legal_interest', "Legal interest")],
+        "Kind of interest",
+        help="Penalties of L441-10 for a professional, legal interest (Code civil 1231-6) for a consumer.",
+    )
     penalty_detail = fields.Text(
-        "Penalty detail", help="Period, rates by half-year and indemnity of the invoice, as the letters state them.")
+        "Penalty detail", help="Period, rates by half-year and indemnity of the invoice, as the letters state them."
+    )
     penalty_to_verify = fields.Char(
-        "Rates to verify", help="Rates used for the penalties that are still marked to verify (shown on "
-                                "screen, not in the letters).")
+        "Rates to verify",
+        help="Rates used for the penalties that are still marked to verify (shown on screen, not in the letters).",
+    )
     company_currency_id = fields.Many2one(related='relance_id.company_currency_id')
-    amount_residual = fields.Monetary(
-        "Amount due (company currency)", currency_field='company_currency_id')
+    amount_residual = fields.Monetary("Amount due (company currency)", currency_field='company_currency_id')
 
     # Whether a preventive reminder already listed an installment (the run asks it of every
     # installment it reads): found in this small index, never by reading its relance history.
     _previewed_idx = models.Index("(move_line_id) WHERE kind = 'upcoming' AND relance_state IN ('sent', 'done')")
-    _installment_once = models.UniqueIndex(
-        '(relance_id, move_line_id)', "A relance lists an installment once.")
+    _installment_once = models.UniqueIndex('(relance_id, move_line_id)', "A relance lists an installment once.")
 
     @api.model
     def _insert_for(self, relances, lines_of):
@@ -72,13 +82,22 @@ class AccountRelanceLine(models.Model):
             raise UserError(self.env._("The lines of a relance that went out stay in the history."))
         rows = []
         for relance, lines in zip(relances, lines_of):
-            related = {'relance_id': relance.id, 'company_id': relance.company_id.id, 'relance_state': relance.state,
-                       'relance_date': relance.date, 'partner_id': relance.partner_id.id}
+            related = {
+                'relance_id': relance.id,
+                'company_id': relance.company_id.id,
+                'relance_state': relance.state,
+                'relance_date': relance.date,
+                'partner_id': relance.partner_id.id,
+            }
             rows += [{**related, **(line[2] if isinstance(line, (tuple, list)) else line)} for line in lines]
         if not rows:
             return self.browse()
-        currencies = {currency.id: currency for currency in self.env['res.currency'].browse(
-            {row['currency_id'] for row in rows} | set(relances.company_id.currency_id.ids))}
+        currencies = {
+            currency.id: currency
+            for currency in self.env['res.currency'].browse(
+                {row['currency_id'] for row in rows} | set(relances.company_id.currency_id.ids)
+            )
+        }
         company_currency = {relance.id: relance.company_id.currency_id for relance in relances}
         for row in rows:
             # Monetary columns are stored rounded to their currency, as the ORM writes them.
@@ -93,7 +112,8 @@ class AccountRelanceLine(models.Model):
         relances.invalidate_recordset(['line_ids', 'invoice_line_ids', 'credit_line_ids', 'upcoming_line_ids'])
         self.env['account.move'].browse({row['move_id'] for row in rows}).invalidate_recordset(['relance_line_ids'])
         self.env['account.move.line'].browse({row['move_line_id'] for row in rows}).invalidate_recordset(
-            ['relance_line_ids'])
+            ['relance_line_ids']
+        )
         # The last relance date of an invoice counts the relances that went out: lines of
         # relances waiting for validation do not change it, no need to recompute it.
         last_date = self.env['account.move']._fields['relance_last_date']

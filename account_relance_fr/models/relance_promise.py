@@ -19,6 +19,7 @@ class AccountRelancePromise(models.Model):
     has been paid, broken otherwise. A broken promise resumes the file at its next level, is
     said in the next relance and counts in the client's risk figures.
     """
+
     _name = 'account.relance.promise'
     _description = "Promise to pay"
     _order = 'date desc, id desc'
@@ -26,27 +27,42 @@ class AccountRelancePromise(models.Model):
     _rec_name = 'promise_date'
 
     file_id = fields.Many2one(
-        'account.relance.file', "Relance file", required=True, readonly=True, index=True,
-        ondelete='cascade', check_company=True)
+        'account.relance.file',
+        "Relance file",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete='cascade',
+        check_company=True,
+    )
     company_id = fields.Many2one(related='file_id.company_id', store=True, index=True)
     company_currency_id = fields.Many2one(related='company_id.currency_id', string="Company currency")
     partner_id = fields.Many2one(related='file_id.partner_id', store=True, index=True, string="Client")
     date = fields.Date("Promised on", required=True, readonly=True)
     promise_date = fields.Date("Pay by", required=True, readonly=True)
     amount = fields.Monetary(
-        "Amount promised", currency_field='company_currency_id', readonly=True,
-        help="Empty: everything overdue when the client promised.")
-    owed_at_promise = fields.Monetary(
-        "Owed when promised", currency_field='company_currency_id', readonly=True)
+        "Amount promised",
+        currency_field='company_currency_id',
+        readonly=True,
+        help="Empty: everything overdue when the client promised.",
+    )
+    owed_at_promise = fields.Monetary("Owed when promised", currency_field='company_currency_id', readonly=True)
     move_line_ids = fields.Many2many(
-        'account.move.line', string="Installments", readonly=True,
-        help="The overdue installments of the file when the client promised.")
+        'account.move.line',
+        string="Installments",
+        readonly=True,
+        help="The overdue installments of the file when the client promised.",
+    )
     paused_until = fields.Date("Relances paused until", readonly=True)
     source = fields.Selection(SOURCES, required=True, readonly=True)
     note = fields.Text(readonly=True)
     state = fields.Selection(
         [(OPEN, "Open"), (KEPT, "Kept"), (BROKEN, "Broken"), ('cancelled', "Cancelled")],
-        required=True, default=OPEN, readonly=True, index=True)
+        required=True,
+        default=OPEN,
+        readonly=True,
+        index=True,
+    )
     settled_on = fields.Date(readonly=True)
     recorded_by_id = fields.Many2one('res.users', "Recorded by", readonly=True)
 
@@ -64,37 +80,47 @@ class AccountRelancePromise(models.Model):
         if problem == 'past':
             raise UserError(self.env._("The date of payment cannot be in the past."))
         if problem == 'too_far':
-            raise UserError(self.env._(
-                "The date of payment may be at most %s days from today.", company.relance_promise_limit_days))
+            raise UserError(
+                self.env._("The date of payment may be at most %s days from today.", company.relance_promise_limit_days)
+            )
         if amount and amount < 0:
             raise UserError(self.env._("The amount promised cannot be negative."))
-        rows = self.env['account.relance.run']._select_installments(
-            company, today, partner_ids=file.partner_id.ids, force=True).get(file.partner_id.id, [])
+        rows = (
+            self.env['account.relance.run']
+            ._select_installments(company, today, partner_ids=file.partner_id.ids, force=True)
+            .get(file.partner_id.id, [])
+        )
         overdue = [row for row in rows if row['due_date'] < today] or rows
         if file.pending_relance_id:
-            file.pending_relance_id.sudo()._cancel_with_reason(self.env._(
-                "The client promised to pay by %s: the relance is not sent.", promise_date))
+            file.pending_relance_id.sudo()._cancel_with_reason(
+                self.env._("The client promised to pay by %s: the relance is not sent.", promise_date)
+            )
         previous = file.promise_ids.filtered(lambda p: p.state == OPEN)
         previous.write({'state': 'cancelled', 'settled_on': today})
         until = pause_until(promise_date, company.relance_promise_grace_days)
-        promise = self.sudo().create({
-            'file_id': file.id,
-            'date': today,
-            'promise_date': promise_date,
-            'amount': amount or 0.0,
-            'owed_at_promise': sum(row['amount_residual'] for row in overdue),
-            'move_line_ids': [fields.Command.set([row['line_id'] for row in overdue])],
-            'paused_until': until,
-            'source': source,
-            'note': note or False,
-            'recorded_by_id': self.env.uid if not self.env.user._is_public() else False,
-        })
+        promise = self.sudo().create(
+            {
+                'file_id': file.id,
+                'date': today,
+                'promise_date': promise_date,
+                'amount': amount or 0.0,
+                'owed_at_promise': sum(row['amount_residual'] for row in overdue),
+                'move_line_ids': [fields.Command.set([row['line_id'] for row in overdue])],
+                'paused_until': until,
+                'source': source,
+                'note': note or False,
+                'recorded_by_id': self.env.uid if not self.env.user._is_public() else False,
+            }
+        )
         file.sudo().write({'next_date': until + timedelta(days=1)})
         money = formatLang(self.env, promise.amount or promise.owed_at_promise, currency_obj=company.currency_id)
         body = self.env._(
             "Promise to pay %(amount)s by %(date)s (%(channel)s): relances paused until %(until)s.",
-            amount=money, date=promise_date, until=until,
-            channel=dict(self._fields['source']._description_selection(self.env))[source])
+            amount=money,
+            date=promise_date,
+            until=until,
+            channel=dict(self._fields['source']._description_selection(self.env))[source],
+        )
         if note:
             body = Markup("%s<br/>%s") % (body, note)
         collector = file.user_id.partner_id
@@ -118,8 +144,15 @@ class AccountRelancePromise(models.Model):
         still_open = self.browse()
         rounding = company.currency_id.rounding
         for promise in promises:
-            verdict = settle(promise.promise_date, (promise.paused_until - promise.promise_date).days,
-                             on_date, promise.owed_at_promise, promise._owed_now(), promise.amount, rounding)
+            verdict = settle(
+                promise.promise_date,
+                (promise.paused_until - promise.promise_date).days,
+                on_date,
+                promise.owed_at_promise,
+                promise._owed_now(),
+                promise.amount,
+                rounding,
+            )
             if verdict == OPEN:
                 still_open |= promise
                 continue
@@ -128,7 +161,8 @@ class AccountRelancePromise(models.Model):
                 body = self.env._("Promise to pay by %s kept: the payment came in.", promise.promise_date)
             else:
                 body = self.env._(
-                    "Promise to pay by %s broken: the relances resume at the next level.", promise.promise_date)
+                    "Promise to pay by %s broken: the relances resume at the next level.", promise.promise_date
+                )
             promise.file_id._relance_post_client_action(body, notify=promise.file_id.user_id.partner_id)
         return still_open
 
@@ -137,9 +171,15 @@ class AccountRelancePromise(models.Model):
         """The clients among ``partner_ids`` not to remind on ``on_date``: an open promise to pay."""
         self._settle_due(company, on_date, partner_ids)
         # A promise kept before its date keeps the pause it was given: the client said when.
-        paused = self.sudo().search([
-            ('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
-            ('state', 'in', (OPEN, KEPT)), ('date', '<=', on_date), ('paused_until', '>=', on_date)])
+        paused = self.sudo().search(
+            [
+                ('company_id', '=', company.id),
+                ('partner_id', 'in', list(partner_ids)),
+                ('state', 'in', (OPEN, KEPT)),
+                ('date', '<=', on_date),
+                ('paused_until', '>=', on_date),
+            ]
+        )
         return set(paused.partner_id.ids)
 
     @api.model
@@ -150,9 +190,11 @@ class AccountRelancePromise(models.Model):
         if not file:
             return self.browse()
         broken = file.sudo().promise_ids.filtered(
-            lambda p: p.state == BROKEN and p.settled_on and p.settled_on <= relance.date)[:1]
+            lambda p: p.state == BROKEN and p.settled_on and p.settled_on <= relance.date
+        )[:1]
         if not broken:
             return self.browse()
         told = file.relance_ids.filtered(
-            lambda r: r != relance and r.state in ('sent', 'done') and broken.settled_on <= r.date < relance.date)
+            lambda r: r != relance and r.state in ('sent', 'done') and broken.settled_on <= r.date < relance.date
+        )
         return self.browse() if told else broken

@@ -21,6 +21,7 @@ class AccountRelanceRisk(models.AbstractModel):
     recorded beside it); every change of the category in force is posted in the client's
     chatter with the figures behind it.
     """
+
     _name = 'account.relance.risk'
     _description = "Client risk categories"
 
@@ -51,8 +52,11 @@ class AccountRelanceRisk(models.AbstractModel):
         start = self._window_start(company, on_date)
         self.env.flush_all()
         installments = self.env['account.relance.installment']
-        ids = {partner_id for [partner_id] in self.env.execute_query(SQL(
-            """
+        ids = {
+            partner_id
+            for [partner_id] in self.env.execute_query(
+                SQL(
+                    """
             SELECT DISTINCT move.commercial_partner_id
               FROM %(tables)s
              WHERE %(installment)s AND %(due)s >= %(start)s AND %(due)s < %(today)s
@@ -60,10 +64,21 @@ class AccountRelanceRisk(models.AbstractModel):
             SELECT DISTINCT relance.partner_id
               FROM account_relance relance
              WHERE relance.company_id = %(company)s AND relance.date >= %(start)s
-            """, tables=installments._from_sql(), installment=installments._installment_sql(company),
-            due=installments._due_sql(), company=company.id, start=start, today=on_date))}
-        risky = self.env['res.partner'].with_company(company).search(
-            [('relance_risk_category', 'in', ('occasional', 'chronic'))])
+            """,
+                    tables=installments._from_sql(),
+                    installment=installments._installment_sql(company),
+                    due=installments._due_sql(),
+                    company=company.id,
+                    start=start,
+                    today=on_date,
+                )
+            )
+        }
+        risky = (
+            self.env['res.partner']
+            .with_company(company)
+            .search([('relance_risk_category', 'in', ('occasional', 'chronic'))])
+        )
         return self.env['res.partner'].browse(sorted(ids | set(risky.ids)))
 
     @api.model
@@ -75,8 +90,9 @@ class AccountRelanceRisk(models.AbstractModel):
         """{partner id: [HistoryItem]}: the installments of the window, in company currency."""
         self.env.flush_all()
         installments = self.env['account.relance.installment']
-        rows = self.env.execute_query(SQL(
-            """
+        rows = self.env.execute_query(
+            SQL(
+                """
             SELECT move.commercial_partner_id, aml.balance, %(due)s,
                    CASE WHEN aml.reconciled THEN (
                         SELECT MAX(part.max_date) FROM account_partial_reconcile part
@@ -85,9 +101,15 @@ class AccountRelanceRisk(models.AbstractModel):
              WHERE %(installment)s
                AND %(due)s >= %(start)s AND %(due)s < %(today)s
                AND move.commercial_partner_id = ANY(%(partners)s)
-            """, tables=installments._from_sql(), installment=installments._installment_sql(company),
-            due=installments._due_sql(), start=self._window_start(company, on_date), today=on_date,
-            partners=partners.ids))
+            """,
+                tables=installments._from_sql(),
+                installment=installments._installment_sql(company),
+                due=installments._due_sql(),
+                start=self._window_start(company, on_date),
+                today=on_date,
+                partners=partners.ids,
+            )
+        )
         history = defaultdict(list)
         for partner_id, amount, due, paid in rows:
             # A line reconciled later than today (a run as of a past date) is open that day.
@@ -99,20 +121,38 @@ class AccountRelanceRisk(models.AbstractModel):
         """{partner: {level: count}} of the relances sent in the window."""
         counts = defaultdict(dict)
         for partner, level, count in self.env['account.relance']._read_group(
-                [('company_id', '=', company.id), ('partner_id', 'in', partners.ids),
-                 ('date', '>=', self._window_start(company, on_date)), ('date', '<=', on_date),
-                 ('state', 'in', ('sent', 'done'))],
-                ['partner_id', 'level_id'], ['__count']):
+            [
+                ('company_id', '=', company.id),
+                ('partner_id', 'in', partners.ids),
+                ('date', '>=', self._window_start(company, on_date)),
+                ('date', '<=', on_date),
+                ('state', 'in', ('sent', 'done')),
+            ],
+            ['partner_id', 'level_id'],
+            ['__count'],
+        ):
             counts[partner][level] = count
         return counts
 
     @api.model
     def _broken_promises(self, company, on_date, partners):
         """{partner id: count} of the promises to pay broken in the window."""
-        return {partner.id: count for partner, count in self.env['account.relance.promise'].sudo()._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', partners.ids), ('state', '=', 'broken'),
-             ('settled_on', '>=', self._window_start(company, on_date)), ('settled_on', '<=', on_date)],
-            ['partner_id'], ['__count'])}
+        return {
+            partner.id: count
+            for partner, count in self.env['account.relance.promise']
+            .sudo()
+            ._read_group(
+                [
+                    ('company_id', '=', company.id),
+                    ('partner_id', 'in', partners.ids),
+                    ('state', '=', 'broken'),
+                    ('settled_on', '>=', self._window_start(company, on_date)),
+                    ('settled_on', '<=', on_date),
+                ],
+                ['partner_id'],
+                ['__count'],
+            )
+        }
 
     @api.model
     def _compute(self, company, on_date, partners, history=None):
@@ -128,8 +168,9 @@ class AccountRelanceRisk(models.AbstractModel):
         for partner in partners:
             reached = relances.get(partner, {})
             # A broken promise to pay weighs like a severe relance (issue 13).
-            severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES) \
-                + broken.get(partner.id, 0)
+            severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES) + broken.get(
+                partner.id, 0
+            )
             figures = history_figures(history.get(partner.id, []), on_date, severe_relances=severe)
             verdict = categorize(figures, thresholds, company.relance_risk_min_installments)
             previous = (partner.relance_risk_category or 'punctual', partner.relance_risk_figures or "")
@@ -169,17 +210,23 @@ class AccountRelanceRisk(models.AbstractModel):
         return self.env._(
             "Too few installments to judge (%(count)s, at least %(minimum)s needed): %(figures)s "
             "point to \"%(category)s\" but only count once the history is long enough.",
-            count=f.installments, minimum=verdict.min_history,
-            figures=", ".join(f"{labels[criterion]} {self._num(value, criterion)}"
-                              for criterion, value, _threshold, _category in verdict.set_aside),
-            category=self.env['res.partner']._relance_risk_label(worst))
+            count=f.installments,
+            minimum=verdict.min_history,
+            figures=", ".join(
+                f"{labels[criterion]} {self._num(value, criterion)}"
+                for criterion, value, _threshold, _category in verdict.set_aside
+            ),
+            category=self.env['res.partner']._relance_risk_label(worst),
+        )
 
     @api.model
     def _criterion_labels(self):
         _ = self.env._
         return {
-            'late_share': _("share paid late"), 'average_days': _("average lateness"),
-            'max_days': _("longest lateness"), 'severe_relances': _("severe relances"),
+            'late_share': _("share paid late"),
+            'average_days': _("average lateness"),
+            'max_days': _("longest lateness"),
+            'severe_relances': _("severe relances"),
         }
 
     @api.model
@@ -201,22 +248,46 @@ class AccountRelanceRisk(models.AbstractModel):
 
         num = self._num
         lines = [
-            _("Installments due in the last %(months)s months: %(count)s, paid late: %(late)s (%(share)s %%).",
-              count=f.installments, months=company.relance_risk_window_months, late=f.late, share=num(f.late_share)),
-            _("Average lateness weighted by amount: %(average)s days; longest: %(max)s days.",
-              average=num(f.average_days), max=f.max_days),
-            _("Severe relances or above: %(severe)s; overdue today: %(overdue)s.",
-              severe=f.severe_relances, overdue=money),
+            _(
+                "Installments due in the last %(months)s months: %(count)s, paid late: %(late)s (%(share)s %%).",
+                count=f.installments,
+                months=company.relance_risk_window_months,
+                late=f.late,
+                share=num(f.late_share),
+            ),
+            _(
+                "Average lateness weighted by amount: %(average)s days; longest: %(max)s days.",
+                average=num(f.average_days),
+                max=f.max_days,
+            ),
+            _(
+                "Severe relances or above: %(severe)s; overdue today: %(overdue)s.",
+                severe=f.severe_relances,
+                overdue=money,
+            ),
         ]
         if reached:
-            lines.append(_("Relances by level: %s.", ", ".join(
-                f"{level.name} {count}" for level, count in sorted(reached.items(), key=lambda i: i[0].delay))))
+            lines.append(
+                _(
+                    "Relances by level: %s.",
+                    ", ".join(
+                        f"{level.name} {count}" for level, count in sorted(reached.items(), key=lambda i: i[0].delay)
+                    ),
+                )
+            )
         labels = self._criterion_labels()
         if verdict.reasons:
-            lines.append(_("Decided by: %s.", "; ".join(
-                f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
-                for criterion, value, threshold, _category
-                in sorted(verdict.reasons, key=lambda r: CRITERIA.index(r[0])))))
+            lines.append(
+                _(
+                    "Decided by: %s.",
+                    "; ".join(
+                        f"{labels[criterion]} {num(value, criterion)} ≥ {num(threshold, criterion)}"
+                        for criterion, value, threshold, _category in sorted(
+                            verdict.reasons, key=lambda r: CRITERIA.index(r[0])
+                        )
+                    ),
+                )
+            )
         elif not f.installments:
             lines.append(_("No payment history: punctual until proven otherwise."))
         if verdict.set_aside:

@@ -32,11 +32,12 @@ BATCH_SIZE = 200  # clients per transaction of the scheduled run
 
 class ScenarioCalendar(NamedTuple):
     """The relance levels of a company as the calendar of each client's scenario sees them."""
-    level_by_id: dict       # level id -> level record (archived ones included)
-    scenario_of: dict       # commercial partner id -> scenario
-    levels_of: dict         # scenario -> its active levels (core.calendar.Level)
-    all_levels_of: dict     # scenario -> all its levels, archived ones included
-    core_by_id: dict        # level id -> core.calendar.Level
+
+    level_by_id: dict  # level id -> level record (archived ones included)
+    scenario_of: dict  # commercial partner id -> scenario
+    levels_of: dict  # scenario -> its active levels (core.calendar.Level)
+    all_levels_of: dict  # scenario -> all its levels, archived ones included
+    core_by_id: dict  # level id -> core.calendar.Level
 
     def levels(self, partner_id):
         return self.levels_of[self.scenario_of[partner_id]]
@@ -50,7 +51,8 @@ class ScenarioCalendar(NamedTuple):
         if not reached or reached.scenario_id == scenario:
             return level_id
         equivalent = equivalent_level(
-            self.core_by_id[level_id], self.all_levels_of[reached.scenario_id], self.levels_of[scenario])
+            self.core_by_id[level_id], self.all_levels_of[reached.scenario_id], self.levels_of[scenario]
+        )
         return equivalent and equivalent.id
 
 
@@ -63,6 +65,7 @@ class AccountRelanceRun(models.AbstractModel):
     (unique index), and installments already brought to a level are not due again until the
     next one, so running twice, or again after a crash, sends nothing twice.
     """
+
     _name = 'account.relance.run'
     _description = "Daily relance run"
 
@@ -82,8 +85,9 @@ class AccountRelanceRun(models.AbstractModel):
         work, unchanged = [], defaultdict(set)
         for company in self.env['res.company'].search([]):
             on_date = self._company_today(company)
-            work += [(company, on_date, *batch)
-                     for batch in self._batches(company, on_date, unchanged=unchanged[company.id])]
+            work += [
+                (company, on_date, *batch) for batch in self._batches(company, on_date, unchanged=unchanged[company.id])
+            ]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch, _lines in work))
         for company, on_date, partner_ids, line_ids in work:
             self._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
@@ -98,10 +102,12 @@ class AccountRelanceRun(models.AbstractModel):
                     self._follow_up_formal_notices(company, on_date)
                     self._warn_prescriptions(company, on_date)
             except Exception as error:  # noqa: BLE001 - the other companies go on; noted, retried tomorrow
-                _logger.warning("Relance run of %s: closing the files of company %s failed", on_date, company.id,
-                                exc_info=True)
+                _logger.warning(
+                    "Relance run of %s: closing the files of company %s failed", on_date, company.id, exc_info=True
+                )
                 self.env['account.relance.run.log']._record(
-                    company, on_date, [False], 'failure', self._failure_message(error))
+                    company, on_date, [False], 'failure', self._failure_message(error)
+                )
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):
@@ -117,14 +123,18 @@ class AccountRelanceRun(models.AbstractModel):
         companies = companies or self.env.companies
         for company in companies:
             day = on_date or self._company_today(company)
-            targets = (partners.commercial_partner_id if partners else self.env['res.partner']) \
-                | (moves.commercial_partner_id if moves else self.env['res.partner'])
+            targets = (partners.commercial_partner_id if partners else self.env['res.partner']) | (
+                moves.commercial_partner_id if moves else self.env['res.partner']
+            )
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
             rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
             unchanged = set()
-            batches = ((batch, None) for batch in split_every(BATCH_SIZE, list(rows))) if force \
+            batches = (
+                ((batch, None) for batch in split_every(BATCH_SIZE, list(rows)))
+                if force
                 else self._batches(company, day, partner_ids=partner_ids, unchanged=unchanged)
+            )
             for batch, line_ids in batches:
                 if force:
                     relances |= self._prepare_relances(company, day, {pid: rows[pid] for pid in batch}, force=True)
@@ -149,8 +159,10 @@ class AccountRelanceRun(models.AbstractModel):
         ``candidates`` (the salesperson...), else the first relance manager of the company;
         never a technical user (OdooBot, ``__system__``, portal or archived users): a call or a
         deadline must reach a person."""
+
         def person(user):
             return user and user.active and not user.share and user.id != SUPERUSER_ID and company in user.company_ids
+
         for user in (assigned, company.relance_collector_id, *candidates):
             if person(user):
                 return user
@@ -165,10 +177,17 @@ class AccountRelanceRun(models.AbstractModel):
         ends (PostgreSQL advisory locks): a client another run is processing is left to it."""
         if not partner_ids:
             return set()
-        return {pid for [pid] in self.env.execute_query(SQL(
-            "SELECT pid FROM unnest(%s::int[]) AS pid"
-            " WHERE pg_try_advisory_xact_lock(hashtext('account_relance_fr:' || %s), pid)",
-            list(partner_ids), company.id))}
+        return {
+            pid
+            for [pid] in self.env.execute_query(
+                SQL(
+                    "SELECT pid FROM unnest(%s::int[]) AS pid"
+                    " WHERE pg_try_advisory_xact_lock(hashtext('account_relance_fr:' || %s), pid)",
+                    list(partner_ids),
+                    company.id,
+                )
+            )
+        }
 
     @api.model
     def _batches(self, company, on_date, partner_ids=None, unchanged=None):
@@ -176,15 +195,16 @@ class AccountRelanceRun(models.AbstractModel):
         listed for them)]. ``unchanged``: a set that receives the clients left out because a
         run of the day already prepared them as they are (``_unchanged_since_run``)."""
         digests = {}
-        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True,
-                                            digests=digests)
+        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True, digests=digests)
         left_out = self._unchanged_since_run(company, on_date, lines_of, digests)
         for partner_id in left_out:
             del lines_of[partner_id]
         if unchanged is not None:
             unchanged.update(left_out)
-        return [(batch, [line for pid in batch for line in lines_of[pid]])
-                for batch in split_every(BATCH_SIZE, list(lines_of))]
+        return [
+            (batch, [line for pid in batch for line in lines_of[pid]])
+            for batch in split_every(BATCH_SIZE, list(lines_of))
+        ]
 
     @api.model
     def _unchanged_since_run(self, company, on_date, lines_of, digests):
@@ -199,10 +219,18 @@ class AccountRelanceRun(models.AbstractModel):
         yet due: a preventive reminder at most): left alone too when it was reminded that day
         and has no relance waiting, since a client reminded that day gets nothing new
         (``_reminded_on``) and nothing is waiting to be brought up to date."""
-        stored = dict(self.env.execute_query(SQL(
-            "SELECT partner_id, run_stamp FROM account_relance_file"
-            " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
-            company.id, on_date, list(lines_of), to_flush=self.env['account.relance.file']._fields['run_stamp'])))
+        stored = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, run_stamp FROM account_relance_file"
+                    " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
+                    company.id,
+                    on_date,
+                    list(lines_of),
+                    to_flush=self.env['account.relance.file']._fields['run_stamp'],
+                )
+            )
+        )
         unchanged = set()
         if stored:
             current = self._client_stamps(company, on_date, list(stored), digests=digests)
@@ -211,11 +239,18 @@ class AccountRelanceRun(models.AbstractModel):
         reminded = self._reminded_on(company, on_date, others)
         quiet = reminded - self._pending_partner_ids(company, reminded)
         if quiet:
-            unchanged |= quiet - {pid for [pid] in self.env.execute_query(SQL(
-                "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
-                self.env['account.relance.installment']._from_sql(),
-                [line for pid in quiet for line in lines_of[pid]],
-                self.env['account.relance.installment']._due_sql(), on_date))}
+            unchanged |= quiet - {
+                pid
+                for [pid] in self.env.execute_query(
+                    SQL(
+                        "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
+                        self.env['account.relance.installment']._from_sql(),
+                        [line for pid in quiet for line in lines_of[pid]],
+                        self.env['account.relance.installment']._due_sql(),
+                        on_date,
+                    )
+                )
+            }
         return unchanged
 
     @api.model
@@ -224,19 +259,34 @@ class AccountRelanceRun(models.AbstractModel):
         date: history cannot be rewritten): the run of that day gives them nothing new."""
         if not partner_ids:
             return set()
-        return {partner.id for [partner] in self.env['account.relance']._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
-             '|', ('date', '=', on_date), '&', ('date', '>', on_date), ('state', '!=', 'cancelled')],
-            ['partner_id'])}
+        return {
+            partner.id
+            for [partner] in self.env['account.relance']._read_group(
+                [
+                    ('company_id', '=', company.id),
+                    ('partner_id', 'in', list(partner_ids)),
+                    '|',
+                    ('date', '=', on_date),
+                    '&',
+                    ('date', '>', on_date),
+                    ('state', '!=', 'cancelled'),
+                ],
+                ['partner_id'],
+            )
+        }
 
     @api.model
     def _pending_partner_ids(self, company, partner_ids):
         """The clients of ``partner_ids`` with a relance waiting for validation or failed."""
         if not partner_ids:
             return set()
-        return {partner.id for [partner] in self.env['account.relance']._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
-             ('state', 'in', PENDING)], ['partner_id'])}
+        return {
+            partner.id
+            for [partner] in self.env['account.relance']._read_group(
+                [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)), ('state', 'in', PENDING)],
+                ['partner_id'],
+            )
+        }
 
     @api.model
     def _client_stamps(self, company, on_date, partner_ids, line_ids=None, digests=None):
@@ -257,7 +307,10 @@ class AccountRelanceRun(models.AbstractModel):
                 "given AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[]) AS given(pid, items, credits)),"
                 " items AS (SELECT pid, items AS digest FROM given),"
                 " credits AS (SELECT pid, credits AS digest FROM given)",
-                pids, [digests[pid][0] for pid in pids], [digests[pid][1] for pid in pids])
+                pids,
+                [digests[pid][0] for pid in pids],
+                [digests[pid][1] for pid in pids],
+            )
         else:
             conditions = self._installment_conditions(company, on_date, partner_ids)
             if conditions is None:
@@ -268,10 +321,16 @@ class AccountRelanceRun(models.AbstractModel):
                                FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
                    credits AS (SELECT partner.commercial_partner_id AS pid, %(digest)s AS digest
                                  FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1)""",
-                digest=self._items_digest_sql(), installments=installments._from_sql(line_ids), conditions=conditions,
-                credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids))
-        return dict(self.env.execute_query(SQL(
-            """
+                digest=self._items_digest_sql(),
+                installments=installments._from_sql(line_ids),
+                conditions=conditions,
+                credits=self._credits_sql(company, on_date, line_ids),
+                partners=list(partner_ids),
+            )
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """
             WITH %(parts)s,
                  settings AS (SELECT concat_ws('|', company.write_date,
                                      (SELECT max(write_date) FROM account_relance_level WHERE company_id = company.id),
@@ -294,9 +353,14 @@ class AccountRelanceRun(models.AbstractModel):
          LEFT JOIN credits ON credits.pid = client.id
              WHERE client.id = ANY(%(partners)s)
             """,
-            parts=parts, partners=list(partner_ids), company=company.id, date=on_date,
-            category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
-        )))
+                    parts=parts,
+                    partners=list(partner_ids),
+                    company=company.id,
+                    date=on_date,
+                    category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
+                )
+            )
+        )
 
     @api.model
     def _stamp_files(self, company, on_date, files, line_ids=None):
@@ -305,8 +369,10 @@ class AccountRelanceRun(models.AbstractModel):
         if not files:
             return
         stamps = self._client_stamps(company, on_date, list(files), line_ids=line_ids)
-        update_rows(self.env['account.relance.file'].browse([file.id for file in files.values()]),
-                    [{'run_date': on_date, 'run_stamp': stamps.get(pid)} for pid in files])
+        update_rows(
+            self.env['account.relance.file'].browse([file.id for file in files.values()]),
+            [{'run_date': on_date, 'run_stamp': stamps.get(pid)} for pid in files],
+        )
 
     @api.model
     def _prepare_isolated(self, company, on_date, partner_ids, line_ids=None):
@@ -342,42 +408,60 @@ class AccountRelanceRun(models.AbstractModel):
         if isinstance(error, IntegrityError):
             return self.env._("Another relance run reminded this client at the same moment: nothing was doubled.")
         detail = error.args[0] if getattr(error, 'args', None) else repr(error)
-        return self.env._("The relance could not be prepared: %(error)s. It is tried again at the next run.",
-                          error=str(detail))
+        return self.env._(
+            "The relance could not be prepared: %(error)s. It is tried again at the next run.", error=str(detail)
+        )
 
     @api.model
     def _action_remind_now(self, partners=None, moves=None):
-        """"Remind now" from the client or invoice lists: create and send the next relance of
+        """ "Remind now" from the client or invoice lists: create and send the next relance of
         the selection today, even when its date has not come yet."""
         if moves:
             bad = moves.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
             if bad:
-                raise UserError(self.env._(
-                    "Only posted customer invoices can be reminded: %s", ", ".join(bad.mapped('display_name'))))
+                raise UserError(
+                    self.env._(
+                        "Only posted customer invoices can be reminded: %s", ", ".join(bad.mapped('display_name'))
+                    )
+                )
         if not self.env.context.get('relance_gap_confirmed'):
             recent = self._reminded_within_gap(partners=partners, moves=moves)
             if recent:
-                wizard = self.env['account.relance.remind.wizard'].create({
-                    'partner_ids': [fields.Command.set(partners.ids if partners else [])],
-                    'move_ids': [fields.Command.set(moves.ids if moves else [])],
-                    'recent_partner_ids': [fields.Command.set(recent.ids)],
-                    'message': self.env._(
-                        "These clients received a relance less than the minimum gap of their scenario "
-                        "ago. Remind them again today anyway?"),
-                })
+                wizard = self.env['account.relance.remind.wizard'].create(
+                    {
+                        'partner_ids': [fields.Command.set(partners.ids if partners else [])],
+                        'move_ids': [fields.Command.set(moves.ids if moves else [])],
+                        'recent_partner_ids': [fields.Command.set(recent.ids)],
+                        'message': self.env._(
+                            "These clients received a relance less than the minimum gap of their scenario "
+                            "ago. Remind them again today anyway?"
+                        ),
+                    }
+                )
                 return {
-                    'type': 'ir.actions.act_window', 'name': self.env._("Remind now"),
-                    'res_model': wizard._name, 'res_id': wizard.id, 'view_mode': 'form', 'target': 'new',
+                    'type': 'ir.actions.act_window',
+                    'name': self.env._("Remind now"),
+                    'res_model': wizard._name,
+                    'res_id': wizard.id,
+                    'view_mode': 'form',
+                    'target': 'new',
                 }
         relances = self.env['account.relance']
         targets = moves or partners
         for company in targets.company_id if moves else self.env.companies:
-            relances |= self._run(companies=company, partners=partners,
-                                  moves=moves and moves.filtered(lambda m, c=company: m.company_id == c), force=True)
+            relances |= self._run(
+                companies=company,
+                partners=partners,
+                moves=moves and moves.filtered(lambda m, c=company: m.company_id == c),
+                force=True,
+            )
         if not relances:
-            raise UserError(self.env._(
-                "Nothing to remind: the selection has no open invoice with a next relance level, "
-                "or it is excluded, suspended or covered by credits."))
+            raise UserError(
+                self.env._(
+                    "Nothing to remind: the selection has no open invoice with a next relance level, "
+                    "or it is excluded, suspended or covered by credits."
+                )
+            )
         action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance')
         action['domain'] = [('id', 'in', relances.ids)]
         action['context'] = {}
@@ -386,10 +470,11 @@ class AccountRelanceRun(models.AbstractModel):
     @api.model
     def _reminded_within_gap(self, partners=None, moves=None):
         """The clients of the selection who saw a relance less than their scenario's minimum gap ago."""
-        clients = (partners.commercial_partner_id if partners else self.env['res.partner']) \
-            | (moves.commercial_partner_id if moves else self.env['res.partner'])
+        clients = (partners.commercial_partner_id if partners else self.env['res.partner']) | (
+            moves.commercial_partner_id if moves else self.env['res.partner']
+        )
         recent = self.env['res.partner']
-        for company in (moves.company_id if moves else self.env.companies):
+        for company in moves.company_id if moves else self.env.companies:
             today = self._company_today(company)
             scenario_of = self.env['account.relance.scenario']._for_partners(company, clients)
             for partner_id, day in self._last_seen(company, clients.ids, today).items():
@@ -403,18 +488,28 @@ class AccountRelanceRun(models.AbstractModel):
         letter that went out, any file, preventive reminders included): the minimum gap counts
         from it."""
         groups = self.env['account.relance']._read_group(
-            [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)),
-             ('state', 'in', ('sent', 'done')), ('date', '<=', on_date),
-             '|', '|', ('channel_email', '=', True), ('channel_letter', '=', True),
-             ('channel_registered_letter', '=', True)],
-            ['partner_id'], ['date:max'])
+            [
+                ('company_id', '=', company.id),
+                ('partner_id', 'in', list(partner_ids)),
+                ('state', 'in', ('sent', 'done')),
+                ('date', '<=', on_date),
+                '|',
+                '|',
+                ('channel_email', '=', True),
+                ('channel_letter', '=', True),
+                ('channel_registered_letter', '=', True),
+            ],
+            ['partner_id'],
+            ['date:max'],
+        )
         return {partner.id: day for partner, day in groups}
 
     # ------------------------------------------------------------------ selection
 
     @api.model
-    def _select_installments(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
-                             line_ids=None):
+    def _select_installments(
+        self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False, line_ids=None
+    ):
         """Open receivable installments of customer invoices that may concern a relance,
         grouped by client: {partner id: [row, ...]}, oldest due date first.
 
@@ -431,8 +526,9 @@ class AccountRelanceRun(models.AbstractModel):
         installments = self.env['account.relance.installment']
         due = installments._due_sql()
         self.env.flush_all()  # invoices, partners and relances are read in SQL below
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
                    move.partner_id AS invoice_partner_id, %(due)s AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
@@ -444,16 +540,29 @@ class AccountRelanceRun(models.AbstractModel):
              WHERE %(where)s
           ORDER BY move.commercial_partner_id, due_date, aml.id
             """,
-            due=due, where=conditions, tables=installments._from_sql(line_ids),
-        ))
+                due=due,
+                where=conditions,
+                tables=installments._from_sql(line_ids),
+            )
+        )
         by_partner = defaultdict(list)
         for row in rows:
             by_partner[row['partner_id']].append(row)
         return dict(by_partner)
 
     @api.model
-    def _select_partner_ids(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False,
-                            overdue=False, with_lines=False, digests=None):
+    def _select_partner_ids(
+        self,
+        company,
+        on_date,
+        partner_ids=None,
+        move_ids=None,
+        force=False,
+        held=False,
+        overdue=False,
+        with_lines=False,
+        digests=None,
+    ):
         """The clients ``_select_installments`` would return, in order, without reading their
         installments: what the run splits into batches (each batch reads its own rows).
         ``overdue``: only the clients with an installment overdue on ``on_date``.
@@ -469,18 +578,27 @@ class AccountRelanceRun(models.AbstractModel):
             conditions = SQL("%s AND %s < %s", conditions, due, on_date)
         self.env.flush_all()
         digest = self._items_digest_sql() if digests is not None else SQL("NULL")
-        rows = self.env.execute_query(SQL(
-            "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id), %s FROM %s WHERE %s"
-            " GROUP BY move.commercial_partner_id ORDER BY 1",
-            digest, self.env['account.relance.installment']._from_sql(), conditions))
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id), %s FROM %s WHERE %s"
+                " GROUP BY move.commercial_partner_id ORDER BY 1",
+                digest,
+                self.env['account.relance.installment']._from_sql(),
+                conditions,
+            )
+        )
         if not with_lines:
             return [pid for pid, _lines, _digest in rows]
         lines_of = {pid: lines for pid, lines, _digest in rows}
         items_digest = {pid: value for pid, _lines, value in rows}
         credits_digest = {}
-        for pid, credit_ids, value in self.env.execute_query(SQL(
+        for pid, credit_ids, value in self.env.execute_query(
+            SQL(
                 "SELECT partner.commercial_partner_id, array_agg(aml.id), %s FROM %s GROUP BY 1",
-                digest, self._credits_sql(company, on_date))):
+                digest,
+                self._credits_sql(company, on_date),
+            )
+        ):
             if pid in lines_of:
                 lines_of[pid] = lines_of[pid] + credit_ids
                 credits_digest[pid] = value
@@ -491,8 +609,10 @@ class AccountRelanceRun(models.AbstractModel):
     @api.model
     def _items_digest_sql(self):
         """What the stamp of a client keeps of its journal items (``aml``): ids and residuals."""
-        return SQL("md5(string_agg(aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency,"
-                   " ',' ORDER BY aml.id))")
+        return SQL(
+            "md5(string_agg(aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency,"
+            " ',' ORDER BY aml.id))"
+        )
 
     @api.model
     def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
@@ -523,8 +643,12 @@ class AccountRelanceRun(models.AbstractModel):
         """FROM and WHERE of the unreconciled credits (credit notes, payments) of the clients of
         ``company`` on ``on_date``; ``partner`` is the partner of the journal item."""
         installments = self.env['account.relance.installment']
-        return SQL("%s JOIN res_partner partner ON partner.id = aml.partner_id WHERE %s AND aml.date <= %s",
-                   installments._from_sql(line_ids), installments._open_credit_sql(company), on_date)
+        return SQL(
+            "%s JOIN res_partner partner ON partner.id = aml.partner_id WHERE %s AND aml.date <= %s",
+            installments._from_sql(line_ids),
+            installments._open_credit_sql(company),
+            on_date,
+        )
 
     @api.model
     def _select_credits(self, company, on_date, partner_ids, line_ids=None):
@@ -532,8 +656,9 @@ class AccountRelanceRun(models.AbstractModel):
         ``line_ids``: what the selection listed (``_select_partner_ids(with_lines=True)``)."""
         if not partner_ids:
             return {}
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
                    COALESCE(aml.date_maturity, aml.date) AS due_date,
                    aml.amount_residual, aml.amount_residual_currency, aml.currency_id
@@ -541,8 +666,10 @@ class AccountRelanceRun(models.AbstractModel):
                AND partner.commercial_partner_id = ANY(%(partners)s)
           ORDER BY aml.date, aml.id
             """,
-            credits=self._credits_sql(company, on_date, line_ids), partners=list(partner_ids),
-        ))
+                credits=self._credits_sql(company, on_date, line_ids),
+                partners=list(partner_ids),
+            )
+        )
         by_partner = defaultdict(list)
         for row in rows:
             by_partner[row['partner_id']].append(row)
@@ -569,17 +696,23 @@ class AccountRelanceRun(models.AbstractModel):
     @api.model
     def _warn_prescriptions(self, company, on_date, within_days=90):
         """An activity on each open invoice that will be prescribed within 90 days, once."""
-        moves = self.env['account.move'].search([
-            ('company_id', '=', company.id), ('state', '=', 'posted'),
-            ('move_type', 'in', ('out_invoice', 'out_receipt')),
-            ('payment_state', 'in', ('not_paid', 'partial')),
-            ('relance_prescription_date', '<=', on_date + timedelta(days=within_days)),
-            ('relance_prescription_warned', '=', False)])
+        moves = self.env['account.move'].search(
+            [
+                ('company_id', '=', company.id),
+                ('state', '=', 'posted'),
+                ('move_type', 'in', ('out_invoice', 'out_receipt')),
+                ('payment_state', 'in', ('not_paid', 'partial')),
+                ('relance_prescription_date', '<=', on_date + timedelta(days=within_days)),
+                ('relance_prescription_warned', '=', False),
+            ]
+        )
         for move in moves:
             move.activity_schedule(
-                'mail.mail_activity_data_warning', date_deadline=on_date,
+                'mail.mail_activity_data_warning',
+                date_deadline=on_date,
                 summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
-                user_id=self._responsible(company, move.invoice_user_id, move.commercial_partner_id.user_id).id)
+                user_id=self._responsible(company, move.invoice_user_id, move.commercial_partner_id.user_id).id,
+            )
         moves.write({'relance_prescription_warned': True})
         return moves
 
@@ -589,10 +722,20 @@ class AccountRelanceRun(models.AbstractModel):
         once the oldest invoice it claims is as late as the client's scenario says (60 to 90
         days by default, depending on the risk category)."""
         # with_company: "in litigation" is the client's flag in this company.
-        overdue = self.env['account.relance'].with_company(company).search([
-            ('company_id', '=', company.id), ('tone', '=', 'formal_notice'), ('state', '=', 'sent'),
-            ('deadline', '<', on_date), ('litigation_proposed', '=', False),
-            ('partner_id.relance_litigation', '=', False)])
+        overdue = (
+            self.env['account.relance']
+            .with_company(company)
+            .search(
+                [
+                    ('company_id', '=', company.id),
+                    ('tone', '=', 'formal_notice'),
+                    ('state', '=', 'sent'),
+                    ('deadline', '<', on_date),
+                    ('litigation_proposed', '=', False),
+                    ('partner_id.relance_litigation', '=', False),
+                ]
+            )
+        )
         scenario_of = self.env['account.relance.scenario']._for_partners(company, overdue.partner_id)
         settled, unpaid = self.env['account.relance'], self.env['account.relance']
         for relance in overdue:
@@ -603,9 +746,11 @@ class AccountRelanceRun(models.AbstractModel):
                 unpaid |= relance
         for relance in unpaid:
             relance.activity_schedule(
-                'mail.mail_activity_data_todo', date_deadline=on_date,
+                'mail.mail_activity_data_todo',
+                date_deadline=on_date,
                 summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
-                user_id=self._responsible(company, relance.salesperson_id, assigned=relance.user_id).id)
+                user_id=self._responsible(company, relance.salesperson_id, assigned=relance.user_id).id,
+            )
         (settled | unpaid).write({'litigation_proposed': True})
         return unpaid
 
@@ -616,21 +761,24 @@ class AccountRelanceRun(models.AbstractModel):
         """What planning the installments of ``partners`` in their own scenario needs, read once:
         the company's levels by id (archived ones too: an installment may have reached one),
         their calendar view, the scenario of each client and the active levels of each scenario."""
-        levels = self.env['account.relance.level'].with_context(active_test=False).search(
-            [('company_id', '=', company.id)])
+        levels = (
+            self.env['account.relance.level'].with_context(active_test=False).search([('company_id', '=', company.id)])
+        )
         core_by_id = {core.id: core for core in levels._as_core()}
         scenario_of = self.env['account.relance.scenario']._for_partners(company, partners)
         return ScenarioCalendar(
             level_by_id={level.id: level for level in levels},
             scenario_of=scenario_of,
-            levels_of={scenario: [core_by_id[level.id] for level in levels
-                                  if level.scenario_id == scenario and level.active]
-                       for scenario in {*scenario_of.values(), *levels.scenario_id}},
-            all_levels_of={scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario]
-                           for scenario in levels.scenario_id},
+            levels_of={
+                scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario and level.active]
+                for scenario in {*scenario_of.values(), *levels.scenario_id}
+            },
+            all_levels_of={
+                scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario]
+                for scenario in levels.scenario_id
+            },
             core_by_id=core_by_id,
         )
-
 
     @api.model
     def _file_states(self, company, partner_ids, files, calendar, on_date):
@@ -644,8 +792,11 @@ class AccountRelanceRun(models.AbstractModel):
             if file and file.level_id:
                 states[partner_id] = FileState(
                     level_id=calendar.seen_from(partner_id, file.level_id.id),
-                    last_date=file.last_relance_date, last_rank=ranks.index(file.tone),
-                    written_sent=file.written_sent, last_seen=seen.get(partner_id))
+                    last_date=file.last_relance_date,
+                    last_rank=ranks.index(file.tone),
+                    written_sent=file.written_sent,
+                    last_seen=seen.get(partner_id),
+                )
             else:
                 states[partner_id] = FileState(last_seen=seen.get(partner_id))
         return states
@@ -667,29 +818,52 @@ class AccountRelanceRun(models.AbstractModel):
         partner_ids = list(rows_by_partner)
         calendar = self._scenario_calendar(company, self.env['res.partner'].browse(partner_ids))
         # A client with something overdue has an open file (a file closed on hold reopens here).
-        files = File._files_for(company, [pid for pid, rows in rows_by_partner.items()
-                                          if any(row['due_date'] < on_date for row in rows)], on_date)
+        files = File._files_for(
+            company,
+            [pid for pid, rows in rows_by_partner.items() if any(row['due_date'] < on_date for row in rows)],
+            on_date,
+        )
         states = self._file_states(company, partner_ids, files, calendar, on_date)
         # A client reminded that day gets nothing new.
         already = self._reminded_on(company, on_date, partner_ids)
-        pending = {relance.partner_id.id: relance for relance in Relance.search(
-            [('company_id', '=', company.id), ('partner_id', 'in', partner_ids),
-             ('state', 'in', PENDING)], order='date, id')}
+        pending = {
+            relance.partner_id.id: relance
+            for relance in Relance.search(
+                [('company_id', '=', company.id), ('partner_id', 'in', partner_ids), ('state', 'in', PENDING)],
+                order='date, id',
+            )
+        }
         # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
-        paused = set() if force or target_level else \
-            self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)
+        paused = (
+            set()
+            if force or target_level
+            else self.env['account.relance.promise']._paused_partner_ids(company, on_date, partner_ids)
+        )
         plans, next_steps = self._plan_batch(
-            on_date, {pid: rows for pid, rows in rows_by_partner.items() if pid not in paused},
-            calendar, files, states, pending, already, force, target_level)
+            on_date,
+            {pid: rows for pid, rows in rows_by_partner.items() if pid not in paused},
+            calendar,
+            files,
+            states,
+            pending,
+            already,
+            force,
+            target_level,
+        )
 
         if not plans:
             self._update_files(company, on_date, rows_by_partner, files, next_steps)
             self._stamp_files(company, on_date, files, line_ids=line_ids)
             return Relance
 
-        built = self._relance_values(company, on_date, {
-            pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()}, calendar.level_by_id,
-            pending={pid: relance for pid, relance in pending.items() if relance and not force}, line_ids=line_ids)
+        built = self._relance_values(
+            company,
+            on_date,
+            {pid: (plan, rows_by_partner[pid]) for pid, plan in plans.items()},
+            calendar.level_by_id,
+            pending={pid: relance for pid, relance in pending.items() if relance and not force},
+            line_ids=line_ids,
+        )
         created_vals, updated = [], Relance
         for partner_id, vals in built.items():
             plan = plans[partner_id]
@@ -722,8 +896,9 @@ class AccountRelanceRun(models.AbstractModel):
             updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
             to_send |= updated
         to_send._send()
-        next_steps.update(self._steps_after(
-            company, on_date, rows_by_partner, plans, files, calendar, created | updated))
+        next_steps.update(
+            self._steps_after(company, on_date, rows_by_partner, plans, files, calendar, created | updated)
+        )
         self._update_files(company, on_date, rows_by_partner, files, next_steps)
         self._stamp_files(company, on_date, files, line_ids=line_ids)
         return created | updated
@@ -741,28 +916,38 @@ class AccountRelanceRun(models.AbstractModel):
                 if waiting.file_id or partner_id not in files:
                     continue  # a failed relance holds the file until it is resent or cancelled
                 # A preventive reminder that failed is superseded once the invoices are overdue.
-                waiting._cancel_with_reason(self.env._(
-                    "Superseded: the invoices are overdue now, the relance file takes over."))
+                waiting._cancel_with_reason(
+                    self.env._("Superseded: the invoices are overdue now, the relance file takes over.")
+                )
                 waiting = pending[partner_id] = None
-            installments = [Installment(id=row['line_id'], due_date=row['due_date'], previewed=row['previewed'])
-                            for row in rows]
+            installments = [
+                Installment(id=row['line_id'], due_date=row['due_date'], previewed=row['previewed']) for row in rows
+            ]
             if target_level:
-                overdue = tuple(i.id for i in sorted(installments, key=lambda i: (i.due_date, i.id))
-                                if i.due_date < on_date)
+                overdue = tuple(
+                    i.id for i in sorted(installments, key=lambda i: (i.due_date, i.id)) if i.due_date < on_date
+                )
                 plan = ClientPlan(target_level.id, 'file', listed=overdue) if overdue else None
             else:
                 state = states[partner_id]
                 if waiting:
                     # The pending relance did not reach the client: it does not count for the gap.
                     state = replace(state, last_seen=None)
-                plan = plan_client(calendar.levels(partner_id), state, installments, on_date,
-                                   min_gap=gap_of[calendar.scenario_of[partner_id]], force=force)
+                plan = plan_client(
+                    calendar.levels(partner_id),
+                    state,
+                    installments,
+                    on_date,
+                    min_gap=gap_of[calendar.scenario_of[partner_id]],
+                    force=force,
+                )
                 next_steps[partner_id] = plan
             if plan and plan.level_id:
                 if force and partner_id in already and not waiting:
                     name = self.env['res.partner'].browse(partner_id).display_name
-                    raise UserError(self.env._(
-                        "Already reminded today, a client receives at most one relance a day: %s", name))
+                    raise UserError(
+                        self.env._("Already reminded today, a client receives at most one relance a day: %s", name)
+                    )
                 if waiting or partner_id not in already:
                     plans[partner_id] = plan
 
@@ -781,10 +966,16 @@ class AccountRelanceRun(models.AbstractModel):
                 continue
             rows = rows_by_partner[partner_id]
             overdue = min((row['due_date'] for row in rows if row['due_date'] < on_date), default=None)
-            step = overdue and escalation_step(calendar.levels(partner_id), states[partner_id], overdue, on_date,
-                                               gap_of[calendar.scenario_of[partner_id]])
-            next_steps[partner_id] = ClientPlan(None, 'file', next_level_id=step and step[0].id,
-                                                next_date=step and step[1])
+            step = overdue and escalation_step(
+                calendar.levels(partner_id),
+                states[partner_id],
+                overdue,
+                on_date,
+                gap_of[calendar.scenario_of[partner_id]],
+            )
+            next_steps[partner_id] = ClientPlan(
+                None, 'file', next_level_id=step and step[0].id, next_date=step and step[1]
+            )
         return next_steps
 
     @api.model
@@ -803,17 +994,27 @@ class AccountRelanceRun(models.AbstractModel):
             }
             if plan is not None:
                 values.update(next_level_id=plan.next_level_id or False, next_date=plan.next_date or False)
-            changed = {key: value for key, value in values.items()
-                       if (file[key].id if key == 'next_level_id' else file[key]) != value}
+            changed = {
+                key: value
+                for key, value in values.items()
+                if (file[key].id if key == 'next_level_id' else file[key]) != value
+            }
             if changed:
                 changes[file] = changed
         if not changes:
             return
         # Each column keeps its value where the file did not change it.
         fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
-        update_rows(File.browse([file.id for file in changes]), [
-            {fname: changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
-             for fname in fnames} for file, changed in changes.items()])
+        update_rows(
+            File.browse([file.id for file in changes]),
+            [
+                {
+                    fname: changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
+                    for fname in fnames
+                }
+                for file, changed in changes.items()
+            ],
+        )
 
     @api.model
     def _close_files(self, company, on_date, partner_ids=None, unchanged=()):
@@ -835,19 +1036,27 @@ class AccountRelanceRun(models.AbstractModel):
         open_files = File.search(domain)
         if not open_files:
             return File
-        overdue = set(self._select_partner_ids(
-            company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True))
+        overdue = set(
+            self._select_partner_ids(company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True)
+        )
         candidates = open_files.filtered(lambda f: f.partner_id.id not in overdue)
         if not candidates:
             return File
         # A run as of a past date never closes a file that later relances went on with.
-        went_on = {file.id for [file] in self.env['account.relance']._read_group(
-            [('file_id', 'in', candidates.ids), ('date', '>', on_date), ('state', '!=', 'cancelled')], ['file_id'])}
+        went_on = {
+            file.id
+            for [file] in self.env['account.relance']._read_group(
+                [('file_id', 'in', candidates.ids), ('date', '>', on_date), ('state', '!=', 'cancelled')], ['file_id']
+            )
+        }
         to_close = candidates.filtered(lambda f: f.id not in went_on)
         if not to_close:
             return File
-        held = set(self._select_partner_ids(
-            company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True, overdue=True))
+        held = set(
+            self._select_partner_ids(
+                company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True, overdue=True
+            )
+        )
         on_hold = to_close.filtered(lambda f: f.partner_id.id in held)
         on_hold._close(on_date, 'hold')
         (to_close - on_hold)._close(on_date, 'paid')
@@ -885,26 +1094,55 @@ class AccountRelanceRun(models.AbstractModel):
             if waiting and level_by_id[plan.level_id].tone != 'formal_notice':
                 rows = {row['line_id']: row for row in all_rows}
                 kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
-                lines = [(rows[line_id], kind) for line_id in plan.listed] \
-                    + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed] \
+                lines = (
+                    [(rows[line_id], kind) for line_id in plan.listed]
+                    + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed]
                     + [(row, 'credit') for row in credits[partner_id]]
-                if not waiting._differs_from({'level_id': plan.level_id, 'line_ids': [
-                        (0, 0, {'move_line_id': row['line_id'], 'kind': kind,
-                                'amount_residual_currency': row['amount_residual_currency']})
-                        for row, kind in lines]}):
+                )
+                if not waiting._differs_from(
+                    {
+                        'level_id': plan.level_id,
+                        'line_ids': [
+                            (
+                                0,
+                                0,
+                                {
+                                    'move_line_id': row['line_id'],
+                                    'kind': kind,
+                                    'amount_residual_currency': row['amount_residual_currency'],
+                                },
+                            )
+                            for row, kind in lines
+                        ],
+                    }
+                ):
                     unchanged.add(partner_id)
-        listed_moves = {row['move_id'] for partner_id, (plan, rows) in plans.items() if partner_id not in unchanged
-                        for row in rows if row['line_id'] in plan.listed}
+        listed_moves = {
+            row['move_id']
+            for partner_id, (plan, rows) in plans.items()
+            if partner_id not in unchanged
+            for row in rows
+            if row['line_id'] in plan.listed
+        }
         penalties = self._penalties_of(company, on_date, listed_moves)
-        nothing = {'penalties': 0.0, 'indemnity': 0.0, 'warning': False, 'penalties_company': 0.0,
-                   'indemnity_company': 0.0}
+        nothing = {
+            'penalties': 0.0,
+            'indemnity': 0.0,
+            'warning': False,
+            'penalties_company': 0.0,
+            'indemnity_company': 0.0,
+        }
         for partner_id in unchanged:  # what they would be is not needed: the relance stays as it is
-            penalties.update(dict.fromkeys(
-                (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing))
+            penalties.update(
+                dict.fromkeys(
+                    (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing
+                )
+            )
         partners = self.env['res.partner'].browse(list(plans))
         # The invoicing contacts the recipient may be (``_recipient_of``), read together.
-        self.env['res.partner'].browse({row['invoice_partner_id'] for _plan, rows in plans.values()
-                                        for row in rows}).fetch(['email_normalized'])
+        self.env['res.partner'].browse(
+            {row['invoice_partner_id'] for _plan, rows in plans.values() for row in rows}
+        ).fetch(['email_normalized'])
         digits = company.currency_id.decimal_places
         result = {}
         for partner in partners:
@@ -912,15 +1150,19 @@ class AccountRelanceRun(models.AbstractModel):
             rows = {row['line_id']: row for row in all_rows}
             listed = [rows[line_id] for line_id in plan.listed]
             upcoming = [rows[line_id] for line_id in plan.upcoming if line_id not in plan.listed]
-            amounts = claim([row['amount_residual'] for row in listed],
-                            [row['amount_residual'] for row in credits[partner.id]], digits)
+            amounts = claim(
+                [row['amount_residual'] for row in listed],
+                [row['amount_residual'] for row in credits[partner.id]],
+                digits,
+            )
             if not amounts.worth_claiming:
                 _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
                 result[partner.id] = {'_nothing': True}
                 continue
             level = level_by_id[plan.level_id]
-            salesperson = next((row['invoice_user_id'] for row in listed if row['invoice_user_id']), False) \
-                or partner.user_id.id
+            salesperson = (
+                next((row['invoice_user_id'] for row in listed if row['invoice_user_id']), False) or partner.user_id.id
+            )
             moves_listed = {row['move_id'] for row in listed}
             warnings = sorted({penalties[m]['warning'] for m in moves_listed if penalties[m]['warning']})
             if warnings and level.tone == 'formal_notice':
@@ -933,34 +1175,47 @@ class AccountRelanceRun(models.AbstractModel):
                 first_of_move.setdefault(row['move_id'], row['line_id'])
 
             def line(row, kind, first=False, level=level, plan=plan, same=partner.id in unchanged):
-                return fields.Command.create({
-                    'kind': kind,
-                    # An invoice's penalties and indemnity go on its first installment listed.
-                    **(self.env['account.relance']._penalty_line_values(penalties[row['move_id']])
-                       if first and not same else {}),
-                    'move_id': row['move_id'],
-                    'move_line_id': row['line_id'],
-                    'level_id': level.id,
-                    'escalated': row['line_id'] in plan.listed,
-                    'date_maturity': row['due_date'],
-                    'days_overdue': days_overdue(row['due_date'], on_date),
-                    'currency_id': row['currency_id'],
-                    'amount_residual_currency': row['amount_residual_currency'],
-                    'amount_residual': row['amount_residual'],
-                })
+                return fields.Command.create(
+                    {
+                        'kind': kind,
+                        # An invoice's penalties and indemnity go on its first installment listed.
+                        **(
+                            self.env['account.relance']._penalty_line_values(penalties[row['move_id']])
+                            if first and not same
+                            else {}
+                        ),
+                        'move_id': row['move_id'],
+                        'move_line_id': row['line_id'],
+                        'level_id': level.id,
+                        'escalated': row['line_id'] in plan.listed,
+                        'date_maturity': row['due_date'],
+                        'days_overdue': days_overdue(row['due_date'], on_date),
+                        'currency_id': row['currency_id'],
+                        'amount_residual_currency': row['amount_residual_currency'],
+                        'amount_residual': row['amount_residual'],
+                    }
+                )
+
             # A preventive reminder lists installments not due yet: "à échoir", never overdue ones.
             kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
-            lines = [line(row, kind, first_of_move[row['move_id']] == row['line_id']) for row in listed] \
-                + [line(row, 'upcoming') for row in upcoming] \
-                + [fields.Command.create({
-                    'kind': 'credit',
-                    'move_id': row['move_id'],
-                    'move_line_id': row['line_id'],
-                    'date_maturity': row['due_date'],
-                    'currency_id': row['currency_id'],
-                    'amount_residual_currency': row['amount_residual_currency'],
-                    'amount_residual': row['amount_residual'],
-                }) for row in credits[partner.id]]
+            lines = (
+                [line(row, kind, first_of_move[row['move_id']] == row['line_id']) for row in listed]
+                + [line(row, 'upcoming') for row in upcoming]
+                + [
+                    fields.Command.create(
+                        {
+                            'kind': 'credit',
+                            'move_id': row['move_id'],
+                            'move_line_id': row['line_id'],
+                            'date_maturity': row['due_date'],
+                            'currency_id': row['currency_id'],
+                            'amount_residual_currency': row['amount_residual_currency'],
+                            'amount_residual': row['amount_residual'],
+                        }
+                    )
+                    for row in credits[partner.id]
+                ]
+            )
             result[partner.id] = {
                 'company_id': company.id,
                 'partner_id': partner.id,

@@ -7,6 +7,7 @@ from .res_partner import RISK_CATEGORIES
 class AccountRelanceScenario(models.Model):
     """How the clients of one risk category are chased: the levels, when litigation is
     proposed, and the credit they may be given."""
+
     _name = 'account.relance.scenario'
     _description = "Relance scenario"
     _order = 'company_id, sequence, id'
@@ -14,39 +15,50 @@ class AccountRelanceScenario(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(
-        'res.company', required=True, index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one('res.company', required=True, index=True, default=lambda self: self.env.company)
     risk_category = fields.Selection(
-        RISK_CATEGORIES, "Risk category", required=True,
-        help="The clients of this category follow this scenario.")
+        RISK_CATEGORIES, "Risk category", required=True, help="The clients of this category follow this scenario."
+    )
     level_ids = fields.One2many('account.relance.level', 'scenario_id', "Levels", copy=True)
     level_count = fields.Integer("Number of levels", compute='_compute_level_count')
     litigation_delay = fields.Integer(
-        "Propose litigation after (days)", default=75,
+        "Propose litigation after (days)",
+        default=75,
         help="Days after the due date from which an unpaid invoice whose mise en demeure went "
-             "unanswered is proposed for the hand-over to litigation.")
-    credit_policy = fields.Selection([
-        ('none', "No limit"),
-        ('amount', "Fixed limit (plus guarantees)"),
-        ('guarantees', "Guarantees only"),
-    ], "Suggested credit", required=True, default='none',
+        "unanswered is proposed for the hand-over to litigation.",
+    )
+    credit_policy = fields.Selection(
+        [
+            ('none', "No limit"),
+            ('amount', "Fixed limit (plus guarantees)"),
+            ('guarantees', "Guarantees only"),
+        ],
+        "Suggested credit",
+        required=True,
+        default='none',
         help="Credit limit suggested to the clients of this category: none, a fixed amount "
-             "increased by their valid guarantees, or only what their valid guarantees cover "
-             "(no credit at all without a guarantee).")
+        "increased by their valid guarantees, or only what their valid guarantees cover "
+        "(no credit at all without a guarantee).",
+    )
     credit_amount = fields.Monetary(
-        "Suggested limit", currency_field='currency_id',
-        help="Fixed part of the suggested credit limit, in the company's currency.")
+        "Suggested limit",
+        currency_field='currency_id',
+        help="Fixed part of the suggested credit limit, in the company's currency.",
+    )
     currency_id = fields.Many2one(related='company_id.currency_id')
     min_gap_days = fields.Integer(
-        "Minimum gap (days)", default=5, required=True,
+        "Minimum gap (days)",
+        default=5,
+        required=True,
         help="A client never receives two relances it reads (e-mail, letter, registered letter) "
-             "less than this many days apart, preventive reminders included. \"Remind now\" may "
-             "override it after a confirmation.")
+        "less than this many days apart, preventive reminders included. \"Remind now\" may "
+        "override it after a confirmation.",
+    )
     note = fields.Text("Internal note")
 
     _category_unique = models.UniqueIndex(
-        '(company_id, risk_category)',
-        "A company has one relance scenario per risk category.")
+        '(company_id, risk_category)', "A company has one relance scenario per risk category."
+    )
 
     @api.constrains('min_gap_days')
     def _check_min_gap_days(self):
@@ -56,8 +68,11 @@ class AccountRelanceScenario(models.Model):
 
     @api.depends('level_ids')
     def _compute_level_count(self):
-        counts = dict(self.env['account.relance.level']._read_group(
-            [('scenario_id', 'in', self.ids)], ['scenario_id'], ['__count']))
+        counts = dict(
+            self.env['account.relance.level']._read_group(
+                [('scenario_id', 'in', self.ids)], ['scenario_id'], ['__count']
+            )
+        )
         for scenario in self:
             scenario.level_count = counts.get(scenario, 0)
 

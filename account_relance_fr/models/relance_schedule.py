@@ -29,6 +29,7 @@ class AccountRelanceSchedule(models.Model):
     missed after the grace days, the schedule is broken and the invoices go back into the
     relance scenario at the level after the one they had reached.
     """
+
     _name = 'account.relance.schedule'
     _description = "Payment schedule (échéancier)"
     _inherit = ['mail.thread', 'mail.activity.mixin']
@@ -37,78 +38,125 @@ class AccountRelanceSchedule(models.Model):
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
-        'res.company', required=True, index=True, readonly=True, default=lambda self: self.env.company)
+        'res.company', required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
     partner_id = fields.Many2one(
-        'res.partner', "Client", required=True, index=True, readonly=True, check_company=True,
-        help="The commercial entity that agreed the schedule.")
+        'res.partner',
+        "Client",
+        required=True,
+        index=True,
+        readonly=True,
+        check_company=True,
+        help="The commercial entity that agreed the schedule.",
+    )
     contact_id = fields.Many2one(
-        'res.partner', "Recipient", required=True, check_company=True,
-        help="Who signs the agreement and receives the reminders before each installment.")
+        'res.partner',
+        "Recipient",
+        required=True,
+        check_company=True,
+        help="Who signs the agreement and receives the reminders before each installment.",
+    )
     user_id = fields.Many2one(
-        'res.users', "Collector", tracking=True,
-        help="Follows the schedule and gets an activity when it is broken.")
+        'res.users', "Collector", tracking=True, help="Follows the schedule and gets an activity when it is broken."
+    )
     currency_id = fields.Many2one('res.currency', required=True, readonly=True)
     date = fields.Date(
-        "Agreement date", required=True, tracking=True, default=fields.Date.context_today,
-        help="A down payment is due on that day; interest at an agreed rate runs from it.")
-    state = fields.Selection([
-        ('draft', "Draft"),
-        ('agreed', "Agreed"),
-        ('kept', "Kept"),
-        ('broken', "Broken"),
-        ('done', "Done"),
-        ('cancelled', "Cancelled"),
-    ], required=True, default='draft', tracking=True, index=True, copy=False,
+        "Agreement date",
+        required=True,
+        tracking=True,
+        default=fields.Date.context_today,
+        help="A down payment is due on that day; interest at an agreed rate runs from it.",
+    )
+    state = fields.Selection(
+        [
+            ('draft', "Draft"),
+            ('agreed', "Agreed"),
+            ('kept', "Kept"),
+            ('broken', "Broken"),
+            ('done', "Done"),
+            ('cancelled', "Cancelled"),
+        ],
+        required=True,
+        default='draft',
+        tracking=True,
+        index=True,
+        copy=False,
         help="Agreed: signed, no installment paid yet. Kept: the installments due are paid. "
-             "Broken: an installment was missed, the relances resumed. Done: everything was paid.")
+        "Broken: an installment was missed, the relances resumed. Done: everything was paid.",
+    )
     move_ids = fields.Many2many(
-        'account.move', 'account_relance_schedule_move_rel', 'schedule_id', 'move_id', "Invoices",
-        check_company=True, tracking=True,
-        help="The invoices the schedule covers: they are not reminded while it is agreed or kept.")
+        'account.move',
+        'account_relance_schedule_move_rel',
+        'schedule_id',
+        'move_id',
+        "Invoices",
+        check_company=True,
+        tracking=True,
+        help="The invoices the schedule covers: they are not reminded while it is agreed or kept.",
+    )
     interest_move_id = fields.Many2one(
-        'account.move', "Interest invoice", readonly=True, copy=False, check_company=True,
-        help="The invoice of the interest of the schedule, created when it is agreed.")
+        'account.move',
+        "Interest invoice",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The invoice of the interest of the schedule, created when it is agreed.",
+    )
     installment_count = fields.Integer("Number of installments", default=3)
     frequency = fields.Selection(
         [('weekly', "Weekly"), ('monthly', "Monthly"), ('custom', "Custom dates")],
-        default='monthly', required=True,
-        help="Custom dates: type the date of each installment, then propose the amounts again.")
+        default='monthly',
+        required=True,
+        help="Custom dates: type the date of each installment, then propose the amounts again.",
+    )
     first_due_date = fields.Date("First installment")
     down_payment = fields.Monetary("Down payment", help="Paid on the agreement date, before the installments.")
-    interest_mode = fields.Selection([
-        ('none', "No interest"),
-        ('legal', "Late-payment interest until the agreement"),
-        ('rate', "Agreed annual rate"),
-    ], "Interest", default='none', required=True,
+    interest_mode = fields.Selection(
+        [
+            ('none', "No interest"),
+            ('legal', "Late-payment interest until the agreement"),
+            ('rate', "Agreed annual rate"),
+        ],
+        "Interest",
+        default='none',
+        required=True,
         help="Late-payment interest: the penalties (or, for a consumer, the legal interest) accrued "
-             "on the invoices up to the agreement date, spread over the installments. Agreed rate: "
-             "simple interest on the principal still unpaid over each period.")
+        "on the invoices up to the agreement date, spread over the installments. Agreed rate: "
+        "simple interest on the principal still unpaid over each period.",
+    )
     interest_rate = fields.Float("Annual rate (%)", digits=(5, 2))
     amount_invoices = fields.Monetary(
-        "Invoices due", readonly=True,
-        help="What the covered invoices still owed when the schedule was proposed.")
+        "Invoices due", readonly=True, help="What the covered invoices still owed when the schedule was proposed."
+    )
     amount_interest = fields.Monetary("Interest amount", readonly=True)
     amount_total = fields.Monetary(
-        "Total", compute='_compute_amount_total', store=True, help="Invoices due and interest.")
+        "Total", compute='_compute_amount_total', store=True, help="Invoices due and interest."
+    )
     amount_scheduled = fields.Monetary("Total of the installments", compute='_compute_amounts')
     amount_paid = fields.Monetary("Paid", compute='_compute_amounts')
     amount_remaining = fields.Monetary("Remaining", compute='_compute_amounts')
     line_ids = fields.One2many('account.relance.schedule.line', 'schedule_id', "Installments", copy=False)
     next_installment_id = fields.Many2one(
-        'account.relance.schedule.line', "Next installment", compute='_compute_amounts')
+        'account.relance.schedule.line', "Next installment", compute='_compute_amounts'
+    )
     broken_on = fields.Date("Broken on", readonly=True, copy=False, tracking=True)
     agreement_attachment_id = fields.Many2one('ir.attachment', "Agreement", readonly=True, copy=False)
     note = fields.Text("Notes")
 
     _positive_count = models.Constraint(
-        'CHECK (installment_count > 0)', "A payment schedule has at least one installment.")
+        'CHECK (installment_count > 0)', "A payment schedule has at least one installment."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get('name', '/') == '/':
-                vals['name'] = self.env['ir.sequence'].with_company(
-                    vals.get('company_id') or self.env.company.id).next_by_code('account.relance.schedule') or '/'
+                vals['name'] = (
+                    self.env['ir.sequence']
+                    .with_company(vals.get('company_id') or self.env.company.id)
+                    .next_by_code('account.relance.schedule')
+                    or '/'
+                )
         return super().create(vals_list)
 
     @api.depends('amount_invoices', 'amount_interest')
@@ -140,8 +188,7 @@ class AccountRelanceSchedule(models.Model):
         lines = self.line_ids.sorted(_installment_order)
         paid = rules.allocate([Decimal(str(a)) for a in lines.mapped('amount')], Decimal(str(self._paid())))
         return {
-            line: rules.Installment(line.due_date, Decimal(str(line.amount)), part)
-            for line, part in zip(lines, paid)
+            line: rules.Installment(line.due_date, Decimal(str(line.amount)), part) for line, part in zip(lines, paid)
         }
 
     @api.constrains('state', 'move_ids')
@@ -149,21 +196,24 @@ class AccountRelanceSchedule(models.Model):
         active = self.filtered(lambda s: s.state in ACTIVE_STATES)
         if not active:
             return
-        others = self.search([
-            ('id', 'not in', active.ids), ('state', 'in', ACTIVE_STATES),
-            ('move_ids', 'in', active.move_ids.ids)])
+        others = self.search(
+            [('id', 'not in', active.ids), ('state', 'in', ACTIVE_STATES), ('move_ids', 'in', active.move_ids.ids)]
+        )
         for schedule in active:
             taken = schedule.move_ids & others.move_ids
             if taken:
-                raise ValidationError(self.env._(
-                    "%(invoices)s already in another active payment schedule: an invoice is in one "
-                    "schedule at a time.", invoices=", ".join(taken.mapped('display_name'))))
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s already in another active payment schedule: an invoice is in one "
+                        "schedule at a time.",
+                        invoices=", ".join(taken.mapped('display_name')),
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if any(schedule.state not in ('draft', 'cancelled') for schedule in self):
-            raise UserError(self.env._(
-                "Only draft or cancelled payment schedules can be deleted: cancel it instead."))
+            raise UserError(self.env._("Only draft or cancelled payment schedules can be deleted: cancel it instead."))
 
     # ------------------------------------------------------------------ proposal
 
@@ -175,28 +225,43 @@ class AccountRelanceSchedule(models.Model):
             raise UserError(self.env._("Select the invoices the payment schedule covers."))
         wrong = moves.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
         if wrong:
-            raise UserError(self.env._(
-                "Only posted customer invoices can be put in a payment schedule: %s",
-                ", ".join(wrong.mapped('display_name'))))
+            raise UserError(
+                self.env._(
+                    "Only posted customer invoices can be put in a payment schedule: %s",
+                    ", ".join(wrong.mapped('display_name')),
+                )
+            )
         paid = moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual))
         if paid:
-            raise UserError(self.env._(
-                "Nothing is due on %s: leave it out of the payment schedule.", ", ".join(paid.mapped('display_name'))))
+            raise UserError(
+                self.env._(
+                    "Nothing is due on %s: leave it out of the payment schedule.",
+                    ", ".join(paid.mapped('display_name')),
+                )
+            )
         if len(moves.commercial_partner_id) > 1:
-            raise UserError(self.env._(
-                "A payment schedule is agreed with one client: select the invoices of one client."))
+            raise UserError(
+                self.env._("A payment schedule is agreed with one client: select the invoices of one client.")
+            )
         if len(moves.company_id) > 1:
             raise UserError(self.env._("A payment schedule covers the invoices of one company."))
         if len(moves.currency_id) > 1:
-            raise UserError(self.env._(
-                "The invoices are in several currencies (%s): a payment schedule is agreed in one currency.",
-                ", ".join(moves.currency_id.mapped('name'))))
+            raise UserError(
+                self.env._(
+                    "The invoices are in several currencies (%s): a payment schedule is agreed in one currency.",
+                    ", ".join(moves.currency_id.mapped('name')),
+                )
+            )
         taken = self.search([('state', 'in', ACTIVE_STATES), ('move_ids', 'in', moves.ids)])
         if taken:
             clash = moves & taken.move_ids
-            raise UserError(self.env._(
-                "%(invoices)s already in the active payment schedule %(schedule)s.",
-                invoices=", ".join(clash.mapped('display_name')), schedule=", ".join(taken.mapped('name'))))
+            raise UserError(
+                self.env._(
+                    "%(invoices)s already in the active payment schedule %(schedule)s.",
+                    invoices=", ".join(clash.mapped('display_name')),
+                    schedule=", ".join(taken.mapped('name')),
+                )
+            )
 
     def _legal_interest(self):
         """Penalties accrued on the covered invoices up to the agreement date (L441-10, or the
@@ -233,33 +298,51 @@ class AccountRelanceSchedule(models.Model):
                     raise UserError(self.env._("Give the date of the first installment."))
                 dates = rules.due_dates(schedule.first_due_date, schedule.installment_count, schedule.frequency)
             if past := [d for d in dates if d < today]:
-                raise UserError(self.env._(
-                    "An installment cannot be due before today (%s).", fields.Date.to_string(past[0])))
+                raise UserError(
+                    self.env._("An installment cannot be due before today (%s).", fields.Date.to_string(past[0]))
+                )
             due = sum(schedule.move_ids.mapped('amount_residual'))
-            if currency.compare_amounts(schedule.down_payment, 0.0) < 0 \
-                    or currency.compare_amounts(schedule.down_payment, due) >= 0:
-                raise UserError(self.env._(
-                    "The down payment must be positive and below the amount due (%s).",
-                    formatLang(self.env, due, currency_obj=currency)))
+            if (
+                currency.compare_amounts(schedule.down_payment, 0.0) < 0
+                or currency.compare_amounts(schedule.down_payment, due) >= 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "The down payment must be positive and below the amount due (%s).",
+                        formatLang(self.env, due, currency_obj=currency),
+                    )
+                )
             if schedule.interest_mode == 'rate' and schedule.interest_rate <= 0:
                 raise UserError(self.env._("Give the agreed annual interest rate, or choose no interest."))
             lump = sum(schedule._legal_interest().values()) if schedule.interest_mode == 'legal' else 0.0
             proposals = rules.propose(
-                Decimal(str(due)), dates, schedule.date, down_payment=Decimal(str(schedule.down_payment)),
+                Decimal(str(due)),
+                dates,
+                schedule.date,
+                down_payment=Decimal(str(schedule.down_payment)),
                 lump_interest=Decimal(str(lump)),
-                annual_rate=Decimal(str(schedule.interest_rate)) if schedule.interest_mode == 'rate' else 0)
-            schedule.write({
-                'amount_invoices': due,
-                'amount_interest': float(sum(p.interest for p in proposals)),
-                'installment_count': len(dates),
-                'line_ids': [Command.clear()] + [Command.create({
-                    'sequence': index,
-                    'due_date': proposal.due_date,
-                    'amount': float(proposal.amount),
-                    'interest_amount': float(proposal.interest),
-                    'down_payment': proposal.down_payment,
-                }) for index, proposal in enumerate(proposals, start=1)],
-            })
+                annual_rate=Decimal(str(schedule.interest_rate)) if schedule.interest_mode == 'rate' else 0,
+            )
+            schedule.write(
+                {
+                    'amount_invoices': due,
+                    'amount_interest': float(sum(p.interest for p in proposals)),
+                    'installment_count': len(dates),
+                    'line_ids': [Command.clear()]
+                    + [
+                        Command.create(
+                            {
+                                'sequence': index,
+                                'due_date': proposal.due_date,
+                                'amount': float(proposal.amount),
+                                'interest_amount': float(proposal.interest),
+                                'down_payment': proposal.down_payment,
+                            }
+                        )
+                        for index, proposal in enumerate(proposals, start=1)
+                    ],
+                }
+            )
 
     def action_propose(self):
         self._propose()
@@ -274,28 +357,38 @@ class AccountRelanceSchedule(models.Model):
         lines = self.line_ids
         messages = []
         for kind, detail in rules.plan_problems(
-                lines.mapped('due_date'), [Decimal(str(a)) for a in lines.mapped('amount')],
-                Decimal(str(self.amount_total)), today):
+            lines.mapped('due_date'),
+            [Decimal(str(a)) for a in lines.mapped('amount')],
+            Decimal(str(self.amount_total)),
+            today,
+        ):
             if kind == 'no_installment':
                 messages.append(self.env._("A payment schedule has at least one installment."))
             elif kind == 'past_date':
-                messages.append(self.env._(
-                    "An installment cannot be due before today (%s).", fields.Date.to_string(detail)))
+                messages.append(
+                    self.env._("An installment cannot be due before today (%s).", fields.Date.to_string(detail))
+                )
             elif kind == 'not_positive':
                 messages.append(self.env._("Every installment must have an amount above zero."))
             elif kind == 'total_mismatch':
-                messages.append(self.env._(
-                    "The installments add up to %(planned)s but the invoices and interest come to "
-                    "%(expected)s: correct the amounts or propose them again.",
-                    planned=formatLang(self.env, float(detail[0]), currency_obj=self.currency_id),
-                    expected=formatLang(self.env, float(detail[1]), currency_obj=self.currency_id)))
+                messages.append(
+                    self.env._(
+                        "The installments add up to %(planned)s but the invoices and interest come to "
+                        "%(expected)s: correct the amounts or propose them again.",
+                        planned=formatLang(self.env, float(detail[0]), currency_obj=self.currency_id),
+                        expected=formatLang(self.env, float(detail[1]), currency_obj=self.currency_id),
+                    )
+                )
         due = sum(self.move_ids.mapped('amount_residual'))
         if self.currency_id.compare_amounts(due, self.amount_invoices):
-            messages.append(self.env._(
-                "The invoices now owe %(due)s, not %(proposed)s as when the schedule was proposed: "
-                "propose it again.",
-                due=formatLang(self.env, due, currency_obj=self.currency_id),
-                proposed=formatLang(self.env, self.amount_invoices, currency_obj=self.currency_id)))
+            messages.append(
+                self.env._(
+                    "The invoices now owe %(due)s, not %(proposed)s as when the schedule was proposed: "
+                    "propose it again.",
+                    due=formatLang(self.env, due, currency_obj=self.currency_id),
+                    proposed=formatLang(self.env, self.amount_invoices, currency_obj=self.currency_id),
+                )
+            )
         return messages
 
     def action_agree(self):
@@ -310,13 +403,18 @@ class AccountRelanceSchedule(models.Model):
             interest = schedule._create_interest_invoice()
             # The interest invoice is covered like the others: paid through the installments,
             # not reminded while the schedule is kept.
-            schedule.write({'interest_move_id': interest.id, 'move_ids': [Command.link(m.id) for m in interest],
-                            'state': 'agreed'})
+            schedule.write(
+                {'interest_move_id': interest.id, 'move_ids': [Command.link(m.id) for m in interest], 'state': 'agreed'}
+            )
             schedule._make_agreement()
-            schedule.message_post(body=self.env._(
-                "Payment schedule agreed: %(count)s installments, %(total)s. The invoices are not "
-                "reminded while it is kept.",
-                count=len(schedule.line_ids), total=schedule._format_amount(schedule.amount_total)))
+            schedule.message_post(
+                body=self.env._(
+                    "Payment schedule agreed: %(count)s installments, %(total)s. The invoices are not "
+                    "reminded while it is kept.",
+                    count=len(schedule.line_ids),
+                    total=schedule._format_amount(schedule.amount_total),
+                )
+            )
         return True
 
     def _create_interest_invoice(self):
@@ -331,26 +429,48 @@ class AccountRelanceSchedule(models.Model):
         day = self.date.strftime('%d/%m/%Y')
         if self.interest_mode == 'legal':
             consumer = self.partner_id._relance_consumer_in(self.company_id)
-            label = "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)" if consumer \
+            label = (
+                "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)"
+                if consumer
                 else "Pénalités de retard (article L441-10 du Code de commerce)"
-            lines = [{
-                'name': f"{label} – facture {move.name}, au {day}, échéancier {self.name}",
-                'quantity': 1, 'price_unit': amount, 'tax_ids': [Command.clear()],
-                'relance_penalty_origin_id': move.id, 'relance_penalty_kind': 'penalty', **extra,
-            } for move, amount in self._legal_interest().items() if not self.currency_id.is_zero(amount)]
+            )
+            lines = [
+                {
+                    'name': f"{label} – facture {move.name}, au {day}, échéancier {self.name}",
+                    'quantity': 1,
+                    'price_unit': amount,
+                    'tax_ids': [Command.clear()],
+                    'relance_penalty_origin_id': move.id,
+                    'relance_penalty_kind': 'penalty',
+                    **extra,
+                }
+                for move, amount in self._legal_interest().items()
+                if not self.currency_id.is_zero(amount)
+            ]
         else:
-            lines = [{
-                'name': f"Intérêts de l'échéancier {self.name} au taux annuel de "
-                        f"{self.interest_rate:.2f} %".replace('.', ','),
-                'quantity': 1, 'price_unit': self.amount_interest, 'tax_ids': [Command.clear()], **extra,
-            }]
-        move = self.env['account.move'].create({
-            'move_type': 'out_invoice', 'partner_id': self.partner_id.id, 'currency_id': self.currency_id.id,
-            'company_id': self.company_id.id, 'invoice_date': self.date, 'invoice_payment_term_id': False,
-            'invoice_date_due': max(self.line_ids.mapped('due_date')),
-            'invoice_user_id': self.user_id.id,
-            'invoice_line_ids': [Command.create(vals) for vals in lines],
-        })
+            lines = [
+                {
+                    'name': f"Intérêts de l'échéancier {self.name} au taux annuel de "
+                    f"{self.interest_rate:.2f} %".replace('.', ','),
+                    'quantity': 1,
+                    'price_unit': self.amount_interest,
+                    'tax_ids': [Command.clear()],
+                    **extra,
+                }
+            ]
+        move = self.env['account.move'].create(
+            {
+                'move_type': 'out_invoice',
+                'partner_id': self.partner_id.id,
+                'currency_id': self.currency_id.id,
+                'company_id': self.company_id.id,
+                'invoice_date': self.date,
+                'invoice_payment_term_id': False,
+                'invoice_date_due': max(self.line_ids.mapped('due_date')),
+                'invoice_user_id': self.user_id.id,
+                'invoice_line_ids': [Command.create(vals) for vals in lines],
+            }
+        )
         # Posted by code, not by a person at the Confirm button: the credit block does not apply.
         move._post(soft=False)
         return move
@@ -358,16 +478,17 @@ class AccountRelanceSchedule(models.Model):
     def _make_agreement(self):
         report = self.env.ref('account_relance_fr.action_report_relance_schedule')
         content, kind = self.env['ir.actions.report']._render_qweb_pdf(report.report_name, self.ids)
-        attachment = self.env['ir.attachment'].create({
-            'name': f"Echeancier {self.name.replace('/', '-')}.{kind}",
-            'raw': content,
-            'res_model': self._name,
-            'res_id': self.id,
-            'mimetype': 'application/pdf' if kind == 'pdf' else 'text/html',
-        })
+        attachment = self.env['ir.attachment'].create(
+            {
+                'name': f"Echeancier {self.name.replace('/', '-')}.{kind}",
+                'raw': content,
+                'res_model': self._name,
+                'res_id': self.id,
+                'mimetype': 'application/pdf' if kind == 'pdf' else 'text/html',
+            }
+        )
         self.agreement_attachment_id = attachment
-        self.message_post(body=self.env._("Agreement ready to print and have signed."),
-                          attachment_ids=attachment.ids)
+        self.message_post(body=self.env._("Agreement ready to print and have signed."), attachment_ids=attachment.ids)
 
     def action_cancel(self):
         """Withdraw a schedule: its invoices are reminded again. An interest invoice left
@@ -377,17 +498,23 @@ class AccountRelanceSchedule(models.Model):
                 raise UserError(self.env._("Only a draft or running payment schedule can be cancelled."))
             interest = schedule.interest_move_id
             if interest and interest.state == 'posted' and interest.payment_state == 'not_paid':
-                interest._reverse_moves([{
-                    'ref': self.env._("Cancellation of payment schedule %s", schedule.name),
-                    'invoice_date': fields.Date.context_today(self),
-                }], cancel=True)
+                interest._reverse_moves(
+                    [
+                        {
+                            'ref': self.env._("Cancellation of payment schedule %s", schedule.name),
+                            'invoice_date': fields.Date.context_today(self),
+                        }
+                    ],
+                    cancel=True,
+                )
         self.write({'state': 'cancelled'})
         return True
 
     def action_draft(self):
         if any(schedule.state != 'cancelled' or schedule.interest_move_id for schedule in self):
-            raise UserError(self.env._(
-                "Only a cancelled payment schedule without interest invoice can be reset to draft."))
+            raise UserError(
+                self.env._("Only a cancelled payment schedule without interest invoice can be reset to draft.")
+            )
         self.write({'state': 'draft'})
         return True
 
@@ -436,7 +563,8 @@ class AccountRelanceSchedule(models.Model):
             new_state = rules.status(list(installments.values()), day, grace)
             if new_state == 'broken':
                 missed = self.env['account.relance.schedule.line'].browse(
-                    [line.id for line, inst in installments.items() if rules.is_missed(inst, day, grace)])
+                    [line.id for line, inst in installments.items() if rules.is_missed(inst, day, grace)]
+                )
                 schedule._break(missed, day)
                 continue
             if new_state == 'done':
@@ -446,9 +574,13 @@ class AccountRelanceSchedule(models.Model):
             if new_state == 'kept' and schedule.state == 'agreed':
                 schedule.state = 'kept'
             days_before = schedule.company_id.relance_schedule_reminder_days
-            due = self.env['account.relance.schedule.line'].browse([
-                line.id for line, inst in installments.items()
-                if not line.reminder_sent and rules.reminder_due(inst, day, days_before)])
+            due = self.env['account.relance.schedule.line'].browse(
+                [
+                    line.id
+                    for line, inst in installments.items()
+                    if not line.reminder_sent and rules.reminder_due(inst, day, days_before)
+                ]
+            )
             due._send_reminder()
 
     def _break(self, missed, on_date):
@@ -458,22 +590,33 @@ class AccountRelanceSchedule(models.Model):
         first = missed.sorted('due_date')[:1]
         summary = self.env._(
             "Payment schedule %(name)s broken: installment of %(date)s missed",
-            name=self.name, date=first.due_date.strftime('%d/%m/%Y'))
+            name=self.name,
+            date=first.due_date.strftime('%d/%m/%Y'),
+        )
         self.activity_schedule(
-            'mail.mail_activity_data_todo', date_deadline=on_date, summary=summary,
-            note=Markup("<p>%s</p>") % self.env._(
+            'mail.mail_activity_data_todo',
+            date_deadline=on_date,
+            summary=summary,
+            note=Markup("<p>%s</p>")
+            % self.env._(
                 "%(remaining)s remain unpaid on the installment. The invoices are reminded again, "
                 "at the level after the one they had reached.",
-                remaining=self._format_amount(first.amount_remaining)),
-            user_id=self._collector().id)
+                remaining=self._format_amount(first.amount_remaining),
+            ),
+            user_id=self._collector().id,
+        )
         self.message_post(body=summary)
 
     def _collector(self):
         """Who follows the schedule: its collector, else the company's, else the client's
         salesperson, else the current user (never OdooBot: an activity must reach a person)."""
         self.ensure_one()
-        return self.user_id or self.company_id.relance_collector_id or self.partner_id.user_id \
+        return (
+            self.user_id
+            or self.company_id.relance_collector_id
+            or self.partner_id.user_id
             or (self.env.user if not self.env.su else self.create_uid)
+        )
 
     def _format_amount(self, amount):
         return formatLang(self.env, amount, currency_obj=self.currency_id)

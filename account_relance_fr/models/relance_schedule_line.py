@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class AccountRelanceScheduleLine(models.Model):
     """One installment of a payment schedule: what the client pays on which day, and how much
     of it the payments received so far cover (allocated in due-date order)."""
+
     _name = 'account.relance.schedule.line'
     _description = "Payment schedule installment"
     _order = 'schedule_id, due_date, sequence, id'
@@ -20,17 +21,23 @@ class AccountRelanceScheduleLine(models.Model):
     down_payment = fields.Boolean("Down payment", readonly=True)
     amount_paid = fields.Monetary("Paid", compute='_compute_paid')
     amount_remaining = fields.Monetary("Remaining", compute='_compute_paid')
-    status = fields.Selection([
-        ('to_come', "To come"),
-        ('partial', "Partially paid"),
-        ('paid', "Paid"),
-        ('late', "Late"),
-        ('missed', "Missed"),
-    ], compute='_compute_paid')
+    status = fields.Selection(
+        [
+            ('to_come', "To come"),
+            ('partial', "Partially paid"),
+            ('paid', "Paid"),
+            ('late', "Late"),
+            ('missed', "Missed"),
+        ],
+        compute='_compute_paid',
+    )
     missed = fields.Boolean(readonly=True, copy=False, help="Unpaid after the grace days: the schedule broke.")
     reminder_sent = fields.Boolean(
-        "Reminder sent", readonly=True, copy=False,
-        help="The e-mail before the due date went out (once per installment).")
+        "Reminder sent",
+        readonly=True,
+        copy=False,
+        help="The e-mail before the due date went out (once per installment).",
+    )
 
     @api.depends('amount', 'due_date', 'schedule_id.move_ids.amount_residual', 'missed')
     def _compute_paid(self):
@@ -57,8 +64,9 @@ class AccountRelanceScheduleLine(models.Model):
             raise UserError(self.env._("The installments of an agreed payment schedule cannot be deleted."))
 
     def write(self, vals):
-        if set(vals) & {'due_date', 'amount', 'interest_amount'} and \
-                any(line.schedule_id.state != 'draft' for line in self):
+        if set(vals) & {'due_date', 'amount', 'interest_amount'} and any(
+            line.schedule_id.state != 'draft' for line in self
+        ):
             raise UserError(self.env._("The installments of an agreed payment schedule cannot be changed."))
         return super().write(vals)
 
@@ -72,8 +80,12 @@ class AccountRelanceScheduleLine(models.Model):
             subject = rendering._render_field('subject', schedule.ids, compute_lang=True)[schedule.id]
             body = rendering._render_field('body_html', schedule.ids, compute_lang=True)[schedule.id]
             schedule.message_post(
-                body=body, subject=subject, partner_ids=schedule.contact_id.ids,
-                message_type='comment', subtype_xmlid='mail.mt_comment',
+                body=body,
+                subject=subject,
+                partner_ids=schedule.contact_id.ids,
+                message_type='comment',
+                subtype_xmlid='mail.mt_comment',
                 email_layout_xmlid='mail.mail_notification_light',
-                email_from=schedule.company_id.email_formatted or None)
+                email_from=schedule.company_id.email_formatted or None,
+            )
         self.write({'reminder_sent': True})

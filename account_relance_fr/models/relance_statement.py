@@ -22,6 +22,7 @@ class AccountRelanceStatement(models.AbstractModel):
     the day; a running balance and totals per currency. The page of the client and the PDF
     read it from here, so both always say the same.
     """
+
     _name = 'account.relance.statement'
     _description = "Customer statement"
 
@@ -33,7 +34,9 @@ class AccountRelanceStatement(models.AbstractModel):
             ('account_type', '=', RECEIVABLE_ACCOUNT_TYPE),
             ('reconciled', '=', False),
             ('partner_id', 'child_of', partner.commercial_partner_id.id),
-            '|', ('amount_residual', '!=', 0.0), ('amount_residual_currency', '!=', 0.0),
+            '|',
+            ('amount_residual', '!=', 0.0),
+            ('amount_residual_currency', '!=', 0.0),
         ]
 
     @api.model
@@ -46,8 +49,9 @@ class AccountRelanceStatement(models.AbstractModel):
         lines = self.env['account.move.line'].sudo().search(self._open_items_domain(partner, company))
         lines = lines.sorted(lambda aml: (aml.currency_id.id, aml.date_maturity or aml.date, aml.date, aml.id))
         invoices = lines.move_id.filtered(lambda m: m.move_type in ('out_invoice', 'out_receipt'))
-        penalties = self.env['account.relance.run'].sudo()._penalties_of(company, on_date, invoices.ids) \
-            if invoices else {}
+        penalties = (
+            self.env['account.relance.run'].sudo()._penalties_of(company, on_date, invoices.ids) if invoices else {}
+        )
         installments_of = defaultdict(int)
         for line in lines:
             installments_of[line.move_id] += 1
@@ -55,12 +59,21 @@ class AccountRelanceStatement(models.AbstractModel):
         seen_moves = set()
         for line in lines:
             move = line.move_id
-            block = by_currency.setdefault(line.currency_id, {
-                'currency': line.currency_id, 'lines': [], 'balance': 0.0,
-                'totals': {'residual': 0.0, 'overdue': 0.0, 'penalties': 0.0, 'indemnity': 0.0, 'due': 0.0}})
+            block = by_currency.setdefault(
+                line.currency_id,
+                {
+                    'currency': line.currency_id,
+                    'lines': [],
+                    'balance': 0.0,
+                    'totals': {'residual': 0.0, 'overdue': 0.0, 'penalties': 0.0, 'indemnity': 0.0, 'due': 0.0},
+                },
+            )
             if move.move_type in ('out_invoice', 'out_receipt'):
-                kind = 'installment' if len(move.line_ids.filtered(
-                    lambda aml: aml.display_type == 'payment_term')) > 1 else 'invoice'
+                kind = (
+                    'installment'
+                    if len(move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')) > 1
+                    else 'invoice'
+                )
             elif move.move_type == 'out_refund':
                 kind = 'refund'
             elif move.origin_payment_id or line.amount_residual < 0:
@@ -80,13 +93,23 @@ class AccountRelanceStatement(models.AbstractModel):
                 totals['overdue'] += residual
             totals['penalties'] += amounts.get('penalties', 0.0)
             totals['indemnity'] += amounts.get('indemnity', 0.0)
-            block['lines'].append({
-                'kind': kind, 'label': KIND_LABELS[kind], 'move': move,
-                'reference': move.name, 'payment_reference': move.payment_reference or '',
-                'date': move.invoice_date or move.date, 'due_date': due, 'days_overdue': max(late, 0),
-                'amount': line.amount_currency, 'residual': residual, 'balance': block['balance'],
-                'penalties': amounts.get('penalties', 0.0), 'indemnity': amounts.get('indemnity', 0.0),
-            })
+            block['lines'].append(
+                {
+                    'kind': kind,
+                    'label': KIND_LABELS[kind],
+                    'move': move,
+                    'reference': move.name,
+                    'payment_reference': move.payment_reference or '',
+                    'date': move.invoice_date or move.date,
+                    'due_date': due,
+                    'days_overdue': max(late, 0),
+                    'amount': line.amount_currency,
+                    'residual': residual,
+                    'balance': block['balance'],
+                    'penalties': amounts.get('penalties', 0.0),
+                    'indemnity': amounts.get('indemnity', 0.0),
+                }
+            )
         for block in by_currency.values():
             totals = block['totals']
             currency = block['currency']

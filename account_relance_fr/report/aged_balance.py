@@ -28,26 +28,32 @@ class AccountRelanceAgedBalance(models.TransientModel):
     payment), so that the total equals the balance of the receivable accounts at D.
     Amounts are in the company currency, whatever the currency of the invoice.
     """
+
     _name = 'account.relance.aged.balance'
     _description = "Aged balance"
 
     date = fields.Date("At date", required=True, default=fields.Date.context_today)
     company_id = fields.Many2one(
-        'res.company', default=lambda self: self.env.company,
-        domain=lambda self: [('id', 'in', self.env.companies.ids)])
+        'res.company', default=lambda self: self.env.company, domain=lambda self: [('id', 'in', self.env.companies.ids)]
+    )
     currency_id = fields.Many2one(related='company_id.currency_id')
     risk_category = fields.Selection(
-        RISK_CATEGORIES, "Risk category", help="Only the clients of this category. Empty: all.")
+        RISK_CATEGORIES, "Risk category", help="Only the clients of this category. Empty: all."
+    )
     user_ids = fields.Many2many(
-        'res.users', string="Salespersons",
-        help="Only the documents of these salespersons (the invoice's, else the client's). Empty: all.")
+        'res.users',
+        string="Salespersons",
+        help="Only the documents of these salespersons (the invoice's, else the client's). Empty: all.",
+    )
     level_ids = fields.Many2many(
-        'account.relance.level', string="Relance levels",
+        'account.relance.level',
+        string="Relance levels",
         domain="[('company_id', '=', company_id)]",
-        help="Only the invoices that reached these relance levels. Empty: all documents.")
+        help="Only the invoices that reached these relance levels. Empty: all documents.",
+    )
     partner_ids = fields.Many2many(
-        'res.partner', string="Clients", domain="[('is_company', '=', True)]",
-        help="Only these clients. Empty: all.")
+        'res.partner', string="Clients", domain="[('is_company', '=', True)]", help="Only these clients. Empty: all."
+    )
     bounds = fields.Char("Buckets", readonly=True, help="Bucket bounds used by the last computation.")
     line_ids = fields.One2many('account.relance.aged.balance.line', 'report_id', "Rows", readonly=True)
     xlsx_file = fields.Binary("Workbook", readonly=True, attachment=False)
@@ -65,26 +71,37 @@ class AccountRelanceAgedBalance(models.TransientModel):
             raise UserError(self.env._("Choose the date of the aged balance."))
         limit = fields.Date.context_today(self) + timedelta(days=MAX_DAYS_AHEAD)
         if self.date > limit:
-            raise UserError(self.env._(
-                "An aged balance at %(date)s is more than a year ahead: choose a date before %(limit)s.",
-                date=format_date(self.env, self.date), limit=format_date(self.env, limit)))
+            raise UserError(
+                self.env._(
+                    "An aged balance at %(date)s is more than a year ahead: choose a date before %(limit)s.",
+                    date=format_date(self.env, self.date),
+                    limit=format_date(self.env, limit),
+                )
+            )
 
     # ------------------------------------------------------------------ selection
 
     @api.model
-    def _select_open_items(self, company, on_date, partner_ids=None, risk_category=None,
-                           user_ids=None, level_ids=None):
+    def _select_open_items(self, company, on_date, partner_ids=None, risk_category=None, user_ids=None, level_ids=None):
         """Receivable items open at ``on_date`` in ``company`` (one query): a list of dicts with
         the item, its document, client, dates, salesperson, level, risk category and the amount
         still open at that date in company currency (negative for credits)."""
-        return self.env.execute_query_dict(SQL(
-            "%s ORDER BY item.partner_id, item.date_maturity, item.move_line_id",
-            self._open_items_sql(company, on_date, partner_ids=partner_ids, risk_category=risk_category,
-                                 user_ids=user_ids, level_ids=level_ids)))
+        return self.env.execute_query_dict(
+            SQL(
+                "%s ORDER BY item.partner_id, item.date_maturity, item.move_line_id",
+                self._open_items_sql(
+                    company,
+                    on_date,
+                    partner_ids=partner_ids,
+                    risk_category=risk_category,
+                    user_ids=user_ids,
+                    level_ids=level_ids,
+                ),
+            )
+        )
 
     @api.model
-    def _open_items_sql(self, company, on_date, partner_ids=None, risk_category=None,
-                        user_ids=None, level_ids=None):
+    def _open_items_sql(self, company, on_date, partner_ids=None, risk_category=None, user_ids=None, level_ids=None):
         """The query of ``_select_open_items`` (rows aliased ``item``), unordered."""
         Partner = self.env['res.partner'].with_company(company)
         category = Partner._fields['relance_risk_category'].to_sql(Partner, 'partner')
@@ -143,7 +160,10 @@ class AccountRelanceAgedBalance(models.TransientModel):
             ) item
              WHERE %(outer)s
             """,
-            category=category, d=on_date, where=SQL(" AND ").join(conditions), company=company.id,
+            category=category,
+            d=on_date,
+            where=SQL(" AND ").join(conditions),
+            company=company.id,
             outer=SQL(" AND ").join(outer),
             tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()),
             invoice_types=INVOICE_TYPES,
@@ -163,8 +183,11 @@ class AccountRelanceAgedBalance(models.TransientModel):
 
     def _filters(self):
         return dict(
-            partner_ids=self.partner_ids.ids, risk_category=self.risk_category,
-            user_ids=self.user_ids.ids, level_ids=self.level_ids.ids)
+            partner_ids=self.partner_ids.ids,
+            risk_category=self.risk_category,
+            user_ids=self.user_ids.ids,
+            level_ids=self.level_ids.ids,
+        )
 
     # ------------------------------------------------------------------ computation
 
@@ -175,16 +198,40 @@ class AccountRelanceAgedBalance(models.TransientModel):
         bounds = self.company_id._relance_aging_bounds()
         self.bounds = format_bounds(bounds)
         self._delete_rows()
-        keys = BUCKET_KEYS[:bucket_count(bounds)]
+        keys = BUCKET_KEYS[: bucket_count(bounds)]
         days = SQL("(%s::date - item.date_maturity)", self.date)
         # The buckets of core.aging (bucket_ranges), as SQL: "not due", then each range.
-        bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(
-            SQL("WHEN %s <= %s THEN %s", days, high, key)
-            for key, (_low, high) in zip(keys, bucket_ranges(bounds)) if high is not None), keys[-1])
-        columns = ['id', 'report_id', 'company_id', 'partner_id', 'risk_category', 'user_id', 'level_id', 'move_id',
-                   'move_line_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket', 'amount',
-                   *(f'amount_{key}' for key in BUCKET_KEYS),
-                   'create_uid', 'create_date', 'write_uid', 'write_date']
+        bucket = SQL(
+            "CASE %s ELSE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s <= %s THEN %s", days, high, key)
+                for key, (_low, high) in zip(keys, bucket_ranges(bounds))
+                if high is not None
+            ),
+            keys[-1],
+        )
+        columns = [
+            'id',
+            'report_id',
+            'company_id',
+            'partner_id',
+            'risk_category',
+            'user_id',
+            'level_id',
+            'move_id',
+            'move_line_id',
+            'document_kind',
+            'date',
+            'date_maturity',
+            'days_overdue',
+            'bucket',
+            'amount',
+            *(f'amount_{key}' for key in BUCKET_KEYS),
+            'create_uid',
+            'create_date',
+            'write_uid',
+            'write_date',
+        ]
         insert = SQL(
             """
             INSERT INTO account_relance_aged_balance_row (%(columns)s)
@@ -195,9 +242,14 @@ class AccountRelanceAgedBalance(models.TransientModel):
               FROM (SELECT item.*, %(bucket)s AS bucket FROM (%(items)s) item) item
             """,
             columns=SQL(", ").join(SQL.identifier(column) for column in columns),
-            report=self.id, company=self.company_id.id, days=days, uid=self.env.uid, bucket=bucket,
-            amounts=SQL(", ").join(SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key)
-                                   for key in BUCKET_KEYS),
+            report=self.id,
+            company=self.company_id.id,
+            days=days,
+            uid=self.env.uid,
+            bucket=bucket,
+            amounts=SQL(", ").join(
+                SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key) for key in BUCKET_KEYS
+            ),
             items=self._open_items_sql(self.company_id, self.date, **self._filters()),
         )
         with without_jit(self.env):
@@ -216,8 +268,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
     def action_show(self):
         self.ensure_one()
         self._compute_rows()
-        action = self.env['ir.actions.act_window']._for_xml_id(
-            'account_relance_fr.action_relance_aged_balance_line')
+        action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_aged_balance_line')
         action['domain'] = [('report_id', '=', self.id)]
         action['context'] = self._rows_context()
         action['name'] = self.env._("Aged balance at %s", format_date(self.env, self.date))
@@ -242,11 +293,13 @@ class AccountRelanceAgedBalance(models.TransientModel):
     def _export_xlsx(self):
         """Download the rows computed last, as a workbook."""
         self.ensure_one()
-        self.write({
-            # A Binary field holds base64: /web/content decodes it for the browser.
-            'xlsx_file': base64.b64encode(self._xlsx_content()),
-            'xlsx_filename': f"Balance_agee_{fields.Date.to_string(self.date)}.xlsx",
-        })
+        self.write(
+            {
+                # A Binary field holds base64: /web/content decodes it for the browser.
+                'xlsx_file': base64.b64encode(self._xlsx_content()),
+                'xlsx_filename': f"Balance_agee_{fields.Date.to_string(self.date)}.xlsx",
+            }
+        )
         return {
             'type': 'ir.actions.act_url',
             'url': f"/web/content/{self._name}/{self.id}/xlsx_file/{self.xlsx_filename}?download=true",
@@ -266,35 +319,72 @@ class AccountRelanceAgedBalance(models.TransientModel):
         """
         self = self._french()
         bounds = tuple(int(b) for b in self.bounds.split(','))
-        keys = BUCKET_KEYS[:bucket_count(bounds)]
+        keys = BUCKET_KEYS[: bucket_count(bounds)]
         labels = french_labels(bounds)
         categories = dict(self.env['res.partner']._fields['relance_risk_category']._description_selection(self.env))
-        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']
-                     ._description_selection(self.env))
+        kinds = dict(
+            self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env)
+        )
         titles = self._xlsx_titles()
         Line = self.env['account.relance.aged.balance.line']
         with tempfile.TemporaryFile() as stream:
             workbook = new_workbook(stream)
             formats = Formats(workbook, self.currency_id.symbol or self.currency_id.name)
-            summary = Table(workbook, formats, "Synthèse", [
-                ("Client", 36, TEXT), ("Catégorie de risque", 20, TEXT),
-                *((label, 14, MONEY) for label in labels), ("Total", 15, MONEY),
-            ], titles=titles)
+            summary = Table(
+                workbook,
+                formats,
+                "Synthèse",
+                [
+                    ("Client", 36, TEXT),
+                    ("Catégorie de risque", 20, TEXT),
+                    *((label, 14, MONEY) for label in labels),
+                    ("Total", 15, MONEY),
+                ],
+                titles=titles,
+            )
             groups = Line._read_group(
-                [('report_id', '=', self.id)], ['partner_id', 'risk_category'],
-                [f'amount_{k}:sum' for k in keys] + ['amount:sum'], order='partner_id')
+                [('report_id', '=', self.id)],
+                ['partner_id', 'risk_category'],
+                [f'amount_{k}:sum' for k in keys] + ['amount:sum'],
+                order='partner_id',
+            )
             for partner, category, *amounts in groups:
                 summary.add([partner.display_name or "(sans client)", categories.get(category, ""), *amounts])
             summary.close()
-            detail = Table(workbook, formats, "Détail des factures", [
-                ("Client", 36, TEXT), ("Pièce", 20, TEXT), ("Type", 14, TEXT), ("Date", 11, DATE),
-                ("Échéance", 11, DATE), ("Retard (j)", 9, NUMBER), ("Tranche", 12, TEXT),
-                ("Commercial", 20, TEXT), ("Niveau de relance", 24, TEXT), ("Montant ouvert", 15, MONEY),
-            ], titles=titles)
+            detail = Table(
+                workbook,
+                formats,
+                "Détail des factures",
+                [
+                    ("Client", 36, TEXT),
+                    ("Pièce", 20, TEXT),
+                    ("Type", 14, TEXT),
+                    ("Date", 11, DATE),
+                    ("Échéance", 11, DATE),
+                    ("Retard (j)", 9, NUMBER),
+                    ("Tranche", 12, TEXT),
+                    ("Commercial", 20, TEXT),
+                    ("Niveau de relance", 24, TEXT),
+                    ("Montant ouvert", 15, MONEY),
+                ],
+                titles=titles,
+            )
             for row in self._xlsx_detail_rows():
                 partner_name, move_name, kind, date, due, days, bucket, user_name, level_name, amount = row
-                detail.add([partner_name or "(sans client)", move_name, kinds.get(kind, ""), date, due, days,
-                            labels[keys.index(bucket)], user_name or "", level_name or "", amount])
+                detail.add(
+                    [
+                        partner_name or "(sans client)",
+                        move_name,
+                        kinds.get(kind, ""),
+                        date,
+                        due,
+                        days,
+                        labels[keys.index(bucket)],
+                        user_name or "",
+                        level_name or "",
+                        amount,
+                    ]
+                )
             detail.close()
             workbook.close()
             stream.seek(0)
@@ -308,10 +398,23 @@ class AccountRelanceAgedBalance(models.TransientModel):
         query = Line._search([('report_id', '=', self.id)], order='partner_id, date_maturity, id')
         line = SQL.identifier(query.table)
         ordered = query.select(
-            *(SQL("%s.%s", line, SQL.identifier(column)) for column in (
-                'partner_id', 'move_id', 'document_kind', 'date', 'date_maturity', 'days_overdue', 'bucket',
-                'user_id', 'level_id', 'amount')),
-            SQL("ROW_NUMBER() OVER (ORDER BY %s) AS position", query.order))
+            *(
+                SQL("%s.%s", line, SQL.identifier(column))
+                for column in (
+                    'partner_id',
+                    'move_id',
+                    'document_kind',
+                    'date',
+                    'date_maturity',
+                    'days_overdue',
+                    'bucket',
+                    'user_id',
+                    'level_id',
+                    'amount',
+                )
+            ),
+            SQL("ROW_NUMBER() OVER (ORDER BY %s) AS position", query.order),
+        )
         sql = SQL(
             """
             SELECT partner.complete_name, move.name, line.document_kind, line.date, line.date_maturity,
@@ -324,7 +427,10 @@ class AccountRelanceAgedBalance(models.TransientModel):
          LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
          LEFT JOIN account_relance_level level ON level.id = line.level_id
           ORDER BY line.position
-            """, ordered=ordered, lang=self.env.lang or 'en_US')
+            """,
+            ordered=ordered,
+            lang=self.env.lang or 'en_US',
+        )
         self.env.flush_all()
         # A named (server-side) cursor of the same connection: same transaction, rows fetched
         # batch_size at a time.
@@ -340,8 +446,11 @@ class AccountRelanceAgedBalance(models.TransientModel):
         ]
         filters = []
         if self.risk_category:
-            filters.append("catégorie de risque : {}".format(dict(
-                self._fields['risk_category']._description_selection(self.env))[self.risk_category]))
+            filters.append(
+                "catégorie de risque : {}".format(
+                    dict(self._fields['risk_category']._description_selection(self.env))[self.risk_category]
+                )
+            )
         if self.user_ids:
             filters.append("commerciaux : {}".format(", ".join(self.user_ids.mapped('name'))))
         if self.level_ids:

@@ -27,6 +27,7 @@ class AccountRelanceAgedBalanceLine(models.Model):
     The bucket columns are titled from the bounds of the request (``relance_aging_bounds`` in
     the context, else those of the company): "1-30 days" is only true for 30,60,90,120.
     """
+
     _name = 'account.relance.aged.balance.line'
     _description = "Aged balance row"
     _order = 'partner_id, date_maturity, id'
@@ -64,16 +65,23 @@ class AccountRelanceAgedBalanceLine(models.Model):
         that the same statement just read from the ledger. UNLOGGED: they are recomputed on
         request and worth nothing after a crash. Deleted with their request (its unlink)."""
         amounts = SQL(", ").join(SQL("%s numeric", SQL.identifier(f"amount_{key}")) for key in BUCKET_KEYS)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE UNLOGGED TABLE IF NOT EXISTS account_relance_aged_balance_row (
                 id bigint PRIMARY KEY, report_id int NOT NULL, company_id int NOT NULL,
                 create_uid int, create_date timestamp, write_uid int, write_date timestamp,
                 partner_id int, risk_category varchar, user_id int, level_id int, move_id int, move_line_id int,
                 document_kind varchar, date date, date_maturity date, days_overdue int, bucket varchar,
                 amount numeric, %s)
-        """, amounts))
-        self.env.cr.execute("CREATE INDEX IF NOT EXISTS account_relance_aged_balance_row_report_idx"
-                            " ON account_relance_aged_balance_row (report_id, partner_id)")
+        """,
+                amounts,
+            )
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS account_relance_aged_balance_row_report_idx"
+            " ON account_relance_aged_balance_row (report_id, partner_id)"
+        )
 
     @api.model
     def _bounds(self):
@@ -106,8 +114,10 @@ class AccountRelanceAgedBalanceLine(models.Model):
         if 'bucket' not in groupby_terms:
             return super()._read_group_orderby(order, groupby_terms, query)
         column = groupby_terms['bucket']
-        terms = dict(groupby_terms, bucket=SQL(
-            "(CASE WHEN %s = 'not_due' THEN 0 ELSE substring(%s FROM 2)::int END)", column, column))
+        terms = dict(
+            groupby_terms,
+            bucket=SQL("(CASE WHEN %s = 'not_due' THEN 0 ELSE substring(%s FROM 2)::int END)", column, column),
+        )
         orderby = super()._read_group_orderby(order, terms, query)
         groupby_terms.update({key: value for key, value in terms.items() if key != 'bucket'})
         return orderby
@@ -133,18 +143,21 @@ class AccountRelanceAgedBalanceLine(models.Model):
             return moves._get_records_action()
         action = self.env['ir.actions.act_window']._for_xml_id('account.action_move_journal_line')
         name = self.env._("Documents of the aged balance")
-        action.update({
-            'name': name,
-            'domain': [('id', 'in', moves.ids)],
-            'context': {'create': False},
-            'views': [(False, 'list'), (False, 'form')],
-        })
+        action.update(
+            {
+                'name': name,
+                'domain': [('id', 'in', moves.ids)],
+                'context': {'create': False},
+                'views': [(False, 'list'), (False, 'form')],
+            }
+        )
         return action
 
     def action_export_xlsx(self):
         """From the rows (list header): the workbook of their aged balance."""
         report = self.report_id[:1] or self.env['account.relance.aged.balance'].browse(
-            self.env.context.get('relance_aged_balance_id'))
+            self.env.context.get('relance_aged_balance_id')
+        )
         report = report.exists()
         if not report:
             raise UserError(self.env._("This aged balance is no longer available: compute it again."))

@@ -12,37 +12,49 @@ class AccountRelanceKpiLine(models.TransientModel):
     again from the sums of their terms (``_read_group_select``), so that the total of a quarter
     is the recovery rate of the quarter, not the mean of three rates.
     """
+
     _name = 'account.relance.kpi.line'
     _description = "Collection KPIs row"
     _order = 'month, risk_category'
 
     report_id = fields.Many2one(
-        'account.relance.kpi.report', "Collection KPIs", required=True, ondelete='cascade', index=True)
+        'account.relance.kpi.report', "Collection KPIs", required=True, ondelete='cascade', index=True
+    )
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     month = fields.Date(readonly=True, help="First day of the month.")
     risk_category = fields.Selection(RISK_CATEGORIES, "Risk category", readonly=True)
     period_days = fields.Integer("Days", readonly=True)
     overdue_at_start = fields.Monetary(
-        "Overdue at start", readonly=True,
-        help="Installments overdue and still open on the first day of the month.")
+        "Overdue at start", readonly=True, help="Installments overdue and still open on the first day of the month."
+    )
     recovered = fields.Monetary(
         readonly=True,
         help="Paid or credited during the month on the installments overdue at its start (payments "
-             "and credit notes; write-offs and exchange differences excluded).")
+        "and credit notes; write-offs and exchange differences excluded).",
+    )
     recovery_rate = fields.Float("Recovery rate", readonly=True, aggregator='avg', digits=(16, 4))
     paid_late_amount = fields.Monetary(
-        "Paid late", readonly=True, help="Installments settled in full during the month after their due date.")
+        "Paid late", readonly=True, help="Installments settled in full during the month after their due date."
+    )
     paid_late_count = fields.Integer("Installments paid late", readonly=True)
     delay_amount_days = fields.Float("Days x amount paid late", readonly=True)
     average_delay = fields.Float(
-        "Average delay (days)", readonly=True, aggregator='avg', digits=(16, 1),
-        help="Days from the due date to the payment of the installments paid late, weighted by their amount.")
+        "Average delay (days)",
+        readonly=True,
+        aggregator='avg',
+        digits=(16, 1),
+        help="Days from the due date to the payment of the installments paid late, weighted by their amount.",
+    )
     receivables = fields.Monetary("Receivables at month end", readonly=True)
     sales = fields.Monetary("Sales incl. taxes", readonly=True, help="Invoices of the month, net of credit notes.")
     dso = fields.Float(
-        "DSO (days)", readonly=True, aggregator='avg', digits=(16, 1),
-        help="Receivables at month end / sales of the month x days of the month.")
+        "DSO (days)",
+        readonly=True,
+        aggregator='avg',
+        digits=(16, 1),
+        help="Receivables at month end / sales of the month x days of the month.",
+    )
     relance_count = fields.Integer("Relances sent", readonly=True)
     email_count = fields.Integer("E-mails", readonly=True)
     phone_count = fields.Integer("Phone calls", readonly=True)
@@ -52,8 +64,12 @@ class AccountRelanceKpiLine(models.TransientModel):
     fees = fields.Monetary("Agency and commissaire fees", readonly=True)
     collection_cost = fields.Monetary("Cost of collection", readonly=True)
     cost_ratio = fields.Float(
-        "Cost / recovered", readonly=True, aggregator='avg', digits=(16, 4),
-        help="Cost of collection over the amount recovered.")
+        "Cost / recovered",
+        readonly=True,
+        aggregator='avg',
+        digits=(16, 4),
+        help="Cost of collection over the amount recovered.",
+    )
 
     # ratio field: (numerator, denominator, factor) summed over the rows of a group
     _RATIOS = {
@@ -71,13 +87,13 @@ class AccountRelanceKpiLine(models.TransientModel):
         term = self._field_to_sql(self._table, numerator, query)
         if factor:
             term = SQL("%s * %s", term, self._field_to_sql(self._table, factor, query))
-        return SQL(
-            "SUM(%s) / NULLIF(SUM(%s), 0)", term, self._field_to_sql(self._table, denominator, query))
+        return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", term, self._field_to_sql(self._table, denominator, query))
 
     def action_export_xlsx(self):
         """From the rows (list header): the workbook of their request."""
         report = self.report_id[:1] or self.env['account.relance.kpi.report'].browse(
-            self.env.context.get('relance_kpi_report_id'))
+            self.env.context.get('relance_kpi_report_id')
+        )
         report = report.exists()
         if not report:
             raise UserError(self.env._("These KPIs are no longer available: compute them again."))

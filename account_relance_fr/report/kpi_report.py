@@ -34,18 +34,23 @@ class AccountRelanceKpiReport(models.TransientModel):
     are those of ``core/kpi.py``. Clients are classed by their risk category today: the
     category of a past month is not kept.
     """
+
     _name = 'account.relance.kpi.report'
     _description = "Collection KPIs"
 
     date_from = fields.Date(
-        "From", required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1) - relativedelta(months=11))
+        "From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) - relativedelta(months=11),
+    )
     date_to = fields.Date(
-        "To", required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1))
+        "To",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1),
+    )
     company_id = fields.Many2one(
-        'res.company', default=lambda self: self.env.company,
-        domain=lambda self: [('id', 'in', self.env.companies.ids)])
+        'res.company', default=lambda self: self.env.company, domain=lambda self: [('id', 'in', self.env.companies.ids)]
+    )
     currency_id = fields.Many2one(related='company_id.currency_id')
     line_ids = fields.One2many('account.relance.kpi.line', 'report_id', "Rows", readonly=True)
     xlsx_file = fields.Binary("Workbook", readonly=True, attachment=False)
@@ -60,14 +65,22 @@ class AccountRelanceKpiReport(models.TransientModel):
         if not (self.date_from and self.date_to):
             raise UserError(self.env._("Choose the first and the last month of the KPIs."))
         if self.date_from > self.date_to:
-            raise UserError(self.env._(
-                "The period starts on %(start)s, after its end on %(end)s.",
-                start=format_date(self.env, self.date_from), end=format_date(self.env, self.date_to)))
+            raise UserError(
+                self.env._(
+                    "The period starts on %(start)s, after its end on %(end)s.",
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
         limit = fields.Date.context_today(self) + timedelta(days=MAX_DAYS_AHEAD)
         if self.date_to > limit:
-            raise UserError(self.env._(
-                "KPIs until %(date)s reach more than a year ahead: choose an end before %(limit)s.",
-                date=format_date(self.env, self.date_to), limit=format_date(self.env, limit)))
+            raise UserError(
+                self.env._(
+                    "KPIs until %(date)s reach more than a year ahead: choose an end before %(limit)s.",
+                    date=format_date(self.env, self.date_to),
+                    limit=format_date(self.env, limit),
+                )
+            )
         if len(months(self.date_from, self.date_to)) > MAX_MONTHS:
             raise UserError(self.env._("Choose a period of %s months at most.", MAX_MONTHS))
 
@@ -77,14 +90,19 @@ class AccountRelanceKpiReport(models.TransientModel):
         """The risk category of the client; receivables without a client are reported apart
         (no category), as in the aged balance, not counted as punctual payers."""
         Partner = self.env['res.partner'].with_company(self.company_id)
-        return SQL("CASE WHEN %s IS NULL THEN NULL ELSE %s END", SQL.identifier(alias, 'id'),
-                   Partner._fields['relance_risk_category'].to_sql(Partner, alias))
+        return SQL(
+            "CASE WHEN %s IS NULL THEN NULL ELSE %s END",
+            SQL.identifier(alias, 'id'),
+            Partner._fields['relance_risk_category'].to_sql(Partner, alias),
+        )
 
     def _months_sql(self, periods):
         return SQL(
             """SELECT m::date AS start, (m + interval '1 month' - interval '1 day')::date AS stop
                  FROM generate_series(%s::date, %s::date, interval '1 month') m""",
-            periods[0][0], periods[-1][0])
+            periods[0][0],
+            periods[-1][0],
+        )
 
     def _installments_sql(self, due_before):
         """Installments of posted customer invoices (receivable, debit), with the date of the last
@@ -100,8 +118,12 @@ class AccountRelanceKpiReport(models.TransientModel):
                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
                 WHERE %(installment)s
                   AND %(due)s <= %(due_before)s""",
-            tables=installments._from_sql(), installment=installments._installment_sql(self.company_id),
-            due=installments._due_sql(), category=self._category_sql(), due_before=due_before)
+            tables=installments._from_sql(),
+            installment=installments._installment_sql(self.company_id),
+            due=installments._due_sql(),
+            category=self._category_sql(),
+            due_before=due_before,
+        )
 
     def _figures(self):
         """Raw totals of every (month, category): {(month start, category): {...}} with the
@@ -111,16 +133,26 @@ class AccountRelanceKpiReport(models.TransientModel):
         periods = months(self.date_from, self.date_to)
         first, last = periods[0][0], periods[-1][1]
         company = self.company_id
-        figures = defaultdict(lambda: {
-            'overdue': Decimal(0), 'recovered': Decimal(0), 'settlements': [], 'receivables': Decimal(0),
-            'sales': Decimal(0), 'fees': Decimal(0), 'relances': 0, **{c: 0 for c in CHANNELS}})
+        figures = defaultdict(
+            lambda: {
+                'overdue': Decimal(0),
+                'recovered': Decimal(0),
+                'settlements': [],
+                'receivables': Decimal(0),
+                'sales': Decimal(0),
+                'fees': Decimal(0),
+                'relances': 0,
+                **{c: 0 for c in CHANNELS},
+            }
+        )
         execute = self.env.execute_query
 
         # Backlog at the start of each month and what was recovered on it during the month:
         # payments (and bank statement lines) and credit notes; not write-offs nor exchange
         # differences, which recover nothing.
-        for start, category, overdue, recovered in execute(SQL(
-            """WITH months AS (%(months)s), installments AS (%(installments)s)
+        for start, category, overdue, recovered in execute(
+            SQL(
+                """WITH months AS (%(months)s), installments AS (%(installments)s)
                SELECT m.start, i.category,
                       SUM(i.balance - COALESCE(before.amount, 0)),
                       SUM(COALESCE(during.amount, 0))
@@ -137,14 +169,17 @@ class AccountRelanceKpiReport(models.TransientModel):
                                        OR cm.statement_line_id IS NOT NULL)) during ON TRUE
                 WHERE i.balance - COALESCE(before.amount, 0) > 0
              GROUP BY m.start, i.category""",
-            months=self._months_sql(periods), installments=self._installments_sql(last),
-        )):
+                months=self._months_sql(periods),
+                installments=self._installments_sql(last),
+            )
+        ):
             figures[start, category]['overdue'] += Decimal(str(overdue))
             figures[start, category]['recovered'] += Decimal(str(recovered))
 
         # Installments settled in full during the period, after their due date.
-        for settled_on, category, days, amount in execute(SQL(
-            """WITH installments AS (%(installments)s)
+        for settled_on, category, days, amount in execute(
+            SQL(
+                """WITH installments AS (%(installments)s)
                SELECT i.settled_on, i.category, i.settled_on - i.due, i.balance
                  FROM installments i
                 WHERE i.reconciled AND i.settled_on BETWEEN %(first)s AND %(last)s AND i.settled_on > i.due
@@ -153,24 +188,31 @@ class AccountRelanceKpiReport(models.TransientModel):
                                JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
                                JOIN account_move cm ON cm.id = counterpart.move_id
                               WHERE p.debit_move_id = i.id AND cm.move_type != 'out_refund')""",
-            installments=self._installments_sql(last), first=first, last=last,
-        )):
+                installments=self._installments_sql(last),
+                first=first,
+                last=last,
+            )
+        ):
             figures[settled_on.replace(day=1), category]['settlements'].append((days, amount))
 
         # Receivables at each month end: the balance of the receivable accounts, summed month
         # after month from the movements (one pass over the ledger).
         movements = defaultdict(Decimal)
-        for month, category, balance in execute(SQL(
-            """SELECT GREATEST(date_trunc('month', aml.date)::date, %(first)s), %(category)s, SUM(aml.balance)
+        for month, category, balance in execute(
+            SQL(
+                """SELECT GREATEST(date_trunc('month', aml.date)::date, %(first)s), %(category)s, SUM(aml.balance)
                  FROM account_move_line aml
                  JOIN account_account account ON account.id = aml.account_id
             LEFT JOIN res_partner line_partner ON line_partner.id = aml.partner_id
             LEFT JOIN res_partner partner ON partner.id = line_partner.commercial_partner_id
                 WHERE %(receivable)s AND aml.date <= %(last)s
              GROUP BY 1, 2""",
-            first=first, last=last, category=self._category_sql(),
-            receivable=self.env['account.relance.installment']._receivable_sql(company),
-        )):
+                first=first,
+                last=last,
+                category=self._category_sql(),
+                receivable=self.env['account.relance.installment']._receivable_sql(company),
+            )
+        ):
             movements[month, category] += Decimal(str(balance))
         categories = {category for _month, category in movements}
         for category in categories:
@@ -181,21 +223,27 @@ class AccountRelanceKpiReport(models.TransientModel):
                     figures[start, category]['receivables'] = running
 
         # Sales of the month, taxes included, net of credit notes.
-        for month, category, amount in execute(SQL(
-            """SELECT date_trunc('month', move.date)::date, %(category)s, SUM(move.amount_total_signed)
+        for month, category, amount in execute(
+            SQL(
+                """SELECT date_trunc('month', move.date)::date, %(category)s, SUM(move.amount_total_signed)
                  FROM account_move move
                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
                 WHERE move.company_id = %(company)s AND move.state = 'posted'
                   AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
                   AND move.date BETWEEN %(first)s AND %(last)s
              GROUP BY 1, 2""",
-            first=first, last=last, company=company.id, category=self._category_sql(),
-        )):
+                first=first,
+                last=last,
+                company=company.id,
+                category=self._category_sql(),
+            )
+        ):
             figures[month, category]['sales'] += Decimal(str(amount))
 
         # Relances sent, by channel.
-        for month, category, count, email, phone, letter, registered in execute(SQL(
-            """SELECT date_trunc('month', relance.date)::date, %(category)s, COUNT(*),
+        for month, category, count, email, phone, letter, registered in execute(
+            SQL(
+                """SELECT date_trunc('month', relance.date)::date, %(category)s, COUNT(*),
                       COUNT(*) FILTER (WHERE relance.channel_email),
                       COUNT(*) FILTER (WHERE relance.channel_phone),
                       COUNT(*) FILTER (WHERE relance.channel_letter),
@@ -205,53 +253,81 @@ class AccountRelanceKpiReport(models.TransientModel):
                 WHERE relance.company_id = %(company)s AND relance.state IN ('sent', 'done')
                   AND relance.date BETWEEN %(first)s AND %(last)s
              GROUP BY 1, 2""",
-            first=first, last=last, company=company.id, category=self._category_sql(),
-        )):
+                first=first,
+                last=last,
+                company=company.id,
+                category=self._category_sql(),
+            )
+        ):
             row = figures[month, category]
             row['relances'] += count
             for channel, number in zip(CHANNELS, (email, phone, letter, registered)):
                 row[channel] += number
 
         # Fees of agencies and commissaires de justice.
-        for month, category, amount in execute(SQL(
-            """SELECT date_trunc('month', fee.date)::date, %(category)s, SUM(fee.amount)
+        for month, category, amount in execute(
+            SQL(
+                """SELECT date_trunc('month', fee.date)::date, %(category)s, SUM(fee.amount)
                  FROM account_relance_fee fee
                  JOIN res_partner member ON member.id = fee.partner_id
                  JOIN res_partner partner ON partner.id = member.commercial_partner_id
                 WHERE fee.company_id = %(company)s AND fee.date BETWEEN %(first)s AND %(last)s
              GROUP BY 1, 2""",
-            first=first, last=last, company=company.id, category=self._category_sql(),
-        )):
+                first=first,
+                last=last,
+                company=company.id,
+                category=self._category_sql(),
+            )
+        ):
             figures[month, category]['fees'] += Decimal(str(amount))
         return dict(figures)
 
     def _kpis(self, raw, days):
         """The KPIs of one cell from its raw totals."""
         company = self.company_id
-        units = {'letter': company.relance_cost_letter, 'registered_letter': company.relance_cost_registered_letter,
-                 'phone': company.relance_cost_phone_minute}
+        units = {
+            'letter': company.relance_cost_letter,
+            'registered_letter': company.relance_cost_registered_letter,
+            'phone': company.relance_cost_phone_minute,
+        }
         relance_cost = collection_cost(
-            {c: raw[c] for c in CHANNELS}, units, phone_minutes=company.relance_phone_call_minutes)
+            {c: raw[c] for c in CHANNELS}, units, phone_minutes=company.relance_phone_call_minutes
+        )
         cost = relance_cost + raw['fees']
         return {
-            'overdue_at_start': raw['overdue'], 'recovered': raw['recovered'],
+            'overdue_at_start': raw['overdue'],
+            'recovered': raw['recovered'],
             'recovery_rate': recovery_rate(raw['recovered'], raw['overdue']),
             'paid_late_amount': sum((Decimal(str(a)) for _d, a in raw['settlements']), Decimal(0)),
             'paid_late_count': len(raw['settlements']),
             'average_delay': average_delay(raw['settlements']),
-            'receivables': raw['receivables'], 'sales': raw['sales'],
+            'receivables': raw['receivables'],
+            'sales': raw['sales'],
             'dso': dso(raw['receivables'], raw['sales'], days),
-            'relance_count': raw['relances'], 'email_count': raw['email'], 'phone_count': raw['phone'],
-            'letter_count': raw['letter'], 'registered_letter_count': raw['registered_letter'],
-            'relance_cost': relance_cost, 'fees': raw['fees'], 'collection_cost': cost,
+            'relance_count': raw['relances'],
+            'email_count': raw['email'],
+            'phone_count': raw['phone'],
+            'letter_count': raw['letter'],
+            'registered_letter_count': raw['registered_letter'],
+            'relance_cost': relance_cost,
+            'fees': raw['fees'],
+            'collection_cost': cost,
             'cost_ratio': cost_ratio(cost, raw['recovered']),
         }
 
     @api.model
     def _merge(self, raws):
         """Raw totals of several categories added up (the "all categories" rows)."""
-        total = {'overdue': Decimal(0), 'recovered': Decimal(0), 'settlements': [], 'receivables': Decimal(0),
-                 'sales': Decimal(0), 'fees': Decimal(0), 'relances': 0, **{c: 0 for c in CHANNELS}}
+        total = {
+            'overdue': Decimal(0),
+            'recovered': Decimal(0),
+            'settlements': [],
+            'receivables': Decimal(0),
+            'sales': Decimal(0),
+            'fees': Decimal(0),
+            'relances': 0,
+            **{c: 0 for c in CHANNELS},
+        }
         for raw in raws:
             for key, value in raw.items():
                 total[key] = total[key] + value
@@ -267,13 +343,19 @@ class AccountRelanceKpiReport(models.TransientModel):
                 if month != start:
                     continue
                 kpis = self._kpis(raw, days)
-                vals_list.append({
-                    'report_id': self.id, 'company_id': self.company_id.id, 'month': start,
-                    'risk_category': category, 'period_days': days,
-                    'delay_amount_days': float(sum(Decimal(str(d)) * Decimal(str(a)) for d, a in raw['settlements']
-                                                   if d > 0)),
-                    **{k: float(v or 0) for k, v in kpis.items()},
-                })
+                vals_list.append(
+                    {
+                        'report_id': self.id,
+                        'company_id': self.company_id.id,
+                        'month': start,
+                        'risk_category': category,
+                        'period_days': days,
+                        'delay_amount_days': float(
+                            sum(Decimal(str(d)) * Decimal(str(a)) for d, a in raw['settlements'] if d > 0)
+                        ),
+                        **{k: float(v or 0) for k, v in kpis.items()},
+                    }
+                )
         self.env['account.relance.kpi.line'].create(vals_list)
         return figures
 
@@ -289,20 +371,26 @@ class AccountRelanceKpiReport(models.TransientModel):
         """The relances sent over the period, by month, level and channel (native pivot)."""
         self._check_request()
         action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_kpi_relances')
-        action['domain'] = [('company_id', '=', self.company_id.id), ('state', 'in', ('sent', 'done')),
-                            ('date', '>=', self.date_from), ('date', '<=', self.date_to)]
+        action['domain'] = [
+            ('company_id', '=', self.company_id.id),
+            ('state', 'in', ('sent', 'done')),
+            ('date', '>=', self.date_from),
+            ('date', '<=', self.date_to),
+        ]
         return action
 
     # ------------------------------------------------------------------ export
 
     def action_export_xlsx(self):
         self.ensure_one()
-        self.write({
-            # A Binary field holds base64: /web/content decodes it for the browser.
-            'xlsx_file': base64.b64encode(self._xlsx_content()),
-            'xlsx_filename': f"Indicateurs_recouvrement_{month_label(self.date_from)}_"
-                             f"{month_label(self.date_to)}.xlsx",
-        })
+        self.write(
+            {
+                # A Binary field holds base64: /web/content decodes it for the browser.
+                'xlsx_file': base64.b64encode(self._xlsx_content()),
+                'xlsx_filename': f"Indicateurs_recouvrement_{month_label(self.date_from)}_"
+                f"{month_label(self.date_to)}.xlsx",
+            }
+        )
         return {
             'type': 'ir.actions.act_url',
             'url': f"/web/content/{self._name}/{self.id}/xlsx_file/{self.xlsx_filename}?download=true",
@@ -337,11 +425,17 @@ class AccountRelanceKpiReport(models.TransientModel):
             by_month.close()
             by_category = Table(workbook, formats, "Par catégorie", self._xlsx_columns(), titles=titles[:2])
             for start, stop in periods:
-                cells = sorted(((c, raw) for (month, c), raw in figures.items() if month == start),
-                               key=lambda cell: cell[0] or '')
+                cells = sorted(
+                    ((c, raw) for (month, c), raw in figures.items() if month == start), key=lambda cell: cell[0] or ''
+                )
                 for category, raw in cells:
-                    by_category.add([month_label(start), categories.get(category, "(sans client)"),
-                                     *self._xlsx_values(raw, start, stop)])
+                    by_category.add(
+                        [
+                            month_label(start),
+                            categories.get(category, "(sans client)"),
+                            *self._xlsx_values(raw, start, stop),
+                        ]
+                    )
             by_category.close()
             self._xlsx_relances_by_level(workbook, formats)
             workbook.close()
@@ -351,34 +445,79 @@ class AccountRelanceKpiReport(models.TransientModel):
     @api.model
     def _xlsx_columns(self):
         return [
-            ("Mois", 10, TEXT), ("Catégorie", 22, TEXT), ("Échu au début du mois", 15, STOCK),
-            ("Recouvré", 14, MONEY), ("Taux de recouvrement", 13, PERCENT),
-            ("Payé en retard", 14, MONEY), ("Délai moyen (j)", 11, DAYS),
-            ("Encours fin de mois", 15, STOCK), ("CA TTC du mois", 15, MONEY), ("DSO (j)", 9, DAYS),
-            ("Relances", 9, INTEGER), ("E-mails", 9, INTEGER), ("Appels", 9, INTEGER),
-            ("Courriers", 9, INTEGER), ("LRAR", 9, INTEGER), ("Coût des relances", 14, MONEY),
-            ("Frais agence / commissaire", 15, MONEY), ("Coût du recouvrement", 15, MONEY),
+            ("Mois", 10, TEXT),
+            ("Catégorie", 22, TEXT),
+            ("Échu au début du mois", 15, STOCK),
+            ("Recouvré", 14, MONEY),
+            ("Taux de recouvrement", 13, PERCENT),
+            ("Payé en retard", 14, MONEY),
+            ("Délai moyen (j)", 11, DAYS),
+            ("Encours fin de mois", 15, STOCK),
+            ("CA TTC du mois", 15, MONEY),
+            ("DSO (j)", 9, DAYS),
+            ("Relances", 9, INTEGER),
+            ("E-mails", 9, INTEGER),
+            ("Appels", 9, INTEGER),
+            ("Courriers", 9, INTEGER),
+            ("LRAR", 9, INTEGER),
+            ("Coût des relances", 14, MONEY),
+            ("Frais agence / commissaire", 15, MONEY),
+            ("Coût du recouvrement", 15, MONEY),
             ("Coût / recouvré", 12, PERCENT),
         ]
 
     def _xlsx_values(self, raw, start, stop):
         kpis = self._kpis(raw, period_days(start, stop))
-        return [kpis[key] for key in (
-            'overdue_at_start', 'recovered', 'recovery_rate', 'paid_late_amount', 'average_delay',
-            'receivables', 'sales', 'dso', 'relance_count', 'email_count', 'phone_count', 'letter_count',
-            'registered_letter_count', 'relance_cost', 'fees', 'collection_cost', 'cost_ratio')]
+        return [
+            kpis[key]
+            for key in (
+                'overdue_at_start',
+                'recovered',
+                'recovery_rate',
+                'paid_late_amount',
+                'average_delay',
+                'receivables',
+                'sales',
+                'dso',
+                'relance_count',
+                'email_count',
+                'phone_count',
+                'letter_count',
+                'registered_letter_count',
+                'relance_cost',
+                'fees',
+                'collection_cost',
+                'cost_ratio',
+            )
+        ]
 
     def _xlsx_relances_by_level(self, workbook, formats):
-        table = Table(workbook, formats, "Relances par niveau", [
-            ("Mois", 10, TEXT), ("Scénario", 24, TEXT), ("Niveau", 34, TEXT), ("Relances", 9, INTEGER),
-            ("E-mails", 9, INTEGER),
-            ("Appels", 9, INTEGER), ("Courriers", 9, INTEGER), ("LRAR", 9, INTEGER),
-        ])
+        table = Table(
+            workbook,
+            formats,
+            "Relances par niveau",
+            [
+                ("Mois", 10, TEXT),
+                ("Scénario", 24, TEXT),
+                ("Niveau", 34, TEXT),
+                ("Relances", 9, INTEGER),
+                ("E-mails", 9, INTEGER),
+                ("Appels", 9, INTEGER),
+                ("Courriers", 9, INTEGER),
+                ("LRAR", 9, INTEGER),
+            ],
+        )
         groups = self.env['account.relance']._read_group(
-            [('company_id', '=', self.company_id.id), ('state', 'in', ('sent', 'done')),
-             ('date', '>=', self.date_from), ('date', '<=', self.date_to)],
-            ['date:month', 'level_id', 'channel_email', 'channel_phone', 'channel_letter',
-             'channel_registered_letter'], ['__count'], order='date:month, level_id')
+            [
+                ('company_id', '=', self.company_id.id),
+                ('state', 'in', ('sent', 'done')),
+                ('date', '>=', self.date_from),
+                ('date', '<=', self.date_to),
+            ],
+            ['date:month', 'level_id', 'channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter'],
+            ['__count'],
+            order='date:month, level_id',
+        )
         counts = defaultdict(lambda: [0] * 5)
         for month, level, email, phone, letter, registered, count in groups:
             row = counts[month, level]

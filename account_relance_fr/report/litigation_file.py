@@ -23,6 +23,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
     Documents already sent are taken as they were sent (the invoice PDF of the e-mail, the
     letter of the mise en demeure): the file must show what the client received.
     """
+
     _name = 'account.relance.litigation.file'
     _description = "Litigation file"
 
@@ -37,12 +38,17 @@ class AccountRelanceLitigationFile(models.TransientModel):
         """Build the file of ``partner`` for the current company and download it."""
         company = self.env.company
         on_date = self.env['account.relance.run']._company_today(company)
-        dossier = self.create({'partner_id': partner.commercial_partner_id.id, 'company_id': company.id,
-                               'date': on_date})
+        dossier = self.create(
+            {'partner_id': partner.commercial_partner_id.id, 'company_id': company.id, 'date': on_date}
+        )
         invoice_count = dossier._build()
-        partner.commercial_partner_id._message_log(body=self.env._(
-            "Litigation file prepared (statement at %(date)s, %(count)s unpaid invoices).",
-            date=on_date, count=invoice_count))
+        partner.commercial_partner_id._message_log(
+            body=self.env._(
+                "Litigation file prepared (statement at %(date)s, %(count)s unpaid invoices).",
+                date=on_date,
+                count=invoice_count,
+            )
+        )
         return {
             'type': 'ir.actions.act_url',
             'url': f"/web/content/{self._name}/{dossier.id}/zip_file/{dossier.zip_filename}?download=true",
@@ -53,15 +59,23 @@ class AccountRelanceLitigationFile(models.TransientModel):
         """Write the zip; returns the number of unpaid invoices it holds."""
         self.ensure_one()
         items = self.env['account.relance.aged.balance']._select_open_items(
-            self.company_id, self.date, partner_ids=[self.partner_id.id])
+            self.company_id, self.date, partner_ids=[self.partner_id.id]
+        )
         relances = self.env['account.relance'].search(
-            [('partner_id', '=', self.partner_id.id), ('company_id', '=', self.company_id.id)], order='date, id')
-        invoices = self.env['account.move'].browse(dict.fromkeys(
-            item['move_id'] for item in items if item['document_kind'] == 'invoice' and item['amount'] > 0))
+            [('partner_id', '=', self.partner_id.id), ('company_id', '=', self.company_id.id)], order='date, id'
+        )
+        invoices = self.env['account.move'].browse(
+            dict.fromkeys(
+                item['move_id'] for item in items if item['document_kind'] == 'invoice' and item['amount'] > 0
+            )
+        )
         if not items and not relances:
-            raise UserError(self.env._(
-                "%s owes nothing and was never reminded: there is no litigation file to prepare.",
-                self.partner_id.display_name))
+            raise UserError(
+                self.env._(
+                    "%s owes nothing and was never reminded: there is no litigation file to prepare.",
+                    self.partner_id.display_name,
+                )
+            )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("Releve_de_compte.xlsx", self._statement_xlsx(items, relances, invoices))
@@ -71,11 +85,13 @@ class AccountRelanceLitigationFile(models.TransientModel):
             for notice in relances.filtered(lambda r: r.tone == 'formal_notice' and r.state in ('sent', 'done')):
                 content, extension = self._formal_notice_document(notice)
                 archive.writestr(f"Mise_en_demeure_{_file_name(notice.name)}.{extension}", content)
-        self.write({
-            # A Binary field holds base64: /web/content decodes it for the browser.
-            'zip_file': base64.b64encode(buffer.getvalue()),
-            'zip_filename': f"Dossier_contentieux_{_file_name(self.partner_id.name)}_{self.date}.zip",
-        })
+        self.write(
+            {
+                # A Binary field holds base64: /web/content decodes it for the browser.
+                'zip_file': base64.b64encode(buffer.getvalue()),
+                'zip_filename': f"Dossier_contentieux_{_file_name(self.partner_id.name)}_{self.date}.zip",
+            }
+        )
         return len(invoices)
 
     def _formal_notice_document(self, notice):
@@ -83,7 +99,8 @@ class AccountRelanceLitigationFile(models.TransientModel):
         if attachment:
             return attachment.raw, attachment.name.rpartition('.')[2] or 'pdf'
         return self.env['ir.actions.report']._render_qweb_pdf(
-            'account_relance_fr.action_report_mise_en_demeure', notice.ids)
+            'account_relance_fr.action_report_mise_en_demeure', notice.ids
+        )
 
     def _statement_xlsx(self, items, relances, invoices):
         """Relevé de compte (open items with the penalties owed) and relance history, in French."""
@@ -91,18 +108,21 @@ class AccountRelanceLitigationFile(models.TransientModel):
         self = self.with_context(lang=lang)
         partner, company = self.partner_id, self.company_id
         currency = company.currency_id
-        kinds = dict(self.env['account.relance.aged.balance.line']._fields['document_kind']
-                     ._description_selection(self.env))
+        kinds = dict(
+            self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env)
+        )
         states = dict(self.env['account.relance']._fields['state']._description_selection(self.env))
         penalties = self.env['account.relance.run']._penalties_of(company, self.date, invoices.ids)
         moves = {move.id: move for move in self.env['account.move'].browse([item['move_id'] for item in items])}
-        address = ", ".join(filter(None, [
-            partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()]))
+        address = ", ".join(
+            filter(None, [partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()])
+        )
         titles = [
             f"Relevé de compte de {partner.name} au {self.date.strftime('%d/%m/%Y')}",
             f"Créancier : {company.name}"
             + (f" — SIRET {company.company_registry}" if company.company_registry else ""),
-            f"Débiteur : {partner.name}" + (f" — SIRET {partner.company_registry}" if partner.company_registry else "")
+            f"Débiteur : {partner.name}"
+            + (f" — SIRET {partner.company_registry}" if partner.company_registry else "")
             + (f" — {address}" if address else ""),
             f"Montants en {currency.name} ; pénalités de retard (art. L441-10 C. com.) et indemnité forfaitaire "
             f"de recouvrement (art. D441-5) calculées au {self.date.strftime('%d/%m/%Y')}",
@@ -110,12 +130,24 @@ class AccountRelanceLitigationFile(models.TransientModel):
         with tempfile.TemporaryFile() as stream:
             workbook = new_workbook(stream)
             formats = Formats(workbook, currency.symbol or currency.name)
-            statement = Table(workbook, formats, "Relevé de compte", [
-                ("Pièce", 22, TEXT), ("Type", 14, TEXT), ("Date", 11, DATE), ("Échéance", 11, DATE),
-                ("Retard (j)", 9, NUMBER), ("Montant initial", 15, STOCK), ("Reste dû", 15, MONEY),
-                ("Pénalités de retard", 14, MONEY), ("Indemnité forfaitaire", 14, MONEY),
-                ("Total dû", 15, MONEY),
-            ], titles=titles)
+            statement = Table(
+                workbook,
+                formats,
+                "Relevé de compte",
+                [
+                    ("Pièce", 22, TEXT),
+                    ("Type", 14, TEXT),
+                    ("Date", 11, DATE),
+                    ("Échéance", 11, DATE),
+                    ("Retard (j)", 9, NUMBER),
+                    ("Montant initial", 15, STOCK),
+                    ("Reste dû", 15, MONEY),
+                    ("Pénalités de retard", 14, MONEY),
+                    ("Indemnité forfaitaire", 14, MONEY),
+                    ("Total dû", 15, MONEY),
+                ],
+                titles=titles,
+            )
             counted = set()
             for item in items:
                 move_id = item['move_id']
@@ -124,29 +156,68 @@ class AccountRelanceLitigationFile(models.TransientModel):
                     counted.add(move_id)
                     penalty = penalties[move_id]['penalties_company']
                     indemnity = penalties[move_id]['indemnity_company']
-                statement.add([
-                    moves[move_id].name, kinds.get(item['document_kind'], ""), item['date'], item['date_maturity'],
-                    (self.date - item['date_maturity']).days, item['original_amount'], item['amount'],
-                    penalty, indemnity, currency.round(item['amount'] + penalty + indemnity),
-                ])
+                statement.add(
+                    [
+                        moves[move_id].name,
+                        kinds.get(item['document_kind'], ""),
+                        item['date'],
+                        item['date_maturity'],
+                        (self.date - item['date_maturity']).days,
+                        item['original_amount'],
+                        item['amount'],
+                        penalty,
+                        indemnity,
+                        currency.round(item['amount'] + penalty + indemnity),
+                    ]
+                )
             statement.close()
-            history = Table(workbook, formats, "Historique des relances", [
-                ("Date", 11, DATE), ("Référence", 16, TEXT), ("Niveau", 34, TEXT), ("Canaux", 34, TEXT),
-                ("État", 12, TEXT), ("Montant réclamé", 15, STOCK), ("Pénalités", 12, STOCK),
-                ("Indemnités", 12, STOCK), ("Total réclamé", 15, STOCK), ("Délai de paiement", 11, DATE),
-                ("N° recommandé", 18, TEXT), ("Accusé de réception", 11, DATE),
-            ], titles=[f"Relances adressées à {partner.name}", f"Créancier : {company.name}"])
+            history = Table(
+                workbook,
+                formats,
+                "Historique des relances",
+                [
+                    ("Date", 11, DATE),
+                    ("Référence", 16, TEXT),
+                    ("Niveau", 34, TEXT),
+                    ("Canaux", 34, TEXT),
+                    ("État", 12, TEXT),
+                    ("Montant réclamé", 15, STOCK),
+                    ("Pénalités", 12, STOCK),
+                    ("Indemnités", 12, STOCK),
+                    ("Total réclamé", 15, STOCK),
+                    ("Délai de paiement", 11, DATE),
+                    ("N° recommandé", 18, TEXT),
+                    ("Accusé de réception", 11, DATE),
+                ],
+                titles=[f"Relances adressées à {partner.name}", f"Créancier : {company.name}"],
+            )
             for relance in relances:
-                channels = [label for flag, label in (
-                    (relance.channel_email, "e-mail"), (relance.channel_phone, "appel téléphonique"),
-                    (relance.channel_letter, "courrier"),
-                    (relance.channel_registered_letter, "lettre recommandée avec AR")) if flag]
-                history.add([
-                    relance.date, relance.name, relance.level_id.name, ", ".join(channels),
-                    states.get(relance.state, ""), relance.amount_claimed, relance.amount_penalties,
-                    relance.amount_indemnities, relance.amount_total_due, relance.deadline,
-                    relance.registered_number, relance.acknowledged_on,
-                ])
+                channels = [
+                    label
+                    for flag, label in (
+                        (relance.channel_email, "e-mail"),
+                        (relance.channel_phone, "appel téléphonique"),
+                        (relance.channel_letter, "courrier"),
+                        (relance.channel_registered_letter, "lettre recommandée avec AR"),
+                    )
+                    if flag
+                ]
+                history.add(
+                    [
+                        relance.date,
+                        relance.name,
+                        relance.level_id.name,
+                        ", ".join(channels),
+                        states.get(relance.state, ""),
+                        relance.amount_claimed,
+                        relance.amount_penalties,
+                        relance.amount_indemnities,
+                        relance.amount_total_due,
+                        relance.deadline,
+                        relance.registered_number,
+                        relance.acknowledged_on,
+                    ]
+                )
             history.close()
             workbook.close()
             stream.seek(0)

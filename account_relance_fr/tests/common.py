@@ -29,34 +29,56 @@ class RelanceCommon(AccountTestInvoicingCommon):
         cls.company.partner_id.tz = 'Europe/Paris'
         cls.env['res.lang']._activate_lang('fr_FR')
         cls.scenario = cls.env['account.relance.scenario'].search(
-            [('company_id', '=', cls.company.id), ('risk_category', '=', 'occasional')])
+            [('company_id', '=', cls.company.id), ('risk_category', '=', 'occasional')]
+        )
         cls.level = {level.delay: level for level in cls.scenario.level_ids}
-        cls.client = cls.env['res.partner'].create({
-            'name': "Boulangerie Martin", 'is_company': True,
-            'email': "compta@boulangerie-martin.example", 'lang': 'fr_FR',
-            'street': "12 rue de la République", 'zip': "69002", 'city': "Lyon",
-            'country_id': cls.env.ref('base.fr').id, 'relance_risk_category': 'occasional',
-        })
-        cls.salesperson = cls.env['res.users'].create({
-            'name': "Paul Vendeur", 'login': "paul.vendeur", 'email': "paul@example.com",
-            'company_id': cls.company.id, 'company_ids': [Command.set(cls.company.ids)],
-            'group_ids': [Command.set(cls.env.ref('account.group_account_invoice').ids)],
-        })
+        cls.client = cls.env['res.partner'].create(
+            {
+                'name': "Boulangerie Martin",
+                'is_company': True,
+                'email': "compta@boulangerie-martin.example",
+                'lang': 'fr_FR',
+                'street': "12 rue de la République",
+                'zip': "69002",
+                'city': "Lyon",
+                'country_id': cls.env.ref('base.fr').id,
+                'relance_risk_category': 'occasional',
+            }
+        )
+        cls.salesperson = cls.env['res.users'].create(
+            {
+                'name': "Paul Vendeur",
+                'login': "paul.vendeur",
+                'email': "paul@example.com",
+                'company_id': cls.company.id,
+                'company_ids': [Command.set(cls.company.ids)],
+                'group_ids': [Command.set(cls.env.ref('account.group_account_invoice').ids)],
+            }
+        )
 
     @classmethod
     def invoice(cls, amount, due=DUE, partner=None, post=True, **values):
-        move = cls.env['account.move'].create({
-            'move_type': 'out_invoice',
-            'partner_id': (partner or cls.client).id,
-            'invoice_date': values.pop('invoice_date', due - timedelta(days=30)),
-            'invoice_date_due': due,
-            'invoice_payment_term_id': False,
-            'invoice_user_id': values.pop('invoice_user_id', cls.salesperson.id),
-            'invoice_line_ids': [Command.create({
-                'name': "Maintenance du four", 'quantity': 1, 'price_unit': amount, 'tax_ids': False,
-            })],
-            **values,
-        })
+        move = cls.env['account.move'].create(
+            {
+                'move_type': 'out_invoice',
+                'partner_id': (partner or cls.client).id,
+                'invoice_date': values.pop('invoice_date', due - timedelta(days=30)),
+                'invoice_date_due': due,
+                'invoice_payment_term_id': False,
+                'invoice_user_id': values.pop('invoice_user_id', cls.salesperson.id),
+                'invoice_line_ids': [
+                    Command.create(
+                        {
+                            'name': "Maintenance du four",
+                            'quantity': 1,
+                            'price_unit': amount,
+                            'tax_ids': False,
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
         if post:
             move.action_post()
         return move

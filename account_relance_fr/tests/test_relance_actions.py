@@ -9,13 +9,13 @@ from .common import DUE, RelanceCommon
 @tagged('post_install', '-at_install')
 @freeze_time(DUE + timedelta(days=3))
 class TestRelanceActions(RelanceCommon):
-
     def test_remind_now_sends_the_next_level_of_an_invoice_at_once(self):
         invoice = self.invoice(1000.0)
         action = self.env['account.relance.run']._action_remind_now(moves=invoice)
         relance = self.env['account.relance'].search(action['domain'])
-        self.assertRecordValues(relance, [{
-            'date': DUE + timedelta(days=3), 'level_id': self.level[1].id, 'state': 'sent'}])
+        self.assertRecordValues(
+            relance, [{'date': DUE + timedelta(days=3), 'level_id': self.level[1].id, 'state': 'sent'}]
+        )
         # Again the same day: inside the minimum gap, a person must confirm, and then one a day holds.
         confirm = self.env['account.relance.run']._action_remind_now(moves=invoice)
         self.assertEqual(confirm['res_model'], 'account.relance.remind.wizard')
@@ -57,15 +57,17 @@ class TestRelanceActions(RelanceCommon):
         wizard.reason = "Litige sur la livraison"
         wizard.save().action_apply()
         self.assertRecordValues(
-            invoice, [{'relance_excluded': True, 'relance_exclusion_reason': "Litige sur la livraison"}])
+            invoice, [{'relance_excluded': True, 'relance_exclusion_reason': "Litige sur la livraison"}]
+        )
         self.assertFalse(self.run_relance(DUE + timedelta(days=3)))
         invoice.action_relance_reinstate()
         self.assertTrue(self.run_relance(DUE + timedelta(days=3)))
 
     def test_suspension_of_a_client_from_the_partner_list(self):
         contact = self.env['res.partner'].create({'name': "Jean Martin", 'parent_id': self.client.id})
-        wizard = self.env['account.relance.exclusion.wizard'].create({
-            'res_model': 'res.partner', 'res_ids': contact.ids, 'reason': "Redressement judiciaire"})
+        wizard = self.env['account.relance.exclusion.wizard'].create(
+            {'res_model': 'res.partner', 'res_ids': contact.ids, 'reason': "Redressement judiciaire"}
+        )
         wizard.action_apply()
         self.assertTrue(self.client.relance_suspended, "the commercial entity is suspended")
         self.assertTrue(contact.relance_suspended, "and its contacts show it")
@@ -98,14 +100,34 @@ class TestRelanceActions(RelanceCommon):
         self._register_payment(invoice, amount=250.0, payment_date=DUE)
         self.invoice(400.0, due=DUE + timedelta(days=20))
         self.run_relance(DUE + timedelta(days=1))
-        self.assertRecordValues(invoice, [{
-            'relance_level_id': self.level[1].id, 'relance_last_date': DUE + timedelta(days=1),
-            'relance_next_date': DUE + timedelta(days=10), 'relance_days_overdue': 3, 'relance_count': 1}])
-        self.assertRecordValues(self.client, [{
-            'relance_amount_due': 1150.0, 'relance_amount_overdue': 750.0,
-            'relance_max_level_id': self.level[1].id, 'relance_count': 1}])
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    'relance_level_id': self.level[1].id,
+                    'relance_last_date': DUE + timedelta(days=1),
+                    'relance_next_date': DUE + timedelta(days=10),
+                    'relance_days_overdue': 3,
+                    'relance_count': 1,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            self.client,
+            [
+                {
+                    'relance_amount_due': 1150.0,
+                    'relance_amount_overdue': 750.0,
+                    'relance_max_level_id': self.level[1].id,
+                    'relance_count': 1,
+                }
+            ],
+        )
         due_now = self.env['account.move'].search([('relance_next_date', '<=', DUE + timedelta(days=15))])
         self.assertIn(invoice, due_now)
-        self.assertNotIn(invoice, self.env['account.move'].search([('relance_next_date', '<=', 'today')]),
-                         "the “Relance due” filter: next relance on DUE + 10, today is DUE + 3")
+        self.assertNotIn(
+            invoice,
+            self.env['account.move'].search([('relance_next_date', '<=', 'today')]),
+            "the “Relance due” filter: next relance on DUE + 10, today is DUE + 3",
+        )
         self.assertEqual(invoice.action_view_relances()['domain'], [('line_ids.move_id', 'in', invoice.ids)])

@@ -35,9 +35,16 @@ class TestRelanceAgedBalance(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.roux = cls.env['res.partner'].create({
-            'name': "Transports Roux", 'is_company': True, 'email': "compta@roux.example",
-            'street': "3 quai Perrache", 'zip': "69002", 'city': "Lyon"})
+        cls.roux = cls.env['res.partner'].create(
+            {
+                'name': "Transports Roux",
+                'is_company': True,
+                'email': "compta@roux.example",
+                'street': "3 quai Perrache",
+                'zip': "69002",
+                'city': "Lyon",
+            }
+        )
         cls.roux.with_company(cls.company).relance_risk_category = 'chronic'
         cls.inv_a = cls.invoice(1000.0, due=date(2026, 2, 14))
         cls._register_payment(cls.inv_a, amount=400.0, payment_date=date(2026, 3, 21))
@@ -48,10 +55,16 @@ class TestRelanceAgedBalance(RelanceCommon):
         chf = cls.setup_other_currency('CHF')  # 2 CHF per euro since 2017
         cls.inv_d = cls.invoice(2000.0, due=date(2025, 10, 31), currency_id=chf.id)
         cls.inv_e = cls.invoice(800.0, due=date(2026, 3, 16), partner=cls.roux, invoice_user_id=False)
-        cls.payment = cls.env['account.payment'].create({
-            'payment_type': 'inbound', 'partner_type': 'customer', 'partner_id': cls.roux.id,
-            'amount': 150.0, 'date': date(2026, 3, 29),
-            'journal_id': cls.company_data['default_journal_bank'].id})
+        cls.payment = cls.env['account.payment'].create(
+            {
+                'payment_type': 'inbound',
+                'partner_type': 'customer',
+                'partner_id': cls.roux.id,
+                'amount': 150.0,
+                'date': date(2026, 3, 29),
+                'journal_id': cls.company_data['default_journal_bank'].id,
+            }
+        )
         cls.payment.action_post()
         cls.inv_f = cls.invoice(999.0, due=date(2026, 5, 5), invoice_date=date(2026, 4, 5), partner=cls.roux)
         inv_g = cls.invoice(250.0, due=date(2026, 1, 10), partner=cls.roux)
@@ -69,12 +82,17 @@ class TestRelanceAgedBalance(RelanceCommon):
     def by_partner(self, report):
         keys = ['amount_not_due', 'amount_b1', 'amount_b2', 'amount_b3', 'amount_b4', 'amount_b5', 'amount']
         groups = self.env['account.relance.aged.balance.line']._read_group(
-            [('report_id', '=', report.id)], ['partner_id'], [f'{k}:sum' for k in keys])
+            [('report_id', '=', report.id)], ['partner_id'], [f'{k}:sum' for k in keys]
+        )
         return {partner.name: list(amounts) for partner, *amounts in groups}
 
     def receivable_balance(self, partners=None):
-        domain = [('company_id', '=', self.company.id), ('parent_state', '=', 'posted'),
-                  ('account_id.account_type', '=', 'asset_receivable'), ('date', '<=', AT)]
+        domain = [
+            ('company_id', '=', self.company.id),
+            ('parent_state', '=', 'posted'),
+            ('account_id.account_type', '=', 'asset_receivable'),
+            ('date', '<=', AT),
+        ]
         if partners:
             domain.append(('partner_id', 'in', partners.ids))
         [(balance,)] = self.env['account.move.line']._read_group(domain, [], ['balance:sum'])
@@ -82,17 +100,35 @@ class TestRelanceAgedBalance(RelanceCommon):
 
     def test_each_client_by_bucket_at_the_date(self):
         report = self.aged_balance()
-        self.assertEqual(self.by_partner(report), {
-            "Boulangerie Martin": [500.0, -200.0, 600.0, 0.0, 300.0, 1000.0, 2200.0],
-            "Transports Roux": [0.0, 650.0, 0.0, 0.0, 0.0, 0.0, 650.0],
-        })
-        self.assertEqual(sorted(report.line_ids.mapped('move_id.name')), sorted(
-            (self.inv_a | self.inv_b | self.inv_c | self.refund | self.inv_d | self.inv_e
-             | self.payment.move_id).mapped('name')))
+        self.assertEqual(
+            self.by_partner(report),
+            {
+                "Boulangerie Martin": [500.0, -200.0, 600.0, 0.0, 300.0, 1000.0, 2200.0],
+                "Transports Roux": [0.0, 650.0, 0.0, 0.0, 0.0, 0.0, 650.0],
+            },
+        )
+        self.assertEqual(
+            sorted(report.line_ids.mapped('move_id.name')),
+            sorted(
+                (
+                    self.inv_a | self.inv_b | self.inv_c | self.refund | self.inv_d | self.inv_e | self.payment.move_id
+                ).mapped('name')
+            ),
+        )
         line_a = report.line_ids.filtered(lambda line: line.move_id == self.inv_a)
-        self.assertRecordValues(line_a, [{
-            'bucket': 'b2', 'days_overdue': 45, 'amount': 600.0, 'document_kind': 'invoice',
-            'user_id': self.salesperson.id, 'risk_category': 'occasional'}])
+        self.assertRecordValues(
+            line_a,
+            [
+                {
+                    'bucket': 'b2',
+                    'days_overdue': 45,
+                    'amount': 600.0,
+                    'document_kind': 'invoice',
+                    'user_id': self.salesperson.id,
+                    'risk_category': 'occasional',
+                }
+            ],
+        )
 
     def test_the_total_reconciles_with_the_receivable_account_at_the_date(self):
         # Partial payment, payment after the date, credit note, unreconciled payment and an
@@ -121,8 +157,11 @@ class TestRelanceAgedBalance(RelanceCommon):
         level = self.inv_a.relance_level_id
         self.assertTrue(level)
         reminded = self.aged_balance(level_ids=level)
-        self.assertEqual(list(self.by_partner(reminded)), ["Boulangerie Martin"],
-                         "the level of a client is the level of its relance file")
+        self.assertEqual(
+            list(self.by_partner(reminded)),
+            ["Boulangerie Martin"],
+            "the level of a client is the level of its relance file",
+        )
         self.assertEqual(sum(reminded.line_ids.mapped('amount')), 2200.0)
 
     def test_buckets_follow_the_company_bounds(self):
@@ -132,8 +171,10 @@ class TestRelanceAgedBalance(RelanceCommon):
         self.assertEqual(self.by_partner(report)["Boulangerie Martin"][:4], [500.0, -200.0, 600.0, 1300.0])
         Line = self.env['account.relance.aged.balance.line'].with_context(relance_aging_bounds=report.bounds)
         labels = Line.fields_get(['amount_b1', 'amount_b2', 'amount_b3'], ['string'])
-        self.assertEqual([labels[f]['string'] for f in ('amount_b1', 'amount_b2', 'amount_b3')],
-                         ["1-15 days", "16-45 days", "> 45 days"])
+        self.assertEqual(
+            [labels[f]['string'] for f in ('amount_b1', 'amount_b2', 'amount_b3')],
+            ["1-15 days", "16-45 days", "> 45 days"],
+        )
         self.assertEqual(dict(Line._selection_bucket())['b3'], "> 45 days")
 
     def test_unusable_bounds_are_refused_clearly(self):
@@ -164,9 +205,11 @@ class TestRelanceAgedBalance(RelanceCommon):
 
     def test_the_pivot_shows_clients_by_bucket(self):
         report = self.aged_balance()
-        cells = self.env['account.relance.aged.balance.line'].with_context(
-            relance_aging_bounds=report.bounds)._read_group(
-            [('report_id', '=', report.id)], ['partner_id', 'bucket'], ['amount:sum'])
+        cells = (
+            self.env['account.relance.aged.balance.line']
+            .with_context(relance_aging_bounds=report.bounds)
+            ._read_group([('report_id', '=', report.id)], ['partner_id', 'bucket'], ['amount:sum'])
+        )
         self.assertIn((self.roux, 'b1', 650.0), cells)
         self.assertIn((self.client, 'b5', 1000.0), cells)
 
@@ -183,9 +226,20 @@ class TestRelanceAgedBalance(RelanceCommon):
         summary = book["Synthèse"]
         self.assertEqual(summary["A1"].value, "Balance âgée au 31/03/2026")
         self.assertIn("Filtres : aucun", [summary.cell(row, 1).value for row in range(1, 5)])
-        self.assertEqual([c.value for c in summary[6]], [
-            "Client", "Catégorie de risque", "Non échu", "1 à 30 j", "31 à 60 j", "61 à 90 j",
-            "91 à 120 j", "> 120 j", "Total"])
+        self.assertEqual(
+            [c.value for c in summary[6]],
+            [
+                "Client",
+                "Catégorie de risque",
+                "Non échu",
+                "1 à 30 j",
+                "31 à 60 j",
+                "61 à 90 j",
+                "91 à 120 j",
+                "> 120 j",
+                "Total",
+            ],
+        )
         self.assertEqual(summary.freeze_panes, "B7")
         self.assertEqual([c.value for c in summary[7]][0], "Boulangerie Martin")
         self.assertEqual([c.value for c in summary[7]][2:], [500, -200, 600, 0, 300, 1000, 2200])
@@ -195,9 +249,21 @@ class TestRelanceAgedBalance(RelanceCommon):
         values = openpyxl.load_workbook(io.BytesIO(content.getvalue()), data_only=True)["Synthèse"]
         self.assertEqual([c.value for c in values[9]][2:], [500, 450, 600, 0, 300, 1000, 2850])
         detail = book["Détail des factures"]
-        self.assertEqual([c.value for c in detail[6]], [
-            "Client", "Pièce", "Type", "Date", "Échéance", "Retard (j)", "Tranche", "Commercial",
-            "Niveau de relance", "Montant ouvert"])
+        self.assertEqual(
+            [c.value for c in detail[6]],
+            [
+                "Client",
+                "Pièce",
+                "Type",
+                "Date",
+                "Échéance",
+                "Retard (j)",
+                "Tranche",
+                "Commercial",
+                "Niveau de relance",
+                "Montant ouvert",
+            ],
+        )
         rows = [[c.value for c in row] for row in detail.iter_rows(min_row=7, max_row=detail.max_row - 1)]
         self.assertEqual(len(rows), 7)
         row_d = next(row for row in rows if row[1] == self.inv_d.name)
@@ -231,17 +297,23 @@ class TestRelanceAgedBalance(RelanceCommon):
 
     def test_another_user_does_not_see_my_aged_balance(self):
         report = self.aged_balance()
-        other = self.env['res.users'].create({
-            'name': "Claire Recouvrement", 'login': "claire.recouvrement",
-            'company_id': self.company.id, 'company_ids': [Command.set(self.company.ids)],
-            'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)]})
+        other = self.env['res.users'].create(
+            {
+                'name': "Claire Recouvrement",
+                'login': "claire.recouvrement",
+                'company_id': self.company.id,
+                'company_ids': [Command.set(self.company.ids)],
+                'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)],
+            }
+        )
         Line = self.env['account.relance.aged.balance.line'].with_user(other)
         self.assertFalse(Line.search([('report_id', '=', report.id)]))
 
     def test_the_views_title_the_bucket_columns_from_the_bounds(self):
         self.company.relance_aging_bounds = "15,45"
         Line = self.env['account.relance.aged.balance.line'].with_context(
-            relance_aging_bounds="15,45", relance_aging_columns=4)
+            relance_aging_bounds="15,45", relance_aging_columns=4
+        )
         views = Line.get_views([(False, 'list'), (False, 'pivot'), (False, 'graph'), (False, 'search')])
         fields_info = views['models']['account.relance.aged.balance.line']['fields']
         self.assertEqual(fields_info['amount_b2']['string'], "16-45 days")

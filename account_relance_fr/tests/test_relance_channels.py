@@ -10,7 +10,6 @@ from .common import DUE, RelanceCommon
 
 @tagged('post_install', '-at_install')
 class TestRelanceChannels(RelanceCommon):
-
     def test_the_email_goes_to_the_client_in_french_with_the_invoice_attached(self):
         invoice = self.invoice(1234.56)
         relance = self.run_relance(DUE + timedelta(days=1))
@@ -28,9 +27,16 @@ class TestRelanceChannels(RelanceCommon):
 
     def test_the_pdf_already_sent_with_the_invoice_is_reused(self):
         invoice = self.invoice(1000.0)
-        pdf = self.env['ir.attachment'].create({
-            'name': "INV.pdf", 'raw': b"%PDF-1.4 sent", 'res_model': 'account.move', 'res_id': invoice.id,
-            'res_field': 'invoice_pdf_report_file', 'mimetype': 'application/pdf'})
+        pdf = self.env['ir.attachment'].create(
+            {
+                'name': "INV.pdf",
+                'raw': b"%PDF-1.4 sent",
+                'res_model': 'account.move',
+                'res_id': invoice.id,
+                'res_field': 'invoice_pdf_report_file',
+                'mimetype': 'application/pdf',
+            }
+        )
         invoice.invalidate_recordset(['invoice_pdf_report_id'])
         self.assertEqual(invoice.invoice_pdf_report_id, pdf)
         relance = self.run_relance(DUE + timedelta(days=1))
@@ -52,16 +58,26 @@ class TestRelanceChannels(RelanceCommon):
         self.assertFalse(relance.letter_attachment_id)
 
         relance.action_send_letter_instead()
-        self.assertRecordValues(relance, [{
-            'state': 'sent', 'channel_email': False, 'channel_letter': True, 'failure_reason': False,
-            'validated_by_id': self.env.uid}])
+        self.assertRecordValues(
+            relance,
+            [
+                {
+                    'state': 'sent',
+                    'channel_email': False,
+                    'channel_letter': True,
+                    'failure_reason': False,
+                    'validated_by_id': self.env.uid,
+                }
+            ],
+        )
         self.assertTrue(relance.letter_attachment_id)
         self.assertIn("Madame, Monsieur", relance.letter_attachment_id.raw.decode())
 
     def test_the_phone_level_asks_the_salesperson_to_call(self):
         self.invoice(1000.0)
         relance = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=20)).filtered(
-            lambda r: r.level_id == self.level[20])
+            lambda r: r.level_id == self.level[20]
+        )
         self.assertEqual(relance.state, 'sent')
         self.assertFalse(self.sent_emails(relance), "a phone level sends no e-mail")
         activity = relance.activity_ids
@@ -75,7 +91,8 @@ class TestRelanceChannels(RelanceCommon):
         self.invoice(1000.0)
         relance = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=20))[-1:]
         relance = self.env['account.relance'].search(
-            [('partner_id', '=', self.client.id), ('level_id', '=', self.level[20].id)])
+            [('partner_id', '=', self.client.id), ('level_id', '=', self.level[20].id)]
+        )
         self.assertEqual(relance.activity_ids.user_id, collector)
         self.assertEqual(relance.salesperson_id, self.salesperson)
 
@@ -91,8 +108,9 @@ class TestRelanceChannels(RelanceCommon):
         self.assertIn("pénalités de retard", str(self.sent_emails(relance).body))
 
     def test_the_last_reminder_waits_for_validation_then_is_sent_in_bulk(self):
-        other = self.env['res.partner'].create({
-            'name': "Garage du Centre", 'email': "garage@example.com", 'relance_risk_category': 'occasional'})
+        other = self.env['res.partner'].create(
+            {'name': "Garage du Centre", 'email': "garage@example.com", 'relance_risk_category': 'occasional'}
+        )
         self.invoice(1000.0)
         self.invoice(800.0, partner=other)
         self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=44))
@@ -139,8 +157,17 @@ class TestRelanceChannels(RelanceCommon):
         self.assertIn("Sauf erreur ou omission de notre part", mail.body_html)
         self.assertEqual(mail.mail_message_id, self.sent_emails(relance), "the chatter shows the e-mail")
         notification = mail.mail_message_id.notification_ids
-        self.assertRecordValues(notification, [{'res_partner_id': self.client.id, 'notification_type': 'email',
-                                                'notification_status': 'ready', 'mail_mail_id': mail.id}])
+        self.assertRecordValues(
+            notification,
+            [
+                {
+                    'res_partner_id': self.client.id,
+                    'notification_type': 'email',
+                    'notification_status': 'ready',
+                    'mail_mail_id': mail.id,
+                }
+            ],
+        )
 
     def test_an_email_the_mail_server_refuses_leaves_the_relance_failed_with_the_reason(self):
         self.invoice(1000.0)
@@ -148,8 +175,10 @@ class TestRelanceChannels(RelanceCommon):
         self.assertEqual(relance.state, 'sent')
         mail = self._queued_email(relance)
         server = type(self.env['ir.mail_server'])
-        with patch.object(server, '_disable_send', lambda self: False), \
-                patch.object(server, '_connect__', side_effect=ConnectionRefusedError("relay refused")):
+        with (
+            patch.object(server, '_disable_send', lambda self: False),
+            patch.object(server, '_connect__', side_effect=ConnectionRefusedError("relay refused")),
+        ):
             mail.send(raise_exception=False)
         self.assertEqual(mail.state, 'exception')
         self.assertEqual(relance.state, 'failed')
@@ -180,9 +209,15 @@ class TestRelanceChannels(RelanceCommon):
         """The run renders the e-mails of a batch in one pass (the template compiled once): each
         body is exactly what Odoo renders for that relance alone, and what one relance's
         rendering sets (a conditional t-set) never shows in the next one."""
-        other = self.env['res.partner'].create({
-            'name': "Fromagerie Dubois", 'is_company': True, 'email': "compta@fromagerie-dubois.example",
-            'lang': 'fr_FR', 'relance_risk_category': 'occasional'})
+        other = self.env['res.partner'].create(
+            {
+                'name': "Fromagerie Dubois",
+                'is_company': True,
+                'email': "compta@fromagerie-dubois.example",
+                'lang': 'fr_FR',
+                'relance_risk_category': 'occasional',
+            }
+        )
         self.invoice(1000.0)
         self.invoice(2500.0, partner=other)
         self.env['account.relance.level'].search([]).write({'auto_send': False})
@@ -190,16 +225,26 @@ class TestRelanceChannels(RelanceCommon):
         self.assertEqual(len(relances), 2)
         template = relances.level_id.mail_template_id
         self.assertEqual(len(template), 1)
-        template.body_html = Markup(
-            '<t t-if="object.partner_id.name == %r"><t t-set="seen" t-value="object.partner_id.name"/></t>'
-            '<p class="seen" t-out="seen or \'nobody\'"/>') % self.client.name + template.body_html
-        alone = {relance.id: template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
-                 for relance in relances}
+        template.body_html = (
+            Markup(
+                '<t t-if="object.partner_id.name == %r"><t t-set="seen" t-value="object.partner_id.name"/></t>'
+                '<p class="seen" t-out="seen or \'nobody\'"/>'
+            )
+            % self.client.name
+            + template.body_html
+        )
+        alone = {
+            relance.id: template._render_field('body_html', relance.ids, compute_lang=True)[relance.id]
+            for relance in relances
+        }
         IrQweb = type(self.env['ir.qweb'])
-        with patch.object(IrQweb, '_render', autospec=True, side_effect=IrQweb._render) as render, \
-                patch('odoo.addons.base.models.ir_qweb.traceback.format_exc') as formatted:
+        with (
+            patch.object(IrQweb, '_render', autospec=True, side_effect=IrQweb._render) as render,
+            patch('odoo.addons.base.models.ir_qweb.traceback.format_exc') as formatted,
+        ):
             together = template.with_context(relance_render_batch=True)._render_field(
-                'body_html', relances.ids, compute_lang=True)
+                'body_html', relances.ids, compute_lang=True
+            )
         self.assertEqual(render.call_count, 1, "one pass for the batch")
         formatted.assert_not_called()
         self.assertEqual(together, alone)

@@ -2,6 +2,7 @@
 the matter, a broken one resumes it at the next level; the client contests an invoice or asks
 for a payment schedule from its page; the collector records what a call gave; the statement
 says what the client owes."""
+
 from datetime import timedelta
 
 from odoo import Command
@@ -17,18 +18,24 @@ def on(n):
 
 @tagged('post_install', '-at_install')
 class TestRelanceClientSide(RelanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({'relance_promise_grace_days': 3, 'relance_promise_limit_days': 30,
-                           'relance_call_retry_days': 2, 'relance_collector_id': cls.salesperson.id})
+        cls.company.write(
+            {
+                'relance_promise_grace_days': 3,
+                'relance_promise_limit_days': 30,
+                'relance_call_retry_days': 2,
+                'relance_collector_id': cls.salesperson.id,
+            }
+        )
         cls.collector = cls.salesperson
         cls.oven = cls.invoice(1200.0)
 
     def file(self):
         return self.env['account.relance.file'].search(
-            [('partner_id', '=', self.client.id), ('company_id', '=', self.company.id)], order='id desc', limit=1)
+            [('partner_id', '=', self.client.id), ('company_id', '=', self.company.id)], order='id desc', limit=1
+        )
 
     def promise(self, day, pay_by, amount=0.0, source='portal'):
         with freeze_time(day):
@@ -99,7 +106,7 @@ class TestRelanceClientSide(RelanceCommon):
     def test_a_promise_is_limited_by_the_company(self):
         self.run_relance(on(1))
         with self.assertRaises(UserError):
-            self.promise(on(5), on(36))   # 31 days ahead, the limit is 30
+            self.promise(on(5), on(36))  # 31 days ahead, the limit is 30
         with self.assertRaises(UserError):
             self.promise(on(5), on(4))
         self.assertTrue(self.promise(on(5), on(35)))
@@ -108,8 +115,12 @@ class TestRelanceClientSide(RelanceCommon):
         self.run_relance(on(1))
         self.promise(on(5), on(15))
         for record in (self.file(), self.client):
-            self.assertTrue(record.message_ids.filtered(
-                lambda m: 'Promise to pay' in (m.body or '') or 'Promesse' in (m.body or '')), record)
+            self.assertTrue(
+                record.message_ids.filtered(
+                    lambda m: 'Promise to pay' in (m.body or '') or 'Promesse' in (m.body or '')
+                ),
+                record,
+            )
         note = self.file().message_ids.filtered(lambda m: self.collector.partner_id in m.partner_ids)
         self.assertTrue(note, "the collector is notified")
 
@@ -156,8 +167,11 @@ class TestRelanceClientSide(RelanceCommon):
         return relance
 
     def outcome(self, relance, **values):
-        wizard = self.env['account.relance.call.outcome.wizard'].with_context(
-            active_model='account.relance', active_id=relance.id).create(values)
+        wizard = (
+            self.env['account.relance.call.outcome.wizard']
+            .with_context(active_model='account.relance', active_id=relance.id)
+            .create(values)
+        )
         return wizard.action_apply()
 
     def test_a_call_with_a_promise_pauses_the_file_like_the_client_page(self):
@@ -180,8 +194,9 @@ class TestRelanceClientSide(RelanceCommon):
 
     def test_a_wrong_contact_becomes_the_relance_contact(self):
         relance = self.call_relance()
-        accountant = self.env['res.partner'].create({
-            'name': "Mme Comptable", 'parent_id': self.client.id, 'email': "compta2@martin.example"})
+        accountant = self.env['res.partner'].create(
+            {'name': "Mme Comptable", 'parent_id': self.client.id, 'email': "compta2@martin.example"}
+        )
         self.outcome(relance, outcome='wrong_contact', contact_id=accountant.id)
         self.assertEqual(self.client.relance_contact_id, accountant)
         self.assertTrue(self.file().message_ids.filtered(lambda m: 'Mme Comptable' in (m.body or '')))
@@ -200,15 +215,27 @@ class TestRelanceClientSide(RelanceCommon):
         # An invoice partly paid, one not due yet, a credit note and a payment not reconciled.
         self._register_payment(self.oven, amount=200.0, payment_date=on(2))
         self.invoice(500.0, due=on(40))
-        refund = self.env['account.move'].create({
-            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': on(3),
-            'invoice_line_ids': [Command.create({'name': "Geste commercial", 'price_unit': 100.0, 'tax_ids': False})],
-        })
+        refund = self.env['account.move'].create(
+            {
+                'move_type': 'out_refund',
+                'partner_id': self.client.id,
+                'invoice_date': on(3),
+                'invoice_line_ids': [
+                    Command.create({'name': "Geste commercial", 'price_unit': 100.0, 'tax_ids': False})
+                ],
+            }
+        )
         refund.action_post()
-        payment = self.env['account.payment'].create({
-            'payment_type': 'inbound', 'partner_type': 'customer', 'partner_id': self.client.id,
-            'amount': 50.0, 'date': on(4), 'journal_id': self.company_data['default_journal_bank'].id,
-        })
+        payment = self.env['account.payment'].create(
+            {
+                'payment_type': 'inbound',
+                'partner_type': 'customer',
+                'partner_id': self.client.id,
+                'amount': 50.0,
+                'date': on(4),
+                'journal_id': self.company_data['default_journal_bank'].id,
+            }
+        )
         payment.action_post()
         statement = self.env['account.relance.statement']._statement(self.client, self.company, on(5))
         [euros] = statement['currencies']
@@ -219,16 +246,19 @@ class TestRelanceClientSide(RelanceCommon):
         self.assertEqual(euros['totals']['overdue'], 1000.0)
         self.assertEqual(euros['lines'][-1]['balance'], 1350.0)
         self.assertEqual({line['kind'] for line in euros['lines']}, {'invoice', 'refund', 'payment'})
-        self.assertGreater(euros['totals']['indemnity'], 0.0)   # 40 € on the late invoice
-        self.assertEqual(euros['totals']['due'],
-                         round(1350.0 + euros['totals']['penalties'] + euros['totals']['indemnity'], 2))
+        self.assertGreater(euros['totals']['indemnity'], 0.0)  # 40 € on the late invoice
+        self.assertEqual(
+            euros['totals']['due'], round(1350.0 + euros['totals']['penalties'] + euros['totals']['indemnity'], 2)
+        )
 
     def test_the_statement_prints_in_french_with_the_bank_details(self):
-        self.env['res.partner.bank'].create({'partner_id': self.company.partner_id.id,
-                                             'acc_number': "FR7630006000011234567890189"})
+        self.env['res.partner.bank'].create(
+            {'partner_id': self.company.partner_id.id, 'acc_number': "FR7630006000011234567890189"}
+        )
         self.run_relance(on(1))
         html, _kind = self.env['ir.actions.report']._render_qweb_pdf(
-            'account_relance_fr.action_report_relance_statement', self.file().ids)
+            'account_relance_fr.action_report_relance_statement', self.file().ids
+        )
         html = html.decode()
         self.assertIn("Relevé de compte", html)
         self.assertIn("FR76", html)
@@ -241,6 +271,7 @@ class TestRelanceClientSide(RelanceCommon):
 
         def names(relance):
             return self.sent_emails(relance).attachment_ids.mapped('name')
+
         self.assertTrue(any(name.startswith("Releve de compte") for name in names(severe)))
         self.assertFalse(any(name.startswith("Releve de compte") for name in names(cordial)))
 

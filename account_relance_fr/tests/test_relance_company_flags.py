@@ -11,7 +11,8 @@ MIGRATIONS = Path(__file__).parent.parent / 'migrations'
 
 def load_migration(version='19.0.1.1.0'):
     spec = importlib.util.spec_from_file_location(
-        'relance_migration_' + version.replace('.', '_'), MIGRATIONS / version / 'pre-migrate.py')
+        'relance_migration_' + version.replace('.', '_'), MIGRATIONS / version / 'pre-migrate.py'
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,8 +30,9 @@ class TestRelanceCompanyFlags(RelanceCommon):
         cls.env.user.company_ids |= cls.other
 
     def test_litigation_in_one_company_neither_stops_relances_nor_blocks_invoicing_in_the_other(self):
-        self.client.with_company(self.other).write({'relance_litigation': True,
-                                                     'relance_litigation_date': date(2026, 3, 1)})
+        self.client.with_company(self.other).write(
+            {'relance_litigation': True, 'relance_litigation_date': date(2026, 3, 1)}
+        )
         self.assertTrue(self.client.with_company(self.other).relance_litigation)
         self.assertFalse(self.client.with_company(self.company).relance_litigation)
         invoice = self.invoice(1000.0, post=False).with_context(relance_credit_check=True)
@@ -66,18 +68,25 @@ class TestRelanceCompanyFlags(RelanceCommon):
         migration = load_migration()
         for column, keep in migration.COLUMNS.items():
             if column in ('relance_suspended', 'relance_contract_rate', 'relance_litigation_date'):
-                migration.to_company_dependent(cr, 'relance_mig_partner', column, keep,
-                                               companies_table='relance_mig_company')
-        cr.execute("SELECT id, relance_suspended, relance_contract_rate, relance_litigation_date"
-                   " FROM relance_mig_partner ORDER BY id")
-        self.assertEqual(cr.fetchall(), [
-            (10, {'1': True, '2': True}, {'1': 12.5, '2': 12.5}, {'1': '2026-03-01', '2': '2026-03-01'}),
-            (11, {'2': True}, None, None),
-            (12, None, None, None),
-        ])
+                migration.to_company_dependent(
+                    cr, 'relance_mig_partner', column, keep, companies_table='relance_mig_company'
+                )
+        cr.execute(
+            "SELECT id, relance_suspended, relance_contract_rate, relance_litigation_date"
+            " FROM relance_mig_partner ORDER BY id"
+        )
+        self.assertEqual(
+            cr.fetchall(),
+            [
+                (10, {'1': True, '2': True}, {'1': 12.5, '2': 12.5}, {'1': '2026-03-01', '2': '2026-03-01'}),
+                (11, {'2': True}, None, None),
+                (12, None, None, None),
+            ],
+        )
         # Run twice (an upgrade restarted): nothing changes.
-        migration.to_company_dependent(cr, 'relance_mig_partner', 'relance_suspended', 'true',
-                                       companies_table='relance_mig_company')
+        migration.to_company_dependent(
+            cr, 'relance_mig_partner', 'relance_suspended', 'true', companies_table='relance_mig_company'
+        )
         cr.execute("SELECT relance_suspended FROM relance_mig_partner WHERE id = 11")
         self.assertEqual(cr.fetchone()[0], {'2': True})
 
@@ -118,9 +127,13 @@ class TestRelanceCompanyFlags(RelanceCommon):
         migration = load_migration('19.0.1.2.0')
         migration.consumer_flag_to_choice(cr, 'relance_mig_partner', 'relance_mig_company')
         cr.execute("SELECT id, relance_consumer_choice FROM relance_mig_partner ORDER BY id")
-        self.assertEqual(cr.fetchall(), [
-            (10, None), (11, {'1': 'professional', '2': 'professional'}), (12, {'2': 'consumer'}), (13, None)])
-        cr.execute("SELECT 1 FROM information_schema.columns"
-                   " WHERE table_name = 'relance_mig_partner' AND column_name = 'relance_is_consumer'")
+        self.assertEqual(
+            cr.fetchall(),
+            [(10, None), (11, {'1': 'professional', '2': 'professional'}), (12, {'2': 'consumer'}), (13, None)],
+        )
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns"
+            " WHERE table_name = 'relance_mig_partner' AND column_name = 'relance_is_consumer'"
+        )
         self.assertFalse(cr.fetchone(), "the shared column is gone")
         migration.consumer_flag_to_choice(cr, 'relance_mig_partner', 'relance_mig_company')  # idempotent

@@ -27,17 +27,39 @@ class TestRelanceConcurrentRuns(TransactionCase):
             company = env.ref('base.main_company')
             today = env['account.relance.run']._company_today(company)
             due = today - timedelta(days=5)  # the first overdue reminder of a punctual payer
-            partners = env['res.partner'].create([{
-                'name': f"Client concurrent {n}", 'is_company': True, 'email': f"client{n}@concurrent.example",
-            } for n in range(self.CLIENTS)])
+            partners = env['res.partner'].create(
+                [
+                    {
+                        'name': f"Client concurrent {n}",
+                        'is_company': True,
+                        'email': f"client{n}@concurrent.example",
+                    }
+                    for n in range(self.CLIENTS)
+                ]
+            )
             self.partner_ids = partners.ids
-            moves = env['account.move'].with_company(company).create([{
-                'move_type': 'out_invoice', 'partner_id': partner.id, 'company_id': company.id,
-                'invoice_date': due - timedelta(days=30), 'invoice_date_due': due,
-                'invoice_payment_term_id': False,
-                'invoice_line_ids': [Command.create({'name': "Prestation", 'quantity': 1, 'price_unit': 500.0,
-                                                     'tax_ids': False})],
-            } for partner in partners])
+            moves = (
+                env['account.move']
+                .with_company(company)
+                .create(
+                    [
+                        {
+                            'move_type': 'out_invoice',
+                            'partner_id': partner.id,
+                            'company_id': company.id,
+                            'invoice_date': due - timedelta(days=30),
+                            'invoice_date_due': due,
+                            'invoice_payment_term_id': False,
+                            'invoice_line_ids': [
+                                Command.create(
+                                    {'name': "Prestation", 'quantity': 1, 'price_unit': 500.0, 'tax_ids': False}
+                                )
+                            ],
+                        }
+                        for partner in partners
+                    ]
+                )
+            )
             moves._post(soft=False)
             self.move_ids = moves.ids
             self.today = today
@@ -47,14 +69,26 @@ class TestRelanceConcurrentRuns(TransactionCase):
         if not self.partner_ids:
             return
         with self.registry.cursor() as cr:
-            relance_ids = [r for [r] in self._fetch(cr, SQL(
-                "SELECT id FROM account_relance WHERE partner_id = ANY(%s)", self.partner_ids))]
+            relance_ids = [
+                r
+                for [r] in self._fetch(
+                    cr, SQL("SELECT id FROM account_relance WHERE partner_id = ANY(%s)", self.partner_ids)
+                )
+            ]
             owners = SQL(
                 "(res_model = 'account.relance' AND res_id = ANY(%s)) OR (res_model = 'account.move' AND res_id = ANY(%s))"
-                " OR (res_model = 'res.partner' AND res_id = ANY(%s))", relance_ids, self.move_ids, self.partner_ids)
+                " OR (res_model = 'res.partner' AND res_id = ANY(%s))",
+                relance_ids,
+                self.move_ids,
+                self.partner_ids,
+            )
             messages = SQL(
                 "(model = 'account.relance' AND res_id = ANY(%s)) OR (model = 'account.move' AND res_id = ANY(%s))"
-                " OR (model = 'res.partner' AND res_id = ANY(%s))", relance_ids, self.move_ids, self.partner_ids)
+                " OR (model = 'res.partner' AND res_id = ANY(%s))",
+                relance_ids,
+                self.move_ids,
+                self.partner_ids,
+            )
             for query in (
                 SQL("DELETE FROM mail_message WHERE %s", messages),
                 SQL("DELETE FROM mail_followers WHERE %s", owners),
@@ -101,11 +135,26 @@ class TestRelanceConcurrentRuns(TransactionCase):
         self.assertEqual(errors, [], "neither run ends on a database error")
 
         with self.registry.cursor() as cr:
-            per_client = dict(self._fetch(cr, SQL(
-                "SELECT partner_id, COUNT(*) FROM account_relance WHERE partner_id = ANY(%s) AND date = %s"
-                " GROUP BY partner_id", self.partner_ids, self.today)))
-            files = dict(self._fetch(cr, SQL(
-                "SELECT partner_id, COUNT(*) FROM account_relance_file WHERE partner_id = ANY(%s) AND state = 'open'"
-                " GROUP BY partner_id", self.partner_ids)))
+            per_client = dict(
+                self._fetch(
+                    cr,
+                    SQL(
+                        "SELECT partner_id, COUNT(*) FROM account_relance WHERE partner_id = ANY(%s) AND date = %s"
+                        " GROUP BY partner_id",
+                        self.partner_ids,
+                        self.today,
+                    ),
+                )
+            )
+            files = dict(
+                self._fetch(
+                    cr,
+                    SQL(
+                        "SELECT partner_id, COUNT(*) FROM account_relance_file WHERE partner_id = ANY(%s) AND state = 'open'"
+                        " GROUP BY partner_id",
+                        self.partner_ids,
+                    ),
+                )
+            )
         self.assertEqual(per_client, dict.fromkeys(self.partner_ids, 1), "each client reminded once, by one run")
         self.assertEqual(files, dict.fromkeys(self.partner_ids, 1), "one open file per client")

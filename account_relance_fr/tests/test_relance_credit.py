@@ -17,18 +17,23 @@ class TestRelanceCredit(RelanceCommon):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
         cls.client.with_company(cls.company).credit_limit = 5000.0
-        cls.manager = cls.env['res.users'].create({
-            'name': "Claire Crédit", 'login': "claire.credit", 'email': "claire@example.com",
-            'company_id': cls.company.id, 'company_ids': [Command.set(cls.company.ids)],
-            'group_ids': [Command.set(cls.env.ref('account_relance_fr.group_relance_manager').ids)],
-        })
+        cls.manager = cls.env['res.users'].create(
+            {
+                'name': "Claire Crédit",
+                'login': "claire.credit",
+                'email': "claire@example.com",
+                'company_id': cls.company.id,
+                'company_ids': [Command.set(cls.company.ids)],
+                'group_ids': [Command.set(cls.env.ref('account_relance_fr.group_relance_manager').ids)],
+            }
+        )
 
     def draft(self, amount, user):
         """A draft invoice as ``user`` sees it on the form, Confirm button context included."""
         return self.invoice(amount, post=False).with_user(user).with_context(relance_credit_check=True)
 
     def test_an_invoice_over_the_credit_limit_is_blocked_for_a_user(self):
-        self.invoice(4000.0)                    # 4 000 € already owed
+        self.invoice(4000.0)  # 4 000 € already owed
         new = self.draft(1500.0, self.salesperson)
         with self.assertRaisesRegex(UserError, "would owe 5,500.00.€, over its credit limit of 5,000.00.€"):
             new.action_post()
@@ -49,8 +54,9 @@ class TestRelanceCredit(RelanceCommon):
         action = new.action_post()
         self.assertEqual(action['res_model'], 'account.relance.credit.override.wizard')
         self.assertEqual(new.state, 'draft')
-        wizard = Form(self.env['account.relance.credit.override.wizard'].with_user(self.manager)
-                      .with_context(**action['context']))
+        wizard = Form(
+            self.env['account.relance.credit.override.wizard'].with_user(self.manager).with_context(**action['context'])
+        )
         wizard.reason = "Acompte de 2 000 € reçu ce jour"
         wizard = wizard.save()
         self.assertIn("over its credit limit", wizard.blocking_reasons)
@@ -61,8 +67,8 @@ class TestRelanceCredit(RelanceCommon):
             self.assertIn("Claire Crédit", record.message_ids[0].body)
 
     def test_a_client_in_litigation_gets_no_new_invoice_on_credit(self):
-        self.client.with_company(self.company).credit_limit = 0.0   # no limit...
-        self.client.relance_litigation = True                       # ...but in contentieux
+        self.client.with_company(self.company).credit_limit = 0.0  # no limit...
+        self.client.relance_litigation = True  # ...but in contentieux
         with self.assertRaisesRegex(UserError, "handed over to litigation"):
             self.draft(100.0, self.salesperson).action_post()
         refund = self.invoice(100.0, post=False, move_type='out_refund').with_context(relance_credit_check=True)
@@ -96,8 +102,11 @@ class TestRelanceCredit(RelanceCommon):
         self.invoice(4000.0)
         invoice = self.invoice(1200.0, due=date(2026, 10, 1), invoice_date=date(2026, 9, 1), post=False)
         invoice.with_context(relance_credit_check=False).action_post()
-        wizard = Form(self.env['account.relance.schedule.wizard'].with_user(self.manager).with_context(
-            active_model='account.move', active_ids=invoice.ids))
+        wizard = Form(
+            self.env['account.relance.schedule.wizard']
+            .with_user(self.manager)
+            .with_context(active_model='account.move', active_ids=invoice.ids)
+        )
         wizard.first_due_date = date(2026, 12, 23)
         wizard.installment_count = 3
         wizard.interest_mode = 'rate'
@@ -110,12 +119,25 @@ class TestRelanceCredit(RelanceCommon):
     def test_the_suggested_limit_follows_the_category_and_the_valid_guarantees(self):
         partner = self.client.with_company(self.company)
         Guarantee = self.env['account.relance.guarantee']
-        Guarantee.create([
-            {'partner_id': self.client.id, 'guarantee_type': 'bank_guarantee', 'amount': 8000.0,
-             'guarantor': "Crédit Lyonnais", 'date_start': date(2026, 1, 1), 'date_end': date(2027, 6, 30)},
-            {'partner_id': self.client.id, 'guarantee_type': 'caution', 'amount': 2000.0,
-             'date_start': date(2025, 1, 1), 'date_end': date(2026, 6, 30)},
-        ])
+        Guarantee.create(
+            [
+                {
+                    'partner_id': self.client.id,
+                    'guarantee_type': 'bank_guarantee',
+                    'amount': 8000.0,
+                    'guarantor': "Crédit Lyonnais",
+                    'date_start': date(2026, 1, 1),
+                    'date_end': date(2027, 6, 30),
+                },
+                {
+                    'partner_id': self.client.id,
+                    'guarantee_type': 'caution',
+                    'amount': 2000.0,
+                    'date_start': date(2025, 1, 1),
+                    'date_end': date(2026, 6, 30),
+                },
+            ]
+        )
         self.assertEqual(partner.relance_guarantee_ids.sorted('amount').mapped('state'), ['expired', 'valid'])
         self.assertTrue(partner.relance_guarantee_expired, "the expired caution is flagged")
         self.assertEqual(partner.relance_guarantee_amount, 8000.0)
@@ -136,6 +158,11 @@ class TestRelanceCredit(RelanceCommon):
 
     def test_a_guarantee_cannot_end_before_it_starts(self):
         with self.assertRaisesRegex(ValidationError, "ends before it starts"):
-            self.env['account.relance.guarantee'].create({
-                'partner_id': self.client.id, 'amount': 1000.0,
-                'date_start': date(2026, 5, 1), 'date_end': date(2026, 4, 1)})
+            self.env['account.relance.guarantee'].create(
+                {
+                    'partner_id': self.client.id,
+                    'amount': 1000.0,
+                    'date_start': date(2026, 5, 1),
+                    'date_end': date(2026, 4, 1),
+                }
+            )

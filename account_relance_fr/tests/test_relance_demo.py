@@ -35,9 +35,12 @@ class TestRelanceDemo(TransactionCase):
 
     def test_each_client_is_in_the_category_its_history_gives(self):
         expected = {
-            'demo_client_boulangerie': 'punctual', 'demo_client_menuiserie': 'punctual',
-            'demo_client_garage': 'occasional', 'demo_client_transports': 'occasional',
-            'demo_client_agence': 'occasional', 'demo_client_imprimerie': 'chronic',
+            'demo_client_boulangerie': 'punctual',
+            'demo_client_menuiserie': 'punctual',
+            'demo_client_garage': 'occasional',
+            'demo_client_transports': 'occasional',
+            'demo_client_agence': 'occasional',
+            'demo_client_imprimerie': 'chronic',
             'demo_client_hotel': 'occasional',
         }
         self.assertEqual({key: self.client(key).relance_risk_category for key in expected}, expected)
@@ -49,13 +52,16 @@ class TestRelanceDemo(TransactionCase):
     def test_todays_run_shows_one_stage_of_each_scenario(self):
         self.assertEqual(self.today.company_id, self.company, "the demo company only")
         levels = {r.partner_id.name: (r.level_id.delay, r.level_id.risk_category, r.state) for r in self.today}
-        self.assertEqual(levels, {
-            "Boulangerie Martin SARL": (5, 'punctual', 'sent'),
-            "Garage du Centre SAS": (10, 'occasional', 'sent'),
-            "Transports Rapides SA": (30, 'occasional', 'sent'),
-            "Agence Horizon SARL": (45, 'occasional', 'to_validate'),
-            "Imprimerie Moreau SARL": (30, 'chronic', 'to_validate'),
-        })
+        self.assertEqual(
+            levels,
+            {
+                "Boulangerie Martin SARL": (5, 'punctual', 'sent'),
+                "Garage du Centre SAS": (10, 'occasional', 'sent'),
+                "Transports Rapides SA": (30, 'occasional', 'sent'),
+                "Agence Horizon SARL": (45, 'occasional', 'to_validate'),
+                "Imprimerie Moreau SARL": (30, 'chronic', 'to_validate'),
+            },
+        )
         by_client = self.today.grouped(lambda r: r.partner_id.name)
         self.assertEqual(by_client["Agence Horizon SARL"].amount_claimed, 2000.0, "3 000 less 1 000 paid")
         self.assertEqual(by_client["Garage du Centre SAS"].amount_credits, 300.0)
@@ -82,12 +88,14 @@ class TestRelanceDemo(TransactionCase):
         self.assertTrue(notice.deadline)
         # Its figures: 1 800 open; 5 of 6 paid late, (2 000 x 110 + 1 800 x 31) / 11 800 = 23.4 days.
         self.assertEqual(notice.amount_claimed, 1800.0)
-        self.assertIn("Average lateness weighted by amount: 23.4 days",
-                      self.client('demo_client_imprimerie').relance_risk_figures)
+        self.assertIn(
+            "Average lateness weighted by amount: 23.4 days", self.client('demo_client_imprimerie').relance_risk_figures
+        )
 
     def test_the_minimum_history_rule_says_so_in_the_chatter_once(self):
         messages = self.client('demo_client_menuiserie').message_ids.filtered(
-            lambda m: "Too few installments to judge" in (m.body or ""))
+            lambda m: "Too few installments to judge" in (m.body or "")
+        )
         self.assertEqual(len(messages), 1)
         self.assertIn("(1, at least 3 needed)", messages.body)
 

@@ -18,14 +18,23 @@ class TestRelanceDispute(RelanceCommon):
         self.run_relance(DUE + timedelta(days=10))
         self.assertEqual(invoice.relance_level_id, self.level[10])
 
-        wizard = Form(self.env['account.relance.dispute.wizard'].with_context(
-            active_model='account.move', active_ids=invoice.ids))
+        wizard = Form(
+            self.env['account.relance.dispute.wizard'].with_context(active_model='account.move', active_ids=invoice.ids)
+        )
         wizard.reason = "Four livré endommagé, avoir attendu"
         wizard.date = DUE + timedelta(days=12)
         wizard.save().action_apply()
-        self.assertRecordValues(invoice, [{
-            'relance_dispute': True, 'relance_dispute_reason': "Four livré endommagé, avoir attendu",
-            'relance_dispute_date': DUE + timedelta(days=12), 'relance_next_date': False}])
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    'relance_dispute': True,
+                    'relance_dispute_reason': "Four livré endommagé, avoir attendu",
+                    'relance_dispute_date': DUE + timedelta(days=12),
+                    'relance_next_date': False,
+                }
+            ],
+        )
         self.assertIn(invoice, self.client.relance_dispute_move_ids)
 
         # The undisputed invoice goes on alone: the J+20 call lists it, not the disputed one.
@@ -66,7 +75,8 @@ class TestRelanceDispute(RelanceCommon):
 
     def test_only_posted_customer_invoices_can_be_disputed(self):
         draft = self.invoice(100.0, post=False)
-        wizard = self.env['account.relance.dispute.wizard'].create({
-            'move_ids': [(6, 0, draft.ids)], 'reason': "Erreur de prix"})
+        wizard = self.env['account.relance.dispute.wizard'].create(
+            {'move_ids': [(6, 0, draft.ids)], 'reason': "Erreur de prix"}
+        )
         with self.assertRaisesRegex(UserError, "Only posted customer invoices"):
             wizard.action_apply()

@@ -23,15 +23,25 @@ class TestRelanceDownloads(RelanceCommon, HttpCase):
         cls.invoice(1000.0)
         cls.env['account.relance.run']._run(on_date=DUE + timedelta(days=1), companies=cls.company)
         cls.manager = new_test_user(
-            cls.env, login="credit.manager", groups="account_relance_fr.group_relance_manager",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            cls.env,
+            login="credit.manager",
+            groups="account_relance_fr.group_relance_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
 
     def click(self, record, method):
         """What the web client does on a button of type object, as the logged-in user."""
         self.authenticate("credit.manager", "credit.manager")
-        action = self.make_jsonrpc_request(f'/web/dataset/call_button/{record._name}/{method}', {
-            'model': record._name, 'method': method, 'args': [record.ids], 'kwargs': {},
-        })
+        action = self.make_jsonrpc_request(
+            f'/web/dataset/call_button/{record._name}/{method}',
+            {
+                'model': record._name,
+                'method': method,
+                'args': [record.ids],
+                'kwargs': {},
+            },
+        )
         self.assertEqual(action['type'], 'ir.actions.act_url')
         response = self.url_open(action['url'])
         self.assertEqual(response.status_code, 200)
@@ -39,28 +49,41 @@ class TestRelanceDownloads(RelanceCommon, HttpCase):
         return response.content
 
     def test_the_aged_balance_downloads_as_a_workbook(self):
-        report = self.env['account.relance.aged.balance'].with_user(self.manager).create(
-            {'date': date(2026, 4, 20), 'company_id': self.company.id})
+        report = (
+            self.env['account.relance.aged.balance']
+            .with_user(self.manager)
+            .create({'date': date(2026, 4, 20), 'company_id': self.company.id})
+        )
         book = openpyxl.load_workbook(io.BytesIO(self.click(report, 'action_export_xlsx')))
         self.assertEqual(book.sheetnames[0], "Synthèse")
         self.assertEqual(book["Synthèse"]["A7"].value, "Boulangerie Martin")
 
     def test_the_aged_balance_rows_download_as_a_workbook(self):
-        report = self.env['account.relance.aged.balance'].with_user(self.manager).create(
-            {'date': date(2026, 4, 20), 'company_id': self.company.id})
+        report = (
+            self.env['account.relance.aged.balance']
+            .with_user(self.manager)
+            .create({'date': date(2026, 4, 20), 'company_id': self.company.id})
+        )
         report.action_show()
         self.authenticate("credit.manager", "credit.manager")
         action = self.make_jsonrpc_request(
-            '/web/dataset/call_button/account.relance.aged.balance.line/action_export_xlsx', {
-                'model': 'account.relance.aged.balance.line', 'method': 'action_export_xlsx',
-                'args': [[]], 'kwargs': {'context': {'relance_aged_balance_id': report.id}},
-            })
+            '/web/dataset/call_button/account.relance.aged.balance.line/action_export_xlsx',
+            {
+                'model': 'account.relance.aged.balance.line',
+                'method': 'action_export_xlsx',
+                'args': [[]],
+                'kwargs': {'context': {'relance_aged_balance_id': report.id}},
+            },
+        )
         book = openpyxl.load_workbook(io.BytesIO(self.url_open(action['url']).content))
         self.assertIn("Détail des factures", book.sheetnames)
 
     def test_the_kpis_download_as_a_workbook(self):
-        report = self.env['account.relance.kpi.report'].with_user(self.manager).create(
-            {'date_from': date(2026, 3, 1), 'date_to': date(2026, 3, 31), 'company_id': self.company.id})
+        report = (
+            self.env['account.relance.kpi.report']
+            .with_user(self.manager)
+            .create({'date_from': date(2026, 3, 1), 'date_to': date(2026, 3, 31), 'company_id': self.company.id})
+        )
         book = openpyxl.load_workbook(io.BytesIO(self.click(report, 'action_export_xlsx')))
         self.assertEqual(book.sheetnames[0], "Indicateurs")
 

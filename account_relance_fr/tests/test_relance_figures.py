@@ -13,12 +13,13 @@ class TestRelanceFigures(RelanceCommon):
 
     def test_the_client_totals_include_every_contact_at_any_depth(self):
         # Boulangerie Martin > Service comptable > Mme Durand: invoices made out to each of them.
-        department = self.env['res.partner'].create({'name': "Service comptable", 'parent_id': self.client.id,
-                                                     'type': 'invoice'})
+        department = self.env['res.partner'].create(
+            {'name': "Service comptable", 'parent_id': self.client.id, 'type': 'invoice'}
+        )
         person = self.env['res.partner'].create({'name': "Mme Durand", 'parent_id': department.id})
-        self.invoice(1000.0)                                    # overdue since 10 March
-        self.invoice(300.0, partner=department)                 # overdue
-        self.invoice(200.0, partner=person)                     # overdue
+        self.invoice(1000.0)  # overdue since 10 March
+        self.invoice(300.0, partner=department)  # overdue
+        self.invoice(200.0, partner=person)  # overdue
         self.invoice(50.0, partner=person, due=DUE + timedelta(days=30))  # not due yet
         for partner in (self.client, department, person):
             partner = partner.with_company(self.company)
@@ -28,40 +29,57 @@ class TestRelanceFigures(RelanceCommon):
     def test_receivables_without_client_are_reported_apart_in_the_kpis(self):
         # A 100 € receivable booked by hand without a partner in March: in the KPIs it has no
         # risk category, as in the aged balance, instead of passing for a punctual payer.
-        entry = self.env['account.move'].create({
-            'move_type': 'entry', 'date': date(2026, 3, 15),
-            'line_ids': [
-                Command.create({'account_id': self.company_data['default_account_receivable'].id,
-                                'debit': 100.0, 'name': "Créance sans client"}),
-                Command.create({'account_id': self.company_data['default_account_revenue'].id,
-                                'credit': 100.0, 'name': "Créance sans client"}),
-            ]})
+        entry = self.env['account.move'].create(
+            {
+                'move_type': 'entry',
+                'date': date(2026, 3, 15),
+                'line_ids': [
+                    Command.create(
+                        {
+                            'account_id': self.company_data['default_account_receivable'].id,
+                            'debit': 100.0,
+                            'name': "Créance sans client",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            'account_id': self.company_data['default_account_revenue'].id,
+                            'credit': 100.0,
+                            'name': "Créance sans client",
+                        }
+                    ),
+                ],
+            }
+        )
         entry.action_post()
         report = self.env['account.relance.kpi.report'].create(
-            {'date_from': date(2026, 3, 1), 'date_to': date(2026, 3, 31), 'company_id': self.company.id})
+            {'date_from': date(2026, 3, 1), 'date_to': date(2026, 3, 31), 'company_id': self.company.id}
+        )
         report.action_show()
         apart = report.line_ids.filtered(lambda line: not line.risk_category)
         self.assertRecordValues(apart, [{'receivables': 100.0}])
         self.assertFalse(report.line_ids.filtered(lambda line: line.risk_category == 'punctual'))
 
     def test_the_aged_balance_buckets_come_in_the_order_of_their_ages(self):
-        self.invoice(100.0, due=DUE + timedelta(days=30))   # not due on 25 March
-        self.invoice(200.0, due=DUE + timedelta(days=10))   # 5 days late
-        self.invoice(300.0, due=DUE - timedelta(days=30))   # 45 days late
+        self.invoice(100.0, due=DUE + timedelta(days=30))  # not due on 25 March
+        self.invoice(200.0, due=DUE + timedelta(days=10))  # 5 days late
+        self.invoice(300.0, due=DUE - timedelta(days=30))  # 45 days late
         report = self.env['account.relance.aged.balance'].create({'date': DUE + timedelta(days=15)})
         report.action_show()
         Line = self.env['account.relance.aged.balance.line'].with_context(relance_aging_bounds=report.bounds)
         groups = Line._read_group([('report_id', '=', report.id)], ['bucket'], ['amount:sum'])
         self.assertEqual(groups, [('not_due', 100.0), ('b1', 200.0), ('b2', 300.0)])
-        pivot = Line.formatted_read_group([('report_id', '=', report.id)], ['bucket'], ['amount:sum'],
-                                          order='bucket ASC')
+        pivot = Line.formatted_read_group(
+            [('report_id', '=', report.id)], ['bucket'], ['amount:sum'], order='bucket ASC'
+        )
         self.assertEqual([group['bucket'] for group in pivot], ['not_due', 'b1', 'b2'])
 
     def test_an_invoice_held_for_any_reason_is_held_everywhere(self):
         """The run, the invoice list ("next relance") and the searches read one definition of
         an open installment the run may remind: each way of holding an invoice holds it for all."""
-        other_client = self.env['res.partner'].create({'name': "Épicerie Bernard", 'is_company': True,
-                                                       'email': "epicerie@example.com"})
+        other_client = self.env['res.partner'].create(
+            {'name': "Épicerie Bernard", 'is_company': True, 'email': "epicerie@example.com"}
+        )
         chased = self.invoice(100.0)
         blocked = self.invoice(200.0)
         blocked.action_toggle_block_payment()
@@ -74,8 +92,9 @@ class TestRelanceFigures(RelanceCommon):
         in_litigation = self.invoice(600.0, partner=other_client)
         other_client.with_company(self.company).relance_litigation = True
         paid = self.invoice(700.0)
-        self.env['account.payment.register'].with_context(
-            active_model='account.move', active_ids=paid.ids).create({})._create_payments()
+        self.env['account.payment.register'].with_context(active_model='account.move', active_ids=paid.ids).create(
+            {}
+        )._create_payments()
         invoices = chased | blocked | excluded | disputed | no_followup | in_litigation | paid
 
         relances = self.run_relance(DUE + timedelta(days=1))
@@ -93,21 +112,31 @@ class TestRelanceFigures(RelanceCommon):
             self.assertEqual(lines_in_sql, invoices.line_ids.filtered_domain(installments._line_domain(chased_only)))
             self.assertEqual(lines_in_sql.move_id, in_sql)
         self.assertEqual(in_sql, chased)
-        self.assertEqual(Move.search([('id', 'in', invoices.ids)] + [installments._move_domain()]),
-                         invoices - paid, "held invoices are still open")
+        self.assertEqual(
+            Move.search([('id', 'in', invoices.ids)] + [installments._move_domain()]),
+            invoices - paid,
+            "held invoices are still open",
+        )
 
     def test_the_client_totals_reconcile_with_the_aged_balance(self):
-        self.invoice(1000.0)                                    # overdue
-        self.invoice(250.0, due=DUE + timedelta(days=30))       # not due yet
-        credit_note = self.env['account.move'].create({
-            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE,
-            'invoice_line_ids': [Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': 150.0,
-                                                 'tax_ids': False})]})
+        self.invoice(1000.0)  # overdue
+        self.invoice(250.0, due=DUE + timedelta(days=30))  # not due yet
+        credit_note = self.env['account.move'].create(
+            {
+                'move_type': 'out_refund',
+                'partner_id': self.client.id,
+                'invoice_date': DUE,
+                'invoice_line_ids': [
+                    Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': 150.0, 'tax_ids': False})
+                ],
+            }
+        )
         credit_note.action_post()
         report = self.env['account.relance.aged.balance'].create({'date': DUE + timedelta(days=15)})
         report.action_show()
         client = self.client.with_company(self.company)
-        self.assertEqual(sum(report.line_ids.filtered(lambda line: line.partner_id == self.client).mapped('amount')),
-                         1100.0)
+        self.assertEqual(
+            sum(report.line_ids.filtered(lambda line: line.partner_id == self.client).mapped('amount')), 1100.0
+        )
         self.assertEqual(client.relance_amount_due, 1100.0, "owed: 1,000 + 250 - 150")
         self.assertEqual(client.relance_amount_overdue, 1000.0, "overdue installments")

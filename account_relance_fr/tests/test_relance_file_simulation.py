@@ -6,6 +6,7 @@ at most, no step over a relance that did not go out, a mise en demeure only afte
 reminder, late validations sent as of their sending day, paid invoices gone, and a new file at
 the first reminder after full payment.
 """
+
 import logging
 from datetime import date, datetime, time, timedelta
 
@@ -28,46 +29,87 @@ def day(n):
 
 @tagged('post_install', '-at_install')
 class TestRelanceFileSimulation(RelanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env['res.partner']
-        address = {'street': "1 place Bellecour", 'zip': "69002", 'city': "Lyon",
-                   'country_id': cls.env.ref('base.fr').id, 'lang': 'fr_FR'}
-        cls.punctual = Partner.create({'name': "Horlogerie Exacte", 'is_company': True,
-                                       'email': "compta@exacte.example", 'relance_risk_category': 'punctual',
-                                       **address})
+        address = {
+            'street': "1 place Bellecour",
+            'zip': "69002",
+            'city': "Lyon",
+            'country_id': cls.env.ref('base.fr').id,
+            'lang': 'fr_FR',
+        }
+        cls.punctual = Partner.create(
+            {
+                'name': "Horlogerie Exacte",
+                'is_company': True,
+                'email': "compta@exacte.example",
+                'relance_risk_category': 'punctual',
+                **address,
+            }
+        )
         cls.occasional = cls.client  # Boulangerie Martin
-        cls.chronic = Partner.create({'name': "Garage Lenteur", 'is_company': True,
-                                      'email': "garage@lenteur.example", 'relance_risk_category': 'chronic',
-                                      **address})
-        cls.no_email = Partner.create({'name': "Ferme Sans Courriel", 'is_company': True,
-                                       'relance_risk_category': 'occasional', **address})
-        cls.consumer = Partner.create({'name': "Jeanne Dupont", 'is_company': False,
-                                       'email': "jeanne.dupont@example.com", 'relance_risk_category': 'occasional',
-                                       **address})
-        cls.group = Partner.create({'name': "Groupe Hôtelier Azur", 'is_company': True,
-                                    'email': "standard@azur.example", 'relance_risk_category': 'occasional',
-                                    **address})
-        cls.invoicing_contact = Partner.create({'name': "Service comptabilité Azur", 'type': 'invoice',
-                                                'parent_id': cls.group.id, 'email': "factures@azur.example"})
-        cls.split_terms = cls.env['account.payment.term'].create({
-            'name': "Moitié à 30 jours, moitié à 60 jours",
-            'line_ids': [Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 30}),
-                         Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 60})],
-        })
+        cls.chronic = Partner.create(
+            {
+                'name': "Garage Lenteur",
+                'is_company': True,
+                'email': "garage@lenteur.example",
+                'relance_risk_category': 'chronic',
+                **address,
+            }
+        )
+        cls.no_email = Partner.create(
+            {'name': "Ferme Sans Courriel", 'is_company': True, 'relance_risk_category': 'occasional', **address}
+        )
+        cls.consumer = Partner.create(
+            {
+                'name': "Jeanne Dupont",
+                'is_company': False,
+                'email': "jeanne.dupont@example.com",
+                'relance_risk_category': 'occasional',
+                **address,
+            }
+        )
+        cls.group = Partner.create(
+            {
+                'name': "Groupe Hôtelier Azur",
+                'is_company': True,
+                'email': "standard@azur.example",
+                'relance_risk_category': 'occasional',
+                **address,
+            }
+        )
+        cls.invoicing_contact = Partner.create(
+            {
+                'name': "Service comptabilité Azur",
+                'type': 'invoice',
+                'parent_id': cls.group.id,
+                'email': "factures@azur.example",
+            }
+        )
+        cls.split_terms = cls.env['account.payment.term'].create(
+            {
+                'name': "Moitié à 30 jours, moitié à 60 jours",
+                'line_ids': [
+                    Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 30}),
+                    Command.create({'value': 'percent', 'value_amount': 50.0, 'nb_days': 60}),
+                ],
+            }
+        )
 
     def pay(self, invoice, amount, on):
         with freeze_time(on):
             self.env['account.payment.register'].with_context(
-                active_model='account.move', active_ids=invoice.ids,
+                active_model='account.move',
+                active_ids=invoice.ids,
             ).create({'amount': amount, 'payment_date': on, 'group_payment': True})._create_payments()
 
     def post(self, amount, due, partner, on=None, **values):
         with freeze_time(on or due - timedelta(days=30)):
-            return self.invoice(amount, due=due, partner=partner, invoice_date=(on or due - timedelta(days=30)),
-                                **values)
+            return self.invoice(
+                amount, due=due, partner=partner, invoice_date=(on or due - timedelta(days=30)), **values
+            )
 
     def test_four_months_of_daily_runs_read_as_one_conversation_per_client(self):  # noqa: C901 - one story, read in order
         Relance = self.env['account.relance']
@@ -81,7 +123,9 @@ class TestRelanceFileSimulation(RelanceCommon):
         self.post(2100.0, day(6), self.invoicing_contact)  # made out to the group's invoicing address
         split = self.post(3000.0, day(20), self.occasional, on=day(-40), invoice_payment_term_id=self.split_terms.id)
         # invoice_date_due is ignored with payment terms: installments at invoice date + 30 and + 60.
-        split_dues = sorted(split.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').mapped('date_maturity'))
+        split_dues = sorted(
+            split.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').mapped('date_maturity')
+        )
         self.assertEqual(split_dues, [day(-10), day(20)])
 
         events = {
@@ -97,7 +141,7 @@ class TestRelanceFileSimulation(RelanceCommon):
         postings = {
             10: (700.0, day(40), self.occasional),
             50: (450.0, day(60), self.chronic),
-            98: (1100.0, day(104), self.occasional),   # after full payment: a new file
+            98: (1100.0, day(104), self.occasional),  # after full payment: a new file
         }
         pending_per_day = []
         late_validation = {}
@@ -116,48 +160,76 @@ class TestRelanceFileSimulation(RelanceCommon):
                     first_seen.setdefault(relance.id, today)
                     # A person validates the occasional client's and the group's relances a week late,
                     # never the chronic client's.
-                    if relance.partner_id in (self.occasional, self.group) and (today - first_seen[relance.id]).days >= 7:
+                    if (
+                        relance.partner_id in (self.occasional, self.group)
+                        and (today - first_seen[relance.id]).days >= 7
+                    ):
                         late_validation[relance.id] = (relance.date, today)
                         relance.action_send()
-                failed = Relance.search([('company_id', '=', self.company.id), ('state', '=', 'failed'),
-                                         ('partner_id', '=', self.no_email.id)])
+                failed = Relance.search(
+                    [
+                        ('company_id', '=', self.company.id),
+                        ('state', '=', 'failed'),
+                        ('partner_id', '=', self.no_email.id),
+                    ]
+                )
                 for relance in failed:
                     if (today - relance.date).days >= 10:
                         relance.action_send_letter_instead()
-            pending_per_day.append({
-                partner: count for [partner, count] in Relance._read_group(
-                    [('company_id', '=', self.company.id), ('state', 'in', ('to_validate', 'failed'))],
-                    ['partner_id'], ['__count'])})
+            pending_per_day.append(
+                {
+                    partner: count
+                    for [partner, count] in Relance._read_group(
+                        [('company_id', '=', self.company.id), ('state', 'in', ('to_validate', 'failed'))],
+                        ['partner_id'],
+                        ['__count'],
+                    )
+                }
+            )
 
         clients = [self.punctual, self.occasional, self.chronic, self.no_email, self.consumer, self.group]
         relances = Relance.search([('partner_id', 'in', [c.id for c in clients])], order='date, id')
         for client in clients:
             mine = relances.filtered(lambda r, c=client: r.partner_id == c)
-            _logger.info("Relances of %s:\n%s", client.name, "\n".join(
-                f"  {r.date} {r.level_id.name:<40} {r.state:<11} {r.contact_id.name} "
-                f"{', '.join(r.invoice_line_ids.move_id.mapped('name'))} "
-                f"{r.amount_total_due:.2f}{' file ' + str(r.file_id.id) if r.file_id else ''}"
-                for r in mine))
+            _logger.info(
+                "Relances of %s:\n%s",
+                client.name,
+                "\n".join(
+                    f"  {r.date} {r.level_id.name:<40} {r.state:<11} {r.contact_id.name} "
+                    f"{', '.join(r.invoice_line_ids.move_id.mapped('name'))} "
+                    f"{r.amount_total_due:.2f}{' file ' + str(r.file_id.id) if r.file_id else ''}"
+                    for r in mine
+                ),
+            )
 
         for client in clients:
             mine = relances.filtered(lambda r, c=client: r.partner_id == c)
             seen = mine.filtered(lambda r: r.state in ('sent', 'done') and r._is_written())
             for before, after in zip(seen, seen[1:]):
-                self.assertGreaterEqual((after.date - before.date).days, 5,
-                                        f"{client.name}: {before.name} and {after.name} too close")
+                self.assertGreaterEqual(
+                    (after.date - before.date).days, 5, f"{client.name}: {before.name} and {after.name} too close"
+                )
             for file in mine.file_id:
-                went_out = file.relance_ids.filtered(lambda r: r.state in ('sent', 'done')).sorted(lambda r: (r.date, r.id))
+                went_out = file.relance_ids.filtered(lambda r: r.state in ('sent', 'done')).sorted(
+                    lambda r: (r.date, r.id)
+                )
                 ranks = [RANK[r.tone] for r in went_out]
                 self.assertEqual(ranks, sorted(ranks), f"{client.name}: the tone went down in {ranks}")
                 scenario_levels = file.relance_ids.level_id.scenario_id.level_ids.filtered(
-                    lambda lv: lv.tone != 'preventive').sorted(lambda lv: (lv.sequence, lv.delay))
+                    lambda lv: lv.tone != 'preventive'
+                ).sorted(lambda lv: (lv.sequence, lv.delay))
                 order = list(scenario_levels)
                 for before, after in zip(went_out, went_out[1:]):
-                    self.assertEqual(order.index(after.level_id), order.index(before.level_id) + 1,
-                                     f"{client.name}: {after.level_id.name} after {before.level_id.name} skips a step")
+                    self.assertEqual(
+                        order.index(after.level_id),
+                        order.index(before.level_id) + 1,
+                        f"{client.name}: {after.level_id.name} after {before.level_id.name} skips a step",
+                    )
                 for notice in went_out.filtered(lambda r: r.tone == 'formal_notice'):
-                    self.assertTrue(any(r._is_written() and r.tone != 'formal_notice' and r.date < notice.date
-                                        for r in went_out), f"{client.name}: mise en demeure without written reminder")
+                    self.assertTrue(
+                        any(r._is_written() and r.tone != 'formal_notice' and r.date < notice.date for r in went_out),
+                        f"{client.name}: mise en demeure without written reminder",
+                    )
             for relance in mine.filtered(lambda r: r.file_id and r.tone == 'preventive'):
                 self.fail(f"{client.name}: a preventive reminder inside a file ({relance.name})")
             for relance in mine.filtered(lambda r: r.tone == 'preventive'):
@@ -197,15 +269,19 @@ class TestRelanceFileSimulation(RelanceCommon):
 
         # The chronic client's last reminder was never validated: it waits, updated, alone.
         chronic = relances.filtered(lambda r: r.partner_id == self.chronic)
-        self.assertFalse(chronic.filtered(lambda r: r.tone == 'formal_notice'),
-                         "no mise en demeure while the last reminder waits for validation")
+        self.assertFalse(
+            chronic.filtered(lambda r: r.tone == 'formal_notice'),
+            "no mise en demeure while the last reminder waits for validation",
+        )
         self.assertEqual(len(chronic.filtered(lambda r: r.state == 'to_validate')), 1)
 
         # The client without e-mail: held while failed, continued by letter, never two failures piled up.
         no_email = relances.filtered(lambda r: r.partner_id == self.no_email)
         self.assertTrue(no_email.filtered(lambda r: r.state == 'sent' and r.channel_letter))
-        self.assertEqual(no_email.file_id.level_id, no_email.filtered(
-            lambda r: r.state in ('sent', 'done')).sorted(lambda r: (r.date, r.id))[-1:].level_id)
+        self.assertEqual(
+            no_email.file_id.level_id,
+            no_email.filtered(lambda r: r.state in ('sent', 'done')).sorted(lambda r: (r.date, r.id))[-1:].level_id,
+        )
 
         # The group is reminded at its invoicing address, and only there.
         group = relances.filtered(lambda r: r.partner_id == self.group)
@@ -213,10 +289,17 @@ class TestRelanceFileSimulation(RelanceCommon):
         self.assertEqual(group.contact_id, self.invoicing_contact)
 
     def punctual_invoice(self):
-        return self.env['account.move'].search([('partner_id', '=', self.punctual.id), ('move_type', '=', 'out_invoice')])
+        return self.env['account.move'].search(
+            [('partner_id', '=', self.punctual.id), ('move_type', '=', 'out_invoice')]
+        )
 
     def pay_all(self, partner, on):
-        for invoice in self.env['account.move'].search([
-                ('commercial_partner_id', '=', partner.id), ('state', '=', 'posted'),
-                ('move_type', '=', 'out_invoice'), ('payment_state', 'in', ('not_paid', 'partial'))]):
+        for invoice in self.env['account.move'].search(
+            [
+                ('commercial_partner_id', '=', partner.id),
+                ('state', '=', 'posted'),
+                ('move_type', '=', 'out_invoice'),
+                ('payment_state', 'in', ('not_paid', 'partial')),
+            ]
+        ):
             self.pay(invoice, invoice.amount_residual, on)

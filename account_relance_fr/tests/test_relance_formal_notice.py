@@ -11,8 +11,11 @@ class TestRelanceFormalNotice(RelanceCommon):
     """The mise en demeure: the letter a court would accept, and what follows it."""
 
     def prepare(self, partner=None, moves=None, on=date(2026, 5, 9)):
-        context = {'active_model': 'account.move', 'active_ids': moves.ids} if moves else \
-            {'active_model': 'res.partner', 'active_ids': (partner or self.client).ids}
+        context = (
+            {'active_model': 'account.move', 'active_ids': moves.ids}
+            if moves
+            else {'active_model': 'res.partner', 'active_ids': (partner or self.client).ids}
+        )
         wizard = Form(self.env['account.relance.formal.notice.wizard'].with_context(**context))
         wizard.date = on
         action = wizard.save().action_prepare()
@@ -26,19 +29,44 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.company.company_registry = "81234567800015"
         invoice = self.invoice(1000.0)
         relance = self.prepare()
-        self.assertRecordValues(relance, [{
-            'level_id': self.level[60].id, 'state': 'sent', 'channel_registered_letter': True,
-            'amount_claimed': 1000.0, 'amount_penalties': 19.97, 'amount_indemnities': 40.0,
-            'amount_total_due': 1059.97, 'deadline': date(2026, 5, 17)}])
+        self.assertRecordValues(
+            relance,
+            [
+                {
+                    'level_id': self.level[60].id,
+                    'state': 'sent',
+                    'channel_registered_letter': True,
+                    'amount_claimed': 1000.0,
+                    'amount_penalties': 19.97,
+                    'amount_indemnities': 40.0,
+                    'amount_total_due': 1059.97,
+                    'deadline': date(2026, 5, 17),
+                }
+            ],
+        )
         self.assertEqual(relance.amount_in_words(), "mille cinquante-neuf euros et quatre-vingt-dix-sept centimes")
         letter = " ".join(relance.letter_attachment_id.raw.decode().replace('\xa0', ' ').split())
         for text in (
-            "MISE EN DEMEURE", "mettons en demeure", "Lettre recommandée avec accusé de réception",
-            "Boulangerie Martin", "12 rue de la République", "69002", "SIRET : 48512345600021",
-            "SIRET : 81234567800015", invoice.name, "19,97", "40,00", "1 059,97",
+            "MISE EN DEMEURE",
+            "mettons en demeure",
+            "Lettre recommandée avec accusé de réception",
+            "Boulangerie Martin",
+            "12 rue de la République",
+            "69002",
+            "SIRET : 48512345600021",
+            "SIRET : 81234567800015",
+            invoice.name,
+            "19,97",
+            "40,00",
+            "1 059,97",
             "mille cinquante-neuf euros et quatre-vingt-dix-sept centimes",
-            "L441-10", "D441-5", "1344 du Code civil", "17 mai 2026",
-            "injonction de payer", "commissaire de justice", "L125-1",
+            "L441-10",
+            "D441-5",
+            "1344 du Code civil",
+            "17 mai 2026",
+            "injonction de payer",
+            "commissaire de justice",
+            "L125-1",
         ):
             self.assertIn(text, letter)
 
@@ -47,8 +75,11 @@ class TestRelanceFormalNotice(RelanceCommon):
         self.invoice(1000.0)
         relance = self.prepare()
         with self.allow_pdf_render():
-            pdf, kind = self.env['ir.actions.report'].with_context(force_report_rendering=True)._render_qweb_pdf(
-                'account_relance_fr.report_mise_en_demeure', relance.ids)
+            pdf, kind = (
+                self.env['ir.actions.report']
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf('account_relance_fr.report_mise_en_demeure', relance.ids)
+            )
         self.assertEqual(kind, 'pdf')
         self.assertTrue(pdf.startswith(b'%PDF'))
 
@@ -72,29 +103,34 @@ class TestRelanceFormalNotice(RelanceCommon):
     def test_the_scenario_reaches_the_mise_en_demeure_at_sixty_days_and_waits_for_validation(self):
         self.invoice(1000.0)
         last_notice = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=45)).filtered(
-            lambda r: r.state == 'to_validate')
+            lambda r: r.state == 'to_validate'
+        )
         with freeze_time(DUE + timedelta(days=45)):
             last_notice.action_send()
         self.run_days(DUE + timedelta(days=46), DUE + timedelta(days=59))
         relance = self.run_relance(DUE + timedelta(days=60))
-        self.assertRecordValues(relance, [{'level_id': self.level[60].id, 'state': 'to_validate',
-                                           'deadline': DUE + timedelta(days=68)}])
+        self.assertRecordValues(
+            relance, [{'level_id': self.level[60].id, 'state': 'to_validate', 'deadline': DUE + timedelta(days=68)}]
+        )
         self.assertFalse(relance.letter_attachment_id, "nothing is printed before a person validates")
         # Validated two days later: dated the day it goes out, the deadline counted from then.
         with freeze_time(DUE + timedelta(days=62)):
             relance.action_send()
-        self.assertRecordValues(relance, [{'state': 'sent', 'date': DUE + timedelta(days=62),
-                                           'deadline': DUE + timedelta(days=70)}])
+        self.assertRecordValues(
+            relance, [{'state': 'sent', 'date': DUE + timedelta(days=62), 'deadline': DUE + timedelta(days=70)}]
+        )
         self.assertTrue(relance.letter_attachment_id)
         self.assertIn("MISE EN DEMEURE", relance.letter_attachment_id.raw.decode())
 
     def test_a_consumer_is_claimed_legal_interest_not_penalties(self):
-        consumer = self.env['res.partner'].create({
-            'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"})
+        consumer = self.env['res.partner'].create(
+            {'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"}
+        )
         self.invoice(800.0, partner=consumer)
         relance = self.prepare(partner=consumer)
         self.assertRecordValues(
-            relance, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}])
+            relance, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}]
+        )
         letter = relance.letter_attachment_id.raw.decode()
         self.assertIn("1231-6", letter)
         self.assertNotIn("D441-5", letter)
@@ -102,16 +138,21 @@ class TestRelanceFormalNotice(RelanceCommon):
     def test_a_consumer_owes_legal_interest_from_the_acknowledged_mise_en_demeure(self):
         # Mise en demeure of 9 May 2026 received on 12 May; on 11 June, 30 days at the legal
         # rate of 2026 H1 for other cases, 2.62 %: 800 x 0.0262 x 30 / 365 = 1.7227 -> 1.72 €.
-        consumer = self.env['res.partner'].create({
-            'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"})
+        consumer = self.env['res.partner'].create(
+            {'name': "Jeanne Petit", 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris"}
+        )
         invoice = self.invoice(800.0, partner=consumer)
-        self.assertEqual(invoice.with_context(relance_date=date(2026, 5, 8)).relance_penalty_amount, 0.0,
-                         "no interest before the mise en demeure")
+        self.assertEqual(
+            invoice.with_context(relance_date=date(2026, 5, 8)).relance_penalty_amount,
+            0.0,
+            "no interest before the mise en demeure",
+        )
         relance = self.prepare(partner=consumer)
         relance.acknowledged_on = date(2026, 5, 12)
         claim = invoice.with_context(relance_date=date(2026, 6, 11))
-        self.assertRecordValues(claim, [{
-            'relance_penalty_amount': 1.72, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 801.72}])
+        self.assertRecordValues(
+            claim, [{'relance_penalty_amount': 1.72, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 801.72}]
+        )
 
     def test_a_selection_of_invoices_only(self):
         first = self.invoice(1000.0)

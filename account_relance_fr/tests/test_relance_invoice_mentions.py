@@ -17,9 +17,14 @@ class TestRelanceInvoiceMentions(RelanceCommon):
     def test_a_professional_invoice_states_due_date_discount_rate_and_indemnity(self):
         invoice = self.invoice(1000.0, invoice_date=date(2026, 2, 8))
         text = self.render(invoice)
-        for mention in ("Date d'échéance : 10/03/2026", "Pas d'escompte pour paiement anticipé.",
-                        "majoré de 10 points (soit 12,15 % au 1er semestre 2026)", "L441-10",
-                        "indemnité forfaitaire pour frais de recouvrement de 40 euros", "D441-5"):
+        for mention in (
+            "Date d'échéance : 10/03/2026",
+            "Pas d'escompte pour paiement anticipé.",
+            "majoré de 10 points (soit 12,15 % au 1er semestre 2026)",
+            "L441-10",
+            "indemnité forfaitaire pour frais de recouvrement de 40 euros",
+            "D441-5",
+        ):
             self.assertIn(mention, text)
 
     def test_a_contract_rate_and_custom_discount_terms_are_printed(self):
@@ -56,5 +61,6 @@ class TestRelanceInvoiceMentions(RelanceCommon):
         self.env['account.relance.run']._run(on_date=date(2027, 12, 12), companies=self.company)
         self.assertEqual(len(invoice.activity_ids), 1, "warned once")
         found = self.env['account.move'].search(
-            [('relance_prescription_date', '<=', date(2027, 12, 11) + timedelta(days=90))])
+            [('relance_prescription_date', '<=', date(2027, 12, 11) + timedelta(days=90))]
+        )
         self.assertIn(invoice, found)

@@ -11,9 +11,13 @@ class TestRelanceInvoicePdf(RelanceCommon):
     once when Odoo has none, then the same document everywhere."""
 
     def invoice_attachments(self, invoice):
-        return self.env['ir.attachment'].search([
-            ('res_model', '=', 'account.move'), ('res_id', '=', invoice.id),
-            ('res_field', 'in', (False, 'invoice_pdf_report_file'))])
+        return self.env['ir.attachment'].search(
+            [
+                ('res_model', '=', 'account.move'),
+                ('res_id', '=', invoice.id),
+                ('res_field', 'in', (False, 'invoice_pdf_report_file')),
+            ]
+        )
 
     def test_successive_relances_attach_one_and_the_same_invoice_pdf(self):
         invoice = self.invoice(1000.0)

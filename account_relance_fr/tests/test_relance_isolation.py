@@ -21,10 +21,22 @@ class TestRelanceIsolation(RelanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env['res.partner']
-        cls.second = Partner.create({'name': "Boulangerie Petit", 'is_company': True,
-                                     'email': "compta@petit.example", 'relance_risk_category': 'occasional'})
-        cls.third = Partner.create({'name': "Boulangerie Grand", 'is_company': True,
-                                    'email': "compta@grand.example", 'relance_risk_category': 'occasional'})
+        cls.second = Partner.create(
+            {
+                'name': "Boulangerie Petit",
+                'is_company': True,
+                'email': "compta@petit.example",
+                'relance_risk_category': 'occasional',
+            }
+        )
+        cls.third = Partner.create(
+            {
+                'name': "Boulangerie Grand",
+                'is_company': True,
+                'email': "compta@grand.example",
+                'relance_risk_category': 'occasional',
+            }
+        )
         for client in (cls.client, cls.second, cls.third):
             cls.invoice(1000.0, partner=client)
 
@@ -39,6 +51,7 @@ class TestRelanceIsolation(RelanceCommon):
             if client in touched:
                 raise ValueError(f"broken data of {client.name}")
             return original(records, *args, **kwargs)
+
         self.patch(cls, method, broken)
 
     def relances_of(self, client):
@@ -64,14 +77,17 @@ class TestRelanceIsolation(RelanceCommon):
 
     def test_the_scheduled_run_goes_on_after_a_failing_client(self):
         self.break_client(self.second, '_recipient_of')
-        with freeze_time(datetime.combine(DUE + timedelta(days=1), datetime.min.time()) + timedelta(hours=6)), \
-                self.enter_registry_test_mode():
+        with (
+            freeze_time(datetime.combine(DUE + timedelta(days=1), datetime.min.time()) + timedelta(hours=6)),
+            self.enter_registry_test_mode(),
+        ):
             self.env.ref('account_relance_fr.ir_cron_daily_relance').method_direct_trigger()
         self.assertEqual(self.relances_of(self.client).state, 'sent')
         self.assertEqual(self.relances_of(self.third).state, 'sent')
         self.assertFalse(self.relances_of(self.second))
-        self.assertTrue(self.env['account.relance.run.log'].search(
-            [('partner_id', '=', self.second.id), ('kind', '=', 'failure')]))
+        self.assertTrue(
+            self.env['account.relance.run.log'].search([('partner_id', '=', self.second.id), ('kind', '=', 'failure')])
+        )
 
     def test_an_email_that_cannot_be_sent_fails_its_relance_only(self):
         self.break_client(self.second, '_send_emails', cls=AccountRelance)
@@ -96,8 +112,11 @@ class TestRelanceRetryChannels(RelanceCommon):
     """Retrying produces every channel of the level, or the relance stays failed with the reason."""
 
     def prepare_formal_notice(self, on=date(2026, 5, 9)):
-        wizard = Form(self.env['account.relance.formal.notice.wizard'].with_context(
-            active_model='res.partner', active_ids=self.client.ids))
+        wizard = Form(
+            self.env['account.relance.formal.notice.wizard'].with_context(
+                active_model='res.partner', active_ids=self.client.ids
+            )
+        )
         wizard.date = on
         return self.env['account.relance'].browse(wizard.save().action_prepare()['res_id'])
 
@@ -107,11 +126,13 @@ class TestRelanceRetryChannels(RelanceCommon):
 
         def printer_down(records):
             raise UserError("wkhtmltopdf: the renderer stopped")  # pylint: disable=translation-required
+
         self.patch(AccountRelance, '_make_letters', printer_down)
         with freeze_time(date(2026, 5, 9)):
             notice = self.prepare_formal_notice()
-        self.assertRecordValues(notice, [{'state': 'failed', 'channel_registered_letter': True,
-                                          'letter_attachment_id': False}])
+        self.assertRecordValues(
+            notice, [{'state': 'failed', 'channel_registered_letter': True, 'letter_attachment_id': False}]
+        )
         self.assertIn("the renderer stopped", notice.failure_reason)
         with freeze_time(date(2026, 5, 9)):
             notice.action_send()
@@ -130,6 +151,7 @@ class TestRelanceRetryChannels(RelanceCommon):
 
         def down(records):
             raise ValueError("mail server down")
+
         self.patch(AccountRelance, '_dispatch', down)
         relance = self.run_relance(DUE + timedelta(days=1))
         self.assertRecordValues(relance, [{'state': 'failed', 'call_planned': False}])

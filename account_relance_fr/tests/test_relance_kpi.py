@@ -36,8 +36,14 @@ class TestRelanceKpi(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({'relance_cost_letter': 1.80, 'relance_cost_registered_letter': 7.50,
-                           'relance_cost_phone_minute': 0.60, 'relance_phone_call_minutes': 5})
+        cls.company.write(
+            {
+                'relance_cost_letter': 1.80,
+                'relance_cost_registered_letter': 7.50,
+                'relance_cost_phone_minute': 0.60,
+                'relance_phone_call_minutes': 5,
+            }
+        )
         cls.roux = cls.env['res.partner'].create({'name': "Transports Roux", 'is_company': True})
         cls.roux.with_company(cls.company).relance_risk_category = 'chronic'
         i1 = cls.invoice(1000.0, due=date(2026, 2, 10))
@@ -58,12 +64,22 @@ class TestRelanceKpi(RelanceCommon):
             (cls.client, date(2026, 3, 25), cls.level[30], 'cancelled', ['channel_email', 'channel_letter']),
             (cls.client, date(2026, 2, 25), cls.level[1], 'sent', ['channel_email']),
         ]:
-            relance.sudo().create({'partner_id': partner.id, 'contact_id': partner.id, 'date': day,
-                            'level_id': level.id, 'state': state, **dict.fromkeys(channels, True)})
-        cls.env['account.relance.fee'].create([
-            {'partner_id': cls.roux.id, 'date': date(2026, 3, 20), 'kind': 'agency', 'amount': 120.0},
-            {'partner_id': cls.client.id, 'date': date(2026, 4, 2), 'kind': 'commissaire', 'amount': 80.0},
-        ])
+            relance.sudo().create(
+                {
+                    'partner_id': partner.id,
+                    'contact_id': partner.id,
+                    'date': day,
+                    'level_id': level.id,
+                    'state': state,
+                    **dict.fromkeys(channels, True),
+                }
+            )
+        cls.env['account.relance.fee'].create(
+            [
+                {'partner_id': cls.roux.id, 'date': date(2026, 3, 20), 'kind': 'agency', 'amount': 120.0},
+                {'partner_id': cls.client.id, 'date': date(2026, 4, 2), 'kind': 'commissaire', 'amount': 80.0},
+            ]
+        )
 
     def kpis(self, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)):
         form = Form(self.env['account.relance.kpi.report'])
@@ -74,27 +90,63 @@ class TestRelanceKpi(RelanceCommon):
 
     def test_each_figure_of_march_by_risk_category(self):
         report = self.kpis()
-        self.assertRecordValues(report.line_ids, [{
-            'month': date(2026, 3, 1), 'risk_category': 'chronic',
-            'overdue_at_start': 200.0, 'recovered': 200.0, 'recovery_rate': 1.0,
-            'paid_late_amount': 200.0, 'paid_late_count': 1, 'average_delay': 38.0,
-            'receivables': 0.0, 'sales': 0.0, 'dso': 0.0,
-            'relance_count': 1, 'email_count': 0, 'phone_count': 0, 'letter_count': 1, 'registered_letter_count': 1,
-            'relance_cost': 9.30, 'fees': 120.0, 'collection_cost': 129.30, 'cost_ratio': 0.6465,
-        }, {
-            'month': date(2026, 3, 1), 'risk_category': 'occasional',
-            'overdue_at_start': 1500.0, 'recovered': 1100.0, 'recovery_rate': 0.7333,
-            'paid_late_amount': 400.0, 'paid_late_count': 1, 'average_delay': 20.0,
-            'receivables': 2400.0, 'sales': 1500.0, 'dso': 49.6,
-            'relance_count': 2, 'email_count': 1, 'phone_count': 1, 'letter_count': 0, 'registered_letter_count': 0,
-            'relance_cost': 3.0, 'fees': 0.0, 'collection_cost': 3.0, 'cost_ratio': 0.0027,
-        }])
+        self.assertRecordValues(
+            report.line_ids,
+            [
+                {
+                    'month': date(2026, 3, 1),
+                    'risk_category': 'chronic',
+                    'overdue_at_start': 200.0,
+                    'recovered': 200.0,
+                    'recovery_rate': 1.0,
+                    'paid_late_amount': 200.0,
+                    'paid_late_count': 1,
+                    'average_delay': 38.0,
+                    'receivables': 0.0,
+                    'sales': 0.0,
+                    'dso': 0.0,
+                    'relance_count': 1,
+                    'email_count': 0,
+                    'phone_count': 0,
+                    'letter_count': 1,
+                    'registered_letter_count': 1,
+                    'relance_cost': 9.30,
+                    'fees': 120.0,
+                    'collection_cost': 129.30,
+                    'cost_ratio': 0.6465,
+                },
+                {
+                    'month': date(2026, 3, 1),
+                    'risk_category': 'occasional',
+                    'overdue_at_start': 1500.0,
+                    'recovered': 1100.0,
+                    'recovery_rate': 0.7333,
+                    'paid_late_amount': 400.0,
+                    'paid_late_count': 1,
+                    'average_delay': 20.0,
+                    'receivables': 2400.0,
+                    'sales': 1500.0,
+                    'dso': 49.6,
+                    'relance_count': 2,
+                    'email_count': 1,
+                    'phone_count': 1,
+                    'letter_count': 0,
+                    'registered_letter_count': 0,
+                    'relance_cost': 3.0,
+                    'fees': 0.0,
+                    'collection_cost': 3.0,
+                    'cost_ratio': 0.0027,
+                },
+            ],
+        )
 
     def test_grouped_ratios_are_computed_from_the_sums_not_averaged(self):
         report = self.kpis()
         [(month, rate, delay, dso, cost_ratio, recovered)] = self.env['account.relance.kpi.line']._read_group(
-            [('report_id', '=', report.id)], ['month:month'],
-            ['recovery_rate:avg', 'average_delay:avg', 'dso:avg', 'cost_ratio:avg', 'recovered:sum'])
+            [('report_id', '=', report.id)],
+            ['month:month'],
+            ['recovery_rate:avg', 'average_delay:avg', 'dso:avg', 'cost_ratio:avg', 'recovered:sum'],
+        )
         self.assertEqual(recovered, 1300.0)
         self.assertAlmostEqual(rate, 1300 / 1700)
         self.assertAlmostEqual(delay, (20 * 400 + 38 * 200) / 600)
@@ -120,11 +172,34 @@ class TestRelanceKpi(RelanceCommon):
         self.assertEqual(book.sheetnames, ["Indicateurs", "Par catégorie", "Relances par niveau"])
         sheet = book["Indicateurs"]
         self.assertEqual(sheet.freeze_panes, "B7")
-        self.assertEqual([c.value for c in sheet[6]][:5], [
-            "Mois", "Catégorie", "Échu au début du mois", "Recouvré", "Taux de recouvrement"])
-        self.assertEqual([c.value for c in sheet[7]], [
-            "2026-03", "Toutes", 1700, 1300, 0.7647, 600, 26, 2400, 1500, 49.6,
-            3, 1, 1, 1, 1, 12.3, 120, 132.3, 0.1018])
+        self.assertEqual(
+            [c.value for c in sheet[6]][:5],
+            ["Mois", "Catégorie", "Échu au début du mois", "Recouvré", "Taux de recouvrement"],
+        )
+        self.assertEqual(
+            [c.value for c in sheet[7]],
+            [
+                "2026-03",
+                "Toutes",
+                1700,
+                1300,
+                0.7647,
+                600,
+                26,
+                2400,
+                1500,
+                49.6,
+                3,
+                1,
+                1,
+                1,
+                1,
+                12.3,
+                120,
+                132.3,
+                0.1018,
+            ],
+        )
         self.assertEqual(sheet["E7"].number_format, "0.00 %")
         self.assertEqual(sheet["A8"].value, "Total")
         self.assertIsNone(sheet["C8"].value, "a backlog at a date is not added up over months")
@@ -133,11 +208,14 @@ class TestRelanceKpi(RelanceCommon):
         rows = [[c.value for c in row] for row in by_category.iter_rows(min_row=5, max_row=6)]
         self.assertEqual([row[2:5] for row in rows], [[200, 200, 1], [1500, 1100, 0.7333]])
         levels = book["Relances par niveau"]
-        self.assertEqual([c.value for c in levels[1]], ["Mois", "Scénario", "Niveau", "Relances", "E-mails",
-                                                        "Appels", "Courriers", "LRAR"])
+        self.assertEqual(
+            [c.value for c in levels[1]],
+            ["Mois", "Scénario", "Niveau", "Relances", "E-mails", "Appels", "Courriers", "LRAR"],
+        )
         by_level = {row[2]: row for row in ([c.value for c in r] for r in levels.iter_rows(min_row=2, max_row=4))}
-        self.assertEqual(by_level[self.level[45].name], [
-            "2026-03", self.scenario.name, self.level[45].name, 1, 0, 0, 1, 1])
+        self.assertEqual(
+            by_level[self.level[45].name], ["2026-03", self.scenario.name, self.level[45].name, 1, 0, 0, 1, 1]
+        )
         self.assertEqual(by_level[self.level[20].name][3:], [1, 0, 1, 0, 0])
         self.assertEqual(levels["A5"].value, "Total")
 
@@ -150,8 +228,9 @@ class TestRelanceKpi(RelanceCommon):
 
     def test_bad_periods_are_answered_clearly(self):
         today = fields.Date.context_today(self.env.user)
-        report = self.env['account.relance.kpi.report'].create({
-            'date_from': today, 'date_to': today + timedelta(days=400)})
+        report = self.env['account.relance.kpi.report'].create(
+            {'date_from': today, 'date_to': today + timedelta(days=400)}
+        )
         with self.assertRaisesRegex(UserError, "more than a year ahead"):
             report.action_show()
         report.write({'date_from': date(2026, 3, 31), 'date_to': date(2026, 3, 1)})

@@ -34,10 +34,18 @@ class TestRelanceLetters(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.consumer = cls.env['res.partner'].create({
-            'name': "Jeanne Petit", 'relance_civility': 'madame', 'email': "jeanne.petit@example.com",
-            'lang': 'fr_FR', 'street': "5 rue des Lilas", 'zip': "75011", 'city': "Paris",
-            'country_id': cls.env.ref('base.fr').id})
+        cls.consumer = cls.env['res.partner'].create(
+            {
+                'name': "Jeanne Petit",
+                'relance_civility': 'madame',
+                'email': "jeanne.petit@example.com",
+                'lang': 'fr_FR',
+                'street': "5 rue des Lilas",
+                'zip': "75011",
+                'city': "Paris",
+                'country_id': cls.env.ref('base.fr').id,
+            }
+        )
 
     def at_level(self, partner, on, delay, **context):
         """The relance of ``partner`` at the level of the standard scenario ``delay`` days after
@@ -57,7 +65,9 @@ class TestRelanceLetters(RelanceCommon):
         self.assertTrue(self.consumer.relance_is_consumer)
         self.invoice(800.0, partner=self.consumer)
         severe = self.at_level(self.consumer, date(2026, 4, 9), SEVERE)
-        self.assertRecordValues(severe, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}])
+        self.assertRecordValues(
+            severe, [{'amount_penalties': 0.0, 'amount_indemnities': 0.0, 'amount_total_due': 800.0}]
+        )
         for text in (text_of(severe.body_html), self.letter(severe)):
             for forbidden in ("L441-10", "D441-5", "40 euros", "pénalités de retard"):
                 self.assertNotIn(forbidden, text)
@@ -71,8 +81,15 @@ class TestRelanceLetters(RelanceCommon):
         letter = self.letter(notice)
         for forbidden in ("L441-10", "D441-5", "Indemnité", "Madame, Monsieur"):
             self.assertNotIn(forbidden, letter)
-        for expected in ("1231-6 et 1344-1 du Code civil", "fait courir les intérêts au taux légal",
-                         "Madame Jeanne Petit", "Madame,", "800,00 €", "huit cents euros", "17 mai 2026"):
+        for expected in (
+            "1231-6 et 1344-1 du Code civil",
+            "fait courir les intérêts au taux légal",
+            "Madame Jeanne Petit",
+            "Madame,",
+            "800,00 €",
+            "huit cents euros",
+            "17 mai 2026",
+        ):
             self.assertIn(expected, letter)
 
     def test_an_individual_with_a_siret_or_a_vat_number_is_a_professional(self):
@@ -92,16 +109,32 @@ class TestRelanceLetters(RelanceCommon):
         # total 1 049.99 €.
         invoice = self.invoice(1000.0)
         relance = self.at_level(self.client, date(2026, 4, 9), SEVERE)
-        self.assertRecordValues(relance, [{'amount_penalties': 9.99, 'amount_indemnities': 40.0, 'amount_total_due': 1049.99}])
-        self.assertRecordValues(relance.invoice_line_ids, [{'penalty_amount': 9.99, 'indemnity_amount': 40.0,
-                                                            'penalty_kind': 'penalty'}])
-        self.assertEqual(relance.invoice_line_ids.penalty_detail, (
-            "Pénalités de retard (article L441-10 du Code de commerce), du 11 mars 2026 au 9 avril 2026, au taux "
-            "annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026).\n"
-            "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €."))
+        self.assertRecordValues(
+            relance, [{'amount_penalties': 9.99, 'amount_indemnities': 40.0, 'amount_total_due': 1049.99}]
+        )
+        self.assertRecordValues(
+            relance.invoice_line_ids, [{'penalty_amount': 9.99, 'indemnity_amount': 40.0, 'penalty_kind': 'penalty'}]
+        )
+        self.assertEqual(
+            relance.invoice_line_ids.penalty_detail,
+            (
+                "Pénalités de retard (article L441-10 du Code de commerce), du 11 mars 2026 au 9 avril 2026, au taux "
+                "annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026).\n"
+                "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €."
+            ),
+        )
         for text in (text_of(relance.body_html), self.letter(relance)):
-            for expected in (invoice.name, "9,99 €", "40,00 €", "12,15 %", "1er semestre 2026",
-                             "du 11 mars 2026 au 9 avril 2026", "1 049,99 €", "L441-10", "D441-5"):
+            for expected in (
+                invoice.name,
+                "9,99 €",
+                "40,00 €",
+                "12,15 %",
+                "1er semestre 2026",
+                "du 11 mars 2026 au 9 avril 2026",
+                "1 049,99 €",
+                "L441-10",
+                "D441-5",
+            ):
                 self.assertIn(expected, text)
         body = text_of(relance.body_html)
         self.assertTrue(body.startswith("Bonjour, "), "a company is not greeted by its name")
@@ -113,8 +146,9 @@ class TestRelanceLetters(RelanceCommon):
         relance = self.run_relance(date(2027, 1, 10))
         self.assertRecordValues(relance, [{'amount_penalties': 0.0, 'amount_indemnities': 40.0}])
         self.assertIn("1st half of 2027", relance.penalty_warning)
-        self.assertIn("le taux BCE du 1er semestre 2027 n'est pas encore connu",
-                      relance.invoice_line_ids.penalty_detail)
+        self.assertIn(
+            "le taux BCE du 1er semestre 2027 n'est pas encore connu", relance.invoice_line_ids.penalty_detail
+        )
 
     def test_a_rate_still_to_verify_is_said_on_screen_not_in_the_letter(self):
         # 2026 H2 is shipped "to verify" (12.40 %). Due 30 June 2026, severe on 30 July:
@@ -140,16 +174,26 @@ class TestRelanceLetters(RelanceCommon):
         relance = self.at_level(self.client, date(2026, 5, 9), FORMAL_NOTICE)
         [group] = relance._amounts_by_currency()
         self.assertEqual(group['currency'], usd)
-        self.assertEqual((group['claimed'], group['penalties'], group['indemnity'], group['total']),
-                         (1000.0, 19.97, 44.0, 1063.97))
-        self.assertRecordValues(relance.invoice_line_ids, [{'currency_id': usd.id, 'penalty_amount': 19.97,
-                                                            'indemnity_amount': 44.0}])
-        self.assertIn("40 €, soit $ 44,00 au cours du 10 mars 2026, date d'échéance",
-                      text_of(relance.invoice_line_ids.penalty_detail))
+        self.assertEqual(
+            (group['claimed'], group['penalties'], group['indemnity'], group['total']), (1000.0, 19.97, 44.0, 1063.97)
+        )
+        self.assertRecordValues(
+            relance.invoice_line_ids, [{'currency_id': usd.id, 'penalty_amount': 19.97, 'indemnity_amount': 44.0}]
+        )
+        self.assertIn(
+            "40 €, soit $ 44,00 au cours du 10 mars 2026, date d'échéance",
+            text_of(relance.invoice_line_ids.penalty_detail),
+        )
         letter = self.letter(relance)
-        for expected in (invoice.name, "$ 1 000,00", "$ 19,97", "$ 44,00", "$ 1 063,97",
-                         "mille soixante-trois dollars et quatre-vingt-dix-sept cents",
-                         "Contre-valeur pour information seulement (cours du 9 mai 2026) 967,25 €"):
+        for expected in (
+            invoice.name,
+            "$ 1 000,00",
+            "$ 19,97",
+            "$ 44,00",
+            "$ 1 063,97",
+            "mille soixante-trois dollars et quatre-vingt-dix-sept cents",
+            "Contre-valeur pour information seulement (cours du 9 mai 2026) 967,25 €",
+        ):
             self.assertIn(expected, letter)
         self.assertRegex(letter, r"mettons en demeure.* de nous régler la somme de \$ 1 063,97 au plus tard")
         self.assertNotIn("mille cinquante", letter)
@@ -162,8 +206,10 @@ class TestRelanceLetters(RelanceCommon):
         self.invoice(1000.0)
         self.invoice(1000.0, currency_id=usd.id)
         relance = self.at_level(self.client, date(2026, 4, 9), SEVERE)
-        totals = {g['currency'].name: (g['claimed'], g['penalties'], g['indemnity'], g['total'])
-                  for g in relance._amounts_by_currency()}
+        totals = {
+            g['currency'].name: (g['claimed'], g['penalties'], g['indemnity'], g['total'])
+            for g in relance._amounts_by_currency()
+        }
         self.assertEqual(totals, {'EUR': (1000.0, 9.99, 40.0, 1049.99), 'USD': (1000.0, 9.99, 44.0, 1053.99)})
         body = text_of(relance.body_html)
         self.assertIn("la somme de 1 049,99 € et $ 1 053,99, pénalités et indemnités comprises", body)
@@ -185,8 +231,11 @@ class TestRelanceLetters(RelanceCommon):
         relance = self.at_level(self.client, date(2025, 1, 31), SEVERE)
         self.assertEqual(relance.amount_penalties, 222.95)
         detail = relance.invoice_line_ids.penalty_detail
-        self.assertIn("14,25 % (taux BCE + 10 points du 2e semestre 2024 : le taux contractuel de 12,00 % est "
-                      "inférieur à trois fois le taux de l'intérêt légal de ce semestre", detail)
+        self.assertIn(
+            "14,25 % (taux BCE + 10 points du 2e semestre 2024 : le taux contractuel de 12,00 % est "
+            "inférieur à trois fois le taux de l'intérêt légal de ce semestre",
+            detail,
+        )
         self.assertIn("12,00 % (taux contractuel) du 1er janvier 2025 au 31 janvier 2025", detail)
         self.assertIn("le taux contractuel de 12,00 % est inférieur", self.letter(relance))
         self.assertEqual(relance.rates_to_verify, "Rate to verify: legal interest rate of 2nd half of 2024")
@@ -194,11 +243,17 @@ class TestRelanceLetters(RelanceCommon):
     # ------------------------------------------------------------------ credit notes
 
     def refund(self, invoice, amount, on):
-        refund = self.env['account.move'].create({
-            'move_type': 'out_refund', 'partner_id': invoice.partner_id.id, 'invoice_date': on,
-            'currency_id': invoice.currency_id.id,
-            'invoice_line_ids': [Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': amount, 'tax_ids': False})],
-        })
+        refund = self.env['account.move'].create(
+            {
+                'move_type': 'out_refund',
+                'partner_id': invoice.partner_id.id,
+                'invoice_date': on,
+                'currency_id': invoice.currency_id.id,
+                'invoice_line_ids': [
+                    Command.create({'name': "Avoir", 'quantity': 1, 'price_unit': amount, 'tax_ids': False})
+                ],
+            }
+        )
         refund.action_post()
         (invoice + refund).line_ids.filtered(lambda aml: aml.account_type == 'asset_receivable').reconcile()
         return refund
@@ -207,8 +262,9 @@ class TestRelanceLetters(RelanceCommon):
         invoice = self.invoice(1000.0)
         self.refund(invoice, 1000.0, date(2026, 4, 1))
         claim = invoice.with_context(relance_date=date(2026, 4, 15))
-        self.assertRecordValues(claim, [{'payment_state': 'reversed', 'relance_penalty_amount': 0.0,
-                                         'relance_indemnity_amount': 0.0}])
+        self.assertRecordValues(
+            claim, [{'payment_state': 'reversed', 'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0}]
+        )
 
     def test_a_partial_credit_note_reduces_the_principal_from_the_due_date(self):
         # 1 000 € due 10 March 2026, 400 € credited on 1 April, claimed on 9 April (30 days): the
@@ -217,8 +273,9 @@ class TestRelanceLetters(RelanceCommon):
         invoice = self.invoice(1000.0)
         self.refund(invoice, 400.0, date(2026, 4, 1))
         claim = invoice.with_context(relance_date=date(2026, 4, 9))
-        self.assertRecordValues(claim, [{'relance_penalty_amount': 5.99, 'relance_indemnity_amount': 40.0,
-                                         'relance_total_claimed': 645.99}])
+        self.assertRecordValues(
+            claim, [{'relance_penalty_amount': 5.99, 'relance_indemnity_amount': 40.0, 'relance_total_claimed': 645.99}]
+        )
 
     # ------------------------------------------------------------------ never claimed twice
 
@@ -228,8 +285,11 @@ class TestRelanceLetters(RelanceCommon):
         # 119.18 € more and no second indemnity; the penalty invoice is listed as an open item.
         # Total: 10 000 + 159.18 + 119.18 = 10 278.36 €.
         late = self.invoice(10000.0, due=date(2024, 2, 15), invoice_date=date(2024, 1, 16))
-        wizard = Form(self.env['account.relance.penalty.invoice.wizard'].with_context(
-            active_model='account.move', active_ids=late.ids))
+        wizard = Form(
+            self.env['account.relance.penalty.invoice.wizard'].with_context(
+                active_model='account.move', active_ids=late.ids
+            )
+        )
         wizard.date = date(2024, 3, 16)
         penalty_invoice = self.env['account.move'].search(wizard.save().action_create_invoices()['domain'])
         penalty_invoice.action_post()
@@ -238,10 +298,13 @@ class TestRelanceLetters(RelanceCommon):
         self.assertEqual(relance.invoice_line_ids.move_id, late | penalty_invoice)
         by_move = {line.move_id: line for line in relance.invoice_line_ids}
         self.assertRecordValues(by_move[late], [{'penalty_amount': 119.18, 'indemnity_amount': 0.0}])
-        self.assertRecordValues(by_move[penalty_invoice], [{'amount_residual_currency': 159.18, 'penalty_amount': 0.0,
-                                                           'indemnity_amount': 0.0}])
-        self.assertRecordValues(relance, [{'amount_penalties': 119.18, 'amount_indemnities': 0.0,
-                                           'amount_total_due': 10278.36}])
+        self.assertRecordValues(
+            by_move[penalty_invoice],
+            [{'amount_residual_currency': 159.18, 'penalty_amount': 0.0, 'indemnity_amount': 0.0}],
+        )
+        self.assertRecordValues(
+            relance, [{'amount_penalties': 119.18, 'amount_indemnities': 0.0, 'amount_total_due': 10278.36}]
+        )
         self.assertIn(f"Déjà facturé par {penalty_invoice.name}", by_move[late].penalty_detail)
 
     # ------------------------------------------------------------------ penalty invoice wizard
@@ -251,24 +314,42 @@ class TestRelanceLetters(RelanceCommon):
         # cases (2.62 %): 800 x 0.0262 x 30 / 365 = 1.72 €, labelled under the Code civil.
         late = self.invoice(800.0, partner=self.consumer)
         self.at_level(self.consumer, date(2026, 5, 9), FORMAL_NOTICE)
-        wizard = Form(self.env['account.relance.penalty.invoice.wizard'].with_context(
-            active_model='account.move', active_ids=late.ids))
+        wizard = Form(
+            self.env['account.relance.penalty.invoice.wizard'].with_context(
+                active_model='account.move', active_ids=late.ids
+            )
+        )
         wizard.date = date(2026, 6, 8)
         interest = self.env['account.move'].search(wizard.save().action_create_invoices()['domain'])
         self.assertRecordValues(interest.invoice_line_ids, [{'price_unit': 1.72, 'relance_penalty_kind': 'penalty'}])
-        self.assertIn("Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)", interest.invoice_line_ids.name)
+        self.assertIn(
+            "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)", interest.invoice_line_ids.name
+        )
         self.assertNotIn("L441-10", interest.invoice_line_ids.name)
 
     def test_the_penalty_wizard_refuses_invoices_of_several_companies(self):
         other = self.setup_other_company()['company']
         mine = self.invoice(1000.0)
-        theirs = self.env['account.move'].with_company(other).create({
-            'move_type': 'out_invoice', 'partner_id': self.client.id, 'company_id': other.id,
-            'invoice_date': date(2026, 2, 8), 'invoice_date_due': DUE,
-            'invoice_line_ids': [Command.create({'name': "Four", 'quantity': 1, 'price_unit': 500.0, 'tax_ids': False})]})
+        theirs = (
+            self.env['account.move']
+            .with_company(other)
+            .create(
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': self.client.id,
+                    'company_id': other.id,
+                    'invoice_date': date(2026, 2, 8),
+                    'invoice_date_due': DUE,
+                    'invoice_line_ids': [
+                        Command.create({'name': "Four", 'quantity': 1, 'price_unit': 500.0, 'tax_ids': False})
+                    ],
+                }
+            )
+        )
         theirs.action_post()
         wizard = self.env['account.relance.penalty.invoice.wizard'].create(
-            {'move_ids': [Command.set((mine | theirs).ids)], 'date': date(2026, 4, 9)})
+            {'move_ids': [Command.set((mine | theirs).ids)], 'date': date(2026, 4, 9)}
+        )
         with self.assertRaisesRegex(UserError, "several companies"):
             wizard.action_create_invoices()
 
@@ -279,7 +360,8 @@ class TestRelanceLetters(RelanceCommon):
         # supposes a simple oversight.
         self.invoice(1000.0)
         punctual = self.env['account.relance.scenario'].search(
-            [('company_id', '=', self.company.id), ('risk_category', '=', 'punctual')])
+            [('company_id', '=', self.company.id), ('risk_category', '=', 'punctual')]
+        )
         first_level, second_level = punctual.level_ids.filtered(lambda lv: lv.tone == 'cordial').sorted('delay')
         run = self.env['account.relance.run']
         relances = []
@@ -299,7 +381,8 @@ class TestRelanceLetters(RelanceCommon):
         florist = self.client.copy({'name': "Fleurs Dubois", 'email': "compta@fleurs-dubois.example"})
         self.invoice(800.0, partner=florist)
         punctual = self.env['account.relance.scenario'].search(
-            [('company_id', '=', self.company.id), ('risk_category', '=', 'punctual')])
+            [('company_id', '=', self.company.id), ('risk_category', '=', 'punctual')]
+        )
         first_level, second_level = punctual.level_ids.filtered(lambda lv: lv.tone == 'cordial').sorted('delay')
         run = self.env['account.relance.run']
         rows = run._select_installments(self.company, date(2026, 3, 15), partner_ids=self.client.ids, force=True)
@@ -331,17 +414,26 @@ class TestRelanceLetters(RelanceCommon):
             for currency in (eur, usd):
                 for value in values:
                     rounded = currency.round(value)
-                    expected = lang.format(f"%.{currency.decimal_places}f", 0.0 if currency.is_zero(value) else rounded,
-                                           grouping=True).replace(' ', '\N{NO-BREAK SPACE}') \
+                    expected = (
+                        lang.format(
+                            f"%.{currency.decimal_places}f", 0.0 if currency.is_zero(value) else rounded, grouping=True
+                        )
+                        .replace(' ', '\N{NO-BREAK SPACE}')
                         .replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
-                    expected = f"{currency.symbol}\N{NO-BREAK SPACE}{expected}" if currency.position == 'before' \
+                    )
+                    expected = (
+                        f"{currency.symbol}\N{NO-BREAK SPACE}{expected}"
+                        if currency.position == 'before'
                         else f"{expected}\N{NO-BREAK SPACE}{currency.symbol}"
+                    )
                     self.assertEqual(relance._format_amount(value, currency, lang=data), expected, (code, value))
         french = self.env['res.lang']._get_data(code='fr_FR')
-        self.assertEqual(relance._money(-1234.56, eur, french).replace('\N{ZERO WIDTH NO-BREAK SPACE}', ''),
-                         "-1\N{NARROW NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€"
-                         if french.thousands_sep == '\N{NARROW NO-BREAK SPACE}'
-                         else "-1\N{NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€")
+        self.assertEqual(
+            relance._money(-1234.56, eur, french).replace('\N{ZERO WIDTH NO-BREAK SPACE}', ''),
+            "-1\N{NARROW NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€"
+            if french.thousands_sep == '\N{NARROW NO-BREAK SPACE}'
+            else "-1\N{NO-BREAK SPACE}234,56\N{NO-BREAK SPACE}€",
+        )
         self.assertEqual(relance._money(0.001, eur), "0,00\N{NO-BREAK SPACE}€")
         self.assertEqual(relance._day(date(2026, 3, 5)), "05/03/2026")
         self.assertEqual(relance._day(date(2026, 3, 5), self.env['res.lang']._get_data(code='en_US')), "03/05/2026")
@@ -349,14 +441,22 @@ class TestRelanceLetters(RelanceCommon):
     # ------------------------------------------------------------------ the signatory
 
     def test_the_collector_signs_the_mise_en_demeure_with_their_function(self):
-        collector = self.env['res.users'].create({
-            'name': "Claire Recouvrement", 'login': "claire.recouvrement", 'company_id': self.company.id,
-            'company_ids': [Command.set(self.company.ids)], 'function': "Responsable du recouvrement",
-            'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)]})
+        collector = self.env['res.users'].create(
+            {
+                'name': "Claire Recouvrement",
+                'login': "claire.recouvrement",
+                'company_id': self.company.id,
+                'company_ids': [Command.set(self.company.ids)],
+                'function': "Responsable du recouvrement",
+                'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)],
+            }
+        )
         self.company.relance_collector_id = collector
         self.invoice(1000.0)
         relance = self.at_level(self.client, date(2026, 5, 9), FORMAL_NOTICE)
-        self.assertRecordValues(relance, [{'signatory_id': collector.id, 'signatory_function': "Responsable du recouvrement"}])
+        self.assertRecordValues(
+            relance, [{'signatory_id': collector.id, 'signatory_function': "Responsable du recouvrement"}]
+        )
         self.assertIn("Claire Recouvrement Responsable du recouvrement Signature", self.letter(relance))
 
     def test_a_mise_en_demeure_prepared_by_the_scheduled_action_is_signed_by_who_validates_it(self):
@@ -385,15 +485,18 @@ class TestRelanceLetters(RelanceCommon):
         one here, which renders one document per call), each letter is rendered alone."""
         self.invoice(1000.0)
         self.invoice(500.0, partner=self.consumer)
-        relances = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) \
-            | self.at_level(self.consumer, DUE + timedelta(days=SEVERE), SEVERE)
+        relances = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) | self.at_level(
+            self.consumer, DUE + timedelta(days=SEVERE), SEVERE
+        )
         Relance, Report = self.env['account.relance'], type(self.env['ir.actions.report'])
         report = 'account_relance_fr.report_relance_letter'
         split = {relance.id: {'stream': io.BytesIO(b'%PDF ' + relance.name.encode())} for relance in relances}
         patched = SimpleNamespace(is_patched_qt=True)
-        with patch('odoo.addons.account_relance_fr.models.relance._wkhtml', return_value=patched), \
-                patch.object(Report, '_render_qweb_pdf_prepare_streams', return_value=split) as batch, \
-                patch.object(Report, '_render_qweb_pdf', autospec=True, side_effect=Report._render_qweb_pdf) as alone:
+        with (
+            patch('odoo.addons.account_relance_fr.models.relance._wkhtml', return_value=patched),
+            patch.object(Report, '_render_qweb_pdf_prepare_streams', return_value=split) as batch,
+            patch.object(Report, '_render_qweb_pdf', autospec=True, side_effect=Report._render_qweb_pdf) as alone,
+        ):
             rendered = Relance.with_context(force_report_rendering=True)._render_each(report, relances)
             self.assertEqual(batch.call_count, 1)
             self.assertEqual(alone.call_count, 0)
@@ -413,13 +516,17 @@ class TestRelanceLetters(RelanceCommon):
         receives, one body per letter, as ``ir.actions.report`` prepares it."""
         self.invoice(1000.0)
         self.invoice(500.0, partner=self.consumer)
-        severe = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) \
-            | self.at_level(self.consumer, DUE + timedelta(days=SEVERE), SEVERE)
-        notices = self.at_level(self.client, date(2026, 5, 9), FORMAL_NOTICE) \
-            | self.at_level(self.consumer, date(2026, 5, 9), FORMAL_NOTICE)
+        severe = self.at_level(self.client, DUE + timedelta(days=SEVERE), SEVERE) | self.at_level(
+            self.consumer, DUE + timedelta(days=SEVERE), SEVERE
+        )
+        notices = self.at_level(self.client, date(2026, 5, 9), FORMAL_NOTICE) | self.at_level(
+            self.consumer, date(2026, 5, 9), FORMAL_NOTICE
+        )
         Report = self.env['ir.actions.report']
-        for report, relances in [('account_relance_fr.report_relance_letter', severe),
-                                 ('account_relance_fr.report_mise_en_demeure', notices)]:
+        for report, relances in [
+            ('account_relance_fr.report_relance_letter', severe),
+            ('account_relance_fr.report_mise_en_demeure', notices),
+        ]:
             rendered = Report._render_qweb_html(report, relances.ids, data={'report_type': 'pdf'})[0]
             bodies, ids, *_rest = Report._prepare_html(rendered, report_model='account.relance')
             self.assertEqual(ids, relances.ids, report)
@@ -442,14 +549,24 @@ class TestRelanceRateUpdates(RelanceCommon):
 
     def recorded(self):
         from odoo.tools.misc import file_open
+
         with file_open('account_relance_fr/tests/data/ecb_mro_rates_recorded.csv') as answer:
             return answer.read()
 
     def fetch(self, today, text=None, error=None):
-        response = type('Response', (), {'text': text if text is not None else self.recorded(),
-                                         'raise_for_status': lambda self: None})()
-        with patch('odoo.addons.account_relance_fr.models.relance_ecb_rate.requests.get',
-                   side_effect=error, return_value=response) as get, freeze_time(today):
+        response = type(
+            'Response',
+            (),
+            {'text': text if text is not None else self.recorded(), 'raise_for_status': lambda self: None},
+        )()
+        with (
+            patch(
+                'odoo.addons.account_relance_fr.models.relance_ecb_rate.requests.get',
+                side_effect=error,
+                return_value=response,
+            ) as get,
+            freeze_time(today),
+        ):
             written = self.env['account.relance.ecb.rate']._cron_fetch_ecb_rate()
         get.assert_called_once()
         self.assertIn("FM/D.U2.EUR.4F.KR.MRR_FR.LEV", get.call_args.args[0])
@@ -465,11 +582,32 @@ class TestRelanceRateUpdates(RelanceCommon):
         self.assertEqual(corrected.origin, 'manual')
         written = self.fetch(date(2027, 1, 5))
         self.assertEqual(set(written.mapped('date_start')), {date(2025, 7, 1), date(2026, 7, 1), date(2027, 1, 1)})
-        self.assertRecordValues(written.sorted('date_start'), [
-            {'date_start': date(2025, 7, 1), 'ecb_rate': 2.15, 'penalty_rate': 12.15, 'origin': 'fetched', 'to_verify': False},
-            {'date_start': date(2026, 7, 1), 'ecb_rate': 2.40, 'penalty_rate': 12.40, 'origin': 'fetched', 'to_verify': False},
-            {'date_start': date(2027, 1, 1), 'ecb_rate': 2.40, 'penalty_rate': 12.40, 'origin': 'fetched', 'to_verify': False},
-        ])
+        self.assertRecordValues(
+            written.sorted('date_start'),
+            [
+                {
+                    'date_start': date(2025, 7, 1),
+                    'ecb_rate': 2.15,
+                    'penalty_rate': 12.15,
+                    'origin': 'fetched',
+                    'to_verify': False,
+                },
+                {
+                    'date_start': date(2026, 7, 1),
+                    'ecb_rate': 2.40,
+                    'penalty_rate': 12.40,
+                    'origin': 'fetched',
+                    'to_verify': False,
+                },
+                {
+                    'date_start': date(2027, 1, 1),
+                    'ecb_rate': 2.40,
+                    'penalty_rate': 12.40,
+                    'origin': 'fetched',
+                    'to_verify': False,
+                },
+            ],
+        )
         self.assertIn("ECB Data Portal", written[0].note)
         self.assertEqual(written[0].fetched_on, date(2027, 1, 5))
         self.assertRecordValues(corrected, [{'ecb_rate': 2.20, 'origin': 'manual'}])
@@ -477,18 +615,22 @@ class TestRelanceRateUpdates(RelanceCommon):
 
     def test_updating_the_addon_never_overwrites_a_fetched_or_corrected_line(self):
         Rate = self.env['account.relance.ecb.rate']
-        fetched, corrected, shipped = (Rate.search([('date_start', '=', day)])
-                                       for day in (date(2026, 7, 1), date(2026, 1, 1), date(2025, 7, 1)))
+        fetched, corrected, shipped = (
+            Rate.search([('date_start', '=', day)]) for day in (date(2026, 7, 1), date(2026, 1, 1), date(2025, 7, 1))
+        )
         self.fetch(date(2026, 7, 5))
         self.assertEqual(fetched.origin, 'fetched')
         corrected.ecb_rate = 2.20
         for line, shipped_value in ((fetched, 2.40), (corrected, 2.15), (shipped, 2.15)):
             line._load_records_write({'ecb_rate': shipped_value, 'to_verify': line == fetched})
-        self.assertRecordValues(fetched | corrected | shipped, [
-            {'ecb_rate': 2.40, 'origin': 'fetched', 'to_verify': False},
-            {'ecb_rate': 2.20, 'origin': 'manual', 'to_verify': False},
-            {'ecb_rate': 2.15, 'origin': 'shipped', 'to_verify': False},
-        ])
+        self.assertRecordValues(
+            fetched | corrected | shipped,
+            [
+                {'ecb_rate': 2.40, 'origin': 'fetched', 'to_verify': False},
+                {'ecb_rate': 2.20, 'origin': 'manual', 'to_verify': False},
+                {'ecb_rate': 2.15, 'origin': 'shipped', 'to_verify': False},
+            ],
+        )
 
     def test_a_failed_fetch_is_logged_and_changes_nothing(self):
         before = self.env['account.relance.ecb.rate'].search([]).read(['date_start', 'ecb_rate', 'to_verify'])
@@ -496,14 +638,21 @@ class TestRelanceRateUpdates(RelanceCommon):
             self.assertFalse(self.fetch(date(2027, 1, 5), error=requests.ConnectionError("no route to host")))
             self.assertFalse(self.fetch(date(2027, 1, 5), text="<html>Service unavailable</html>"))
         self.assertIn("the next run tries again", logs.output[0])
-        self.assertEqual(self.env['account.relance.ecb.rate'].search([]).read(['date_start', 'ecb_rate', 'to_verify']), before)
+        self.assertEqual(
+            self.env['account.relance.ecb.rate'].search([]).read(['date_start', 'ecb_rate', 'to_verify']), before
+        )
 
     def test_managers_are_asked_for_the_coming_legal_rate_from_20_december(self):
         LegalRate = self.env['account.relance.legal.rate']
-        manager = self.env['res.users'].create({
-            'name': "Claire Recouvrement", 'login': "claire.recouvrement", 'company_id': self.company.id,
-            'company_ids': [Command.set(self.company.ids)],
-            'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_manager').ids)]})
+        manager = self.env['res.users'].create(
+            {
+                'name': "Claire Recouvrement",
+                'login': "claire.recouvrement",
+                'company_id': self.company.id,
+                'company_ids': [Command.set(self.company.ids)],
+                'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_manager').ids)],
+            }
+        )
         self.assertFalse(LegalRate._cron_check_next_legal_rate(date(2026, 12, 19)), "not before 20 December")
         activities = LegalRate._cron_check_next_legal_rate(date(2026, 12, 20))
         mine = activities.filtered(lambda a: a.user_id == manager)
@@ -513,5 +662,7 @@ class TestRelanceRateUpdates(RelanceCommon):
         self.assertFalse(LegalRate._cron_check_next_legal_rate(date(2026, 12, 21)), "once")
         LegalRate.create({'date_start': date(2027, 1, 1), 'rate_private': 6.5, 'rate_other': 2.6})
         activities = LegalRate._cron_check_next_legal_rate(date(2027, 6, 20))
-        self.assertEqual(activities.filtered(lambda a: a.user_id == manager).summary,
-                         "Add the legal interest rate of 2nd half of 2027")
+        self.assertEqual(
+            activities.filtered(lambda a: a.user_id == manager).summary,
+            "Add the legal interest rate of 2nd half of 2027",
+        )

@@ -6,15 +6,16 @@ from .common import RelanceCommon
 
 @tagged('post_install', '-at_install')
 class TestRelanceLevels(RelanceCommon):
-
     def test_every_company_gets_the_default_french_scenario(self):
         self.assertEqual(sorted(self.level), [-5, 1, 10, 20, 30, 45, 60])
         self.assertEqual(self.level[-5].tone, 'preventive')
         self.assertTrue(self.level[20].channel_phone and not self.level[20].channel_email)
         self.assertTrue(self.level[30].channel_email and self.level[30].channel_letter)
         self.assertFalse(self.level[45].auto_send, "the last reminder waits for a person")
-        self.assertRecordValues(self.level[60], [{
-            'tone': 'formal_notice', 'channel_registered_letter': True, 'channel_email': False, 'auto_send': False}])
+        self.assertRecordValues(
+            self.level[60],
+            [{'tone': 'formal_notice', 'channel_registered_letter': True, 'channel_email': False, 'auto_send': False}],
+        )
 
     def test_two_levels_at_the_same_delay_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "same delay"):
@@ -33,7 +34,8 @@ class TestRelanceLevels(RelanceCommon):
     def test_levels_of_another_company_do_not_constrain_this_one(self):
         other = self.setup_other_company()['company']
         other_levels = self.env['account.relance.level'].search(
-            [('company_id', '=', other.id), ('risk_category', '=', 'occasional')])
+            [('company_id', '=', other.id), ('risk_category', '=', 'occasional')]
+        )
         self.assertEqual(len(other_levels), 7)
         self.assertEqual(len(other.relance_scenario_ids), 3, "one scenario per risk category")
         other_levels.filtered(lambda lv: lv.delay == 10).delay = 12

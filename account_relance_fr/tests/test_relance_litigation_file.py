@@ -31,10 +31,12 @@ class TestRelanceLitigationFile(RelanceCommon):
         cls.inv_b = cls.invoice(500.0, due=date(2026, 4, 10))
         paid = cls.invoice(300.0, due=date(2026, 4, 1))
         cls._register_payment(paid, payment_date=date(2026, 4, 1))
-        cls.first = cls.env['account.relance.run']._run(on_date=DUE + timedelta(days=1),
-                                                        companies=cls.company)
-        wizard = Form(cls.env['account.relance.formal.notice.wizard'].with_context(
-            active_model='res.partner', active_ids=cls.client.ids))
+        cls.first = cls.env['account.relance.run']._run(on_date=DUE + timedelta(days=1), companies=cls.company)
+        wizard = Form(
+            cls.env['account.relance.formal.notice.wizard'].with_context(
+                active_model='res.partner', active_ids=cls.client.ids
+            )
+        )
         wizard.date = date(2026, 5, 9)
         action = wizard.save().action_prepare()
         cls.notice = cls.env['account.relance'].browse(action['res_id'])
@@ -51,12 +53,17 @@ class TestRelanceLitigationFile(RelanceCommon):
         dossier, archive = self.download()
         self.assertEqual(dossier.zip_filename, "Dossier_contentieux_Boulangerie_Martin_2026-05-20.zip")
         # Tests render reports as HTML: in production the invoices and the letter are PDFs.
-        self.assertEqual(sorted(archive.namelist()), sorted([
-            "Releve_de_compte.xlsx",
-            f"Factures/{self.inv_a.name.replace('/', '_')}.html",
-            f"Factures/{self.inv_b.name.replace('/', '_')}.html",
-            f"Mise_en_demeure_{self.notice.name.replace('/', '_')}.html",
-        ]))
+        self.assertEqual(
+            sorted(archive.namelist()),
+            sorted(
+                [
+                    "Releve_de_compte.xlsx",
+                    f"Factures/{self.inv_a.name.replace('/', '_')}.html",
+                    f"Factures/{self.inv_b.name.replace('/', '_')}.html",
+                    f"Mise_en_demeure_{self.notice.name.replace('/', '_')}.html",
+                ]
+            ),
+        )
         letter = archive.read(f"Mise_en_demeure_{self.notice.name.replace('/', '_')}.html").decode()
         self.assertEqual(letter, self.notice.letter_attachment_id.raw.decode(), "the letter as it was sent")
         self.assertIn("MISE EN DEMEURE", letter)
@@ -69,9 +76,21 @@ class TestRelanceLitigationFile(RelanceCommon):
         self.assertEqual(book.sheetnames, ["Relevé de compte", "Historique des relances"])
         statement = book["Relevé de compte"]
         self.assertEqual(statement["A1"].value, "Relevé de compte de Boulangerie Martin au 20/05/2026")
-        self.assertEqual([c.value for c in statement[6]], [
-            "Pièce", "Type", "Date", "Échéance", "Retard (j)", "Montant initial", "Reste dû",
-            "Pénalités de retard", "Indemnité forfaitaire", "Total dû"])
+        self.assertEqual(
+            [c.value for c in statement[6]],
+            [
+                "Pièce",
+                "Type",
+                "Date",
+                "Échéance",
+                "Retard (j)",
+                "Montant initial",
+                "Reste dû",
+                "Pénalités de retard",
+                "Indemnité forfaitaire",
+                "Total dû",
+            ],
+        )
         self.assertEqual(statement.freeze_panes, "B7")
         row_a = [c.value for c in statement[7]]
         self.assertEqual(row_a[0:2], [self.inv_a.name, "Facture"])
@@ -87,8 +106,10 @@ class TestRelanceLitigationFile(RelanceCommon):
         history = openpyxl.load_workbook(io.BytesIO(archive.read("Releve_de_compte.xlsx")))["Historique des relances"]
         self.assertEqual([c.value for c in history[4]][:5], ["Date", "Référence", "Niveau", "Canaux", "État"])
         rows = [[c.value for c in row] for row in history.iter_rows(min_row=5, max_row=history.max_row - 1)]
-        self.assertEqual([(row[0].date(), row[1]) for row in rows], [
-            (DUE + timedelta(days=1), self.first.name), (date(2026, 5, 9), self.notice.name)])
+        self.assertEqual(
+            [(row[0].date(), row[1]) for row in rows],
+            [(DUE + timedelta(days=1), self.first.name), (date(2026, 5, 9), self.notice.name)],
+        )
         self.assertEqual(rows[0][3], "e-mail")
         self.assertEqual(rows[1][3], "lettre recommandée avec AR")
         self.assertEqual(rows[1][9].date(), self.notice.deadline)
@@ -99,9 +120,14 @@ class TestRelanceLitigationFile(RelanceCommon):
             stranger.action_relance_litigation_file()
 
     def test_only_relance_users_prepare_a_litigation_file(self):
-        seller = self.env['res.users'].create({
-            'name': "Luc Commercial", 'login': "luc.commercial",
-            'company_id': self.company.id, 'company_ids': [Command.set(self.company.ids)],
-            'group_ids': [Command.set(self.env.ref('account.group_account_invoice').ids)]})
+        seller = self.env['res.users'].create(
+            {
+                'name': "Luc Commercial",
+                'login': "luc.commercial",
+                'company_id': self.company.id,
+                'company_ids': [Command.set(self.company.ids)],
+                'group_ids': [Command.set(self.env.ref('account.group_account_invoice').ids)],
+            }
+        )
         with self.assertRaises(AccessError):
             self.client.with_user(seller).action_relance_litigation_file()

@@ -18,9 +18,17 @@ class TestRelancePenalties(RelanceCommon):
         # 10 000 x 14.50 % x 30 / 365 = 119.178... -> 119.18 €, plus 40 € (D441-5).
         invoice = self.invoice(10000.0, due=date(2024, 2, 15))
         claim = self.claim(invoice, date(2024, 3, 16))
-        self.assertRecordValues(claim, [{
-            'relance_penalty_amount': 119.18, 'relance_indemnity_amount': 40.0,
-            'relance_total_claimed': 10159.18, 'relance_penalty_warning': False}])
+        self.assertRecordValues(
+            claim,
+            [
+                {
+                    'relance_penalty_amount': 119.18,
+                    'relance_indemnity_amount': 40.0,
+                    'relance_total_claimed': 10159.18,
+                    'relance_penalty_warning': False,
+                }
+            ],
+        )
 
     def test_a_period_across_1_july_and_1_january(self):
         # Due 15 June 2023, claimed on 15 January 2024, 10 000 €:
@@ -44,9 +52,16 @@ class TestRelancePenalties(RelanceCommon):
         invoice = self.invoice(10000.0, due=date(2024, 2, 15))
         self._register_payment(invoice, amount=4000.0, payment_date=date(2024, 3, 1))
         claim = self.claim(invoice, date(2024, 3, 16))
-        self.assertRecordValues(claim, [{
-            'relance_penalty_amount': 95.34, 'relance_indemnity_amount': 40.0,
-            'relance_total_claimed': 6000.0 + 95.34 + 40.0}])
+        self.assertRecordValues(
+            claim,
+            [
+                {
+                    'relance_penalty_amount': 95.34,
+                    'relance_indemnity_amount': 40.0,
+                    'relance_total_claimed': 6000.0 + 95.34 + 40.0,
+                }
+            ],
+        )
 
     def test_a_late_invoice_paid_in_full_keeps_its_penalties_and_they_stop_growing(self):
         invoice = self.invoice(10000.0, due=date(2024, 2, 15))
@@ -57,15 +72,18 @@ class TestRelancePenalties(RelanceCommon):
     def test_an_invoice_paid_on_time_owes_nothing(self):
         invoice = self.invoice(10000.0, due=date(2024, 2, 15))
         self._register_payment(invoice, payment_date=date(2024, 2, 15))
-        self.assertRecordValues(self.claim(invoice, date(2024, 6, 1)), [
-            {'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0}])
+        self.assertRecordValues(
+            self.claim(invoice, date(2024, 6, 1)), [{'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0}]
+        )
 
     def test_a_consumer_owes_neither_penalties_nor_indemnity(self):
         consumer = self.env['res.partner'].create({'name': "Jeanne Petit"})
         self.assertTrue(consumer.relance_is_consumer, "an individual is a consumer by default")
         invoice = self.invoice(1000.0, due=date(2024, 2, 15), partner=consumer)
-        self.assertRecordValues(self.claim(invoice, date(2024, 3, 16)), [
-            {'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 1000.0}])
+        self.assertRecordValues(
+            self.claim(invoice, date(2024, 3, 16)),
+            [{'relance_penalty_amount': 0.0, 'relance_indemnity_amount': 0.0, 'relance_total_claimed': 1000.0}],
+        )
 
     def test_a_contract_rate_replaces_the_legal_rate(self):
         # 16 % agreed with the client (above the floor of 2024 H1: 3 x 5.07 = 15.21 %):
@@ -97,8 +115,11 @@ class TestRelancePenalties(RelanceCommon):
         # 11 days at 12.40 % in 2026 H2 (21-31 December) and 10 days in 2027 H1 at 12.40 %:
         # 1 000 x 0.1240 x 21 / 365 = 7.134... -> 7.13 €
         self.assertEqual(claim.relance_penalty_amount, 7.13)
-        self.assertEqual(claim.relance_penalty_warning, "Rate to verify: ECB rate of 2nd half of 2026",
-                         "2026 H2 was shipped to verify: the screen says so")
+        self.assertEqual(
+            claim.relance_penalty_warning,
+            "Rate to verify: ECB rate of 2nd half of 2026",
+            "2026 H2 was shipped to verify: the screen says so",
+        )
 
     def test_the_40_euros_are_converted_at_the_rate_odoo_gives_on_the_due_date(self):
         """The indemnity of a foreign-currency invoice reads the rates once for the batch: on
@@ -111,7 +132,15 @@ class TestRelancePenalties(RelanceCommon):
         Rate.create({'currency_id': usd.id, 'company_id': False, 'name': '2026-02-01', 'rate': 1.3})
         Rate.create({'currency_id': usd.id, 'company_id': False, 'name': '2026-04-01', 'rate': 1.0789})
         convert = self.env['account.move']._relance_conversion(euro, usd, self.company)
-        for day in ('2025-11-15', '2025-12-01', '2025-12-31', '2026-01-01', '2026-02-15', '2026-03-01',
-                    '2026-04-02', '2027-06-30'):
+        for day in (
+            '2025-11-15',
+            '2025-12-01',
+            '2025-12-31',
+            '2026-01-01',
+            '2026-02-15',
+            '2026-03-01',
+            '2026-04-02',
+            '2027-06-30',
+        ):
             day = date.fromisoformat(day)
             self.assertEqual(usd.round(40.0 * convert(day)), euro._convert(40.0, usd, self.company, day), day)

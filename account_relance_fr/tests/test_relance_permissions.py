@@ -24,15 +24,27 @@ class TestRelancePermissions(RelanceCommon):
         users = {}
         # All three may edit contacts: what stops them below is the relance rule, not the
         # contact access right.
-        for login, groups in [("plain.invoicing", "account.group_account_invoice,base.group_partner_manager"),
-                              ("relance.user", "account_relance_fr.group_relance_user,base.group_partner_manager"),
-                              ("relance.manager", "account_relance_fr.group_relance_manager,base.group_partner_manager")]:
-            users[login] = new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id,
-                                         company_ids=[Command.set(cls.company.ids)])
+        for login, groups in [
+            ("plain.invoicing", "account.group_account_invoice,base.group_partner_manager"),
+            ("relance.user", "account_relance_fr.group_relance_user,base.group_partner_manager"),
+            ("relance.manager", "account_relance_fr.group_relance_manager,base.group_partner_manager"),
+        ]:
+            users[login] = new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=cls.company.id,
+                company_ids=[Command.set(cls.company.ids)],
+            )
         cls.invoicing, cls.user, cls.manager = users.values()
         other = cls.setup_other_company()['company']
-        cls.outsider = new_test_user(cls.env, login="other.manager", groups="account_relance_fr.group_relance_manager",
-                                     company_id=other.id, company_ids=[Command.set(other.ids)])
+        cls.outsider = new_test_user(
+            cls.env,
+            login="other.manager",
+            groups="account_relance_fr.group_relance_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
 
     def test_the_relance_that_went_out_is_sent(self):
         self.assertEqual(self.sent.state, 'sent')
@@ -41,8 +53,13 @@ class TestRelancePermissions(RelanceCommon):
     def test_nobody_rewrites_a_relance_that_went_out(self):
         for user in (self.user, self.manager, self.env.user):
             relance = self.sent.with_user(user)
-            for values in ({'state': 'cancelled'}, {'amount_claimed': 1.0}, {'state': 'to_validate'},
-                           {'deadline': date(2026, 4, 1)}, {'contact_id': self.salesperson.partner_id.id}):
+            for values in (
+                {'state': 'cancelled'},
+                {'amount_claimed': 1.0},
+                {'state': 'to_validate'},
+                {'deadline': date(2026, 4, 1)},
+                {'contact_id': self.salesperson.partner_id.id},
+            ):
                 with self.subTest(user=user.login, values=values), self.assertRaises(UserError):
                     relance.write(values)
             line = relance.line_ids[:1]
@@ -57,26 +74,43 @@ class TestRelancePermissions(RelanceCommon):
                 relance.action_cancel()
         other = self.invoice(50.0)
         with self.assertRaises(UserError):
-            self.env['account.relance.line'].with_user(self.user).create({
-                'relance_id': self.sent.id, 'move_id': other.id,
-                'move_line_id': other.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').id,
-                'currency_id': other.currency_id.id})
+            self.env['account.relance.line'].with_user(self.user).create(
+                {
+                    'relance_id': self.sent.id,
+                    'move_id': other.id,
+                    'move_line_id': other.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').id,
+                    'currency_id': other.currency_id.id,
+                }
+            )
         self.assertEqual(self.sent.state, 'sent')
         self.assertEqual(self.sent.amount_claimed, 1000.0)
 
     def test_what_a_person_fills_in_afterwards_stays_editable(self):
         relance = self.sent.with_user(self.user)
-        relance.write({'registered_number': "1A 234 567 8901 2", 'acknowledged_on': date(2026, 3, 14),
-                       'note': "Le gérant promet un virement vendredi."})
+        relance.write(
+            {
+                'registered_number': "1A 234 567 8901 2",
+                'acknowledged_on': date(2026, 3, 14),
+                'note': "Le gérant promet un virement vendredi.",
+            }
+        )
         relance.action_mark_done()
-        self.assertRecordValues(self.sent, [{'state': 'done', 'registered_number': "1A 234 567 8901 2",
-                                             'acknowledged_on': date(2026, 3, 14)}])
+        self.assertRecordValues(
+            self.sent,
+            [{'state': 'done', 'registered_number': "1A 234 567 8901 2", 'acknowledged_on': date(2026, 3, 14)}],
+        )
 
     def test_a_relance_cannot_be_created_as_already_sent(self):
         with self.assertRaises(AccessError):
-            self.env['account.relance'].with_user(self.manager).create({
-                'partner_id': self.client.id, 'contact_id': self.client.id, 'date': date(2026, 3, 20),
-                'level_id': self.level[10].id, 'state': 'sent'})
+            self.env['account.relance'].with_user(self.manager).create(
+                {
+                    'partner_id': self.client.id,
+                    'contact_id': self.client.id,
+                    'date': date(2026, 3, 20),
+                    'level_id': self.level[10].id,
+                    'state': 'sent',
+                }
+            )
 
     def test_a_plain_invoicing_user_reads_but_changes_nothing_of_the_relances(self):
         self.assertEqual(self.sent.with_user(self.invoicing).name, self.sent.name)
@@ -102,8 +136,11 @@ class TestRelancePermissions(RelanceCommon):
 
     def test_a_plain_invoicing_user_still_edits_the_contacts_of_a_client_in_litigation(self):
         self.client.relance_litigation = True
-        contact = self.env['res.partner'].with_user(self.invoicing).create(
-            {'name': "Mme Martin", 'parent_id': self.client.id, 'email': "mme@boulangerie-martin.example"})
+        contact = (
+            self.env['res.partner']
+            .with_user(self.invoicing)
+            .create({'name': "Mme Martin", 'parent_id': self.client.id, 'email': "mme@boulangerie-martin.example"})
+        )
         contact.phone = "04 78 00 00 00"
         self.assertTrue(contact.relance_litigation, "the commercial flag follows the client")
 
@@ -123,10 +160,20 @@ class TestRelancePermissions(RelanceCommon):
             client._relance_force_risk('chronic', "Essai")
 
     def test_relance_buttons_work_without_the_right_to_edit_contacts(self):
-        user = new_test_user(self.env, login="relance.nocontact", groups="account_relance_fr.group_relance_user",
-                             company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
-        manager = new_test_user(self.env, login="manager.nocontact", groups="account_relance_fr.group_relance_manager",
-                                company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        user = new_test_user(
+            self.env,
+            login="relance.nocontact",
+            groups="account_relance_fr.group_relance_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        manager = new_test_user(
+            self.env,
+            login="manager.nocontact",
+            groups="account_relance_fr.group_relance_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
         self.client.relance_suspended = True
         self.client.with_user(user).action_relance_resume()
         self.assertFalse(self.client.relance_suspended)

@@ -14,10 +14,16 @@ class TestRelanceQueries(RelanceCommon):
     """The daily run costs a bounded number of queries, whatever the number of invoices."""
 
     def _queries_of_a_run(self, invoices_per_client):
-        clients = self.env['res.partner'].create([
-            {'name': f"Client {invoices_per_client}-{i}", 'email': f"c{invoices_per_client}-{i}@example.com",
-             'relance_risk_category': 'occasional'}
-            for i in range(5)])
+        clients = self.env['res.partner'].create(
+            [
+                {
+                    'name': f"Client {invoices_per_client}-{i}",
+                    'email': f"c{invoices_per_client}-{i}@example.com",
+                    'relance_risk_category': 'occasional',
+                }
+                for i in range(5)
+            ]
+        )
         for client in clients:
             for _n in range(invoices_per_client):
                 self.invoice(100.0, partner=client)
@@ -35,23 +41,41 @@ class TestRelanceQueries(RelanceCommon):
 
     def test_queries_do_not_grow_with_the_number_of_invoices(self):
         self.company.relance_attach_invoices = False  # rendering each invoice PDF is per invoice by nature
-        self._queries_of_a_run(1)            # warm the caches: the comparison is between warm runs
-        small = self._queries_of_a_run(1)    # 5 overdue invoices
-        large = self._queries_of_a_run(10)   # 50 overdue invoices
+        self._queries_of_a_run(1)  # warm the caches: the comparison is between warm runs
+        small = self._queries_of_a_run(1)  # 5 overdue invoices
+        large = self._queries_of_a_run(10)  # 50 overdue invoices
         _logger.info("Relance run: %s queries for 5 overdue invoices, %s for 50", small, large)
         self.assertLessEqual(large - small, 10, f"5 invoices: {small} queries, 50 invoices: {large} queries")
 
     def _queries_of_a_preparation(self, clients, invoices_per_client, day):
-        partners = self.env['res.partner'].create([
-            {'name': f"Client {clients}-{i}", 'email': f"p{clients}-{i}@example.com", 'is_company': True,
-             'relance_risk_category': 'occasional'}
-            for i in range(clients)])
-        invoices = self.env['account.move'].create([{
-            'move_type': 'out_invoice', 'partner_id': partner.id,
-            'invoice_date': DUE - timedelta(days=30 + n), 'invoice_date_due': DUE - timedelta(days=n),
-            'invoice_payment_term_id': False, 'invoice_user_id': self.salesperson.id,
-            'invoice_line_ids': [Command.create({'name': "Prestation", 'price_unit': 100.0 + n, 'tax_ids': False})],
-        } for partner in partners for n in range(invoices_per_client)])
+        partners = self.env['res.partner'].create(
+            [
+                {
+                    'name': f"Client {clients}-{i}",
+                    'email': f"p{clients}-{i}@example.com",
+                    'is_company': True,
+                    'relance_risk_category': 'occasional',
+                }
+                for i in range(clients)
+            ]
+        )
+        invoices = self.env['account.move'].create(
+            [
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': partner.id,
+                    'invoice_date': DUE - timedelta(days=30 + n),
+                    'invoice_date_due': DUE - timedelta(days=n),
+                    'invoice_payment_term_id': False,
+                    'invoice_user_id': self.salesperson.id,
+                    'invoice_line_ids': [
+                        Command.create({'name': "Prestation", 'price_unit': 100.0 + n, 'tax_ids': False})
+                    ],
+                }
+                for partner in partners
+                for n in range(invoices_per_client)
+            ]
+        )
         invoices.action_post()
         self.env.flush_all()
         self.env.invalidate_all()
@@ -71,23 +95,36 @@ class TestRelanceQueries(RelanceCommon):
         """Preparing the relances of 200 clients costs the same queries as for 10: sequence
         numbers, relances, lines, files and penalties are read and written for the batch."""
         self.scenario.level_ids.auto_send = False  # the preparation alone: sending is the mail queue's
-        self._queries_of_a_preparation(3, 2, DUE + timedelta(days=1))   # warm the caches
+        self._queries_of_a_preparation(3, 2, DUE + timedelta(days=1))  # warm the caches
         small = self._queries_of_a_preparation(10, 3, DUE + timedelta(days=2))
         large = self._queries_of_a_preparation(200, 3, DUE + timedelta(days=3))
         _logger.info("Relance preparation: %s queries for 10 clients, %s for 200", small, large)
         self.assertLess(large - small, 30, f"10 clients: {small} queries, 200 clients: {large} queries")
 
     def _queries_of_a_risk_computation(self, clients, on_date):
-        partners = self.env['res.partner'].create([
-            {'name': f"Risk client {clients}-{i}", 'is_company': True,
-             'child_ids': [Command.create({'name': f"Comptable {clients}-{i}"})]}
-            for i in range(clients)])
-        invoices = self.env['account.move'].create([{
-            'move_type': 'out_invoice', 'partner_id': partner.id,
-            'invoice_date': on_date - timedelta(days=110), 'invoice_date_due': on_date - timedelta(days=80),
-            'invoice_payment_term_id': False,
-            'invoice_line_ids': [Command.create({'name': "Prestation", 'price_unit': 100.0, 'tax_ids': False})],
-        } for partner in partners])
+        partners = self.env['res.partner'].create(
+            [
+                {
+                    'name': f"Risk client {clients}-{i}",
+                    'is_company': True,
+                    'child_ids': [Command.create({'name': f"Comptable {clients}-{i}"})],
+                }
+                for i in range(clients)
+            ]
+        )
+        invoices = self.env['account.move'].create(
+            [
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': partner.id,
+                    'invoice_date': on_date - timedelta(days=110),
+                    'invoice_date_due': on_date - timedelta(days=80),
+                    'invoice_payment_term_id': False,
+                    'invoice_line_ids': [Command.create({'name': "Prestation", 'price_unit': 100.0, 'tax_ids': False})],
+                }
+                for partner in partners
+            ]
+        )
         invoices.action_post()
         self.env.flush_all()
         self.env.invalidate_all()
@@ -98,8 +135,12 @@ class TestRelanceQueries(RelanceCommon):
         partners = partners.with_company(self.company)
         # Every client changed (80 days overdue: chronic), each with its note.
         self.assertEqual(set(partners.mapped('relance_risk_category')), {'chronic'})
-        self.assertTrue(all(partner.message_ids.filtered(lambda m: "Chronic late payer (computed)" in m.body)
-                            for partner in partners))
+        self.assertTrue(
+            all(
+                partner.message_ids.filtered(lambda m: "Chronic late payer (computed)" in m.body)
+                for partner in partners
+            )
+        )
         invoices.button_draft()
         return count
 
@@ -108,7 +149,7 @@ class TestRelanceQueries(RelanceCommon):
         same queries as for 10 (the category is no commercial field: no walk through the
         contacts of each client)."""
         on_date = DUE + timedelta(days=200)
-        self._queries_of_a_risk_computation(3, on_date)   # warm the caches
+        self._queries_of_a_risk_computation(3, on_date)  # warm the caches
         small = self._queries_of_a_risk_computation(10, on_date)
         large = self._queries_of_a_risk_computation(60, on_date)
         _logger.info("Risk computation: %s queries for 10 clients, %s for 60", small, large)

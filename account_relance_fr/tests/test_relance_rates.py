@@ -11,16 +11,24 @@ class TestRelanceRates(TransactionCase):
     def test_penalty_rates_follow_the_ecb_rate_in_force_plus_ten_points(self):
         # ECB MRO rate in force on 1 January / 1 July (shared/legal/ecb_mro_rates.csv) + 10.
         expected = {
-            date(2022, 7, 1): 10.00, date(2023, 1, 1): 12.50, date(2023, 7, 1): 14.00,
-            date(2024, 1, 1): 14.50, date(2024, 7, 1): 14.25, date(2025, 1, 1): 13.15,
-            date(2025, 7, 1): 12.15, date(2026, 1, 1): 12.15, date(2026, 7, 1): 12.40,
+            date(2022, 7, 1): 10.00,
+            date(2023, 1, 1): 12.50,
+            date(2023, 7, 1): 14.00,
+            date(2024, 1, 1): 14.50,
+            date(2024, 7, 1): 14.25,
+            date(2025, 1, 1): 13.15,
+            date(2025, 7, 1): 12.15,
+            date(2026, 1, 1): 12.15,
+            date(2026, 7, 1): 12.40,
         }
         rates = self.env['account.relance.ecb.rate'].search([('date_start', 'in', list(expected))])
         self.assertEqual({r.date_start: round(r.penalty_rate, 2) for r in rates}, expected)
         h2 = self.env['account.relance.ecb.rate'].search([('date_start', '=', date(2026, 7, 1))])
         self.assertRecordValues(h2, [{'ecb_rate': 2.40, 'origin': 'shipped', 'to_verify': True}])
-        self.assertFalse(self.env['account.relance.ecb.rate'].search([('date_start', '=', date(2027, 1, 1))]),
-                         "2027 H1 is not known: the ECB fetch or a user adds it")
+        self.assertFalse(
+            self.env['account.relance.ecb.rate'].search([('date_start', '=', date(2027, 1, 1))]),
+            "2027 H1 is not known: the ECB fetch or a user adds it",
+        )
 
     def test_legal_rates_of_2026_h1(self):
         rate = self.env['account.relance.legal.rate'].search([('date_start', '=', date(2026, 1, 1))])
@@ -38,4 +46,5 @@ class TestRelanceRates(TransactionCase):
             self.env['account.relance.ecb.rate'].create({'date_start': date(2026, 8, 1), 'ecb_rate': 2.15})
         with self.assertRaisesRegex(ValidationError, "1 January or 1 July"):
             self.env['account.relance.legal.rate'].create(
-                {'date_start': date(2026, 3, 1), 'rate_private': 6.0, 'rate_other': 2.5})
+                {'date_start': date(2026, 3, 1), 'rate_private': 6.0, 'rate_other': 2.5}
+            )

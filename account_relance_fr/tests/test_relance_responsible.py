@@ -31,21 +31,33 @@ class TestRelanceResponsible(RelanceCommon):
         self.assertEqual(relance.activity_ids.user_id, self.salesperson)
         collector = self.salesperson.copy({'login': "recouvrement2", 'name': "Sophie Recouvrement"})
         self.company.relance_collector_id = collector
-        self.invoice(500.0, partner=self.env['res.partner'].create(
-            {'name': "Garage", 'email': "g@example.com", 'relance_risk_category': 'occasional'}))
+        self.invoice(
+            500.0,
+            partner=self.env['res.partner'].create(
+                {'name': "Garage", 'email': "g@example.com", 'relance_risk_category': 'occasional'}
+            ),
+        )
         other = self.run_as_cron(DUE + timedelta(days=2)).filtered(lambda r: r.partner_id.name == "Garage")
         self.assertEqual(other.activity_ids.user_id, collector)
 
     def test_the_collector_is_not_emailed_for_each_relance_assigned(self):
         self.company.relance_collector_id = self.salesperson
         for name in ("Garage", "Fleuriste", "Pharmacie"):
-            self.invoice(300.0, partner=self.env['res.partner'].create(
-                {'name': name, 'email': f"{name}@example.com", 'relance_risk_category': 'occasional'}))
+            self.invoice(
+                300.0,
+                partner=self.env['res.partner'].create(
+                    {'name': name, 'email': f"{name}@example.com", 'relance_risk_category': 'occasional'}
+                ),
+            )
         run = self.env['account.relance.run'].with_context(tracking_disable=False, mail_notrack=False)
         relances = run._run(on_date=DUE + timedelta(days=1), companies=self.company)
         self.assertEqual(len(relances), 3)
         self.assertEqual(relances.user_id, self.salesperson)
-        assigned = self.env['mail.message'].search([
-            ('model', '=', 'account.relance'), ('res_id', 'in', relances.ids),
-            ('message_type', '=', 'user_notification')])
+        assigned = self.env['mail.message'].search(
+            [
+                ('model', '=', 'account.relance'),
+                ('res_id', 'in', relances.ids),
+                ('message_type', '=', 'user_notification'),
+            ]
+        )
         self.assertFalse(assigned, "no assignment notification per relance")

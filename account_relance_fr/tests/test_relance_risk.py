@@ -84,8 +84,11 @@ class TestRelanceRisk(RelanceCommon):
     def test_a_manager_forces_a_category_until_the_forcing_is_removed(self):
         self.paid(self.transports, 2000.0, date(2026, 9, 10))  # 74 days late: chronic
         self.compute(self.transports)
-        wizard = Form(self.env['account.relance.risk.force.wizard'].with_context(
-            active_model='res.partner', active_id=self.transports.id))
+        wizard = Form(
+            self.env['account.relance.risk.force.wizard'].with_context(
+                active_model='res.partner', active_id=self.transports.id
+            )
+        )
         wizard.risk_category = 'occasional'
         wizard.reason = "Repris par un groupe solide, paiements garantis"
         wizard.save().action_apply()

@@ -11,20 +11,37 @@ from .common import DUE, RelanceCommon
 
 @tagged('post_install', '-at_install')
 class TestRelanceRun(RelanceCommon):
-
     def test_a_baker_is_warned_five_days_before_and_reminded_the_day_after_the_due_date(self):
         invoice = self.invoice(1200.0)
         self.assertFalse(self.run_relance(DUE - timedelta(days=6)), "nothing is due six days before")
 
         preventive = self.run_relance(DUE - timedelta(days=5))
-        self.assertRecordValues(preventive, [{
-            'partner_id': self.client.id, 'contact_id': self.client.id, 'level_id': self.level[-5].id,
-            'state': 'sent', 'channel_email': True, 'amount_claimed': 1200.0,
-        }])
-        self.assertRecordValues(preventive.line_ids, [{
-            'move_id': invoice.id, 'kind': 'upcoming', 'level_id': self.level[-5].id,
-            'date_maturity': DUE, 'days_overdue': 0, 'amount_residual_currency': 1200.0,
-        }])
+        self.assertRecordValues(
+            preventive,
+            [
+                {
+                    'partner_id': self.client.id,
+                    'contact_id': self.client.id,
+                    'level_id': self.level[-5].id,
+                    'state': 'sent',
+                    'channel_email': True,
+                    'amount_claimed': 1200.0,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            preventive.line_ids,
+            [
+                {
+                    'move_id': invoice.id,
+                    'kind': 'upcoming',
+                    'level_id': self.level[-5].id,
+                    'date_maturity': DUE,
+                    'days_overdue': 0,
+                    'amount_residual_currency': 1200.0,
+                }
+            ],
+        )
         self.assertFalse(preventive.file_id, "a preventive reminder opens no file")
         self.assertFalse(self.run_days(DUE - timedelta(days=4), DUE), "nothing until the day after")
 
@@ -44,13 +61,17 @@ class TestRelanceRun(RelanceCommon):
         relances |= self.run_days(DUE + timedelta(days=46), DUE + timedelta(days=60))
         self.assertEqual(
             [(r.date, r.level_id.delay) for r in relances.sorted('date')],
-            [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45, 60)])
+            [(DUE + timedelta(days=d), d) for d in (-5, 1, 10, 20, 30, 45, 60)],
+        )
         self.assertEqual(invoice.relance_level_id, self.level[45], "the mise en demeure waits for validation")
 
     def test_the_relances_of_a_run_are_numbered_as_the_relance_sequence_numbers_them(self):
-        clients = self.env['res.partner'].create([{'name': f"Boulangerie {i}", 'email': f"b{i}@example.com",
-                                                   'relance_risk_category': 'occasional'}
-                                                  for i in range(3)])
+        clients = self.env['res.partner'].create(
+            [
+                {'name': f"Boulangerie {i}", 'email': f"b{i}@example.com", 'relance_risk_category': 'occasional'}
+                for i in range(3)
+            ]
+        )
         for client in clients:
             self.invoice(500.0, partner=client)
         sequence = self.env['ir.sequence'].search([('code', '=', 'account.relance')], limit=1)
@@ -74,9 +95,14 @@ class TestRelanceRun(RelanceCommon):
         whose items, credits, relances, promises or settings changed since the first; their
         files show what changed. The others cost nothing, and nothing is sent twice."""
         Run = self.env['account.relance.run']
-        other = self.env['res.partner'].create({
-            'name': "Boulangerie Martin", 'email': "martin@example.com", 'is_company': True,
-            'relance_risk_category': self.client.relance_risk_category})
+        other = self.env['res.partner'].create(
+            {
+                'name': "Boulangerie Martin",
+                'email': "martin@example.com",
+                'is_company': True,
+                'relance_risk_category': self.client.relance_risk_category,
+            }
+        )
         self.invoice(1000.0)
         paid_later = self.invoice(600.0, partner=other)
         today = DUE + timedelta(days=1)
@@ -88,7 +114,8 @@ class TestRelanceRun(RelanceCommon):
         # The second client pays 250 the same afternoon: its file is brought up to date.
         with freeze_time(today):
             self.env['account.payment.register'].with_context(
-                active_model='account.move', active_ids=paid_later.ids,
+                active_model='account.move',
+                active_ids=paid_later.ids,
             ).create({'amount': 250.0, 'payment_date': today})._create_payments()
         self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today)], [[other.id]])
         self.assertFalse(self.run_relance(today), "reminded today: nothing new is sent")
@@ -98,7 +125,8 @@ class TestRelanceRun(RelanceCommon):
         # It pays the rest: the rerun closes its file, and only its own.
         with freeze_time(today):
             self.env['account.payment.register'].with_context(
-                active_model='account.move', active_ids=paid_later.ids,
+                active_model='account.move',
+                active_ids=paid_later.ids,
             ).create({'amount': 350.0, 'payment_date': today})._create_payments()
         self.assertFalse(self.run_relance(today))
         self.assertEqual(file.state, 'closed')
@@ -109,8 +137,9 @@ class TestRelanceRun(RelanceCommon):
         self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today)], [[self.client.id]])
         self.assertFalse(self.run_relance(today))
         # The next day every client with something to pay is read again.
-        self.assertEqual([list(batch) for batch, _lines in Run._batches(self.company, today + timedelta(days=1))],
-                         [[self.client.id]])
+        self.assertEqual(
+            [list(batch) for batch, _lines in Run._batches(self.company, today + timedelta(days=1))], [[self.client.id]]
+        )
 
     def test_a_same_day_rerun_leaves_alone_the_clients_warned_before_the_due_date(self):
         """A client warned before the due date has no file to keep a stamp: the rerun leaves it
@@ -140,7 +169,8 @@ class TestRelanceRun(RelanceCommon):
         # Paid in part the same day: the waiting reminder says what is left.
         with freeze_time(day):
             self.env['account.payment.register'].with_context(
-                active_model='account.move', active_ids=invoice.ids,
+                active_model='account.move',
+                active_ids=invoice.ids,
             ).create({'amount': 300.0, 'payment_date': day})._create_payments()
         self.run_relance(day)
         self.assertEqual(preventive.line_ids.amount_residual_currency, 700.0)
@@ -169,15 +199,20 @@ class TestRelanceRun(RelanceCommon):
         soon = self.invoice(300.0, due=DUE + timedelta(days=33))
         later = self.invoice(700.0, due=DUE + timedelta(days=90))
         relances = self.run_days(DUE - timedelta(days=5), DUE + timedelta(days=29))
-        self.assertFalse(relances.filtered(lambda r: r.date == DUE + timedelta(days=30 - 5 - 1)),
-                         "the new invoice starts no calendar of its own")
+        self.assertFalse(
+            relances.filtered(lambda r: r.date == DUE + timedelta(days=30 - 5 - 1)),
+            "the new invoice starts no calendar of its own",
+        )
         relance = self.run_relance(DUE + timedelta(days=30))
         self.assertEqual(len(relance), 1)
         self.assertEqual(relance.level_id, self.level[30], "the oldest invoice drives the level")
-        self.assertRecordValues(relance.invoice_line_ids.sorted('date_maturity'), [
-            {'move_id': old.id, 'level_id': self.level[30].id, 'days_overdue': 30},
-            {'move_id': recent.id, 'level_id': self.level[30].id, 'days_overdue': 1},
-        ])
+        self.assertRecordValues(
+            relance.invoice_line_ids.sorted('date_maturity'),
+            [
+                {'move_id': old.id, 'level_id': self.level[30].id, 'days_overdue': 30},
+                {'move_id': recent.id, 'level_id': self.level[30].id, 'days_overdue': 1},
+            ],
+        )
         self.assertEqual(relance.upcoming_line_ids.move_id, soon, "due in 3 days: listed apart, à échoir")
         self.assertNotIn(later, relance.line_ids.move_id, "not due, not claimed")
         self.assertEqual(relance.amount_claimed, 1500.0)
@@ -198,48 +233,76 @@ class TestRelanceRun(RelanceCommon):
 
     def test_an_unreconciled_credit_note_is_shown_and_deducted(self):
         self.invoice(1000.0)
-        refund = self.env['account.move'].create({
-            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE - timedelta(days=3),
-            'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 250.0, 'tax_ids': False})],
-        })
+        refund = self.env['account.move'].create(
+            {
+                'move_type': 'out_refund',
+                'partner_id': self.client.id,
+                'invoice_date': DUE - timedelta(days=3),
+                'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 250.0, 'tax_ids': False})],
+            }
+        )
         refund.action_post()
         relance = self.run_relance(DUE + timedelta(days=1))
-        self.assertRecordValues(relance.credit_line_ids, [
-            {'move_id': refund.id, 'amount_residual_currency': -250.0, 'escalated': False}])
-        self.assertRecordValues(relance, [{'amount_invoiced': 1000.0, 'amount_credits': 250.0, 'amount_claimed': 750.0}])
+        self.assertRecordValues(
+            relance.credit_line_ids, [{'move_id': refund.id, 'amount_residual_currency': -250.0, 'escalated': False}]
+        )
+        self.assertRecordValues(
+            relance, [{'amount_invoiced': 1000.0, 'amount_credits': 250.0, 'amount_claimed': 750.0}]
+        )
         self.assertIn("250,00", relance.lines_table_html.replace('.', ','))
 
     def test_credits_covering_everything_mean_no_relance(self):
         invoice = self.invoice(300.0)
-        self.env['account.move'].create({
-            'move_type': 'out_refund', 'partner_id': self.client.id, 'invoice_date': DUE - timedelta(days=3),
-            'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 300.0, 'tax_ids': False})],
-        }).action_post()
+        self.env['account.move'].create(
+            {
+                'move_type': 'out_refund',
+                'partner_id': self.client.id,
+                'invoice_date': DUE - timedelta(days=3),
+                'invoice_line_ids': [Command.create({'name': "Avoir", 'price_unit': 300.0, 'tax_ids': False})],
+            }
+        ).action_post()
         self.assertFalse(self.run_relance(DUE + timedelta(days=1)))
         self.assertFalse(invoice.relance_level_id)
 
     def test_each_installment_is_chased_on_its_own_due_date(self):
-        invoice = self.env['account.move'].create({
-            'move_type': 'out_invoice', 'partner_id': self.client.id, 'invoice_date': DUE,
-            'invoice_payment_term_id': self.pay_terms_b.id,
-            'invoice_line_ids': [Command.create({'name': "Four", 'price_unit': 1000.0, 'tax_ids': False})],
-        })
+        invoice = self.env['account.move'].create(
+            {
+                'move_type': 'out_invoice',
+                'partner_id': self.client.id,
+                'invoice_date': DUE,
+                'invoice_payment_term_id': self.pay_terms_b.id,
+                'invoice_line_ids': [Command.create({'name': "Four", 'price_unit': 1000.0, 'tax_ids': False})],
+            }
+        )
         invoice.action_post()
-        first, second = invoice.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').sorted('date_maturity')
+        first, second = invoice.line_ids.filtered(lambda aml: aml.display_type == 'payment_term').sorted(
+            'date_maturity'
+        )
         self.assertEqual((first.date_maturity, first.amount_residual), (DUE, 300.0))
         self.assertEqual(invoice.invoice_date_due, second.date_maturity, "account keeps the last due date")
 
         relance = self.run_relance(DUE + timedelta(days=1))
-        self.assertRecordValues(relance.line_ids, [{
-            'move_line_id': first.id, 'level_id': self.level[1].id, 'date_maturity': DUE,
-            'amount_residual_currency': 300.0}])
+        self.assertRecordValues(
+            relance.line_ids,
+            [
+                {
+                    'move_line_id': first.id,
+                    'level_id': self.level[1].id,
+                    'date_maturity': DUE,
+                    'amount_residual_currency': 300.0,
+                }
+            ],
+        )
         self.assertEqual(relance.amount_claimed, 300.0, "the 70 % not yet due is not claimed")
 
         later = self.run_relance(second.date_maturity + timedelta(days=1))
-        self.assertRecordValues(later.invoice_line_ids.sorted('date_maturity'), [
-            {'move_line_id': first.id, 'date_maturity': DUE, 'amount_residual_currency': 300.0},
-            {'move_line_id': second.id, 'date_maturity': second.date_maturity, 'amount_residual_currency': 700.0},
-        ])
+        self.assertRecordValues(
+            later.invoice_line_ids.sorted('date_maturity'),
+            [
+                {'move_line_id': first.id, 'date_maturity': DUE, 'amount_residual_currency': 300.0},
+                {'move_line_id': second.id, 'date_maturity': second.date_maturity, 'amount_residual_currency': 700.0},
+            ],
+        )
         self.assertEqual(later.level_id, self.level[10], "the second installment joins the client's file")
 
     def test_an_excluded_invoice_and_a_suspended_client_are_skipped(self):
@@ -271,15 +334,24 @@ class TestRelanceRun(RelanceCommon):
         chf = self.setup_other_currency('CHF')  # 1 company currency unit = 2 CHF since 2017
         invoice = self.invoice(1000.0, currency_id=chf.id)
         relance = self.run_relance(DUE + timedelta(days=1))
-        self.assertRecordValues(relance.line_ids, [{
-            'move_id': invoice.id, 'currency_id': chf.id, 'amount_residual_currency': 1000.0,
-            'amount_residual': 500.0}])
+        self.assertRecordValues(
+            relance.line_ids,
+            [
+                {
+                    'move_id': invoice.id,
+                    'currency_id': chf.id,
+                    'amount_residual_currency': 1000.0,
+                    'amount_residual': 500.0,
+                }
+            ],
+        )
         self.assertEqual(relance.amount_claimed, 500.0, "totals are in the company currency")
         self.assertEqual(relance.company_currency_id, self.company.currency_id)
 
     def test_the_relance_goes_to_the_relance_contact(self):
-        accountant = self.env['res.partner'].create({
-            'name': "Claire Dubois", 'parent_id': self.client.id, 'email': "claire@boulangerie-martin.example"})
+        accountant = self.env['res.partner'].create(
+            {'name': "Claire Dubois", 'parent_id': self.client.id, 'email': "claire@boulangerie-martin.example"}
+        )
         self.client.relance_contact_id = accountant
         self.invoice(1000.0)
         relance = self.run_relance(DUE + timedelta(days=1))
@@ -313,9 +385,12 @@ class TestRelanceRun(RelanceCommon):
         self.assertEqual((relance.date, relance.level_id), (DUE + timedelta(days=1), self.level[1]))
 
     def test_a_run_that_crashes_mid_way_resumes_without_sending_twice(self):
-        clients = self.env['res.partner'].create([
-            {'name': f"Client {i}", 'email': f"client{i}@example.com", 'relance_risk_category': 'occasional'}
-            for i in range(3)])
+        clients = self.env['res.partner'].create(
+            [
+                {'name': f"Client {i}", 'email': f"client{i}@example.com", 'relance_risk_category': 'occasional'}
+                for i in range(3)
+            ]
+        )
         for client in clients:
             self.invoice(100.0, partner=client)
         original = relance_run.AccountRelanceRun._prepare_relances
@@ -329,9 +404,12 @@ class TestRelanceRun(RelanceCommon):
             return original(model, company, on_date, rows, force=force, **kwargs)
 
         cron = self.env.ref('account_relance_fr.ir_cron_daily_relance')
-        with freeze_time(DUE + timedelta(days=1)), self.enter_registry_test_mode(), \
-                patch.object(relance_run, 'BATCH_SIZE', 1), \
-                patch.object(relance_run.AccountRelanceRun, '_prepare_relances', crash_on_second_batch):
+        with (
+            freeze_time(DUE + timedelta(days=1)),
+            self.enter_registry_test_mode(),
+            patch.object(relance_run, 'BATCH_SIZE', 1),
+            patch.object(relance_run.AccountRelanceRun, '_prepare_relances', crash_on_second_batch),
+        ):
             cron.method_direct_trigger()
             # The crash stopped one client only: the others went on, the failure is in the run log.
             failed = self.env['account.relance.run.log'].search([('partner_id', 'in', clients.ids)])

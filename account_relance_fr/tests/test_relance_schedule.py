@@ -24,8 +24,11 @@ class TestRelanceSchedule(RelanceCommon):
 
     def propose(self, moves, on=CALL, **terms):
         with freeze_time(on):
-            wizard = Form(self.env['account.relance.schedule.wizard'].with_context(
-                active_model='account.move', active_ids=moves.ids))
+            wizard = Form(
+                self.env['account.relance.schedule.wizard'].with_context(
+                    active_model='account.move', active_ids=moves.ids
+                )
+            )
             for field, value in terms.items():
                 setattr(wizard, field, value)
             action = wizard.save().action_propose()
@@ -60,27 +63,44 @@ class TestRelanceSchedule(RelanceCommon):
         invoice = self.invoice(1000.0)
         schedule = self.propose(invoice, first_due_date=FIRST, installment_count=3)
         # 1 000 / 3 = 333.333...: 333.33 + 333.33 + 333.34 = 1 000.00 exactly.
-        self.assertRecordValues(schedule, [{
-            'state': 'draft', 'partner_id': self.client.id, 'amount_invoices': 1000.0,
-            'amount_interest': 0.0, 'amount_total': 1000.0, 'user_id': self.salesperson.id}])
-        self.assertRecordValues(schedule.line_ids, [
-            {'due_date': date(2026, 4, 15), 'amount': 333.33, 'down_payment': False},
-            {'due_date': date(2026, 5, 15), 'amount': 333.33, 'down_payment': False},
-            {'due_date': date(2026, 6, 15), 'amount': 333.34, 'down_payment': False},
-        ])
+        self.assertRecordValues(
+            schedule,
+            [
+                {
+                    'state': 'draft',
+                    'partner_id': self.client.id,
+                    'amount_invoices': 1000.0,
+                    'amount_interest': 0.0,
+                    'amount_total': 1000.0,
+                    'user_id': self.salesperson.id,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            schedule.line_ids,
+            [
+                {'due_date': date(2026, 4, 15), 'amount': 333.33, 'down_payment': False},
+                {'due_date': date(2026, 5, 15), 'amount': 333.33, 'down_payment': False},
+                {'due_date': date(2026, 6, 15), 'amount': 333.34, 'down_payment': False},
+            ],
+        )
 
     def test_a_down_payment_today_and_weekly_installments_for_the_rest(self):
         invoice = self.invoice(1000.0)
-        schedule = self.propose(invoice, first_due_date=FIRST, installment_count=4, frequency='weekly',
-                                down_payment=100.0)
+        schedule = self.propose(
+            invoice, first_due_date=FIRST, installment_count=4, frequency='weekly', down_payment=100.0
+        )
         # 100 € on the day of the call, then 900 / 4 = 225 € every week.
-        self.assertRecordValues(schedule.line_ids, [
-            {'due_date': CALL, 'amount': 100.0, 'down_payment': True},
-            {'due_date': date(2026, 4, 15), 'amount': 225.0, 'down_payment': False},
-            {'due_date': date(2026, 4, 22), 'amount': 225.0, 'down_payment': False},
-            {'due_date': date(2026, 4, 29), 'amount': 225.0, 'down_payment': False},
-            {'due_date': date(2026, 5, 6), 'amount': 225.0, 'down_payment': False},
-        ])
+        self.assertRecordValues(
+            schedule.line_ids,
+            [
+                {'due_date': CALL, 'amount': 100.0, 'down_payment': True},
+                {'due_date': date(2026, 4, 15), 'amount': 225.0, 'down_payment': False},
+                {'due_date': date(2026, 4, 22), 'amount': 225.0, 'down_payment': False},
+                {'due_date': date(2026, 4, 29), 'amount': 225.0, 'down_payment': False},
+                {'due_date': date(2026, 5, 6), 'amount': 225.0, 'down_payment': False},
+            ],
+        )
 
     def test_the_collector_edits_the_plan_and_custom_dates_before_the_client_agrees(self):
         invoice = self.invoice(1000.0)
@@ -90,8 +110,10 @@ class TestRelanceSchedule(RelanceCommon):
         schedule.line_ids[1].due_date = date(2026, 6, 5)
         with freeze_time(CALL):
             schedule.action_propose()
-        self.assertRecordValues(schedule.line_ids, [
-            {'due_date': date(2026, 5, 5), 'amount': 500.0}, {'due_date': date(2026, 6, 5), 'amount': 500.0}])
+        self.assertRecordValues(
+            schedule.line_ids,
+            [{'due_date': date(2026, 5, 5), 'amount': 500.0}, {'due_date': date(2026, 6, 5), 'amount': 500.0}],
+        )
         # A bigger second installment, a smaller first: still 1 000 €, so it can be agreed.
         schedule.line_ids[0].amount = 300.0
         schedule.line_ids[1].amount = 700.0
@@ -105,31 +127,44 @@ class TestRelanceSchedule(RelanceCommon):
         self.invoice(500.0, due=CALL + timedelta(days=30))  # not due yet
         self.agree(scheduled, first_due_date=FIRST)
         with freeze_time(CALL):
-            wizard = self.env['account.relance.schedule.wizard'].with_context(
-                active_model='res.partner', active_ids=self.client.ids).create({'first_due_date': FIRST})
+            wizard = (
+                self.env['account.relance.schedule.wizard']
+                .with_context(active_model='res.partner', active_ids=self.client.ids)
+                .create({'first_due_date': FIRST})
+            )
         self.assertRecordValues(wizard, [{'partner_id': self.client.id, 'move_ids': late.ids, 'amount_due': 1000.0}])
 
     def test_late_payment_interest_up_to_the_agreement_is_invoiced_and_spread(self):
         # 1 000 € due 10 March, agreed 9 May: 60 days at 2.15 + 10 = 12.15 % in 2026 H1,
         # 1 000 x 0.1215 x 60 / 365 = 19.972... -> 19.97 €; 1 019.97 / 3 = 339.99 each.
         invoice = self.invoice(1000.0)
-        schedule = self.agree(invoice, on=date(2026, 5, 9), first_due_date=date(2026, 5, 20),
-                              installment_count=3, interest_mode='legal')
+        schedule = self.agree(
+            invoice, on=date(2026, 5, 9), first_due_date=date(2026, 5, 20), installment_count=3, interest_mode='legal'
+        )
         self.assertRecordValues(schedule, [{'amount_interest': 19.97, 'amount_total': 1019.97, 'state': 'agreed'}])
         self.assertEqual(schedule.line_ids.mapped('amount'), [339.99, 339.99, 339.99])
         self.assertEqual(schedule.line_ids.mapped('interest_amount'), [6.65, 6.65, 6.67])
         interest = schedule.interest_move_id
         self.assertRecordValues(interest, [{'state': 'posted', 'amount_total': 19.97, 'amount_tax': 0.0}])
-        self.assertEqual(interest.invoice_line_ids.relance_penalty_origin_id, invoice,
-                         "invoicing the penalties later will not charge these 19.97 € again")
+        self.assertEqual(
+            interest.invoice_line_ids.relance_penalty_origin_id,
+            invoice,
+            "invoicing the penalties later will not charge these 19.97 € again",
+        )
         self.assertIn(interest, schedule.move_ids, "the interest is paid through the installments")
 
     def test_an_agreed_rate_bears_interest_on_the_principal_still_unpaid(self):
         # 1 200 € at 6 %, agreed 1 April, 400 € of principal on 1 May, 1 June, 1 July:
         # 1 200 x 6 % x 30/365 = 5.92; 800 x 6 % x 31/365 = 4.08; 400 x 6 % x 30/365 = 1.97.
         invoice = self.invoice(1200.0)
-        schedule = self.agree(invoice, on=date(2026, 4, 1), first_due_date=date(2026, 5, 1),
-                              installment_count=3, interest_mode='rate', interest_rate=6.0)
+        schedule = self.agree(
+            invoice,
+            on=date(2026, 4, 1),
+            first_due_date=date(2026, 5, 1),
+            installment_count=3,
+            interest_mode='rate',
+            interest_rate=6.0,
+        )
         self.assertEqual(schedule.line_ids.mapped('amount'), [405.92, 404.08, 401.97])
         self.assertRecordValues(schedule, [{'amount_interest': 11.97, 'amount_total': 1211.97}])
         self.assertEqual(schedule.interest_move_id.amount_total, 11.97)
@@ -190,11 +225,14 @@ class TestRelanceSchedule(RelanceCommon):
         with freeze_time(date(2026, 4, 16)):
             schedule.invalidate_recordset()
             schedule.line_ids.invalidate_recordset()
-            self.assertRecordValues(schedule.line_ids, [
-                {'amount_paid': 333.33, 'amount_remaining': 0.0, 'status': 'paid'},
-                {'amount_paid': 166.67, 'amount_remaining': 166.66, 'status': 'partial'},
-                {'amount_paid': 0.0, 'amount_remaining': 333.34, 'status': 'to_come'},
-            ])
+            self.assertRecordValues(
+                schedule.line_ids,
+                [
+                    {'amount_paid': 333.33, 'amount_remaining': 0.0, 'status': 'paid'},
+                    {'amount_paid': 166.67, 'amount_remaining': 166.66, 'status': 'partial'},
+                    {'amount_paid': 0.0, 'amount_remaining': 333.34, 'status': 'to_come'},
+                ],
+            )
             self.assertRecordValues(schedule, [{'amount_paid': 500.0, 'amount_remaining': 500.0}])
 
     def test_a_client_who_pays_every_installment_keeps_then_completes_the_schedule(self):
@@ -282,16 +320,31 @@ class TestRelanceSchedule(RelanceCommon):
         schedule = self.agree(invoice, first_due_date=FIRST, installment_count=3)
         self.assertTrue(schedule.agreement_attachment_id, "the letter is made when the client agrees")
         html, kind = self.env['ir.actions.report']._render_qweb_pdf(
-            'account_relance_fr.report_relance_schedule', schedule.ids)
+            'account_relance_fr.report_relance_schedule', schedule.ids
+        )
         self.assertEqual(kind, 'html')
         letter = " ".join(html.decode().replace('\xa0', ' ').replace('\u202f', ' ').split())
         for text in (
-            "ÉCHÉANCIER DE PAIEMENT", schedule.name, "Boulangerie Martin", "12 rue de la République",
-            "SIRET : 81234567800015", invoice.name, "04/04/2026",
-            "15/04/2026", "15/05/2026", "15/06/2026", "333,33", "333,34", "1 000,00",
-            "mille euros", "trois cent trente-trois euros et trente-trois centimes",
+            "ÉCHÉANCIER DE PAIEMENT",
+            schedule.name,
+            "Boulangerie Martin",
+            "12 rue de la République",
+            "SIRET : 81234567800015",
+            invoice.name,
+            "04/04/2026",
+            "15/04/2026",
+            "15/05/2026",
+            "15/06/2026",
+            "333,33",
+            "333,34",
+            "1 000,00",
+            "mille euros",
+            "trois cent trente-trois euros et trente-trois centimes",
             "trois cent trente-trois euros et trente-quatre centimes",
-            "Bon pour accord", "Pour le client", "Pour le créancier", "5 jours suivant sa date",
+            "Bon pour accord",
+            "Pour le client",
+            "Pour le créancier",
+            "5 jours suivant sa date",
             "L441-10",
         ):
             self.assertIn(text, letter)
@@ -309,8 +362,12 @@ class TestRelanceSchedule(RelanceCommon):
         self.assertEqual(form.relance_schedule_ids._records[0]['state'], 'agreed')
         relance = self.env['account.relance'].search([('partner_id', '=', self.client.id)], limit=1)
         self.assertEqual(relance.schedule_ids, schedule)
-        for model, view in (('account.relance.schedule', 'form'), ('account.relance.schedule', 'list'),
-                            ('account.relance.schedule', 'search'), ('account.relance.schedule.wizard', 'form')):
+        for model, view in (
+            ('account.relance.schedule', 'form'),
+            ('account.relance.schedule', 'list'),
+            ('account.relance.schedule', 'search'),
+            ('account.relance.schedule.wizard', 'form'),
+        ):
             self.env[model].get_views([(False, view)])
         settings = Form(self.env['res.config.settings'])
         settings.relance_schedule_grace_days = 10
@@ -319,12 +376,20 @@ class TestRelanceSchedule(RelanceCommon):
 
     def test_a_relance_user_agrees_a_schedule_that_another_company_cannot_see(self):
         user = new_test_user(
-            self.env, login="collector", groups="account_relance_fr.group_relance_user",
-            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+            self.env,
+            login="collector",
+            groups="account_relance_fr.group_relance_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
         invoice = self.invoice(1000.0)
         with freeze_time(CALL):
-            wizard = self.env['account.relance.schedule.wizard'].with_user(user).with_context(
-                active_model='account.move', active_ids=invoice.ids).create({'first_due_date': FIRST})
+            wizard = (
+                self.env['account.relance.schedule.wizard']
+                .with_user(user)
+                .with_context(active_model='account.move', active_ids=invoice.ids)
+                .create({'first_due_date': FIRST})
+            )
             schedule = self.env['account.relance.schedule'].browse(wizard.action_propose()['res_id'])
             schedule.with_user(user).action_agree()
         self.assertEqual(schedule.state, 'agreed')
@@ -332,8 +397,13 @@ class TestRelanceSchedule(RelanceCommon):
             schedule.with_user(user).unlink()
         other_company = self.setup_other_company()['company']
         outsider = new_test_user(
-            self.env, login="outsider", groups="account_relance_fr.group_relance_manager",
-            company_id=other_company.id, company_ids=[Command.set(other_company.ids)])
+            self.env,
+            login="outsider",
+            groups="account_relance_fr.group_relance_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
         self.assertFalse(self.env['account.relance.schedule'].with_user(outsider).search([('id', '=', schedule.id)]))
-        self.assertFalse(self.env['account.relance.schedule.line'].with_user(outsider).search(
-            [('schedule_id', '=', schedule.id)]))
+        self.assertFalse(
+            self.env['account.relance.schedule.line'].with_user(outsider).search([('schedule_id', '=', schedule.id)])
+        )

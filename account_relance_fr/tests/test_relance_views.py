@@ -24,8 +24,13 @@ class TestRelanceViews(RelanceCommon):
             self.assertIn(field, arch)
 
     def test_every_relance_action_opens(self):
-        for xmlid in ('action_relance', 'action_relance_to_validate', 'action_relance_overdue_invoices',
-                      'action_relance_level', 'action_relance_run_wizard'):
+        for xmlid in (
+            'action_relance',
+            'action_relance_to_validate',
+            'action_relance_overdue_invoices',
+            'action_relance_level',
+            'action_relance_run_wizard',
+        ):
             action = self.env.ref(f'account_relance_fr.{xmlid}')
             model = self.env[action.res_model]
             for view_type in action.view_mode.split(','):
@@ -38,6 +43,7 @@ class TestRelanceViews(RelanceCommon):
         not_yet = self.invoice(1000.0, due=DUE + timedelta(days=400))
         action = self.env.ref('account_relance_fr.action_relance_overdue_invoices')
         from odoo.tools.safe_eval import safe_eval
+
         found = self.env['account.move'].search(safe_eval(action.domain))
         self.assertIn(late, found)
         self.assertNotIn(not_yet, found)

@@ -10,10 +10,12 @@ OUTCOMES = [
     ('no_answer', "No answer"),
 ]
 
+
 class AccountRelanceCallOutcomeWizard(models.TransientModel):
     """The outcome of a relance call: it completes the call activity and has the same effect as
     the client's own answer on its page (promise to pay, dispute), or fixes the relance contact,
     or plans the call again."""
+
     _name = 'account.relance.call.outcome.wizard'
     _description = "Outcome of a relance call"
 
@@ -23,16 +25,22 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
     company_currency_id = fields.Many2one(related='file_id.company_currency_id')
     outcome = fields.Selection(OUTCOMES, required=True, default='promise')
     promise_date = fields.Date("Pays by")
-    promise_amount = fields.Monetary("Amount promised", currency_field='company_currency_id',
-                                     help="Empty: everything overdue.")
+    promise_amount = fields.Monetary(
+        "Amount promised", currency_field='company_currency_id', help="Empty: everything overdue."
+    )
     move_id = fields.Many2one(
-        'account.move', "Contested invoice",
+        'account.move',
+        "Contested invoice",
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', ('out_invoice', 'out_receipt')),"
-               " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]")
+        " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
     reason = fields.Char("Reason of the dispute")
     contact_id = fields.Many2one(
-        'res.partner', "Right contact", domain="[('commercial_partner_id', '=', partner_id)]",
-        help="Becomes the relance contact of the client.")
+        'res.partner',
+        "Right contact",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="Becomes the relance contact of the client.",
+    )
     note = fields.Text()
 
     @api.model
@@ -62,23 +70,29 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
             if not (self.move_id and (self.reason or '').strip()):
                 raise UserError(self.env._("Give the contested invoice and the reason."))
             file._relance_dispute(self.move_id, self.reason, source='call')
-            feedback = self.env._("%(outcome)s: %(invoice)s, %(reason)s.", outcome=label,
-                                  invoice=self.move_id.name, reason=self.reason)
+            feedback = self.env._(
+                "%(outcome)s: %(invoice)s, %(reason)s.", outcome=label, invoice=self.move_id.name, reason=self.reason
+            )
         elif self.outcome == 'wrong_contact':
             if not self.contact_id:
                 raise UserError(self.env._("Give the right contact: relances will be addressed to them."))
             file.partner_id.relance_contact_id = self.contact_id
-            feedback = self.env._("%(outcome)s: the relance contact is now %(contact)s.",
-                                  outcome=label, contact=self.contact_id.display_name)
+            feedback = self.env._(
+                "%(outcome)s: the relance contact is now %(contact)s.",
+                outcome=label,
+                contact=self.contact_id.display_name,
+            )
             file._relance_post_client_action(feedback)
         else:
             days = file.company_id.relance_call_retry_days or 1
             today = self.env['account.relance.run']._company_today(file.company_id)
             target = self.relance_id or file.last_relance_id
             target.activity_schedule(
-                'mail.mail_activity_data_call', date_deadline=today + timedelta(days=days),
+                'mail.mail_activity_data_call',
+                date_deadline=today + timedelta(days=days),
                 summary=self.env._("Call again: no answer on %s", today),
-                user_id=(target.user_id or self.env.user).id)
+                user_id=(target.user_id or self.env.user).id,
+            )
             feedback = self.env._("%(outcome)s: call again in %(days)s days.", outcome=label, days=days)
             file._relance_post_client_action(feedback)
         if self.note and self.outcome != 'promise':

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class AccountRelanceCreditOverrideWizard(models.TransientModel):
     """A relance manager posts invoices that the credit limit or the litigation would block,
     giving a reason that the chatter of the invoices and of the client keeps."""
+
     _name = 'account.relance.credit.override.wizard'
     _description = "Post over the credit limit"
 
@@ -25,8 +26,12 @@ class AccountRelanceCreditOverrideWizard(models.TransientModel):
         blocks = self.move_ids._relance_credit_blocks()
         self.move_ids.with_context(relance_credit_check=False).action_post()
         for move, why in blocks.items():
-            note = self.env._("Posted by %(user)s despite the credit block (%(why)s). Reason: %(reason)s",
-                              user=self.env.user.name, why=why, reason=self.reason)
+            note = self.env._(
+                "Posted by %(user)s despite the credit block (%(why)s). Reason: %(reason)s",
+                user=self.env.user.name,
+                why=why,
+                reason=self.reason,
+            )
             move.message_post(body=note)
             # sudo: the manager may not have the right to edit contacts; the note goes on the
             # client's file all the same, under the manager's name.

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class AccountRelanceDisputeWizard(models.TransientModel):
     """Mark invoices in dispute (litige): they are not reminded until the dispute is resolved."""
+
     _name = 'account.relance.dispute.wizard'
     _description = "Mark invoices in dispute"
 
@@ -22,11 +23,12 @@ class AccountRelanceDisputeWizard(models.TransientModel):
         self.ensure_one()
         if not (self.reason or '').strip():
             raise UserError(self.env._("Give the reason of the dispute."))
-        bad = self.move_ids.filtered(
-            lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
+        bad = self.move_ids.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
         if bad:
-            raise UserError(self.env._(
-                "Only posted customer invoices can be disputed: %s", ", ".join(bad.mapped('display_name'))))
-        self.move_ids.write({
-            'relance_dispute': True, 'relance_dispute_reason': self.reason, 'relance_dispute_date': self.date})
+            raise UserError(
+                self.env._("Only posted customer invoices can be disputed: %s", ", ".join(bad.mapped('display_name')))
+            )
+        self.move_ids.write(
+            {'relance_dispute': True, 'relance_dispute_reason': self.reason, 'relance_dispute_date': self.date}
+        )
         return {'type': 'ir.actions.act_window_close'}

@@ -13,6 +13,7 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
     claimed twice. A consumer's line is legal interest (Code civil), not L441-10 penalties. The
     invoices of one company at a time: each company invoices its own clients.
     """
+
     _name = 'account.relance.penalty.invoice.wizard'
     _description = "Invoice late-payment penalties"
 
@@ -30,13 +31,18 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
         """{(client, currency): [line values]} of what is still to invoice at the date."""
         self.ensure_one()
         invoices = self.move_ids.filtered(
-            lambda m: m.move_type in ('out_invoice', 'out_receipt') and m.state == 'posted')
+            lambda m: m.move_type in ('out_invoice', 'out_receipt') and m.state == 'posted'
+        )
         if invoices != self.move_ids:
             raise UserError(self.env._("Only posted customer invoices bear late-payment penalties."))
         if len(invoices.company_id) > 1:
-            raise UserError(self.env._(
-                "The selected invoices belong to several companies (%s): invoice the penalties of one "
-                "company at a time.", ", ".join(invoices.company_id.mapped('name'))))
+            raise UserError(
+                self.env._(
+                    "The selected invoices belong to several companies (%s): invoice the penalties of one "
+                    "company at a time.",
+                    ", ".join(invoices.company_id.mapped('name')),
+                )
+            )
         labels = {
             'penalty': "Pénalités de retard (article L441-10 du Code de commerce)",
             'legal_interest': "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)",
@@ -50,29 +56,47 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
                 amount = amounts[key]  # accrued, less what was invoiced already
                 if move.currency_id.compare_amounts(amount, 0.0) > 0:
                     label = labels[amounts['kind'] if kind == 'penalty' else kind]
-                    lines[move.commercial_partner_id, move.currency_id].append({
-                        'name': f"{label} – facture {move.name}, au {self.date.strftime('%d/%m/%Y')}",
-                        'quantity': 1, 'price_unit': amount, 'tax_ids': [Command.clear()],
-                        'relance_penalty_origin_id': move.id, 'relance_penalty_kind': kind,
-                    })
+                    lines[move.commercial_partner_id, move.currency_id].append(
+                        {
+                            'name': f"{label} – facture {move.name}, au {self.date.strftime('%d/%m/%Y')}",
+                            'quantity': 1,
+                            'price_unit': amount,
+                            'tax_ids': [Command.clear()],
+                            'relance_penalty_origin_id': move.id,
+                            'relance_penalty_kind': kind,
+                        }
+                    )
         return lines
 
     def action_create_invoices(self):
         lines = self._penalty_lines()
         if not lines:
-            raise UserError(self.env._(
-                "Nothing to invoice: no penalty or indemnity is due on these invoices at that date, "
-                "or it was invoiced already."))
+            raise UserError(
+                self.env._(
+                    "Nothing to invoice: no penalty or indemnity is due on these invoices at that date, "
+                    "or it was invoiced already."
+                )
+            )
         company = self.move_ids.company_id[:1]
         account = company.relance_penalty_account_id
-        invoices = self.env['account.move'].create([{
-            'move_type': 'out_invoice', 'partner_id': client.id, 'currency_id': currency.id,
-            # Penalties and the indemnity are owed at once: due on the invoice date.
-            'invoice_date': self.date, 'invoice_payment_term_id': False, 'invoice_date_due': self.date,
-            'company_id': company.id,
-            'invoice_line_ids': [Command.create(dict(vals, **({'account_id': account.id} if account else {})))
-                                 for vals in values],
-        } for (client, currency), values in lines.items()])
+        invoices = self.env['account.move'].create(
+            [
+                {
+                    'move_type': 'out_invoice',
+                    'partner_id': client.id,
+                    'currency_id': currency.id,
+                    # Penalties and the indemnity are owed at once: due on the invoice date.
+                    'invoice_date': self.date,
+                    'invoice_payment_term_id': False,
+                    'invoice_date_due': self.date,
+                    'company_id': company.id,
+                    'invoice_line_ids': [
+                        Command.create(dict(vals, **({'account_id': account.id} if account else {}))) for vals in values
+                    ],
+                }
+                for (client, currency), values in lines.items()
+            ]
+        )
         action = self.env['ir.actions.act_window']._for_xml_id('account.action_move_out_invoice')
         action['domain'] = [('id', 'in', invoices.ids)]
         return action

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class AccountRelanceExclusionWizard(models.TransientModel):
     """Exclude invoices, or suspend clients, with a reason the chatter keeps."""
+
     _name = 'account.relance.exclusion.wizard'
     _description = "Exclude from relances"
 
@@ -19,8 +20,7 @@ class AccountRelanceExclusionWizard(models.TransientModel):
         if self.res_model == 'account.move':
             records.write({'relance_excluded': True, 'relance_exclusion_reason': self.reason})
         elif self.res_model == 'res.partner':
-            records.commercial_partner_id.write({
-                'relance_suspended': True, 'relance_suspension_reason': self.reason})
+            records.commercial_partner_id.write({'relance_suspended': True, 'relance_suspension_reason': self.reason})
         else:
             raise UserError(self.env._("Only invoices and clients can be excluded from relances."))
         return {'type': 'ir.actions.act_window_close'}
@@ -29,7 +29,8 @@ class AccountRelanceExclusionWizard(models.TransientModel):
         """Open the wizard for invoices or clients selected in a list."""
         return {
             'type': 'ir.actions.act_window',
-            'name': self.env._("Suspend relances") if records._name == 'res.partner'
+            'name': self.env._("Suspend relances")
+            if records._name == 'res.partner'
             else self.env._("Exclude from relances"),
             'res_model': self._name,
             'view_mode': 'form',

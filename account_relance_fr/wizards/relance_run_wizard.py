@@ -4,21 +4,26 @@ from odoo.exceptions import ValidationError
 
 class AccountRelanceRunWizard(models.TransientModel):
     """Run the daily relance now, as of a chosen date (manager)."""
+
     _name = 'account.relance.run.wizard'
     _description = "Run the relances now"
 
     date = fields.Date("Run as of", required=True, default=fields.Date.context_today)
     company_ids = fields.Many2many(
-        'res.company', string="Companies", required=True,
-        default=lambda self: self.env.companies)
+        'res.company', string="Companies", required=True, default=lambda self: self.env.companies
+    )
 
     @api.constrains('date')
     def _check_date(self):
         for wizard in self:
             if wizard.date > fields.Date.context_today(wizard):
-                raise ValidationError(self.env._(
-                    "The relance cannot be run for a future date (%s): it would remind clients "
-                    "of lateness that does not exist yet.", wizard.date))
+                raise ValidationError(
+                    self.env._(
+                        "The relance cannot be run for a future date (%s): it would remind clients "
+                        "of lateness that does not exist yet.",
+                        wizard.date,
+                    )
+                )
 
     def action_run(self):
         self.ensure_one()

@@ -6,6 +6,7 @@ from ..models.res_partner import RISK_CATEGORIES
 
 class AccountRelanceRiskForceWizard(models.TransientModel):
     """A manager decides the risk category of a client, whatever its history says."""
+
     _name = 'account.relance.risk.force.wizard'
     _description = "Force a risk category"
 

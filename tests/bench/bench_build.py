@@ -18,6 +18,7 @@ Environment: BENCH_CLIENTS, BENCH_INVOICES (sizes), BENCH_DATE (controlling date
 BENCH_SEED, BENCH_STAGE, BENCH_PART, BENCH_PARTS. Prints one line "BENCH_BUILD {json}" with
 the counts and the time of each phase. Not a test: nothing is asserted.
 """
+
 import json
 import logging
 import math
@@ -40,8 +41,16 @@ PARTS = int(os.environ.get('BENCH_PARTS', 1)) if STAGE != 'all' else 1
 PART = int(os.environ.get('BENCH_PART', 0))
 BATCH = 1000
 rng = random.Random(SEED if STAGE in ('all', 'setup') else SEED * 1000 + PART)
-env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True,  # noqa: F821 (odoo shell provides env)
-                       mail_create_nolog=True, mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True))
+env = env(
+    context=dict(
+        env.context,
+        tracking_disable=True,
+        mail_notrack=True,
+        mail_create_nolog=True,
+        mail_create_nosubscribe=True,
+        mail_auto_subscribe_no_notify=True,
+    )
+)
 timings = {}
 
 
@@ -68,8 +77,18 @@ BEHAVIOUR = {
     'occasional': dict(share=0.30, never=0.25, partial=0.12, delays=[(0.55, -10, 0), (0.35, 1, 40), (0.10, 41, 120)]),
     'chronic': dict(share=0.15, never=0.55, partial=0.18, delays=[(0.20, -5, 0), (0.40, 5, 60), (0.40, 61, 200)]),
 }
-TOWNS = [("75002", "Paris"), ("69002", "Lyon"), ("13001", "Marseille"), ("31000", "Toulouse"), ("33000", "Bordeaux"),
-         ("59000", "Lille"), ("44000", "Nantes"), ("67000", "Strasbourg"), ("35000", "Rennes"), ("06000", "Nice")]
+TOWNS = [
+    ("75002", "Paris"),
+    ("69002", "Lyon"),
+    ("13001", "Marseille"),
+    ("31000", "Toulouse"),
+    ("33000", "Bordeaux"),
+    ("59000", "Lille"),
+    ("44000", "Nantes"),
+    ("67000", "Strasbourg"),
+    ("35000", "Rennes"),
+    ("06000", "Nice"),
+]
 FORMS = ["SARL", "SAS", "SA", "EURL", "SNC"]
 
 
@@ -86,33 +105,70 @@ eur, usd = env.ref('base.EUR'), env.ref('base.USD')
 france = env.ref('base.fr')
 Term = env['account.payment.term']
 Journal = env['account.journal']
-TERMS = [("30 jours", [(100, 30)], 0.60), ("45 jours", [(100, 45)], 0.15), ("60 jours", [(100, 60)], 0.10),
-         ("50 % à 30 jours, 50 % à 60 jours", [(50, 30), (50, 60)], 0.15)]
+TERMS = [
+    ("30 jours", [(100, 30)], 0.60),
+    ("45 jours", [(100, 45)], 0.15),
+    ("60 jours", [(100, 60)], 0.10),
+    ("50 % à 30 jours, 50 % à 60 jours", [(50, 30), (50, 60)], 0.15),
+]
 tax = company.account_sale_tax_id
 if STAGE in ('all', 'setup'):
     (eur | usd).write({'active': True})
-    company.write({
-        'name': "Bench Distribution SAS", 'currency_id': eur.id, 'country_id': france.id,
-        'street': "12 rue de la Paix", 'zip': "75002", 'city': "Paris", 'email': "compta@bench-distribution.example",
-        'phone': "+33 1 02 03 04 05", 'vat': "FR40303265045", 'company_registry': "303265045",
-    })
+    company.write(
+        {
+            'name': "Bench Distribution SAS",
+            'currency_id': eur.id,
+            'country_id': france.id,
+            'street': "12 rue de la Paix",
+            'zip': "75002",
+            'city': "Paris",
+            'email': "compta@bench-distribution.example",
+            'phone': "+33 1 02 03 04 05",
+            'vat': "FR40303265045",
+            'company_registry': "303265045",
+        }
+    )
     company.partner_id.write({'tz': 'Europe/Paris'})
     env['res.currency.rate'].search([('currency_id', 'in', (eur | usd).ids)]).unlink()
-    env['res.currency.rate'].create([{
-        'currency_id': usd.id, 'company_id': company.id, 'name': D - timedelta(days=400 - 7 * week),
-        'rate': round(1.08 + 0.04 * math.sin(week / 6), 4)} for week in range(60)])
+    env['res.currency.rate'].create(
+        [
+            {
+                'currency_id': usd.id,
+                'company_id': company.id,
+                'name': D - timedelta(days=400 - 7 * week),
+                'rate': round(1.08 + 0.04 * math.sin(week / 6), 4),
+            }
+            for week in range(60)
+        ]
+    )
     for name, splits, _share in TERMS:
-        Term.create({'name': name, 'company_id': company.id, 'line_ids': [
-            Command.create({'value': 'percent', 'value_amount': share, 'nb_days': days}) for share, days in splits]})
+        Term.create(
+            {
+                'name': name,
+                'company_id': company.id,
+                'line_ids': [
+                    Command.create({'value': 'percent', 'value_amount': share, 'nb_days': days})
+                    for share, days in splits
+                ],
+            }
+        )
     # The generic chart's default sales tax becomes the French standard rate.
     tax.write({'name': "TVA collectée 20 %", 'amount': 20.0})
     # The parts after the first have sales and bank journals of their own.
     first_sales = Journal.search([('company_id', '=', company.id), ('type', '=', 'sale')], order='id', limit=1)
     for part in range(1, int(os.environ.get('BENCH_PARTS', 1)) if STAGE == 'setup' else 1):
-        Journal.create({'name': f"Ventes {part + 1}", 'type': 'sale', 'code': f"VTE{part + 1}",
-                        'company_id': company.id, 'default_account_id': first_sales.default_account_id.id})
-        Journal.create({'name': f"Banque {part + 1}", 'type': 'bank', 'code': f"BNK{part + 1}",
-                        'company_id': company.id})
+        Journal.create(
+            {
+                'name': f"Ventes {part + 1}",
+                'type': 'sale',
+                'code': f"VTE{part + 1}",
+                'company_id': company.id,
+                'default_account_id': first_sales.default_account_id.id,
+            }
+        )
+        Journal.create(
+            {'name': f"Banque {part + 1}", 'type': 'bank', 'code': f"BNK{part + 1}", 'company_id': company.id}
+        )
     env.cr.commit()
 term_of = {term.name: term for term in Term.search([('company_id', '=', company.id)])}
 terms = [(term_of[name], share) for name, _splits, share in TERMS]
@@ -129,20 +185,37 @@ if STAGE in ('all', 'setup'):
     for i in range(CLIENTS):
         category = rng.choices(categories, [BEHAVIOUR[c]['share'] for c in categories])[0]
         zip_code, city = rng.choice(TOWNS)
-        client_vals.append({
-            'name': f"Bench client {i:05d} {rng.choice(FORMS)}", 'is_company': True, 'company_type': 'company',
-            # A few clients have no e-mail address: their relance by e-mail fails, visibly.
-            'email': f"compta{i}@client{i}.example" if rng.random() > 0.02 else False,
-            'street': f"{rng.randint(1, 200)} avenue de la République", 'zip': zip_code, 'city': city,
-            'country_id': france.id, 'lang': 'en_US', 'relance_risk_category': category,
-        })
+        client_vals.append(
+            {
+                'name': f"Bench client {i:05d} {rng.choice(FORMS)}",
+                'is_company': True,
+                'company_type': 'company',
+                # A few clients have no e-mail address: their relance by e-mail fails, visibly.
+                'email': f"compta{i}@client{i}.example" if rng.random() > 0.02 else False,
+                'street': f"{rng.randint(1, 200)} avenue de la République",
+                'zip': zip_code,
+                'city': city,
+                'country_id': france.id,
+                'lang': 'en_US',
+                'relance_risk_category': category,
+            }
+        )
     created = Partner
     for chunk in range(0, CLIENTS, BATCH):
-        created |= Partner.create(client_vals[chunk:chunk + BATCH])
+        created |= Partner.create(client_vals[chunk : chunk + BATCH])
     # A quarter of the clients have an invoicing contact with its own e-mail: their invoices go to it.
-    Partner.create([{
-        'name': f"Service comptabilité {client.name}", 'type': 'invoice', 'parent_id': client.id,
-        'email': f"factures@{client.id}.client.example"} for client in created if rng.random() < 0.25])
+    Partner.create(
+        [
+            {
+                'name': f"Service comptabilité {client.name}",
+                'type': 'invoice',
+                'parent_id': client.id,
+                'email': f"factures@{client.id}.client.example",
+            }
+            for client in created
+            if rng.random() < 0.25
+        ]
+    )
     env.cr.commit()
 all_clients = Partner.search([('name', '=like', 'Bench client %'), ('parent_id', '=', False)], order='id')
 clients = all_clients[PART::PARTS]
@@ -168,10 +241,23 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
         invoice_date = D - timedelta(days=rng.randint(1, 365))
         term_record = rng.choices([t for t, _w in terms], [w for _t, w in terms])[0]
         currency = usd if rng.random() < 0.04 else eur
-        lines = [(rng.choice(["Fournitures de bureau", "Prestation de maintenance", "Licence annuelle",
-                              "Transport", "Matériel informatique", "Formation"]),
-                  rng.randint(1, 5), round(rng.lognormvariate(math.log(300), 0.9), 2))
-                 for _n in range(rng.choices([1, 2, 3], [0.6, 0.3, 0.1])[0])]
+        lines = [
+            (
+                rng.choice(
+                    [
+                        "Fournitures de bureau",
+                        "Prestation de maintenance",
+                        "Licence annuelle",
+                        "Transport",
+                        "Matériel informatique",
+                        "Formation",
+                    ]
+                ),
+                rng.randint(1, 5),
+                round(rng.lognormvariate(math.log(300), 0.9), 2),
+            )
+            for _n in range(rng.choices([1, 2, 3], [0.6, 0.3, 0.1])[0])
+        ]
         invoice_partner = contact_of.get(partner_id) if rng.random() < 0.7 else None
         plan.append((invoice_date, invoice_partner or partner_id, term_record, currency, lines))
     plan.sort(key=lambda item: item[0])
@@ -182,7 +268,6 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
     # The company rounds taxes globally (the generic chart's default), as computed below.
     assert company.tax_calculation_rounding_method == 'round_globally' and len(tax_line) == 1
 
-
     def invoice_vals(invoice_date, partner_id, term_record, currency, lines):
         """An invoice in EUR with its journal items computed here as Odoo computes them (round the
         tax globally, the installments by Odoo's own payment term), created without Odoo's
@@ -190,41 +275,80 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
         Posting checks that the entry balances. An invoice in USD goes through Odoo's own
         synchronisation (``lines`` given as invoice lines): its company amounts follow the rates."""
         vals = {
-            'move_type': 'out_invoice', 'partner_id': partner_id, 'journal_id': sales.id, 'date': invoice_date,
-            'invoice_date': invoice_date, 'invoice_payment_term_id': term_record.id, 'currency_id': currency.id,
+            'move_type': 'out_invoice',
+            'partner_id': partner_id,
+            'journal_id': sales.id,
+            'date': invoice_date,
+            'invoice_date': invoice_date,
+            'invoice_payment_term_id': term_record.id,
+            'currency_id': currency.id,
             'name': number(sales.code, invoice_date),
         }
         if currency != eur:
-            vals['invoice_line_ids'] = [Command.create({
-                'name': name, 'quantity': quantity, 'price_unit': price, 'tax_ids': [Command.set(tax.ids)]})
-                for name, quantity, price in lines]
+            vals['invoice_line_ids'] = [
+                Command.create(
+                    {'name': name, 'quantity': quantity, 'price_unit': price, 'tax_ids': [Command.set(tax.ids)]}
+                )
+                for name, quantity, price in lines
+            ]
             return vals
         subtotals = [eur.round(quantity * price) for _name, quantity, price in lines]
         untaxed = eur.round(sum(subtotals))
         tax_amount = eur.round(untaxed * tax.amount / 100)
         installments = term_record._compute_terms(
-            invoice_date, eur, company, tax_amount, tax_amount, 1, untaxed, untaxed)
-        vals['line_ids'] = [Command.create({
-            'display_type': 'product', 'name': name, 'quantity': quantity, 'price_unit': price,
-            'tax_ids': [Command.set(tax.ids)], 'account_id': income.id,
-            'balance': -subtotal, 'amount_currency': -subtotal,
-        }) for (name, quantity, price), subtotal in zip(lines, subtotals)] + [Command.create({
-            'display_type': 'tax', 'name': tax.name, 'account_id': tax_line.account_id.id,
-            'tax_repartition_line_id': tax_line.id, 'tax_base_amount': -untaxed,
-            'balance': -tax_amount, 'amount_currency': -tax_amount,
-        })] + [Command.create({
-            'display_type': 'payment_term', 'name': '', 'account_id': receivable_account.id,
-            'date_maturity': installment['date'], 'balance': installment['company_amount'],
-            'amount_currency': installment['foreign_amount'],
-        }) for installment in installments['line_ids']]
+            invoice_date, eur, company, tax_amount, tax_amount, 1, untaxed, untaxed
+        )
+        vals['line_ids'] = (
+            [
+                Command.create(
+                    {
+                        'display_type': 'product',
+                        'name': name,
+                        'quantity': quantity,
+                        'price_unit': price,
+                        'tax_ids': [Command.set(tax.ids)],
+                        'account_id': income.id,
+                        'balance': -subtotal,
+                        'amount_currency': -subtotal,
+                    }
+                )
+                for (name, quantity, price), subtotal in zip(lines, subtotals)
+            ]
+            + [
+                Command.create(
+                    {
+                        'display_type': 'tax',
+                        'name': tax.name,
+                        'account_id': tax_line.account_id.id,
+                        'tax_repartition_line_id': tax_line.id,
+                        'tax_base_amount': -untaxed,
+                        'balance': -tax_amount,
+                        'amount_currency': -tax_amount,
+                    }
+                )
+            ]
+            + [
+                Command.create(
+                    {
+                        'display_type': 'payment_term',
+                        'name': '',
+                        'account_id': receivable_account.id,
+                        'date_maturity': installment['date'],
+                        'balance': installment['company_amount'],
+                        'amount_currency': installment['foreign_amount'],
+                    }
+                )
+                for installment in installments['line_ids']
+            ]
+        )
         return vals
-
 
     invoice_ids = []
     for chunk in range(0, len(plan), BATCH):
-        batch = [invoice_vals(*item) for item in plan[chunk:chunk + BATCH]]
-        moves = Move.with_context(skip_invoice_sync=True).create([vals for vals in batch if 'line_ids' in vals]) \
-            | Move.create([vals for vals in batch if 'line_ids' not in vals])
+        batch = [invoice_vals(*item) for item in plan[chunk : chunk + BATCH]]
+        moves = Move.with_context(skip_invoice_sync=True).create(
+            [vals for vals in batch if 'line_ids' in vals]
+        ) | Move.create([vals for vals in batch if 'line_ids' not in vals])
         moves.action_post()
         invoice_ids += moves.sorted(lambda move: (move.date, move.name)).ids
         env.cr.commit()
@@ -241,15 +365,32 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
         # Linked to its invoice by reference, not by ``reversed_entry_id``: with it, posting
         # would reconcile every credit note with its invoice at once, one by one, and none
         # would be left open. They are reconciled below, 60 % of them, in one plan.
-        refund_plan.append((refund_date, invoice.id, {
-            'move_type': 'out_refund', 'partner_id': invoice.partner_id.id, 'journal_id': sales.id,
-            'invoice_date': refund_date, 'currency_id': invoice.currency_id.id, 'date': refund_date,
-            'ref': f"Avoir sur {invoice.name}", 'invoice_origin': invoice.name,
-            'invoice_line_ids': [Command.create({
-                'name': "Avoir : remise commerciale", 'quantity': 1,
-                'price_unit': round(invoice.amount_untaxed * rng.uniform(0.1, 0.5), 2),
-                'tax_ids': [Command.set(tax.ids)]})],
-        }))
+        refund_plan.append(
+            (
+                refund_date,
+                invoice.id,
+                {
+                    'move_type': 'out_refund',
+                    'partner_id': invoice.partner_id.id,
+                    'journal_id': sales.id,
+                    'invoice_date': refund_date,
+                    'currency_id': invoice.currency_id.id,
+                    'date': refund_date,
+                    'ref': f"Avoir sur {invoice.name}",
+                    'invoice_origin': invoice.name,
+                    'invoice_line_ids': [
+                        Command.create(
+                            {
+                                'name': "Avoir : remise commerciale",
+                                'quantity': 1,
+                                'price_unit': round(invoice.amount_untaxed * rng.uniform(0.1, 0.5), 2),
+                                'tax_ids': [Command.set(tax.ids)],
+                            }
+                        )
+                    ],
+                },
+            )
+        )
     refund_plan.sort(key=lambda item: item[0])
     for refund_date, _invoice, vals in refund_plan:
         vals['name'] = number('R' + sales.code, refund_date)
@@ -263,10 +404,12 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
     # Every receivable installment: paid on which day (none if never, or after the controlling
     # date), in full or in part. A credit note refunding an invoice is reconciled with it first
     # (60 %), or left open for the relance to deduct.
-    receivable = env['account.move.line'].search([
-        ('move_id', 'in', invoice_ids), ('account_id.account_type', '=', 'asset_receivable')], order='id')
-    refund_lines = env['account.move.line'].search([
-        ('move_id', 'in', refunds.ids), ('account_id.account_type', '=', 'asset_receivable')])
+    receivable = env['account.move.line'].search(
+        [('move_id', 'in', invoice_ids), ('account_id.account_type', '=', 'asset_receivable')], order='id'
+    )
+    refund_lines = env['account.move.line'].search(
+        [('move_id', 'in', refunds.ids), ('account_id.account_type', '=', 'asset_receivable')]
+    )
     invoice_of = {refund.id: invoice_id for refund, (_d, invoice_id, _v) in zip(refunds, refund_plan)}
     refund_of = {invoice_of[line.move_id.id]: line for line in refund_lines if rng.random() < 0.6}
     payments_plan = defaultdict(list)  # (partner, day, currency) -> [(line, amount)]
@@ -306,33 +449,65 @@ def build_ledger():  # noqa: C901 - one ledger, built in the order of its phases
     keys = sorted(payments_plan, key=lambda key: (key[1], key[0]))
     count_payments = 0
 
-
     def amount_of(key):
         return round(sum(amount for _l, amount in payments_plan[key]), 2)
 
-
     for chunk in range(0, len(keys), BATCH):
-        batch = keys[chunk:chunk + BATCH]
+        batch = keys[chunk : chunk + BATCH]
         by_payment = [key for key in batch if key[0] in registered or key[2] != eur.id]
         by_transfer = [key for key in batch if key not in set(by_payment)]
-        payments = Payment.create([{
-            'payment_type': 'inbound', 'partner_type': 'customer', 'partner_id': partner_id, 'journal_id': bank.id,
-            'amount': amount_of((partner_id, day, currency_id)),
-            'currency_id': currency_id, 'date': day, 'memo': f"Virement client {partner_id}",
-        } for partner_id, day, currency_id in by_payment])
+        payments = Payment.create(
+            [
+                {
+                    'payment_type': 'inbound',
+                    'partner_type': 'customer',
+                    'partner_id': partner_id,
+                    'journal_id': bank.id,
+                    'amount': amount_of((partner_id, day, currency_id)),
+                    'currency_id': currency_id,
+                    'date': day,
+                    'memo': f"Virement client {partner_id}",
+                }
+                for partner_id, day, currency_id in by_payment
+            ]
+        )
         # Their entries numbered as Odoo would, before posting (see ``number``).
         payments._generate_journal_entry()
         for payment in payments:
             payment.move_id.name = number('P' + bank.code, payment.date)
         payments.action_post()
-        transfers = Move.create([{
-            'move_type': 'entry', 'journal_id': bank.id, 'date': day, 'name': number(bank.code, day),
-            'partner_id': partner_id, 'ref': f"Virement client {partner_id}",
-            'line_ids': [Command.create({'account_id': bank.default_account_id.id, 'partner_id': partner_id,
-                                         'name': f"Virement client {partner_id}", 'balance': amount_of(key)}),
-                         Command.create({'account_id': receivable_account.id, 'partner_id': partner_id,
-                                         'name': f"Virement client {partner_id}", 'balance': -amount_of(key)})],
-        } for key in by_transfer for partner_id, day, _currency in [key]])
+        transfers = Move.create(
+            [
+                {
+                    'move_type': 'entry',
+                    'journal_id': bank.id,
+                    'date': day,
+                    'name': number(bank.code, day),
+                    'partner_id': partner_id,
+                    'ref': f"Virement client {partner_id}",
+                    'line_ids': [
+                        Command.create(
+                            {
+                                'account_id': bank.default_account_id.id,
+                                'partner_id': partner_id,
+                                'name': f"Virement client {partner_id}",
+                                'balance': amount_of(key),
+                            }
+                        ),
+                        Command.create(
+                            {
+                                'account_id': receivable_account.id,
+                                'partner_id': partner_id,
+                                'name': f"Virement client {partner_id}",
+                                'balance': -amount_of(key),
+                            }
+                        ),
+                    ],
+                }
+                for key in by_transfer
+                for partner_id, day, _currency in [key]
+            ]
+        )
         transfers.action_post()
         plans = []
         for move, key in [*zip([payment.move_id for payment in payments], by_payment), *zip(transfers, by_transfer)]:
@@ -352,7 +527,9 @@ if STAGE in ('all', 'part'):
 # ---------------------------------------------------------------- summary
 if STAGE in ('all', 'summary'):
     env.invalidate_all()
-    [[open_lines, invoices, refunds, usd_invoices, payments]] = env.execute_query(SQL("""
+    [[open_lines, invoices, refunds, usd_invoices, payments]] = env.execute_query(
+        SQL(
+            """
         SELECT (SELECT count(*) FROM account_move_line aml JOIN account_account acc ON acc.id = aml.account_id
                  WHERE acc.account_type = 'asset_receivable' AND aml.parent_state = 'posted' AND NOT aml.reconciled
                    AND aml.company_id = %(company)s),
@@ -360,16 +537,26 @@ if STAGE in ('all', 'summary'):
                count(*) FILTER (WHERE move_type = 'out_invoice' AND currency_id = %(usd)s),
                count(*) FILTER (WHERE move_type = 'entry' AND journal_id IN %(banks)s)
           FROM account_move WHERE company_id = %(company)s AND state = 'posted'""",
-        company=company.id, usd=usd.id, banks=tuple(Journal.search([('type', '=', 'bank')]).ids)))
+            company=company.id,
+            usd=usd.id,
+            banks=tuple(Journal.search([('type', '=', 'bank')]).ids),
+        )
+    )
     summary = {
-        'clients': len(all_clients), 'contacts': Partner.search_count([('parent_id', 'in', all_clients.ids)]),
-        'invoices': invoices, 'credit_notes': refunds, 'payments': payments, 'open_receivable_items': open_lines,
-        'usd_invoices': usd_invoices, 'categories': {c: sum(1 for v in all_clients.mapped('relance_risk_category')
-                                                           if v == c) for c in categories},
-        'parts': int(os.environ.get('BENCH_PARTS', 1)), 'timings': timings,
+        'clients': len(all_clients),
+        'contacts': Partner.search_count([('parent_id', 'in', all_clients.ids)]),
+        'invoices': invoices,
+        'credit_notes': refunds,
+        'payments': payments,
+        'open_receivable_items': open_lines,
+        'usd_invoices': usd_invoices,
+        'categories': {c: sum(1 for v in all_clients.mapped('relance_risk_category') if v == c) for c in categories},
+        'parts': int(os.environ.get('BENCH_PARTS', 1)),
+        'timings': timings,
     }
-    env['ir.config_parameter'].set_param('relance_bench.ledger', json.dumps(
-        {'date': D.isoformat(), 'seed': SEED, 'company_id': company.id, **summary}))
+    env['ir.config_parameter'].set_param(
+        'relance_bench.ledger', json.dumps({'date': D.isoformat(), 'seed': SEED, 'company_id': company.id, **summary})
+    )
     env.cr.commit()
     print("BENCH_BUILD " + json.dumps(summary), flush=True)
 elif STAGE == 'part':

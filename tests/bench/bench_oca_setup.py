@@ -6,26 +6,56 @@ levels of our standard scenario: 1, 10, 30, 45 and 60 days), all on the e-mail c
 a copy of OCA's e-mail template that attaches no PDF (neither side attaches one). The policy
 is the company's and every client's. Its id is recorded with the ledger.
 """
+
 import json
 
-env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True,  # noqa: F821 (odoo shell provides env)
-                       mail_create_nolog=True))
+env = env(
+    context=dict(
+        env.context,
+        tracking_disable=True,
+        mail_notrack=True,
+        mail_create_nolog=True,
+    )
+)
 Param = env['ir.config_parameter']
 ledger = json.loads(Param.get_param('relance_bench.ledger'))
 company = env['res.company'].browse(ledger['company_id'])
-template = env.ref('account_credit_control.email_template_credit_control_base').copy({
-    'name': "Credit Control Email (benchmark, no PDF)", 'report_template_ids': [(5, 0, 0)]})
+template = env.ref('account_credit_control.email_template_credit_control_base').copy(
+    {'name': "Credit Control Email (benchmark, no PDF)", 'report_template_ids': [(5, 0, 0)]}
+)
 receivable = env['account.account'].search([('account_type', '=', 'asset_receivable')])
-levels = [(1, "Premier rappel", 1), (2, "Deuxième rappel", 10), (3, "Relance ferme", 30),
-          (4, "Dernier rappel", 45), (5, "Mise en demeure", 60)]
-policy = env['credit.control.policy'].create({
-    'name': "Relance (benchmark)", 'company_id': company.id, 'account_ids': [(6, 0, receivable.ids)],
-    'level_ids': [(0, 0, {
-        'name': name, 'level': level, 'computation_mode': 'net_days', 'delay_days': days, 'channel': 'email',
-        'email_template_id': template.id, 'mail_show_invoice_detail': True,
-        'custom_text': f"{name} : factures impayées", 'custom_mail_text': f"<p>{name} : factures impayées.</p>",
-    }) for level, name, days in levels],
-})
+levels = [
+    (1, "Premier rappel", 1),
+    (2, "Deuxième rappel", 10),
+    (3, "Relance ferme", 30),
+    (4, "Dernier rappel", 45),
+    (5, "Mise en demeure", 60),
+]
+policy = env['credit.control.policy'].create(
+    {
+        'name': "Relance (benchmark)",
+        'company_id': company.id,
+        'account_ids': [(6, 0, receivable.ids)],
+        'level_ids': [
+            (
+                0,
+                0,
+                {
+                    'name': name,
+                    'level': level,
+                    'computation_mode': 'net_days',
+                    'delay_days': days,
+                    'channel': 'email',
+                    'email_template_id': template.id,
+                    'mail_show_invoice_detail': True,
+                    'custom_text': f"{name} : factures impayées",
+                    'custom_mail_text': f"<p>{name} : factures impayées.</p>",
+                },
+            )
+            for level, name, days in levels
+        ],
+    }
+)
 company.credit_policy_id = policy
 clients = env['res.partner'].search([('name', '=like', 'Bench client %')])
 clients.write({'credit_policy_id': policy.id})

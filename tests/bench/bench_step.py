@@ -18,6 +18,7 @@ OCA's (account_credit_control): oca_prepare (credit.control.run: generate the li
 (generate the lines, mark them ready and send the e-mail communications), oca_rerun (a second
 run of the same date, right after one).
 """
+
 import cProfile
 import io
 import json
@@ -32,8 +33,14 @@ from datetime import date
 STEP = os.environ['BENCH_STEP']
 PHASE = os.environ.get('BENCH_PHASE', 'measure')
 PROFILE = os.environ.get('BENCH_PROFILE')
-env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True,  # noqa: F821 (odoo shell provides env)
-                       mail_create_nolog=True))
+env = env(
+    context=dict(
+        env.context,
+        tracking_disable=True,
+        mail_notrack=True,
+        mail_create_nolog=True,
+    )
+)
 ledger = json.loads(env['ir.config_parameter'].get_param('relance_bench.ledger'))
 D = date.fromisoformat(ledger['date'])
 company = env['res.company'].browse(ledger['company_id'])
@@ -51,13 +58,18 @@ def before():
 
 
 def created(start, relances=None):
-    result = {'relances_new': count('account.relance') - start['relances'],
-              'mails': count('mail.mail') - start['mails']}
+    result = {
+        'relances_new': count('account.relance') - start['relances'],
+        'mails': count('mail.mail') - start['mails'],
+    }
     if relances is not None:
-        result.update(relances=len(relances), lines=len(relances.line_ids),
-                      sent=len(relances.filtered(lambda r: r.state == 'sent')),
-                      waiting=len(relances.filtered(lambda r: r.state in ('draft', 'to_validate', 'pending'))),
-                      failed=len(relances.filtered(lambda r: r.state == 'failed')))
+        result.update(
+            relances=len(relances),
+            lines=len(relances.line_ids),
+            sent=len(relances.filtered(lambda r: r.state == 'sent')),
+            waiting=len(relances.filtered(lambda r: r.state in ('draft', 'to_validate', 'pending'))),
+            failed=len(relances.filtered(lambda r: r.state == 'failed')),
+        )
     return result
 
 
@@ -82,14 +94,25 @@ def email_only():
     no_pdf()
     for level in levels().sorted('sequence'):
         if level.channel_letter or level.channel_registered_letter:
-            template = level.mail_template_id or levels().filtered(
-                lambda lv, s=level.scenario_id: lv.scenario_id == s and lv.mail_template_id).sorted('sequence')[-1:] \
+            template = (
+                level.mail_template_id
+                or levels()
+                .filtered(lambda lv, s=level.scenario_id: lv.scenario_id == s and lv.mail_template_id)
+                .sorted('sequence')[-1:]
                 .mail_template_id
-            level.write({'channel_letter': False, 'channel_registered_letter': False,
-                         'channel_email': True, 'mail_template_id': template.id})
+            )
+            level.write(
+                {
+                    'channel_letter': False,
+                    'channel_registered_letter': False,
+                    'channel_email': True,
+                    'mail_template_id': template.id,
+                }
+            )
 
 
 # ---------------------------------------------------------------- our steps
+
 
 def run_after(configure):
     """The daily run of D in the current transaction, the levels set by ``configure`` first."""
@@ -109,6 +132,7 @@ def step_cron():
     def go():
         Run.with_context(relance_today=D.isoformat())._cron_daily_relance()
         return created(start)
+
     return go
 
 
@@ -137,9 +161,19 @@ def step_letters():
     batch when it was built with patched Qt, one per letter otherwise."""
     from odoo.addons.base.models import ir_actions_report
     from odoo.addons.base.models.ir_actions_report import _wkhtml
-    relances = Relance.search([('company_id', '=', company.id), ('date', '=', D), ('state', '=', 'to_validate'),
-                               '|', ('channel_letter', '=', True), ('channel_registered_letter', '=', True)],
-                              order='id', limit=int(os.environ.get('BENCH_LETTERS', 100)))
+
+    relances = Relance.search(
+        [
+            ('company_id', '=', company.id),
+            ('date', '=', D),
+            ('state', '=', 'to_validate'),
+            '|',
+            ('channel_letter', '=', True),
+            ('channel_registered_letter', '=', True),
+        ],
+        order='id',
+        limit=int(os.environ.get('BENCH_LETTERS', 100)),
+    )
     info = _wkhtml()
     calls = [0]
     run_wkhtmltopdf = ir_actions_report._run_wkhtmltopdf
@@ -147,13 +181,19 @@ def step_letters():
     def counted(args):
         calls[0] += 1
         return run_wkhtmltopdf(args)
+
     ir_actions_report._run_wkhtmltopdf = counted
 
     def go():
         relances._make_letters()
         pdfs = relances.letter_attachment_id.filtered(lambda a: a.mimetype == 'application/pdf')
-        return {'letters': len(relances), 'pdfs': len(pdfs), 'wkhtmltopdf_calls': calls[0],
-                'wkhtmltopdf': f"{info.version}{' patched Qt' if info.is_patched_qt else ''}"}
+        return {
+            'letters': len(relances),
+            'pdfs': len(pdfs),
+            'wkhtmltopdf_calls': calls[0],
+            'wkhtmltopdf': f"{info.version}{' patched Qt' if info.is_patched_qt else ''}",
+        }
+
     return go
 
 
@@ -163,6 +203,7 @@ def step_aged():
     def go():
         report.action_show()
         return {'rows': len(report.line_ids)}
+
     return go
 
 
@@ -187,6 +228,7 @@ def step_aged_xlsx():
         report.action_export_xlsx()
         workbook = report.with_context(bin_size=False).xlsx_file
         return {'rows': len(report.line_ids), 'xlsx_kib': len(workbook) * 3 // 4 // 1024}
+
     return go
 
 
@@ -196,10 +238,12 @@ def step_risk():
         env.invalidate_all()
         partners = env['res.partner'].with_company(company).search([('relance_risk_date', '=', D)])
         return {'clients': len(partners)}
+
     return go
 
 
 # ---------------------------------------------------------------- OCA's steps
+
 
 def oca_run():
     policy = env['credit.control.policy'].browse(ledger['oca_policy_id'])
@@ -211,6 +255,7 @@ def step_oca_prepare():
         run = oca_run()
         run.generate_credit_lines()
         return {'lines': len(run.line_ids)}
+
     return go
 
 
@@ -223,8 +268,13 @@ def step_oca_send():
         run.set_to_ready_lines()
         run.run_channel_action()
         comms = run.line_ids.communication_id
-        return dict(mails=count('mail.mail') - start['mails'], lines=len(run.line_ids), communications=len(comms),
-                    sent=len(run.line_ids.filtered(lambda line: line.state in ('queued', 'sent'))))
+        return dict(
+            mails=count('mail.mail') - start['mails'],
+            lines=len(run.line_ids),
+            communications=len(comms),
+            sent=len(run.line_ids.filtered(lambda line: line.state in ('queued', 'sent'))),
+        )
+
     return go
 
 
@@ -257,16 +307,21 @@ else:
         plain_execute = Cursor.execute
 
         def timed_execute(self, query, params=None, log_exceptions=True):
-            caller = next((f"{os.path.basename(frame.filename)}:{frame.name}"
-                           for frame in reversed(traceback.extract_stack(limit=40))
-                           if '/account_relance_fr/' in frame.filename or '/account_credit_control/' in frame.filename),
-                          'odoo')
+            caller = next(
+                (
+                    f"{os.path.basename(frame.filename)}:{frame.name}"
+                    for frame in reversed(traceback.extract_stack(limit=40))
+                    if '/account_relance_fr/' in frame.filename or '/account_credit_control/' in frame.filename
+                ),
+                'odoo',
+            )
             begun = time.perf_counter()
             try:
                 return plain_execute(self, query, params, log_exceptions)
             finally:
                 sql_time[caller][0] += 1
                 sql_time[caller][1] += time.perf_counter() - begun
+
         Cursor.execute = timed_execute
     started = time.perf_counter()
     if profiler:
@@ -286,8 +341,11 @@ else:
         with open(PROFILE, 'w') as handle:
             handle.write(out.getvalue())
     result = {
-        'step': STEP, 'seconds': round(elapsed, 3), 'queries': env.cr.sql_log_count - queries,
-        'rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **counts,
+        'step': STEP,
+        'seconds': round(elapsed, 3),
+        'queries': env.cr.sql_log_count - queries,
+        'rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **counts,
     }
     env.cr.commit()  # the copy is thrown away; committing keeps what the cron did comparable
     print("BENCH_RESULT " + json.dumps(result), flush=True)

@@ -1,6 +1,7 @@
 """Prints the Markdown table of a benchmark run (setup/bench.sh) from its results file (one JSON
 object per measured step and repetition): medians of wall time, SQL queries and peak RSS, what
 the step made, and OCA's figures beside ours with the ratio OCA / ours when they were measured."""
+
 import argparse
 import json
 import statistics

@@ -11,6 +11,7 @@ upgrade. The old column is then dropped (the field is no longer stored).
 The rows of the aged balance moved to a table without foreign keys: the table that held them
 (transient rows, recomputed at each request) is dropped.
 """
+
 from odoo.tools import SQL
 
 DEFAULT_RULE = """NOT (COALESCE(partner.is_company, FALSE) OR partner.parent_id IS NOT NULL
@@ -18,8 +19,9 @@ DEFAULT_RULE = """NOT (COALESCE(partner.is_company, FALSE) OR partner.parent_id 
 
 
 def column_exists(cr, table, column):
-    cr.execute(SQL("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-                   table, column))
+    cr.execute(
+        SQL("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s", table, column)
+    )
     return bool(cr.fetchone())
 
 
@@ -30,8 +32,9 @@ def consumer_flag_to_choice(cr, table='res_partner', companies_table='res_compan
         return
     if not column_exists(cr, table, 'relance_consumer_choice'):
         cr.execute(SQL("ALTER TABLE %s ADD COLUMN relance_consumer_choice jsonb", SQL.identifier(table)))
-    cr.execute(SQL(
-        """
+    cr.execute(
+        SQL(
+            """
         UPDATE %(table)s AS partner
            SET relance_consumer_choice = (
                 SELECT jsonb_object_agg(company.id::text, CASE WHEN partner.relance_is_consumer
@@ -41,7 +44,11 @@ def consumer_flag_to_choice(cr, table='res_partner', companies_table='res_compan
          WHERE partner.relance_is_consumer IS NOT NULL
            AND partner.relance_is_consumer != (%(rule)s)
         """,
-        table=SQL.identifier(table), companies=SQL.identifier(companies_table), rule=SQL(DEFAULT_RULE)))
+            table=SQL.identifier(table),
+            companies=SQL.identifier(companies_table),
+            rule=SQL(DEFAULT_RULE),
+        )
+    )
     cr.execute(SQL("ALTER TABLE %s DROP COLUMN relance_is_consumer", SQL.identifier(table)))
 
 

@@ -5,6 +5,7 @@ back (80 ms each, most of the time of a day's e-mails). The templates are ``noup
 bodies already installed are rewritten here, in every language, only where they still read
 the old way (a body a person rewrote differently is left alone).
 """
+
 import json
 
 from odoo.tools import SQL
@@ -18,5 +19,6 @@ def migrate(cr, version):
     for template_id, body in cr.fetchall():
         fixed = {lang: text.replace(OLD, NEW) if text else text for lang, text in body.items()}
         if fixed != body:
-            cr.execute(SQL("UPDATE mail_template SET body_html = %s::jsonb WHERE id = %s",
-                           json.dumps(fixed), template_id))
+            cr.execute(
+                SQL("UPDATE mail_template SET body_html = %s::jsonb WHERE id = %s", json.dumps(fixed), template_id)
+            )
