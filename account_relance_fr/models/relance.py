@@ -657,7 +657,7 @@ class AccountRelance(models.Model):
                 attachment_ids = []
                 if relance in attach:
                     attachment_ids = [pdfs[move].id for move in relance.invoice_line_ids.move_id]
-                # The customer statement, from the tone the company set (issue 13).
+                # The customer statement, from the tone the company set.
                 attachment_ids += relance.file_id._relance_statement_attachment_ids(relance)
                 emails.append((relance, subjects[relance.id], bodies[relance.id], attachment_ids, template))
         messages = self._queue_emails(emails)

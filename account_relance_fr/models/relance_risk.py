@@ -167,7 +167,7 @@ class AccountRelanceRisk(models.AbstractModel):
         verdicts, notes = {}, []
         for partner in partners:
             reached = relances.get(partner, {})
-            # A broken promise to pay weighs like a severe relance (issue 13).
+            # A broken promise to pay weighs like a severe relance.
             severe = sum(count for level, count in reached.items() if level.tone in SEVERE_TONES) + broken.get(
                 partner.id, 0
             )

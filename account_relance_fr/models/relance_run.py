@@ -833,7 +833,7 @@ class AccountRelanceRun(models.AbstractModel):
                 order='date, id',
             )
         }
-        # A client who promised to pay is not reminded until the promised date plus grace (issue 13).
+        # A client who promised to pay is not reminded until the promised date plus grace.
         paused = (
             set()
             if force or target_level

@@ -562,7 +562,7 @@ class ResPartner(models.Model):
         action['context'] = {'create': False}
         return action
 
-    # ------------------------------------------------------------------ customer statement (issue 13)
+    # ------------------------------------------------------------------ customer statement
 
     def action_relance_print_statement(self):
         """The customer statement of the client in the current company (PDF)."""

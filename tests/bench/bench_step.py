@@ -83,7 +83,7 @@ def levels():
 
 def no_pdf():
     """Every level sends by itself, and no PDF goes with the e-mails: neither the invoices nor the
-    customer statement (issue 13 attaches it from the severe tone by default)."""
+    customer statement (attached from the severe tone by default)."""
     levels().write({'auto_send': True})
     company.write({'relance_attach_invoices': False, 'relance_statement_from_tone': 'never'})
 
