@@ -2,7 +2,7 @@
     'name': "Relances clients (France)",
     'summary': "Tiered reminders of unpaid customer invoices, from the friendly reminder "
     "to the mise en demeure, following French law",
-    'version': '19.0.1.9.0',
+    'version': '19.0.1.10.0',
     'category': 'Accounting/Accounting',
     'author': "account_relance_fr contributors",
     'website': "https://account-relance-fr.example/",
