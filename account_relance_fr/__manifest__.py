@@ -9,7 +9,7 @@
     'maintainers': [],
     'development_status': 'Beta',
     'license': 'LGPL-3',
-    'depends': ['account', 'mail', 'portal'],
+    'depends': ['account', 'mail', 'portal', 'sms'],
     'external_dependencies': {'python': ['num2words', 'xlsxwriter']},
     'data': [
         'security/relance_security.xml',
@@ -62,6 +62,10 @@
         'report/relance_statement_report.xml',
         'views/relance_portal_templates.xml',
         'views/relance_client_side_views.xml',
+        # Letters posted by a provider's API, their proofs; text messages.
+        'security/relance_postal_security.xml',
+        'data/ir_cron_postal_data.xml',
+        'views/relance_postal_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

@@ -26,3 +26,9 @@ from . import relance_schedule_request
 from . import relance_statement
 from . import mail_mail
 from . import mail_template
+from . import relance_postal_account
+from . import relance_postal_sending
+from . import relance_postal
+from . import relance_sms
+from . import relance_level_sms
+from . import res_partner_postal

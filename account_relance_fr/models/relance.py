@@ -627,6 +627,7 @@ class AccountRelance(models.Model):
                 "No e-mail address for %s: send it by letter instead, or add the address and retry.",
                 relance.contact_id.display_name,
             )
+        failed |= relances._dispatch_by_providers(letters)  # postal provider, text messages
         failed.write({'state': 'failed'})
         (relances - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
 

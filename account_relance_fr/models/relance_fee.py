@@ -3,6 +3,7 @@ from odoo import fields, models
 FEE_KINDS = [
     ('agency', "Collection agency"),
     ('commissaire', "Commissaire de justice"),
+    ('postal', "Postal provider"),
     ('other', "Other"),
 ]
 

@@ -18,7 +18,8 @@ def _file_name(text):
 class AccountRelanceLitigationFile(models.TransientModel):
     """The dossier a collection agency or a commissaire de justice needs about a client, in
     one zip: the statement of account (XLSX, with the relance history), the PDF of every
-    unpaid invoice and the mise en demeure sent, if any.
+    unpaid invoice, the mise en demeure sent, if any, and the proofs of the letters posted by the
+    provider (deposit, acknowledgement of receipt).
 
     Documents already sent are taken as they were sent (the invoice PDF of the e-mail, the
     letter of the mise en demeure): the file must show what the client received.
@@ -85,6 +86,9 @@ class AccountRelanceLitigationFile(models.TransientModel):
             for notice in relances.filtered(lambda r: r.tone == 'formal_notice' and r.state in ('sent', 'done')):
                 content, extension = self._formal_notice_document(notice)
                 archive.writestr(f"Mise_en_demeure_{_file_name(notice.name)}.{extension}", content)
+            # Proofs of the letters posted by the provider: deposit and acknowledgement of receipt.
+            for proof in relances.postal_sending_ids._proof_attachments():
+                archive.writestr(f"Preuves/{_file_name(proof.name)}", proof.raw)
         self.write(
             {
                 # A Binary field holds base64: /web/content decodes it for the browser.

@@ -34,3 +34,4 @@ from . import test_relance_company_flags
 from . import test_relance_client_side
 from . import test_relance_portal
 from . import test_relance_upgrade
+from . import test_relance_postal

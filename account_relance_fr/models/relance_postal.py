@@ -1,0 +1,156 @@
+import re
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..core.postal import SendOptions
+from .relance_postal_account import address_of
+
+
+class AccountRelance(models.Model):
+    """The relance's letters posted by a provider."""
+
+    _inherit = 'account.relance'  # pylint: disable=consider-merging-classes-inherited
+
+    postal_sending_ids = fields.One2many('account.relance.postal.sending', 'relance_id', "Letters posted")
+    postal_state = fields.Selection(
+        related='postal_sending_ids.state', string="Postal status", help="Where the last letter posted stands."
+    )
+
+    # ------------------------------------------------------------------ the hook of _dispatch
+
+    def _dispatch_by_providers(self, letters):
+        """What goes out through external services once the letters are rendered: the letters
+        posted by the company's provider, and the text messages. Returns the relances that must
+        stay failed (the provider refused their letter or did not answer)."""
+        failed = letters._post_letters()
+        (self - failed).filtered(lambda r: r.level_id.sms_enabled and not r.sms_sent)._send_sms()
+        return failed
+
+    # ------------------------------------------------------------------ letters
+
+    def _postal_account(self):
+        self.ensure_one()
+        if self.env.context.get('relance_print_letters'):
+            return self.env['account.relance.postal.account']
+        account = self.env['account.relance.postal.account'].sudo()._for_company(self.company_id)  # sudo: see below
+        # sudo: a relance user may validate a letter without the right to read the settings.
+        if not account or not (self.channel_registered_letter or account.simple_letters):
+            return self.env['account.relance.postal.account']
+        return account.sudo(False)
+
+    def _postal_may_send_electronically(self, account):
+        """A qualified electronic registered letter only where it has the effect of a paper one
+        (CPCE L100): to a professional, or to a consumer who agreed to receive them."""
+        self.ensure_one()
+        if not (account.prefer_electronic and type(account._provider()).electronic and self.channel_registered_letter):
+            return False
+        return not self.partner_is_consumer or self.partner_id._relance_lre_consented()
+
+    def _postal_idempotency_key(self, attempt):
+        """The key of one letter at the provider: this database, this relance, this attempt."""
+        uuid = self.env['ir.config_parameter'].sudo().get_param('database.uuid', '')  # sudo: system parameter
+        return f"{re.sub(r'[^0-9a-f]', '', uuid)[:8]}-{self.id}-{attempt}"
+
+    def _post_letters(self):
+        """Post the letter of each relance through the company's provider account. A relance
+        already posted is not posted again; one whose last attempt got no answer resumes it
+        with the same key. Returns the relances whose letter did not go out."""
+        failed = self.browse()
+        Sending = self.env['account.relance.postal.sending']
+        for relance in self:
+            account = relance._postal_account()
+            if not account or not relance.letter_attachment_id:
+                continue
+            previous = relance.postal_sending_ids
+            if previous.filtered(lambda s: s.state not in ('unknown', 'refused')):
+                continue  # posted already: the retry of another channel does not post it again
+            sending = previous.filtered(lambda s: s.state == 'unknown')[:1]
+            electronic = relance._postal_may_send_electronically(account)
+            if not sending:
+                sending = Sending.create(
+                    {
+                        'relance_id': relance.id,
+                        'account_id': account.id,
+                        'provider': account.provider,
+                        'registered': relance.channel_registered_letter,
+                        'electronic': electronic,
+                        'idempotency_key': relance._postal_idempotency_key(len(previous) + 1),
+                    }
+                )
+            letter = relance.letter_attachment_id
+            options = SendOptions(
+                name=f"{relance.company_id.name} – {relance.name}",
+                registered=relance.channel_registered_letter,
+                acknowledgement=account.acknowledgement and relance.channel_registered_letter,
+                electronic=sending.electronic,
+                sender=account._sender_address(),
+                notification_email=account.notification_email or relance.company_id.email or '',
+            )
+            contact = relance.contact_id
+            address = address_of(contact, contact.commercial_partner_id.name)
+            if sending._submit(letter.raw, letter.name, address, options):
+                relance.registered_number = sending.tracking_number or relance.registered_number
+                relance.message_post(
+                    body=self.env._(
+                        "Letter handed to %(provider)s (reference %(reference)s%(tracking)s).",
+                        provider=account.name,
+                        reference=sending.provider_reference,
+                        tracking=self.env._(", tracking number %s", sending.tracking_number)
+                        if sending.tracking_number
+                        else "",
+                    )
+                )
+                continue
+            if sending.state == 'refused':
+                reason = self.env._(
+                    "%(provider)s refused the letter: %(reason)s. Correct and retry, or print it instead.",
+                    provider=account.name,
+                    reason=sending.reason,
+                )
+            else:
+                reason = self.env._(
+                    "No answer from %(provider)s (%(reason)s). Retry: the letter will not be posted twice.",
+                    provider=account.name,
+                    reason=sending.reason,
+                )
+            relance.failure_reason = reason[:500]
+            relance.message_post(body=reason)
+            failed |= relance
+        return failed
+
+    def _postal_refused_after_acceptance(self, sending):
+        """The provider accepted the letter, then rejected it when it checked it: the relance
+        did not reach the client, it fails with the reason (as a bounced e-mail does)."""
+        reason = self.env._(
+            "%(provider)s rejected the letter after accepting it: %(reason)s",
+            provider=sending.account_id.name,
+            reason=sending.reason,
+        )[:500]
+        went_out = self.filtered(lambda r: r.state in ('sent', 'done'))
+        # sudo: a sent relance is history; only a failure of its delivery may change its state.
+        went_out.sudo()._mark_failed(reason)
+        (self - went_out).message_post(body=reason)
+
+    def _postal_resolve_unknown(self):
+        """Before a letter is printed instead, ask the provider about an attempt left without an
+        answer: if it went out after all, it must not be posted a second time."""
+        for sending in self.postal_sending_ids.filtered(lambda s: s.state == 'unknown' and s.provider_reference):
+            sending._refresh_status()
+
+    def action_print_letter_instead(self):
+        """The provider refused the letter or does not answer: print it and post it by hand."""
+        self._check_relance_group()
+        for relance in self:
+            if relance.state != 'failed':
+                raise UserError(self.env._("Relance %s did not fail: nothing to print instead.", relance.name))
+        self._postal_resolve_unknown()
+        posted = self.filtered(lambda r: r.postal_sending_ids.filtered(lambda s: s.state not in ('unknown', 'refused')))
+        if posted:
+            raise UserError(
+                self.env._(
+                    "The provider posted %s after all: it is not printed a second time.",
+                    ", ".join(posted.mapped('name')),
+                )
+            )
+        return self.with_context(relance_print_letters=True).action_send()

@@ -1,0 +1,244 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..core.postal import DELIVERY_STATES, ProviderRefused, ProviderUnavailable
+
+_logger = logging.getLogger(__name__)
+
+SENDING_STATES = [
+    ('unknown', "No answer"),
+    ('refused', "Refused"),
+    ('accepted', "Accepted"),
+    ('deposited', "Deposited"),
+    ('distributed', "Distributed"),
+    ('acknowledged', "Acknowledged"),
+    ('returned', "Returned"),
+]
+#: Where the letter went out: the relance was sent and the status is followed until it ends.
+WENT_OUT = DELIVERY_STATES
+FOLLOWED = ('accepted', 'deposited', 'distributed')
+
+
+class AccountRelancePostalSending(models.Model):
+    """One letter handed to a postal provider for a relance, and what became of it.
+
+    A relance has one sending per attempt that reached a definite answer: a refused letter may be
+    corrected and sent again (a new attempt, a new key); a letter without an answer keeps its key
+    and the provider's reference, so that the retry resumes it and nothing is posted twice.
+    """
+
+    _name = 'account.relance.postal.sending'
+    _description = "Letter sent through a postal provider"
+    _order = 'id desc'
+    _check_company_auto = True
+
+    relance_id = fields.Many2one('account.relance', required=True, index=True, ondelete='restrict', readonly=True)
+    company_id = fields.Many2one(related='relance_id.company_id', store=True, index=True)
+    partner_id = fields.Many2one(related='relance_id.partner_id', string="Client")
+    account_id = fields.Many2one(
+        'account.relance.postal.account', "Provider account", required=True, readonly=True, check_company=True
+    )
+    provider = fields.Char(readonly=True)
+    registered = fields.Boolean("Registered letter", readonly=True)
+    electronic = fields.Boolean("Electronic registered letter", readonly=True)
+    idempotency_key = fields.Char(required=True, readonly=True, copy=False)
+    state = fields.Selection(SENDING_STATES, required=True, default='unknown', readonly=True, index=True)
+    reason = fields.Char("Provider's answer", readonly=True)
+    provider_reference = fields.Char(readonly=True, copy=False, index='btree_not_null')
+    recipient_reference = fields.Char(readonly=True, copy=False)
+    tracking_number = fields.Char(readonly=True, copy=False)
+    status_code = fields.Char("Last status", readonly=True)
+    status_label = fields.Char("Last status label", readonly=True)
+    deposited_on = fields.Datetime(readonly=True)
+    acknowledged_on = fields.Date("Acknowledged on", readonly=True)
+    checked_on = fields.Datetime("Last checked", readonly=True)
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    cost = fields.Monetary(readonly=True, currency_field='currency_id')
+    fee_id = fields.Many2one('account.relance.fee', "Cost recorded", readonly=True)
+    deposit_proof_id = fields.Many2one('ir.attachment', "Proof of deposit", readonly=True)
+    acknowledgement_proof_id = fields.Many2one('ir.attachment', "Acknowledgement of receipt", readonly=True)
+
+    _idempotency_key_uniq = models.UniqueIndex('(idempotency_key)', "A letter is sent once per key.")
+
+    # ------------------------------------------------------------------ sending
+
+    def _submit(self, document, filename, address, options):
+        """Hand the letter to the provider. Returns True when it was accepted; otherwise the
+        sending records the answer (refused, or none) and False is returned. Never raises for
+        what the provider says: a provider that fails must not take the other relances down."""
+        self.ensure_one()
+        provider = self.account_id._provider()
+        try:
+            result = provider.send(
+                document, filename, address, options, self.idempotency_key, reference=self.provider_reference
+            )
+        except ProviderRefused as error:
+            self.write({'state': 'refused', 'reason': str(error)[:500]})
+            return False
+        except ProviderUnavailable as error:
+            values = {'state': 'unknown', 'reason': str(error)[:500]}
+            if getattr(error, 'reference', None):
+                values['provider_reference'] = error.reference
+            self.write(values)
+            return False
+        self.write(
+            {
+                'state': 'accepted',
+                'reason': False,
+                'provider_reference': result.reference,
+                'recipient_reference': result.recipient_reference,
+                'tracking_number': result.tracking_number or False,
+            }
+        )
+        self._record_cost(result.cost)
+        return True
+
+    def _record_cost(self, cost):
+        """The cost the provider told, once, as a collection fee of the client (counted in the
+        KPIs' cost of collection instead of the company's flat cost per letter)."""
+        for sending in self:
+            if cost is None or sending.fee_id:
+                continue
+            relance = sending.relance_id
+            fee = self.env['account.relance.fee'].create(
+                {
+                    'partner_id': relance.partner_id.id,
+                    'company_id': relance.company_id.id,
+                    'date': relance.date,
+                    'kind': 'postal',
+                    'amount': cost,
+                    'note': self.env._(
+                        "%(provider)s, %(relance)s (%(reference)s)",
+                        provider=sending.account_id.name,
+                        relance=relance.name,
+                        reference=sending.provider_reference,
+                    )[:200],
+                }
+            )
+            sending.write({'cost': cost, 'fee_id': fee.id})
+
+    # ------------------------------------------------------------------ follow-up
+
+    @api.model
+    def _cron_refresh_status(self, batch=20):
+        """Scheduled action: ask the providers where the letters stand, a batch at a time with a
+        commit after each batch, the oldest checked first. One provider or letter that fails is
+        logged and skipped; the next run tries it again."""
+        domain = [('state', 'in', FOLLOWED), ('provider_reference', '!=', False)]
+        cron = self.env['ir.cron']
+        remaining = self.search_count(domain)
+        cron._commit_progress(remaining=remaining)
+        while remaining:
+            sendings = self.search(domain, order='checked_on asc nulls first, id', limit=batch)
+            sendings = sendings.try_lock_for_update()
+            if not sendings:
+                break
+            sendings._refresh_status()
+            remaining = max(remaining - len(sendings), 0)
+            if not cron._commit_progress(len(sendings)):
+                break
+
+    def _refresh_status(self):
+        """Ask the provider where each letter stands and record it; returns the sendings whose
+        provider could not answer."""
+        unanswered = self.browse()
+        for sending in self:
+            try:
+                with self.env.cr.savepoint():
+                    known = [
+                        kind
+                        for kind, proof in (
+                            ('deposit', sending.deposit_proof_id),
+                            ('acknowledgement', sending.acknowledgement_proof_id),
+                        )
+                        if proof
+                    ]
+                    status = sending.account_id._provider().fetch_status(
+                        sending.provider_reference, sending.recipient_reference, known_proofs=known
+                    )
+                    sending._apply_status(status)
+            except (ProviderRefused, ProviderUnavailable) as error:
+                _logger.info("Postal status of %s not available: %s", sending.idempotency_key, error)
+                sending.checked_on = fields.Datetime.now()
+                unanswered |= sending
+        return unanswered
+
+    def _apply_status(self, status):
+        """Record what the provider says: the state only moves forward (or to returned), the
+        acknowledgement date and tracking number go to the relance, proofs are attached to it."""
+        self.ensure_one()
+        relance = self.relance_id
+        values = {'checked_on': fields.Datetime.now(), 'status_code': status.code, 'status_label': status.label}
+        news = []
+        if status.state == 'refused':
+            if self.state != 'refused':
+                values.update(state='refused', reason=status.refused_reason[:500])
+                self.write(values)
+                relance._postal_refused_after_acceptance(self)
+            return
+        order = {state: index for index, state in enumerate(WENT_OUT)}
+        if status.state in order and (status.state == 'returned' or order[status.state] > order.get(self.state, -1)):
+            if self.state != 'returned':
+                values['state'] = status.state
+                news.append(dict(self._fields['state']._description_selection(self.env))[status.state])
+        if status.tracking_number and status.tracking_number != self.tracking_number:
+            values['tracking_number'] = status.tracking_number
+        if status.deposited_at and not self.deposited_on:
+            values['deposited_on'] = status.deposited_at
+        if status.acknowledged_at and not self.acknowledged_on:
+            values['acknowledged_on'] = status.acknowledged_at.date()
+        self.write(values)
+        self._record_cost(status.cost)
+        relance_values = {}
+        if self.tracking_number and relance.registered_number != self.tracking_number:
+            relance_values['registered_number'] = self.tracking_number
+        if self.acknowledged_on and not relance.acknowledged_on:
+            relance_values['acknowledged_on'] = self.acknowledged_on
+        if relance_values:
+            relance.write(relance_values)
+        attachments = self._attach_proofs(status.proofs)
+        if news or attachments:
+            label = status.label or status.code
+            body = self.env._(
+                "%(provider)s: %(state)s%(detail)s.",
+                provider=self.account_id.name,
+                state=", ".join(news) or dict(self._fields['state']._description_selection(self.env))[self.state],
+                detail=f" ({label})" if label else "",
+            )
+            if self.acknowledged_on and 'acknowledged_on' in values:
+                body += " " + self.env._("Received by the client on %s.", self.acknowledged_on)
+            relance.message_post(body=Markup("<p>%s</p>") % body, attachment_ids=attachments.ids)
+
+    def _attach_proofs(self, proofs):
+        Attachment = self.env['ir.attachment']
+        created = Attachment
+        field_of = {'deposit': 'deposit_proof_id', 'acknowledgement': 'acknowledgement_proof_id'}
+        for proof in proofs:
+            fname = field_of.get(proof.kind)
+            if not fname or self[fname]:
+                continue
+            prefix = {'deposit': "Preuve_de_depot", 'acknowledgement': "Avis_de_reception"}[proof.kind]
+            attachment = Attachment.create(
+                {
+                    'name': f"{prefix}_{self.relance_id.name.replace('/', '-')}_{proof.filename}",
+                    'raw': proof.content,
+                    'mimetype': proof.mimetype,
+                    'res_model': 'account.relance',
+                    'res_id': self.relance_id.id,
+                }
+            )
+            self[fname] = attachment
+            created |= attachment
+        return created
+
+    def _proof_attachments(self):
+        """The proof documents of these letters (deposit, acknowledgement of receipt)."""
+        return self.deposit_proof_id | self.acknowledgement_proof_id
+
+    def action_refresh_status(self):
+        self.relance_id._check_relance_group()
+        self._refresh_status()
+        return True

@@ -1,0 +1,304 @@
+import base64
+import io
+import json
+import zipfile
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, tagged
+
+from ..core.postal import PROVIDERS, MailevaRegisteredMail, SendResult
+from .common import RelanceCommon
+from .postal_stand_in import CLIENT_ID, CLIENT_SECRET, MailevaStandIn
+
+
+class PostalCommon(RelanceCommon):
+    """The company posts its registered letters through Maileva (a local stand-in of its API)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stand_in = MailevaStandIn().start()
+        cls.addClassCleanup(cls.stand_in.stop)
+        cls.account = cls.env['account.relance.postal.account'].create(
+            {
+                'name': "Maileva (stand-in)",
+                'company_id': cls.company.id,
+                'provider': 'maileva',
+                'environment': 'custom',
+                'api_url': f"{cls.stand_in.url}/registered_mail/v2",
+                'auth_url': f"{cls.stand_in.url}/token",
+                'client_id': CLIENT_ID,
+                'client_secret': CLIENT_SECRET,
+                'username': 'compta@example.com',
+                'password': 'not-logged',
+                'timeout': 1,
+                'notification_email': 'compta@example.com',
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.stand_in.scenario = 'ok'
+        self.stand_in.requests.clear()
+        self.stand_in.sendings.clear()
+
+    def mise_en_demeure(self, amount=1000.0, client=None):
+        client = client or self.client
+        self.invoice(amount, partner=client)
+        wizard = Form(
+            self.env['account.relance.formal.notice.wizard'].with_context(
+                active_model='res.partner', active_ids=client.ids
+            )
+        )
+        wizard.date = date(2026, 5, 9)
+        action = wizard.save().action_prepare()
+        return self.env['account.relance'].browse(action['res_id'])
+
+    def submitted(self):
+        return sum(sending['submitted'] for sending in self.stand_in.sendings.values())
+
+
+@tagged('post_install', '-at_install')
+class TestRelancePostal(PostalCommon):
+    """A credit manager validates a mise en demeure: Maileva posts it, the proofs come back."""
+
+    def test_mise_en_demeure_posted_through_the_provider(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(len(sending), 1)
+        [maileva] = self.stand_in.sendings.values()
+        self.assertRecordValues(
+            sending,
+            [
+                {
+                    'state': 'accepted',
+                    'provider_reference': maileva['id'],
+                    'tracking_number': maileva['recipient']['registered_number'],
+                    'registered': True,
+                    'electronic': False,
+                    'cost': 7.35,
+                }
+            ],
+        )
+        self.assertEqual(relance.registered_number, maileva['recipient']['registered_number'])
+        # The calls the contract describes, in its order, each once.
+        self.assertEqual(
+            [(r['method'], r['path'].rpartition('/v2')[2] or r['path']) for r in self.stand_in.requests][:5],
+            [
+                ('POST', '/token'),
+                ('POST', '/sendings'),
+                ('POST', f"/sendings/{maileva['id']}/documents"),
+                ('POST', f"/sendings/{maileva['id']}/recipients"),
+                ('POST', f"/sendings/{maileva['id']}/submit"),
+            ],
+        )
+        self.assertEqual(maileva['custom_id'], sending.idempotency_key)
+        self.assertTrue(maileva['options']['acknowledgement_of_receipt'])
+        self.assertEqual(maileva['options']['notification_email'], 'compta@example.com')
+        self.assertEqual(
+            maileva['recipient']['values'],
+            {
+                'custom_id': sending.idempotency_key,
+                'address_line_1': "Boulangerie Martin",
+                'address_line_4': "12 rue de la République",
+                'address_line_6': "69002 Lyon",
+                'country_code': 'FR',
+            },
+        )
+        # The letter posted is the mise en demeure of the relance, as rendered.
+        self.assertIn(relance.letter_attachment_id.raw, maileva['document'])
+        self.assertIn(b"MISE EN DEMEURE", maileva['document'])
+        # Its cost is a collection fee of the client.
+        self.assertRecordValues(sending.fee_id, [{'kind': 'postal', 'amount': 7.35, 'partner_id': self.client.id}])
+        # The credentials never reach the chatter.
+        self.assertNotIn('not-logged', " ".join(relance.message_ids.mapped('body')))
+
+    def test_refused_letter_fails_with_the_reason_then_goes_out_once_corrected(self):
+        self.stand_in.scenario = 'refuse'
+        relance = self.mise_en_demeure()
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn('ADDRESS_LINE_6_WRONG_FORMAT', relance.failure_reason)
+        self.assertRecordValues(relance.postal_sending_ids, [{'state': 'refused', 'tracking_number': False}])
+        self.assertFalse(relance.registered_number)
+        self.assertEqual(self.submitted(), 0)
+        self.assertFalse(self.stand_in.sendings, "the draft left at the provider is deleted")
+        self.assertFalse(self.env['account.relance.fee'].search([('partner_id', '=', self.client.id)]))
+
+        self.stand_in.scenario = 'ok'
+        relance.action_send()
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(self.submitted(), 1)
+        first, second = relance.postal_sending_ids.sorted('id')
+        self.assertEqual(first.state, 'refused')
+        self.assertEqual(second.state, 'accepted')
+        self.assertNotEqual(first.idempotency_key, second.idempotency_key)
+
+    def test_no_answer_then_retry_posts_nothing_twice(self):
+        # Maileva takes the letter but its answer to the submission never arrives in time.
+        self.stand_in.scenario = 'timeout'
+        relance = self.mise_en_demeure()
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn("No answer", relance.failure_reason)
+        sending = relance.postal_sending_ids
+        self.assertEqual(sending.state, 'unknown')
+        self.assertTrue(sending.provider_reference, "the sending id is kept to resume it")
+        self.assertEqual(self.submitted(), 1)
+
+        self.stand_in.scenario = 'ok'
+        relance.action_send()
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(relance.postal_sending_ids, sending, "the same letter, the same key")
+        self.assertEqual(sending.state, 'accepted')
+        self.assertEqual(self.submitted(), 1, "submitted once")
+        self.assertEqual(len(self.stand_in.calls('POST', '/sendings')), 1)
+        # Validating again does not post it again either.
+        relance.write({'state': 'done'})
+        self.assertEqual(self.submitted(), 1)
+
+    def test_malformed_answer_fails_and_print_instead_stays_possible(self):
+        self.stand_in.scenario = 'malformed'
+        relance = self.mise_en_demeure()
+        self.assertEqual(relance.state, 'failed')
+        self.assertIn("malformed", relance.failure_reason)
+        self.assertEqual(relance.postal_sending_ids.state, 'unknown')
+        self.assertFalse(relance.postal_sending_ids.provider_reference)
+        # The credit manager prints it and posts it by hand instead.
+        relance.action_print_letter_instead()
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(self.submitted(), 0)
+        self.assertTrue(relance.letter_attachment_id)
+
+    def test_print_instead_refused_when_the_provider_posted_it_after_all(self):
+        # The connection drops after Maileva took the letter: no answer either.
+        self.stand_in.scenario = 'drop'
+        relance = self.mise_en_demeure()
+        self.assertEqual(relance.state, 'failed')
+        self.stand_in.scenario = 'ok'
+        with self.assertRaisesRegex(UserError, "posted .* after all"):
+            relance.action_print_letter_instead()
+        self.assertEqual(relance.postal_sending_ids.state, 'accepted')
+        self.assertEqual(self.submitted(), 1)
+
+    def test_status_acknowledgement_and_proofs_come_back(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True)
+        sending._refresh_status()
+        self.assertEqual(sending.state, 'deposited')
+        self.assertEqual(sending.deposit_proof_id.raw, b'%PDF-1.4 preuve de depot')
+        self.assertEqual(
+            (sending.deposit_proof_id.res_model, sending.deposit_proof_id.res_id), ('account.relance', relance.id)
+        )
+        self.assertFalse(relance.acknowledged_on)
+        # Delivered on 13 May (the date of the receipt), the signed receipt scanned on 15 May.
+        self.stand_in.advance(
+            sending.provider_reference, delivered='2026-05-13T10:30:00.000Z', acknowledged='2026-05-15T08:00:00.000Z'
+        )
+        sending._refresh_status()
+        self.assertRecordValues(sending, [{'state': 'acknowledged', 'acknowledged_on': date(2026, 5, 13)}])
+        self.assertEqual(relance.acknowledged_on, date(2026, 5, 13))
+        self.assertEqual(sending.acknowledgement_proof_id.raw, b'%PDF-1.4 avis de reception')
+        self.assertIn("13", relance.message_ids[0].body)
+        # Asked again: nothing downloaded twice, nothing changes.
+        downloads = len(self.stand_in.calls('GET', '_acknowledgement_of_receipt'))
+        sending._refresh_status()
+        self.assertEqual(len(self.stand_in.calls('GET', '_acknowledgement_of_receipt')), downloads)
+        # Both proofs are in the litigation file.
+        dossier = self.env['account.relance.litigation.file'].create(
+            {'partner_id': self.client.id, 'company_id': self.company.id, 'date': date(2026, 5, 20)}
+        )
+        dossier._build()
+        names = zipfile.ZipFile(io.BytesIO(base64.b64decode(dossier.with_context(bin_size=False).zip_file))).namelist()
+        self.assertTrue(any(name.startswith("Preuves/") and "Preuve_de_depot" in name for name in names), names)
+        self.assertTrue(any(name.startswith("Preuves/") and "Avis_de_reception" in name for name in names), names)
+
+    def test_unclaimed_letter_is_returned(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True, returned='N03')
+        sending._refresh_status()
+        self.assertEqual(sending.state, 'returned')
+        self.assertEqual(sending.status_code, 'N03')
+        self.assertFalse(relance.acknowledged_on)
+
+    def test_consumer_without_consent_gets_paper(self):
+        posted = []
+
+        class QualifiedLre(MailevaRegisteredMail):
+            """A provider of qualified electronic registered letters: one class."""
+
+            code = 'lre_stand_in'
+            label = "LRE stand-in"
+            electronic = True
+
+            def send(self, document, filename, address, options, idempotency_key, reference=None):
+                posted.append(options.electronic)
+                return SendResult(reference=f"lre-{len(posted)}", tracking_number=f"LRE{len(posted)}")
+
+        consumer = self.env['res.partner'].create(
+            {
+                'name': "Jeanne Durand",
+                'email': 'jeanne@example.com',
+                'street': "3 place Bellecour",
+                'zip': "69002",
+                'city': "Lyon",
+                'country_id': self.env.ref('base.fr').id,
+            }
+        )
+        self.assertTrue(consumer._relance_consumer_in(self.company))
+        with patch.dict(PROVIDERS, {QualifiedLre.code: QualifiedLre}):
+            self.account.write({'provider': QualifiedLre.code, 'prefer_electronic': True})
+            relance = self.mise_en_demeure(client=consumer)
+            self.assertEqual(relance.state, 'sent')
+            self.assertEqual(posted, [False], "paper LRAR: no consent recorded")
+            self.assertFalse(relance.postal_sending_ids.electronic)
+
+            consumer.write({'relance_lre_consent_date': date(2026, 1, 5), 'relance_lre_consent_how': 'signed'})
+            self.assertTrue(
+                relance.with_context(relance_print_letters=False)._postal_may_send_electronically(self.account)
+            )
+            professional = self.env['res.partner'].create({'name': "SARL Dupont", 'is_company': True})
+            self.assertFalse(professional._relance_consumer_in(self.company))
+
+
+@tagged('post_install', '-at_install')
+class TestRelancePostalWebhook(PostalCommon, HttpCase):
+    """The provider's notifications reach Odoo only with the account's secret."""
+
+    def notify(self, secret, payload):
+        headers = {'Content-Type': 'application/json'}
+        if secret is not None:
+            headers['X-Relance-Secret'] = secret
+        return self.url_open(
+            f"/account_relance_fr/postal/{self.account.id}/notify", data=json.dumps(payload), headers=headers
+        )
+
+    def test_wrong_secret_is_refused(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True)
+        gets = len(self.stand_in.calls('GET'))
+        for secret in (None, '', 'guess', self.account.webhook_secret[:-1]):
+            response = self.notify(secret, {'resource_id': sending.provider_reference})
+            self.assertEqual(response.status_code, 403)
+        self.assertEqual(sending.state, 'accepted')
+        self.assertEqual(len(self.stand_in.calls('GET')), gets, "nothing asked to the provider")
+
+    def test_notification_with_the_secret_updates_the_status(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True)
+        response = self.notify(self.account.webhook_secret, {'resource_id': sending.provider_reference})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {'status': 'ok', 'updated': 1})
+        sending.invalidate_recordset()
+        self.assertEqual(sending.state, 'deposited')
+        # Posted again (providers retry): same result, nothing downloaded twice.
+        self.assertEqual(
+            self.notify(self.account.webhook_secret, {'resource_id': sending.provider_reference}).status_code, 200
+        )
+        self.assertEqual(len(self.stand_in.calls('GET', 'download_deposit_proof')), 1)
+        self.assertEqual(self.notify(self.account.webhook_secret, ['not', 'a', 'notification']).status_code, 400)
