@@ -1,5 +1,3 @@
-from datetime import datetime
-
 import pytz
 
 from odoo import fields, models
@@ -30,7 +28,7 @@ class AccountRelance(models.Model):
         """Why no text may go out now in the company's timezone, as a sentence, or ''."""
         self.ensure_one()
         tz = pytz.timezone(self.company_id.partner_id.tz or 'Europe/Paris')
-        now = pytz.utc.localize(datetime.utcnow()).astimezone(tz).replace(tzinfo=None)
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).replace(tzinfo=None)
         reason = quiet_reason(now)
         return {
             'night': self.env._("no text message at night (8:00 to 20:00 only)"),

@@ -25,6 +25,8 @@ from ..core.workbook import DAYS, INTEGER, MONEY, PERCENT, STOCK, TEXT, Formats,
 
 MAX_DAYS_AHEAD = 366
 MAX_MONTHS = 60
+#: Channels whose letter a postal provider may price (its cost is then a fee of the client).
+PRICED_CHANNELS = ('letter', 'registered_letter')
 
 
 class AccountRelanceKpiReport(models.TransientModel):
@@ -143,6 +145,7 @@ class AccountRelanceKpiReport(models.TransientModel):
                 'fees': Decimal(0),
                 'relances': 0,
                 **{c: 0 for c in CHANNELS},
+                **{f'{c}_priced': 0 for c in PRICED_CHANNELS},
             }
         )
         execute = self.env.execute_query
@@ -240,14 +243,18 @@ class AccountRelanceKpiReport(models.TransientModel):
         ):
             figures[month, category]['sales'] += Decimal(str(amount))
 
-        # Relances sent, by channel.
-        for month, category, count, email, phone, letter, registered in execute(
+        # Relances sent, by channel; and those whose letter's real cost the postal provider
+        # told (recorded as a fee): they are not counted again at the company's flat cost.
+        for month, category, count, email, phone, letter, registered, *priced in execute(
             SQL(
                 """SELECT date_trunc('month', relance.date)::date, %(category)s, COUNT(*),
                       COUNT(*) FILTER (WHERE relance.channel_email),
                       COUNT(*) FILTER (WHERE relance.channel_phone),
                       COUNT(*) FILTER (WHERE relance.channel_letter),
-                      COUNT(*) FILTER (WHERE relance.channel_registered_letter)
+                      COUNT(*) FILTER (WHERE relance.channel_registered_letter),
+                      COUNT(*) FILTER (WHERE relance.channel_letter AND NOT relance.channel_registered_letter
+                                         AND EXISTS (%(priced)s)),
+                      COUNT(*) FILTER (WHERE relance.channel_registered_letter AND EXISTS (%(priced)s))
                  FROM account_relance relance
                  JOIN res_partner partner ON partner.id = relance.partner_id
                 WHERE relance.company_id = %(company)s AND relance.state IN ('sent', 'done')
@@ -257,12 +264,18 @@ class AccountRelanceKpiReport(models.TransientModel):
                 last=last,
                 company=company.id,
                 category=self._category_sql(),
+                priced=SQL(
+                    "SELECT 1 FROM account_relance_postal_sending sending"
+                    " WHERE sending.relance_id = relance.id AND sending.fee_id IS NOT NULL"
+                ),
             )
         ):
             row = figures[month, category]
             row['relances'] += count
             for channel, number in zip(CHANNELS, (email, phone, letter, registered)):
                 row[channel] += number
+            for channel, number in zip(PRICED_CHANNELS, priced):
+                row[f'{channel}_priced'] += number
 
         # Fees of agencies and commissaires de justice.
         for month, category, amount in execute(
@@ -290,9 +303,9 @@ class AccountRelanceKpiReport(models.TransientModel):
             'registered_letter': company.relance_cost_registered_letter,
             'phone': company.relance_cost_phone_minute,
         }
-        relance_cost = collection_cost(
-            {c: raw[c] for c in CHANNELS}, units, phone_minutes=company.relance_phone_call_minutes
-        )
+        # Letters the provider priced are in the fees at their real cost.
+        counts = {c: raw[c] - raw.get(f'{c}_priced', 0) for c in CHANNELS}
+        relance_cost = collection_cost(counts, units, phone_minutes=company.relance_phone_call_minutes)
         cost = relance_cost + raw['fees']
         return {
             'overdue_at_start': raw['overdue'],
@@ -327,6 +340,7 @@ class AccountRelanceKpiReport(models.TransientModel):
             'fees': Decimal(0),
             'relances': 0,
             **{c: 0 for c in CHANNELS},
+            **{f'{c}_priced': 0 for c in PRICED_CHANNELS},
         }
         for raw in raws:
             for key, value in raw.items():

@@ -35,3 +35,4 @@ from . import test_relance_client_side
 from . import test_relance_portal
 from . import test_relance_upgrade
 from . import test_relance_postal
+from . import test_relance_sms

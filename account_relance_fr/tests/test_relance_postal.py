@@ -116,6 +116,21 @@ class TestRelancePostal(PostalCommon):
         # The credentials never reach the chatter.
         self.assertNotIn('not-logged', " ".join(relance.message_ids.mapped('body')))
 
+    def test_cost_of_collection_takes_the_price_the_provider_told(self):
+        # The company counts 9.00 € per registered letter; Maileva charged 7.35 € for this one:
+        # the cost of collection of May is 7.35 €, not 9.00 € nor 16.35 €.
+        self.company.relance_cost_registered_letter = 9.0
+        relance = self.mise_en_demeure()
+        report = self.env['account.relance.kpi.report'].create(
+            {'date_from': relance.date.replace(day=1), 'date_to': relance.date}
+        )
+        report.action_show()
+        line = report.line_ids.filtered(lambda row: row.relance_count)
+        self.assertRecordValues(
+            line,
+            [{'registered_letter_count': 1, 'relance_cost': 0.0, 'fees': 7.35, 'collection_cost': 7.35}],
+        )
+
     def test_refused_letter_fails_with_the_reason_then_goes_out_once_corrected(self):
         self.stand_in.scenario = 'refuse'
         relance = self.mise_en_demeure()
