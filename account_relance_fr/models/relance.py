@@ -833,7 +833,8 @@ class AccountRelance(models.Model):
     def _schedule_calls(self):
         self.write({'call_planned': True})
         for relance in self:
-            relance.activity_schedule(
+            # mail_activity_quick_update: no "assigned to you" e-mail per call (hundreds a run).
+            relance.with_context(mail_activity_quick_update=True).activity_schedule(
                 'mail.mail_activity_data_call',
                 date_deadline=relance.date,
                 summary=self.env._(

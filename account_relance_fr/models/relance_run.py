@@ -707,7 +707,8 @@ class AccountRelanceRun(models.AbstractModel):
             ]
         )
         for move in moves:
-            move.activity_schedule(
+            # mail_activity_quick_update: no "assigned to you" e-mail per activity of the run.
+            move.with_context(mail_activity_quick_update=True).activity_schedule(
                 'mail.mail_activity_data_warning',
                 date_deadline=on_date,
                 summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
@@ -745,7 +746,7 @@ class AccountRelanceRun(models.AbstractModel):
             elif min(dues) + timedelta(days=scenario_of[relance.partner_id.id].litigation_delay) <= on_date:
                 unpaid |= relance
         for relance in unpaid:
-            relance.activity_schedule(
+            relance.with_context(mail_activity_quick_update=True).activity_schedule(
                 'mail.mail_activity_data_todo',
                 date_deadline=on_date,
                 summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),

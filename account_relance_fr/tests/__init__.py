@@ -36,3 +36,4 @@ from . import test_relance_portal
 from . import test_relance_upgrade
 from . import test_relance_postal
 from . import test_relance_sms
+from . import test_relance_run_activities
