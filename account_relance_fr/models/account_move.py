@@ -60,6 +60,12 @@ class AccountMove(models.Model):
         help="When the daily run plans the next relance of the client's file.",
     )
     relance_days_overdue = fields.Integer("Days overdue", compute='_compute_relance_days_overdue')
+    relance_open = fields.Boolean(
+        "Still to be paid",
+        compute='_compute_relance_open',
+        search='_search_relance_open',
+        help="A posted customer invoice with an installment still to be paid: the rule the relances follow.",
+    )
     relance_excluded = fields.Boolean(
         "Excluded from relances",
         copy=False,
@@ -201,6 +207,18 @@ class AccountMove(models.Model):
         """Open receivable installments of the customer invoices of self (only those the run
         may remind with ``chased``), read from memory: the rule of account.relance.installment."""
         return self.line_ids.filtered_domain(self.env['account.relance.installment']._line_domain(chased))
+
+    @api.depends('state', 'move_type', 'line_ids.reconciled', 'line_ids.amount_residual')
+    def _compute_relance_open(self):
+        open_moves = self._relance_open_installments().move_id
+        for move in self:
+            move.relance_open = move in open_moves
+
+    def _search_relance_open(self, operator, value):
+        if operator != 'in':
+            return NotImplemented
+        domain = self.env['account.relance.installment']._move_domain()
+        return Domain.OR([domain if wanted else ~domain for wanted in value])
 
     def _search_relance_next_date(self, operator, value):
         if operator not in ('<', '<=', '>', '>=', '=', '!=', 'in', 'not in'):

@@ -182,8 +182,7 @@ class AccountRelanceFile(models.Model):
                 [
                     ('commercial_partner_id', 'in', self.partner_id.ids),
                     ('relance_dispute', '=', True),
-                    ('state', '=', 'posted'),
-                    ('payment_state', 'in', ('not_paid', 'partial')),
+                    ('relance_open', '=', True),
                 ]
             )
         }

@@ -173,9 +173,7 @@ class AccountRelanceFile(models.Model):
                 [
                     ('commercial_partner_id', '=', self.partner_id.id),
                     ('company_id', '=', self.company_id.id),
-                    ('move_type', 'in', ('out_invoice', 'out_receipt')),
-                    ('state', '=', 'posted'),
-                    ('payment_state', 'in', ('not_paid', 'partial')),
+                    ('relance_open', '=', True),
                 ],
                 order='invoice_date_due, id',
             )

@@ -699,9 +699,7 @@ class AccountRelanceRun(models.AbstractModel):
         moves = self.env['account.move'].search(
             [
                 ('company_id', '=', company.id),
-                ('state', '=', 'posted'),
-                ('move_type', 'in', ('out_invoice', 'out_receipt')),
-                ('payment_state', 'in', ('not_paid', 'partial')),
+                ('relance_open', '=', True),
                 ('relance_prescription_date', '<=', on_date + timedelta(days=within_days)),
                 ('relance_prescription_warned', '=', False),
             ]

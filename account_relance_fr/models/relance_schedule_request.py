@@ -41,9 +41,7 @@ class AccountRelanceScheduleRequest(models.Model):
                 [
                     ('commercial_partner_id', '=', file.partner_id.id),
                     ('company_id', '=', file.company_id.id),
-                    ('move_type', 'in', ('out_invoice', 'out_receipt')),
-                    ('state', '=', 'posted'),
-                    ('payment_state', 'in', ('not_paid', 'partial')),
+                    ('relance_open', '=', True),
                     ('relance_schedule_ids', 'not any', [('state', 'in', ('agreed', 'kept'))]),
                 ]
             )
@@ -83,7 +81,7 @@ class AccountRelanceScheduleRequest(models.Model):
         context = {
             'default_partner_id': self.partner_id.id,
             'default_move_ids': [
-                Command.set(self.move_ids.filtered(lambda m: m.payment_state in ('not_paid', 'partial')).ids)
+                Command.set(self.move_ids.filtered('relance_open').ids)
             ],
             'default_installment_count': self.installment_count,
         }

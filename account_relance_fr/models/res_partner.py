@@ -310,8 +310,7 @@ class ResPartner(models.Model):
             [
                 ('commercial_partner_id', 'in', self.commercial_partner_id.ids),
                 ('relance_dispute', '=', True),
-                ('state', '=', 'posted'),
-                ('payment_state', 'in', ('not_paid', 'partial')),
+                ('relance_open', '=', True),
             ]
         )
         for partner in self:

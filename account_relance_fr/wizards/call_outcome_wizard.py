@@ -31,8 +31,7 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
     move_id = fields.Many2one(
         'account.move',
         "Contested invoice",
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', ('out_invoice', 'out_receipt')),"
-        " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain="[('commercial_partner_id', '=', partner_id), ('relance_open', '=', True)]",
     )
     reason = fields.Char("Reason of the dispute")
     contact_id = fields.Many2one(

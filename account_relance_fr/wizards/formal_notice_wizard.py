@@ -14,8 +14,7 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
     move_ids = fields.Many2many(
         'account.move',
         string="Invoices",
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', ('out_invoice', 'out_receipt')),"
-        " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain="[('commercial_partner_id', '=', partner_id), ('relance_open', '=', True)]",
         help="Empty: every overdue invoice of the client.",
     )
     date = fields.Date(required=True, default=fields.Date.context_today)

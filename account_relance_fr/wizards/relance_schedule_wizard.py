@@ -16,8 +16,7 @@ class AccountRelanceScheduleWizard(models.TransientModel):
         'account.move',
         string="Invoices",
         required=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', 'in', ('out_invoice', 'out_receipt')),"
-        " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain="[('commercial_partner_id', '=', partner_id), ('relance_open', '=', True)]",
     )
     currency_id = fields.Many2one('res.currency', compute='_compute_amount_due')
     amount_due = fields.Monetary("Amount due", compute='_compute_amount_due')
@@ -58,9 +57,7 @@ class AccountRelanceScheduleWizard(models.TransientModel):
                 [
                     ('commercial_partner_id', '=', partner.id),
                     ('company_id', '=', self.env.company.id),
-                    ('move_type', 'in', ('out_invoice', 'out_receipt')),
-                    ('state', '=', 'posted'),
-                    ('payment_state', 'in', ('not_paid', 'partial')),
+                    ('relance_open', '=', True),
                     ('invoice_date_due', '<', fields.Date.context_today(self)),
                     ('relance_schedule_ids', 'not any', [('state', 'in', ('agreed', 'kept'))]),
                 ]
