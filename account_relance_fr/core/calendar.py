@@ -27,13 +27,31 @@ Rules (each is tested in tests/test_calendar.py):
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The tones of the relances, from the mildest to the most severe: the order of escalation.
+TONE_ORDER = ('preventive', 'cordial', 'firm', 'severe', 'last_notice', 'formal_notice')
+
+# The channels a client reads, unlike a phone call: they count for the minimum gap between
+# relances, and one of them must have gone out before a mise en demeure.
+WRITTEN_CHANNELS = ('email', 'letter', 'registered_letter')
+
+
+def tone_rank(tone):
+    """Severity of a tone: 0 preventive … 5 mise en demeure."""
+    return TONE_ORDER.index(tone)
+
+
+def is_written(record):
+    """Whether the client reads what goes out on the channels of ``record`` (a relance or a
+    level: anything with ``channel_email``, ``channel_letter``, ``channel_registered_letter``)."""
+    return any(getattr(record, f'channel_{channel}') for channel in WRITTEN_CHANNELS)
+
 
 @dataclass(frozen=True)
 class Level:
     id: int
     sequence: int
     delay: int
-    rank: int = 0  # severity of its tone: 0 preventive … 5 mise en demeure
+    rank: int = 0  # severity of its tone (tone_rank)
     written: bool = True  # goes out on a channel the client reads (e-mail, letter, LRAR)
 
     @property
@@ -45,7 +63,7 @@ class Level:
         return self.rank == FORMAL_NOTICE_RANK
 
 
-FORMAL_NOTICE_RANK = 5
+FORMAL_NOTICE_RANK = tone_rank('formal_notice')
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,11 @@ B2B_MARGIN = Decimal("10")  # L441-10 I: ECB MRO rate + 10 points
 FLOOR_FACTOR = Decimal("3")  # L441-10 I: a contract rate >= 3 x the legal rate
 RECOVERY_INDEMNITY = Decimal("40.00")  # D441-5
 
+# What a letter, an invoice line or a schedule calls each charge, with the article that grounds it.
+PENALTY_LABEL = "Pénalités de retard (article L441-10 du Code de commerce)"
+LEGAL_INTEREST_LABEL = "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)"
+INDEMNITY_LABEL = "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce)"
+
 
 class MissingRate(LookupError):
     """No known rate for a half-year: the user must enter it before anything is computed.

@@ -192,7 +192,7 @@ class AccountMove(models.Model):
     @api.depends('relance_schedule_ids.state')
     def _compute_relance_schedule_id(self):
         for move in self:
-            move.relance_schedule_id = move.relance_schedule_ids.filtered(lambda s: s.state in ('agreed', 'kept'))[:1]
+            move.relance_schedule_id = move.relance_schedule_ids.filtered('covering')[:1]
 
     def _compute_relance_count(self):
         counts = dict(

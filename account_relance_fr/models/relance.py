@@ -10,7 +10,7 @@ from odoo.tools import SQL, clean_context
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-from ..core.calendar import ClientPlan
+from ..core.calendar import ClientPlan, is_written
 from ..core.words import amount_in_words
 from .batch_sql import insert_records, update_rows
 
@@ -310,7 +310,7 @@ class AccountRelance(models.Model):
     def _is_written(self):
         """The client reads this relance: it goes out by e-mail, letter or registered letter."""
         self.ensure_one()
-        return self.channel_email or self.channel_letter or self.channel_registered_letter
+        return is_written(self)
 
     @api.depends('level_id.tone')
     def _compute_is_formal_notice(self):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 
 from .batch_sql import insert_records
+from .relance_installment import SCHEDULE_COVERING_STATES
 from .relance_level import TONES
 
 NEXT_ACTIONS = [
@@ -187,7 +188,7 @@ class AccountRelanceFile(models.Model):
             )
         }
         schedules = self.env['account.relance.schedule'].search(
-            [('partner_id', 'in', self.partner_id.ids), ('state', 'in', ('agreed', 'kept'))]
+            [('partner_id', 'in', self.partner_id.ids), ('state', 'in', SCHEDULE_COVERING_STATES)]
         )
         for file in self:
             mine = schedules.filtered(lambda s, f=file: s.partner_id == f.partner_id and s.company_id == f.company_id)

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from .relance_level import TONES
+from ..core.calendar import tone_rank
 
 # A short code for the letters: typed by hand from paper, so no 0/O or 1/l/I.
 SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -117,9 +117,8 @@ class AccountRelanceFile(models.Model):
     def _relance_statement_attachment_ids(self, relance):
         """The statement PDF to attach to ``relance``'s e-mail: from the tone the company set."""
         company = relance.company_id
-        ranks = [tone for tone, _label in TONES]
         setting = company.relance_statement_from_tone
-        if not self or setting == 'never' or ranks.index(relance.tone) < ranks.index(setting):
+        if not self or setting == 'never' or tone_rank(relance.tone) < tone_rank(setting):
             return []
         self.ensure_one()
         content, kind = (

@@ -1,16 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..core.calendar import Level, level_problems
+from ..core.calendar import TONE_ORDER, Level, is_written, level_problems, tone_rank
 
-TONES = [
-    ('preventive', "Preventive"),
-    ('cordial', "Cordial"),
-    ('firm', "Firm"),
-    ('severe', "Severe (penalties)"),
-    ('last_notice', "Last reminder before formal notice"),
-    ('formal_notice', "Formal notice (mise en demeure)"),
-]
+TONE_LABELS = {
+    'preventive': "Preventive",
+    'cordial': "Cordial",
+    'firm': "Firm",
+    'severe': "Severe (penalties)",
+    'last_notice': "Last reminder before formal notice",
+    'formal_notice': "Formal notice (mise en demeure)",
+}
+# The selection of the tones, in the order of escalation.
+TONES = [(tone, TONE_LABELS[tone]) for tone in TONE_ORDER]
 
 
 class AccountRelanceLevel(models.Model):
@@ -67,14 +69,13 @@ class AccountRelanceLevel(models.Model):
         return ['channel_email', 'channel_phone', 'channel_letter', 'channel_registered_letter']
 
     def _as_core(self):
-        rank = [tone for tone, _label in TONES]
         return [
             Level(
                 id=lv.id,
                 sequence=lv.sequence,
                 delay=lv.delay,
-                rank=rank.index(lv.tone),
-                written=lv.channel_email or lv.channel_letter or lv.channel_registered_letter,
+                rank=tone_rank(lv.tone),
+                written=is_written(lv),
             )
             for lv in self
         ]

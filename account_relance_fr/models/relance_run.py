@@ -9,9 +9,11 @@ from psycopg2 import IntegrityError
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
 from ..core.calendar import (
+    WRITTEN_CHANNELS,
     ClientPlan,
     FileState,
     Installment,
@@ -19,11 +21,11 @@ from ..core.calendar import (
     equivalent_level,
     escalation_step,
     plan_client,
+    tone_rank,
 )
 from ..core.claims import claim
 from .batch_sql import update_rows
 from .relance import PENDING
-from .relance_level import TONES
 
 _logger = logging.getLogger(__name__)
 
@@ -493,11 +495,7 @@ class AccountRelanceRun(models.AbstractModel):
                 ('partner_id', 'in', list(partner_ids)),
                 ('state', 'in', ('sent', 'done')),
                 ('date', '<=', on_date),
-                '|',
-                '|',
-                ('channel_email', '=', True),
-                ('channel_letter', '=', True),
-                ('channel_registered_letter', '=', True),
+                Domain.OR([Domain(f'channel_{channel}', '=', True) for channel in WRITTEN_CHANNELS]),
             ],
             ['partner_id'],
             ['date:max'],
@@ -784,7 +782,6 @@ class AccountRelanceRun(models.AbstractModel):
         """{partner id: core.calendar.FileState}: where each client's open file stands, seen from
         the client's scenario, and when the client last saw a relance (any file, preventive too)."""
         seen = self._last_seen(company, partner_ids, on_date)
-        ranks = [tone for tone, _label in TONES]
         states = {}
         for partner_id in partner_ids:
             file = files.get(partner_id)
@@ -792,7 +789,7 @@ class AccountRelanceRun(models.AbstractModel):
                 states[partner_id] = FileState(
                     level_id=calendar.seen_from(partner_id, file.level_id.id),
                     last_date=file.last_relance_date,
-                    last_rank=ranks.index(file.tone),
+                    last_rank=tone_rank(file.tone),
                     written_sent=file.written_sent,
                     last_seen=seen.get(partner_id),
                 )

@@ -5,13 +5,15 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import split_every
 from odoo.tools.misc import formatLang
 
 from ..core import schedule as rules
+from ..core.penalties import LEGAL_INTEREST_LABEL, PENALTY_LABEL
 from ..core.words import amount_in_words
+from .relance_installment import SCHEDULE_COVERING_STATES
 
-ACTIVE_STATES = ('agreed', 'kept')  # the states in which the covered invoices are not reminded
 BATCH_SIZE = 100  # schedules per transaction of the daily check
 
 
@@ -83,6 +85,12 @@ class AccountRelanceSchedule(models.Model):
         copy=False,
         help="Agreed: signed, no installment paid yet. Kept: the installments due are paid. "
         "Broken: an installment was missed, the relances resumed. Done: everything was paid.",
+    )
+    covering = fields.Boolean(
+        "Running",
+        compute='_compute_covering',
+        search='_search_covering',
+        help="Agreed or kept: the invoices it covers are not reminded.",
     )
     move_ids = fields.Many2many(
         'account.move',
@@ -159,6 +167,16 @@ class AccountRelanceSchedule(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.depends('state')
+    def _compute_covering(self):
+        for schedule in self:
+            schedule.covering = schedule.state in SCHEDULE_COVERING_STATES
+
+    def _search_covering(self, operator, value):
+        if operator != 'in':
+            return NotImplemented
+        return Domain.OR([Domain('state', 'in' if wanted else 'not in', SCHEDULE_COVERING_STATES) for wanted in value])
+
     @api.depends('amount_invoices', 'amount_interest')
     def _compute_amount_total(self):
         for schedule in self:
@@ -193,11 +211,15 @@ class AccountRelanceSchedule(models.Model):
 
     @api.constrains('state', 'move_ids')
     def _check_one_active_schedule_per_invoice(self):
-        active = self.filtered(lambda s: s.state in ACTIVE_STATES)
+        active = self.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES)
         if not active:
             return
         others = self.search(
-            [('id', 'not in', active.ids), ('state', 'in', ACTIVE_STATES), ('move_ids', 'in', active.move_ids.ids)]
+            [
+                ('id', 'not in', active.ids),
+                ('state', 'in', SCHEDULE_COVERING_STATES),
+                ('move_ids', 'in', active.move_ids.ids),
+            ]
         )
         for schedule in active:
             taken = schedule.move_ids & others.move_ids
@@ -252,7 +274,7 @@ class AccountRelanceSchedule(models.Model):
                     ", ".join(moves.currency_id.mapped('name')),
                 )
             )
-        taken = self.search([('state', 'in', ACTIVE_STATES), ('move_ids', 'in', moves.ids)])
+        taken = self.search([('state', 'in', SCHEDULE_COVERING_STATES), ('move_ids', 'in', moves.ids)])
         if taken:
             clash = moves & taken.move_ids
             raise UserError(
@@ -429,11 +451,7 @@ class AccountRelanceSchedule(models.Model):
         day = self.date.strftime('%d/%m/%Y')
         if self.interest_mode == 'legal':
             consumer = self.partner_id._relance_consumer_in(self.company_id)
-            label = (
-                "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)"
-                if consumer
-                else "Pénalités de retard (article L441-10 du Code de commerce)"
-            )
+            label = LEGAL_INTEREST_LABEL if consumer else PENALTY_LABEL
             lines = [
                 {
                     'name': f"{label} – facture {move.name}, au {day}, échéancier {self.name}",
@@ -494,7 +512,7 @@ class AccountRelanceSchedule(models.Model):
         """Withdraw a schedule: its invoices are reminded again. An interest invoice left
         unpaid is reversed."""
         for schedule in self:
-            if schedule.state not in ('draft', 'agreed', 'kept'):
+            if schedule.state not in ('draft', *SCHEDULE_COVERING_STATES):
                 raise UserError(self.env._("Only a draft or running payment schedule can be cancelled."))
             interest = schedule.interest_move_id
             if interest and interest.state == 'posted' and interest.payment_state == 'not_paid':
@@ -534,7 +552,7 @@ class AccountRelanceSchedule(models.Model):
     def _cron_check_schedules(self):
         """Scheduled action: the daily check of every running schedule, committed in batches."""
         cron = self.env['ir.cron']
-        schedules = self.search([('state', 'in', ACTIVE_STATES)])
+        schedules = self.search([('state', 'in', SCHEDULE_COVERING_STATES)])
         cron._commit_progress(remaining=len(schedules))
         for batch in split_every(BATCH_SIZE, schedules.ids, self.browse):
             batch._check()
@@ -545,7 +563,7 @@ class AccountRelanceSchedule(models.Model):
     def _run_check(self, on_date=None, companies=None):
         """The daily check in the current transaction (tests, a manual run). Returns the
         schedules it looked at."""
-        domain = [('state', 'in', ACTIVE_STATES)]
+        domain = [('state', 'in', SCHEDULE_COVERING_STATES)]
         if companies:
             domain.append(('company_id', 'in', companies.ids))
         schedules = self.search(domain)
@@ -556,7 +574,7 @@ class AccountRelanceSchedule(models.Model):
         """Allocate the payments, mark missed installments, break, keep or close each schedule,
         and send the reminders due. Idempotent: a reminder is sent once per installment, an
         installment is marked missed once, and a broken schedule is not checked again."""
-        for schedule in self.filtered(lambda s: s.state in ACTIVE_STATES):
+        for schedule in self.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES):
             day = on_date or self.env['account.relance.run']._company_today(schedule.company_id)
             grace = schedule.company_id.relance_schedule_grace_days
             installments = schedule._core_installments()

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
+from .relance_installment import SCHEDULE_COVERING_STATES
+
 
 class AccountRelanceScheduleRequest(models.Model):
     """A client asked, on its page, to pay in installments: the collector gets an activity,
@@ -42,7 +44,7 @@ class AccountRelanceScheduleRequest(models.Model):
                     ('commercial_partner_id', '=', file.partner_id.id),
                     ('company_id', '=', file.company_id.id),
                     ('relance_open', '=', True),
-                    ('relance_schedule_ids', 'not any', [('state', 'in', ('agreed', 'kept'))]),
+                    ('relance_schedule_ids', 'not any', [('state', 'in', SCHEDULE_COVERING_STATES)]),
                 ]
             )
         )
@@ -80,9 +82,7 @@ class AccountRelanceScheduleRequest(models.Model):
         self.state = 'done'
         context = {
             'default_partner_id': self.partner_id.id,
-            'default_move_ids': [
-                Command.set(self.move_ids.filtered('relance_open').ids)
-            ],
+            'default_move_ids': [Command.set(self.move_ids.filtered('relance_open').ids)],
             'default_installment_count': self.installment_count,
         }
         if self.first_due_date:

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..core.penalties import INDEMNITY_LABEL, LEGAL_INTEREST_LABEL, PENALTY_LABEL
+
 
 class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
     """“Facturer les pénalités”: invoice the penalties and indemnities of late invoices.
@@ -44,9 +46,9 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
                 )
             )
         labels = {
-            'penalty': "Pénalités de retard (article L441-10 du Code de commerce)",
-            'legal_interest': "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil)",
-            'indemnity': "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce)",
+            'penalty': PENALTY_LABEL,
+            'legal_interest': LEGAL_INTEREST_LABEL,
+            'indemnity': INDEMNITY_LABEL,
         }
         lines = defaultdict(list)
         for move, amounts in invoices._relance_penalties(self.date).items():

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.relance_installment import SCHEDULE_COVERING_STATES
+
 
 class AccountRelanceScheduleWizard(models.TransientModel):
     """“Agree a payment schedule”: the terms discussed with the client. It proposes the
@@ -59,7 +61,7 @@ class AccountRelanceScheduleWizard(models.TransientModel):
                     ('company_id', '=', self.env.company.id),
                     ('relance_open', '=', True),
                     ('invoice_date_due', '<', fields.Date.context_today(self)),
-                    ('relance_schedule_ids', 'not any', [('state', 'in', ('agreed', 'kept'))]),
+                    ('relance_schedule_ids', 'not any', [('state', 'in', SCHEDULE_COVERING_STATES)]),
                 ]
             )
             values.update(partner_id=partner.id, move_ids=[Command.set(overdue.ids)])
