@@ -230,6 +230,16 @@ class TestRelancePostal(PostalCommon):
         self.assertTrue(any(name.startswith("Preuves/") and "Preuve_de_depot" in name for name in names), names)
         self.assertTrue(any(name.startswith("Preuves/") and "Avis_de_reception" in name for name in names), names)
 
+    def test_scheduled_action_follows_the_letters(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True, delivered='2026-05-13T10:30:00.000Z')
+        with self.enter_registry_test_mode():
+            self.env.ref('account_relance_fr.ir_cron_relance_postal_status').method_direct_trigger()
+        sending.invalidate_recordset()
+        self.assertEqual(sending.state, 'distributed')
+        self.assertTrue(sending.deposit_proof_id)
+
     def test_unclaimed_letter_is_returned(self):
         relance = self.mise_en_demeure()
         sending = relance.postal_sending_ids
