@@ -29,11 +29,10 @@ from odoo import SUPERUSER_ID, api
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-# The states as this version has them: a migration reads the data of its own version.
-#: Relances that reached the client: only they move a file.
+from odoo.addons.account_relance_fr.models.relance import PENDING
+
+#: Relances that reached the client: only they move a file (``_compute_from_relances``).
 WENT_OUT = ('sent', 'done')
-#: A relance that did not reach the client yet: the file holds it.
-PENDING = ('to_validate', 'failed')
 #: The scenario of the company that its first levels become (the standard one).
 STANDARD_CATEGORY = 'occasional'
 
