@@ -9,10 +9,15 @@ from decimal import Decimal as D
 
 import pytest
 from core.penalties import (
+    Assessment,
     ContractRate,
     Debt,
+    InstallmentDue,
     MissingRate,
     RateBelowFloor,
+    assess_consumer,
+    assess_professional,
+    assessment_text,
     b2b_rate_for_half_year,
     b2b_rate_lookup,
     check_contract_rate,
@@ -318,3 +323,111 @@ def test_the_rates_of_a_letter_name_their_half_years():
     assert describe_rates([breakdown]) == (
         "du 11 mars 2026 au 9 mai 2026, au taux annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026)"
     )
+
+
+# ------------------------------------------------------------------ one invoice, assessed
+# 2026 H1: ECB 2.15 % in force on 1 January + 10 points = 12.15 %; legal rate 'autres cas' 2.62 %.
+
+
+def test_a_client_who_paid_3000_in_two_parts_owes_penalties_on_each_part_and_the_indemnity():
+    # 3 000 € due 31 January 2026; 1 000 € received 2 March, the 2 000 € left on 1 April.
+    #   1 Feb..2 March   30 days (28 of February + 2) on 3 000 at 12.15 %:
+    #                    3 000 x 12.15 x 30 / 36 500 = 1 093 500 / 36 500 = 29.958...
+    #   3 March..1 April 30 days (29 of March + 1) on 2 000 at 12.15 %:
+    #                    2 000 x 12.15 x 30 / 36 500 =   729 000 / 36 500 = 19.972...
+    # total 1 822 500 / 36 500 = 49.931... -> 49.93, and 40 € since the invoice was paid late.
+    installment = InstallmentDue(
+        due=date(2026, 1, 31),
+        amount=D("3000"),
+        partials=((date(2026, 3, 2), D("1000"), False), (date(2026, 4, 1), D("2000"), False)),
+        reconciled=True,
+    )
+    result = assess_professional([installment], date(2026, 4, 30), B2B, LEGAL)
+    assert [shape(b) for b in result.breakdowns] == [
+        [
+            (date(2026, 2, 1), date(2026, 3, 2), 30, D("3000"), D("12.15")),
+            (date(2026, 3, 3), date(2026, 4, 1), 30, D("2000"), D("12.15")),
+        ]
+    ]
+    assert result.accrued == D("49.93")
+    assert (result.kind, result.late_since, result.indemnity) == ("penalty", date(2026, 1, 31), D("40.00"))
+    assert result.ecb_half_years == {(2026, 1)} and not result.legal_half_years
+    assert assessment_text(result) == (
+        "Pénalités de retard (article L441-10 du Code de commerce), du 1er février 2026 au 1er avril 2026, "
+        "au taux annuel de 12,15 % (taux BCE + 10 points du 1er semestre 2026).\n"
+        "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €."
+    )
+
+
+def test_before_the_second_payment_the_2000_left_bear_penalties_until_the_day_of_the_letter():
+    # The same invoice seen on 20 March: the 1 000 € came in, the 2 000 € have not.
+    #   1 Feb..2 March   30 days on 3 000: 1 093 500 / 36 500
+    #   3..20 March      18 days on 2 000: 2 000 x 12.15 x 18 / 36 500 = 437 400 / 36 500 = 11.983...
+    # total 1 530 900 / 36 500 = 41.942... -> 41.94
+    installment = InstallmentDue(
+        date(2026, 1, 31),
+        D("3000"),
+        ((date(2026, 3, 2), D("1000"), False), (date(2026, 4, 1), D("2000"), False)),
+        reconciled=True,
+    )
+    result = assess_professional([installment], date(2026, 3, 20), B2B, LEGAL)
+    assert [s.days for s in result.breakdowns[0].segments] == [30, 18]
+    assert result.accrued == D("41.94")
+
+
+def test_an_invoice_paid_on_its_due_date_owes_nothing_and_says_nothing():
+    paid = InstallmentDue(date(2026, 1, 31), D("3000"), ((date(2026, 1, 31), D("3000"), False),), reconciled=True)
+    result = assess_professional([paid], date(2026, 4, 30), B2B, LEGAL)
+    assert result == Assessment()
+    assert (result.indemnity, assessment_text(result)) == (D("0.00"), "")
+
+
+def test_an_invoice_cancelled_by_a_credit_note_owes_no_indemnity_even_when_the_note_came_late():
+    credited = InstallmentDue(date(2026, 1, 31), D("3000"), ((date(2026, 3, 2), D("3000"), True),), reconciled=True)
+    assert assess_professional([credited], date(2026, 4, 30), B2B, LEGAL).late_since is None
+
+
+def test_a_contract_rate_below_three_times_the_legal_rate_gives_way_to_the_statutory_rate():
+    # 5 % agreed; the floor of 2026 H1 is 3 x 2.62 = 7.86 %: the clause cannot apply, 12.15 % does.
+    # 1 000 € due 31 January 2026, unpaid on 2 March: 30 days, 1 000 x 12.15 x 30 / 36 500 = 9.986... -> 9.99
+    unpaid = InstallmentDue(date(2026, 1, 31), D("1000"))
+    result = assess_professional([unpaid], date(2026, 3, 2), B2B, LEGAL, contract_rate=D("5"))
+    assert result.accrued == D("9.99")
+    assert result.below_floor == {(2026, 1)}
+    # The ECB table served for the half-year below the floor, the legal rates for the floor.
+    assert result.ecb_half_years == {(2026, 1)} and result.legal_half_years == {(2026, 1)}
+    assert "le taux contractuel de 5,00 % est inférieur à trois fois" in assessment_text(result)
+
+
+def test_a_missing_ecb_rate_stops_the_penalties_not_the_indemnity():
+    # Due 15 June 2026, seen on 15 July: 2026 H2 is past the table the user confirmed.
+    unpaid = InstallmentDue(date(2026, 6, 15), D("1000"))
+    result = assess_professional([unpaid], date(2026, 7, 15), B2B, LEGAL)
+    assert (result.missing.year, result.missing.half, result.accrued, result.indemnity) == (2026, 2, 0, D("40.00"))
+    assert assessment_text(result).splitlines()[0] == (
+        "Pénalités de retard non calculées : le taux BCE du 2e semestre 2026 n'est pas encore connu."
+    )
+
+
+def test_the_indemnity_of_an_invoice_in_another_currency_says_its_converted_amount():
+    unpaid = InstallmentDue(date(2026, 1, 31), D("1000"))
+    text = assessment_text(assess_professional([unpaid], date(2026, 3, 2), B2B, LEGAL), indemnity_converted="34,40 £")
+    assert text.splitlines()[-1] == (
+        "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €, "
+        "soit 34,40 £ au cours du 31 janvier 2026, date d'échéance."
+    )
+
+
+def test_a_consumer_owes_legal_interest_from_the_mise_en_demeure_only():
+    # 1 000 € unpaid; mise en demeure received 1 March 2026; seen on 31 March:
+    # 2..31 March = 30 days at 2.62 %: 1 000 x 2.62 x 30 / 36 500 = 78 600 / 36 500 = 2.153... -> 2.15
+    unpaid = InstallmentDue(date(2026, 1, 31), D("1000"))
+    result = assess_consumer([unpaid], date(2026, 3, 1), date(2026, 3, 31), LEGAL)
+    assert (result.kind, result.accrued, result.indemnity) == ("legal_interest", D("2.15"), D("0.00"))
+    assert result.legal_half_years == {(2026, 1)}
+    assert assessment_text(result, already_invoiced=("FAC/2026/00007", "1,00 €")) == (
+        "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil), du 2 mars 2026 au 31 mars 2026, "
+        "au taux annuel de 2,62 % (taux de l'intérêt légal du 1er semestre 2026).\n"
+        "Déjà facturé par FAC/2026/00007 : 1,00 €, déduit ci-dessus."
+    )
+    assert assess_consumer([unpaid], None, date(2026, 3, 31), LEGAL).accrued == 0

@@ -341,3 +341,146 @@ def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interes
         parts.append(f"{_percent(rate)} ({why}){span}")
     first, last = periods[0][3], periods[-1][4]
     return f"du {date_in_words(first)} au {date_in_words(last)}, au taux annuel de " + " ; puis ".join(parts)
+
+
+# ------------------------------------------------------------------ one invoice, assessed
+
+
+@dataclass(frozen=True)
+class InstallmentDue:
+    """One installment of an invoice as the assessment reads it: its due date, its amount in
+    the invoice currency, its reconciliations ``(date, amount, is_credit_note)`` and whether
+    it is fully paid."""
+
+    due: date
+    amount: Decimal
+    partials: tuple = ()
+    reconciled: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What one invoice owes beyond its principal on a day, before what was invoiced already.
+
+    ``kind`` is 'penalty' (a professional: L441-10 penalties and the D441-5 indemnity) or
+    'legal_interest' (a consumer, Code civil 1231-6). ``late_since`` is the due date of the
+    first installment paid late or still unpaid, when there is one: the 40 € indemnity is then
+    owed (converted at that day's rate when the invoice is not in euros). ``missing`` is the
+    rate that could not be found: nothing accrued, the indemnity is still owed.
+    ``ecb_half_years`` and ``legal_half_years`` are the half-years whose rates were used."""
+
+    kind: str = 'penalty'
+    breakdowns: tuple = ()
+    accrued: Decimal = Decimal(0)
+    late_since: date | None = None
+    missing: MissingRate | None = None
+    contract_rate: Decimal | None = None
+    below_floor: frozenset = frozenset()
+    ecb_half_years: frozenset = frozenset()
+    legal_half_years: frozenset = frozenset()
+
+    @property
+    def indemnity(self):
+        return recovery_indemnity(self.late_since is not None)
+
+
+def late_debts(installments, on_date):
+    """[(due date, Debt)] of the installments late on ``on_date``: unpaid after their due date,
+    or paid after it. An installment fully corrected by credit notes never was a debt."""
+    late = []
+    for installment in installments:
+        debt = debt_on(installment.amount, installment.partials, on_date)
+        if debt.corrected_principal <= 0:
+            continue
+        paid_on = max((day for day, _amount in debt.payments), default=None) if installment.reconciled else None
+        if (paid_on or on_date) > installment.due:
+            late.append((installment.due, debt))
+    return late
+
+
+def assess_professional(installments, on_date, statutory, legal_rates, contract_rate=None, freeze_rate=False):
+    """The L441-10 penalties of a professional's invoice on ``on_date``: each late installment
+    at the statutory rate (ECB + 10 points, a ``rate_for_day``) or at ``contract_rate`` where it
+    is not below its floor, and the 40 € indemnity once for the invoice."""
+    late = late_debts(installments, on_date)
+    if not late:
+        return Assessment()
+    first_due = min(due for due, _debt in late)
+    rate = ContractRate(contract_rate, legal_rates, statutory) if contract_rate else statutory
+    try:
+        breakdowns = tuple(late_penalties(debt, due, on_date, rate, freeze_rate=freeze_rate) for due, debt in late)
+    except MissingRate as missing:
+        return Assessment(late_since=first_due, missing=missing, contract_rate=contract_rate)
+    used = {period[:2] for period in merged_rate_periods(breakdowns)}
+    below = frozenset(rate.below_floor) if contract_rate else frozenset()
+    return Assessment(
+        breakdowns=breakdowns,
+        accrued=sum((breakdown.total for breakdown in breakdowns), Decimal(0)),
+        late_since=first_due,
+        contract_rate=contract_rate,
+        below_floor=below,
+        # A contract rate uses the ECB table only where it falls below its floor, and the
+        # legal rates for that floor in every half-year.
+        ecb_half_years=frozenset(used & below if contract_rate else used),
+        legal_half_years=frozenset(used if contract_rate else ()),
+    )
+
+
+def assess_consumer(installments, notice_date, on_date, legal_rates):
+    """The legal interest of a consumer's invoice on ``on_date``: nothing before a mise en
+    demeure (``notice_date``, None when none went out), then ``consumer_interest`` on each
+    installment. No penalties, no indemnity."""
+    if notice_date is None or on_date <= notice_date:
+        return Assessment(kind='legal_interest')
+    try:
+        breakdowns = tuple(
+            consumer_interest(debt_on(inst.amount, inst.partials, on_date), notice_date, on_date, legal_rates)
+            for inst in installments
+        )
+    except MissingRate as missing:
+        return Assessment(kind='legal_interest', missing=missing)
+    return Assessment(
+        kind='legal_interest',
+        breakdowns=breakdowns,
+        accrued=sum((breakdown.total for breakdown in breakdowns), Decimal(0)),
+        legal_half_years=frozenset(period[:2] for period in merged_rate_periods(breakdowns)),
+    )
+
+
+def assessment_text(assessment, indemnity_converted=None, already_invoiced=None):
+    """The French text a letter prints under the invoice: how its penalties or interest were
+    computed (or why they could not be), the indemnity, and what was invoiced already.
+
+    ``indemnity_converted``: the 40 € in the invoice currency, formatted, when it is not the
+    euro; ``already_invoiced``: (the names of the invoices that charged the penalties, the
+    amount they charged, formatted), deducted from what is claimed."""
+    if assessment.kind == 'penalty' and assessment.late_since is None:
+        return ""  # nothing late: nothing to say
+    missing, lines = assessment.missing, []
+    if assessment.kind == 'legal_interest':
+        if missing:
+            lines.append(
+                f"Intérêts au taux légal non calculés : le taux de l'intérêt légal du {missing.semester} "
+                "n'est pas encore connu."
+            )
+        elif assessment.breakdowns and assessment.accrued:
+            lines.append(f"{LEGAL_INTEREST_LABEL}, {describe_rates(assessment.breakdowns, legal_interest=True)}.")
+    else:
+        if missing:
+            which = "taux de l'intérêt légal" if missing.what == "legal interest rate" else "taux BCE"
+            lines.append(
+                f"Pénalités de retard non calculées : le {which} du {missing.semester} n'est pas encore connu."
+            )
+        elif rates := describe_rates(assessment.breakdowns, assessment.contract_rate, assessment.below_floor):
+            lines.append(f"{PENALTY_LABEL}, {rates}.")
+        indemnity = f"{INDEMNITY_LABEL} : 40 €"
+        if indemnity_converted:
+            from .words import date_in_words
+
+            indemnity += (
+                f", soit {indemnity_converted} au cours du {date_in_words(assessment.late_since)}, date d'échéance"
+            )
+        lines.append(indemnity + ".")
+    if already_invoiced:
+        lines.append("Déjà facturé par {} : {}, déduit ci-dessus.".format(*already_invoiced))
+    return "\n".join(lines)

@@ -1,6 +1,7 @@
 import math
 from bisect import bisect_right
-from collections import defaultdict, namedtuple
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -11,23 +12,37 @@ from odoo.tools.misc import formatLang
 
 from ..core.calendar import days_overdue
 from ..core.penalties import (
-    ContractRate,
-    MissingRate,
-    consumer_interest,
-    debt_on,
-    describe_rates,
+    InstallmentDue,
+    assess_consumer,
+    assess_professional,
+    assessment_text,
     half_year_of,
-    late_penalties,
-    merged_rate_periods,
     recovery_indemnity,
     semester_label,
 )
 from ..core.prescription import prescription_date
-from ..core.words import date_in_words
 from .batch_sql import rows_by_key
+from .relance_installment import INVOICE_TYPES
 
-# An installment of an invoice as the penalties read it (a receivable line of type payment_term).
-PenaltyInstallment = namedtuple('PenaltyInstallment', 'id date_maturity reconciled amount_currency')
+
+@dataclass
+class PenaltyLoad:
+    """What the penalties of a set of invoices read, once for all of them, and what is the same
+    for many of them, kept as it is worked out."""
+
+    statutory: dict  # ECB + 10 points by half-year, the engine's ``rate_for_day``
+    legal_rates: list
+    ecb_to_verify: set
+    legal_to_verify: set
+    invoiced: dict  # account.move._relance_invoiced_penalties
+    installments_of: dict  # {move id: [core.penalties.InstallmentDue]}
+    penalty_moves: set  # ids of the penalty invoices themselves: no penalties on penalties
+    days: dict  # {company: the day of the penalties}
+    letter_env: object  # the environment that formats amounts in French
+    clients: dict = field(default_factory=dict)  # {(client, company): (consumer, contract rate)}
+    indemnities: dict = field(default_factory=dict)  # {(currency, company, day): (amount, text)}
+    conversions: dict = field(default_factory=dict)  # {(currency, company): day -> rate}
+    to_verify: dict = field(default_factory=dict)  # {half-years used: text}
 
 
 class AccountMove(models.Model):
@@ -236,10 +251,10 @@ class AccountMove(models.Model):
 
     @api.depends('line_ids.date_maturity', 'line_ids.reconciled')
     def _compute_relance_days_overdue(self):
-        open_lines = self._relance_open_installments()
+        due_date = self.env['account.relance.installment']._due_date
         dues = defaultdict(list)
-        for line in open_lines:
-            dues[line.move_id].append(line.date_maturity or line.move_id.invoice_date or line.move_id.date)
+        for line in self._relance_open_installments():
+            dues[line.move_id].append(due_date(line))
         today = {company: self.env['account.relance.run']._company_today(company) for company in self.company_id}
         for move in self:
             move.relance_days_overdue = days_overdue(min(dues[move]), today[move.company_id]) if dues[move] else 0
@@ -255,10 +270,10 @@ class AccountMove(models.Model):
         'commercial_partner_id.relance_consumer_choice',
     )
     def _compute_relance_prescription_date(self):
+        due_date = self.env['account.relance.installment']._due_date
         dues = defaultdict(list)
         for line in self._relance_open_installments():
-            if line.date_maturity or line.move_id.invoice_date:
-                dues[line.move_id].append(line.date_maturity or line.move_id.invoice_date)
+            dues[line.move_id].append(due_date(line))
         for move in self:
             dues_of = dues[move]
             move.relance_prescription_date = (
@@ -315,7 +330,7 @@ class AccountMove(models.Model):
             invoiced[origin]['invoices'] |= self.browse(move_id)
         return invoiced
 
-    def _relance_penalties(self, on_date=None):  # noqa: C901 - each invoice, its installments and rates, in one pass
+    def _relance_penalties(self, on_date=None):
         """What each invoice owes beyond its principal at ``on_date`` (context key
         ``relance_date``, else today in the company's timezone), in the invoice currency:
         {move: {'penalties', 'indemnity': still to claim, i.e. accrued less already invoiced;
@@ -323,174 +338,155 @@ class AccountMove(models.Model):
         'kind': 'penalty' or 'legal_interest', 'detail': the French text a letter prints,
         'warning': a missing rate, 'to_verify': the rates used still to verify (screen only)}}.
 
-        A professional owes L441-10 penalties on each installment from the day after its due
-        date until it is paid (payments reduce the base from the day after they are made, credit
-        notes from the due date) and the 40 € indemnity once per late invoice, converted at the
-        rate of the due date; the indemnity does not depend on any rate, it is owed even when a
-        penalty rate is missing. A consumer owes neither: legal interest runs from a mise en
-        demeure only (Code civil 1231-6, 1344-1). What penalty or interest invoices already
-        charged is not claimed again.
+        Three steps: ``_relance_penalty_load`` reads the rates, the installments with their
+        reconciliations and what was invoiced already, for all the invoices at once;
+        ``core.penalties`` assesses each invoice (the law, see there: L441-10 penalties and the
+        D441-5 indemnity for a professional, legal interest after a mise en demeure for a
+        consumer); ``core.penalties.assessment_text`` writes what the letter says. What penalty
+        or interest invoices already charged is not claimed again.
         """
-        HalfYear = self.env['account.relance.half.year']
-        ecb = self.env['account.relance.ecb.rate']._penalty_rates()
-        ecb_to_verify = self.env['account.relance.ecb.rate']._to_verify_half_years()
-        legal_rates = self.env['account.relance.legal.rate']._rates_table()
-        legal_to_verify = self.env['account.relance.legal.rate']._to_verify_half_years()
-        invoiced = self._relance_invoiced_penalties()
-        installments_of, partials_of, penalty_moves = self._relance_penalty_inputs()
-        euro = self.env.ref('base.EUR')
-        # The detail is the text of French letters: amounts in the French format.
-        letter_env = (
-            self.env(context=dict(self.env.context, lang='fr_FR'))
-            if self.env['res.lang']._lang_get('fr_FR')
-            else self.env
-        )
-        indemnity_in = {}  # (currency, company, day) -> 40 € in that currency
-        rate_on = {}  # (currency, company) -> the rate of the euro into it, by day
-        # What is the same for every invoice of a client, a company or a currency, read once.
-        consumer_of, contract_of, day_of, to_verify_text = {}, {}, {}, {}
-        results = {}
-        for move in self:
-            result = results[move] = {
-                'penalties': 0.0,
-                'indemnity': 0.0,
-                'penalties_accrued': 0.0,
-                'indemnity_accrued': 0.0,
-                'penalties_invoiced': invoiced[move]['penalty'] if move in invoiced else 0.0,
-                'indemnity_invoiced': invoiced[move]['indemnity'] if move in invoiced else 0.0,
-                'kind': 'penalty',
-                'detail': False,
-                'warning': False,
-                'to_verify': False,
-            }
-            if move.move_type not in ('out_invoice', 'out_receipt') or move.state != 'posted':
-                continue
-            if move.id in penalty_moves:
-                continue  # no penalties on penalties
-            client, company = move.commercial_partner_id, move.company_id
-            if company not in day_of:
-                day_of[company] = fields.Date.to_date(
+        load = self._relance_penalty_load(on_date)
+        return {move: move._relance_penalty_result(load) for move in self}
+
+    def _relance_penalty_load(self, on_date=None):
+        """What the penalties of the invoices of self read, once for all of them (PenaltyLoad)."""
+        installments_of, penalty_moves = self._relance_penalty_inputs()
+        letter_lang = self.env['res.lang']._lang_get('fr_FR')
+        return PenaltyLoad(
+            statutory=self.env['account.relance.ecb.rate']._penalty_rates(),
+            legal_rates=self.env['account.relance.legal.rate']._rates_table(),
+            ecb_to_verify=self.env['account.relance.ecb.rate']._to_verify_half_years(),
+            legal_to_verify=self.env['account.relance.legal.rate']._to_verify_half_years(),
+            invoiced=self._relance_invoiced_penalties(),
+            installments_of=installments_of,
+            penalty_moves=penalty_moves,
+            days={
+                company: fields.Date.to_date(
                     on_date
                     or self.env.context.get('relance_date')
                     or self.env['account.relance.run']._company_today(company)
                 )
-            day = day_of[company]
-            installments = installments_of.get(move.id, ())
-            detail, used_ecb, used_legal = [], set(), set()
-            if (client, company) not in consumer_of:
-                consumer_of[client, company] = client._relance_consumer_in(company)
-                contract_of[client, company] = (
-                    client.with_company(company).relance_contract_rate or company.relance_contract_rate
-                )
-            if consumer_of[client, company]:
-                result['kind'] = 'legal_interest'
-                try:
-                    interest, breakdowns = move._relance_consumer_interest(day, legal_rates)
-                except MissingRate as missing:
-                    result['warning'] = self.env._(
-                        "No legal interest rate for %s: add it under Configuration.",
-                        HalfYear._half_year_label(missing.year, missing.half),
-                    )
-                    detail.append(
-                        f"Intérêts au taux légal non calculés : le taux de l'intérêt légal du {missing.semester} "
-                        "n'est pas encore connu."
-                    )
-                    interest, breakdowns = 0.0, []
-                result['penalties_accrued'] = interest
-                used_legal = {p[:2] for p in merged_rate_periods(breakdowns)}
-                if breakdowns and interest:
-                    detail.append(
-                        "Intérêts au taux légal (articles 1231-6 et 1344-1 du Code civil), "
-                        + describe_rates(breakdowns, legal_interest=True)
-                        + "."
-                    )
+                for company in self.company_id
+            },
+            # The detail is the text of French letters: amounts in the French format.
+            letter_env=self.env(context=dict(self.env.context, lang='fr_FR')) if letter_lang else self.env,
+        )
+
+    def _relance_penalty_assessment(self, load):
+        """The ``core.penalties.Assessment`` of the invoice, from what ``load`` read."""
+        self.ensure_one()
+        client, company = self.commercial_partner_id, self.company_id
+        if (client, company) not in load.clients:  # the same for every invoice of the client
+            load.clients[client, company] = (
+                client._relance_consumer_in(company),
+                client.with_company(company).relance_contract_rate or company.relance_contract_rate,
+            )
+        consumer, contract_rate = load.clients[client, company]
+        installments = load.installments_of.get(self.id, ())
+        if consumer:
+            return assess_consumer(installments, self._relance_notice_start(), load.days[company], load.legal_rates)
+        return assess_professional(
+            installments,
+            load.days[company],
+            load.statutory,
+            load.legal_rates,
+            contract_rate=contract_rate,
+            freeze_rate=company.relance_freeze_penalty_rate,
+        )
+
+    def _relance_penalty_result(self, load):
+        """The entry of the invoice in ``_relance_penalties``."""
+        self.ensure_one()
+        invoiced = load.invoiced[self] if self in load.invoiced else None
+        result = {
+            'penalties': 0.0,
+            'indemnity': 0.0,
+            'penalties_accrued': 0.0,
+            'indemnity_accrued': 0.0,
+            'penalties_invoiced': invoiced['penalty'] if invoiced else 0.0,
+            'indemnity_invoiced': invoiced['indemnity'] if invoiced else 0.0,
+            'kind': 'penalty',
+            'detail': False,
+            'warning': False,
+            'to_verify': False,
+        }
+        if self.move_type not in INVOICE_TYPES or self.state != 'posted' or self.id in load.penalty_moves:
+            return result  # no penalties on penalties
+        assessment = self._relance_penalty_assessment(load)
+        if assessment.kind == 'penalty' and assessment.late_since is None:
+            return result  # paid in time
+        round_ = self.currency_id.round
+        indemnity, converted = self._relance_indemnity(load, assessment.late_since)
+        result.update(
+            kind=assessment.kind,
+            penalties_accrued=round_(float(assessment.accrued)),
+            indemnity_accrued=indemnity,
+            warning=self._relance_penalty_warning(assessment),
+            to_verify=self._relance_rates_to_verify(load, assessment),
+        )
+        result['penalties'] = max(round_(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
+        result['indemnity'] = max(round_(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
+        already = None
+        if result['penalties_invoiced'] or result['indemnity_invoiced']:
+            charged = result['penalties_invoiced'] + result['indemnity_invoiced']
+            already = (
+                ", ".join(invoiced['invoices'].mapped('display_name')),
+                formatLang(load.letter_env, charged, currency_obj=self.currency_id),
+            )
+        result['detail'] = assessment_text(assessment, converted, already) or False
+        return result
+
+    def _relance_indemnity(self, load, late_since):
+        """(amount, the amount as a letter writes it when the invoice is not in euros) of the
+        D441-5 indemnity of the invoice, converted at the rate of ``late_since``; (0, None)
+        when nothing is late."""
+        if late_since is None:
+            return 0.0, None
+        key = (self.currency_id, self.company_id, late_since)
+        if key not in load.indemnities:  # the same for every invoice of that currency and due date
+            amount, euro = float(recovery_indemnity(True)), self.env.ref('base.EUR')
+            if self.currency_id == euro:
+                load.indemnities[key] = (amount, None)
             else:
-                late = []
-                for line in installments:
-                    due = line.date_maturity or move.invoice_date
-                    debt = debt_on(line.amount_currency, partials_of.get(line.id, ()), day)
-                    if debt.corrected_principal <= 0:
-                        continue  # fully credited: the debt never existed
-                    paid_on = max((d for d, _a in debt.payments), default=None) if line.reconciled else None
-                    if (paid_on or day) > due:
-                        late.append((due, debt))
-                if not late:
-                    continue
-                contract = contract_of[client, company]
-                rate = ContractRate(contract, legal_rates, ecb) if contract else ecb
-                try:
-                    freeze = move.company_id.relance_freeze_penalty_rate
-                    breakdowns = [late_penalties(debt, due, day, rate, freeze_rate=freeze) for due, debt in late]
-                except MissingRate as missing:
-                    # The legal rate is missing when a contract rate's floor cannot be checked;
-                    # any other missing rate is the ECB table's.
-                    legal = missing.what == "legal interest rate"
-                    result['warning'] = self.env._(
-                        "No %(what)s for %(half_year)s: add it under Configuration.",
-                        what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
-                        half_year=HalfYear._half_year_label(missing.year, missing.half),
-                    )
-                    which = "taux de l'intérêt légal" if legal else "taux BCE"
-                    detail.append(
-                        f"Pénalités de retard non calculées : le {which} du {missing.semester} n'est pas encore connu."
-                    )
-                    breakdowns = []
-                else:
-                    result['penalties_accrued'] = move.currency_id.round(float(sum(b.total for b in breakdowns)))
-                    periods = merged_rate_periods(breakdowns)
-                    below = rate.below_floor if contract else set()
-                    used_ecb = {p[:2] for p in periods if not contract or p[:2] in below}
-                    used_legal = {p[:2] for p in periods} if contract else set()
-                    if periods:
-                        detail.append(
-                            "Pénalités de retard (article L441-10 du Code de commerce), "
-                            + describe_rates(breakdowns, contract, below)
-                            + "."
-                        )
-                first_due = min(due for due, _debt in late)
-                key = (move.currency_id, move.company_id, first_due)
-                if key not in indemnity_in:
-                    # The same amount and text for every invoice of that currency and due date.
-                    amount = float(recovery_indemnity(True))
-                    if move.currency_id != euro:
-                        pair = (move.currency_id, move.company_id)
-                        if pair not in rate_on:
-                            rate_on[pair] = self._relance_conversion(euro, *pair)
-                        amount = move.currency_id.round(amount * rate_on[pair](first_due))
-                    indemnity_text = (
-                        "Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : 40 €"
-                    )
-                    if move.currency_id != euro:
-                        formatted = formatLang(letter_env, amount, currency_obj=move.currency_id)
-                        indemnity_text += f", soit {formatted} au cours du {date_in_words(first_due)}, date d'échéance"
-                    indemnity_in[key] = (amount, indemnity_text + ".")
-                result['indemnity_accrued'], indemnity_text = indemnity_in[key]
-                detail.append(indemnity_text)
-            round_ = move.currency_id.round
-            result['penalties'] = max(round_(result['penalties_accrued'] - result['penalties_invoiced']), 0.0)
-            result['indemnity'] = max(round_(result['indemnity_accrued'] - result['indemnity_invoiced']), 0.0)
-            if move in invoiced and (result['penalties_invoiced'] or result['indemnity_invoiced']):
-                detail.append(
-                    "Déjà facturé par {} : {}, déduit ci-dessus.".format(
-                        ", ".join(invoiced[move]['invoices'].mapped('display_name')),
-                        formatLang(
-                            letter_env,
-                            result['penalties_invoiced'] + result['indemnity_invoiced'],
-                            currency_obj=move.currency_id,
-                        ),
-                    )
-                )
-            result['detail'] = "\n".join(detail) or False
-            verify = (tuple(sorted(used_ecb & ecb_to_verify)), tuple(sorted(used_legal & legal_to_verify)))
-            if verify not in to_verify_text:  # the same few half-years for most invoices
-                to_verify = [self.env._("ECB rate of %s", HalfYear._half_year_label(*key)) for key in verify[0]]
-                to_verify += [
-                    self.env._("legal interest rate of %s", HalfYear._half_year_label(*key)) for key in verify[1]
-                ]
-                to_verify_text[verify] = to_verify and self.env._("Rate to verify: %s", ", ".join(to_verify))
-            if to_verify_text[verify]:
-                result['to_verify'] = to_verify_text[verify]
-        return results
+                pair = (self.currency_id, self.company_id)
+                if pair not in load.conversions:
+                    load.conversions[pair] = self._relance_conversion(euro, *pair)
+                amount = self.currency_id.round(amount * load.conversions[pair](late_since))
+                load.indemnities[key] = (amount, formatLang(load.letter_env, amount, currency_obj=self.currency_id))
+        return load.indemnities[key]
+
+    @api.model
+    def _relance_rates_to_verify(self, load, assessment):
+        """The rates an assessment used that are still to verify, for the screen, or False."""
+        verify = (
+            tuple(sorted(assessment.ecb_half_years & load.ecb_to_verify)),
+            tuple(sorted(assessment.legal_half_years & load.legal_to_verify)),
+        )
+        if verify not in load.to_verify:  # the same few half-years for most invoices
+            label = self.env['account.relance.half.year']._half_year_label
+            to_verify = [self.env._("ECB rate of %s", label(*key)) for key in verify[0]]
+            to_verify += [self.env._("legal interest rate of %s", label(*key)) for key in verify[1]]
+            load.to_verify[verify] = bool(to_verify) and self.env._("Rate to verify: %s", ", ".join(to_verify))
+        return load.to_verify[verify]
+
+    @api.model
+    def _relance_penalty_warning(self, assessment):
+        """Why the penalties or the interest of an assessment could not be computed, for the
+        screen: the rate to enter under Configuration."""
+        missing = assessment.missing
+        if missing is None:
+            return False
+        half_year = self.env['account.relance.half.year']._half_year_label(missing.year, missing.half)
+        if assessment.kind == 'legal_interest':
+            return self.env._("No legal interest rate for %s: add it under Configuration.", half_year)
+        # The legal rate is missing when a contract rate's floor cannot be checked; any other
+        # missing rate is the ECB table's.
+        legal = missing.what == "legal interest rate"
+        return self.env._(
+            "No %(what)s for %(half_year)s: add it under Configuration.",
+            what=self.env._("legal interest rate") if legal else self.env._("ECB rate"),
+            half_year=half_year,
+        )
 
     @api.model
     def _relance_conversion(self, from_currency, to_currency, company):
@@ -532,27 +528,27 @@ class AccountMove(models.Model):
         return lambda day: 1 / (rate_of(from_currency, day) / rate_of(to_currency, day))
 
     def _relance_penalty_inputs(self):
-        """What the penalties of the invoices of self read, as plain values, in a few queries for
-        all of them: ({move id: [PenaltyInstallment]}, {installment id: [(date, amount,
-        is_credit_note)]}, {ids of the penalty invoices}). Invoices being edited (not saved yet)
-        are read from memory."""
-        Line = self.env['account.move.line']
+        """The installments of the invoices of self as the penalties read them, in a few
+        queries for all of them: ({move id: [core.penalties.InstallmentDue]}, {ids of the
+        penalty invoices}). Invoices being edited (not saved yet) are read from memory."""
+        Installment = self.env['account.relance.installment']
         if not all(isinstance(move_id, int) for move_id in self.ids):
-            installments = {
-                move.id: move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term') for move in self
-            }
             return (
                 {
-                    move_id: [
-                        PenaltyInstallment(line.id, line.date_maturity, line.reconciled, line.amount_currency)
-                        for line in lines
+                    move.id: [
+                        InstallmentDue(
+                            Installment._due_date(line),
+                            line.amount_currency,
+                            tuple(line._relance_partials()),
+                            line.reconciled,
+                        )
+                        for line in move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
                     ]
-                    for move_id, lines in installments.items()
+                    for move in self
                 },
-                {line.id: line._relance_partials() for lines in installments.values() for line in lines},
                 {move.id for move in self if move.line_ids.relance_penalty_origin_id},
             )
-        installments_of, penalty_moves = defaultdict(list), set()
+        rows, penalty_moves = [], set()
         # Every line of the invoices, looked up by invoice: their installments, and whether they
         # are penalty invoices themselves.
         for line_id, move_id, display_type, due, reconciled, amount, penalty in sorted(
@@ -561,50 +557,54 @@ class AccountMove(models.Model):
                 self.ids,
                 SQL(
                     """
-                    SELECT id, move_id, display_type, date_maturity, reconciled, amount_currency,
-                           relance_penalty_origin_id IS NOT NULL
-                      FROM account_move_line WHERE move_id = key.id
-                    """
+                    SELECT aml.id, aml.move_id, aml.display_type, %s, aml.reconciled, aml.amount_currency,
+                           aml.relance_penalty_origin_id IS NOT NULL
+                      FROM account_move_line aml JOIN account_move move ON move.id = aml.move_id
+                     WHERE aml.move_id = key.id
+                    """,
+                    Installment._due_sql(),
                 ),
                 to_flush=[
-                    Line._fields[name]
-                    for name in (
-                        'move_id',
-                        'display_type',
-                        'date_maturity',
-                        'reconciled',
-                        'amount_currency',
-                        'relance_penalty_origin_id',
-                    )
+                    *(
+                        self.env['account.move.line']._fields[name]
+                        for name in (
+                            'move_id',
+                            'display_type',
+                            'date_maturity',
+                            'reconciled',
+                            'amount_currency',
+                            'relance_penalty_origin_id',
+                        )
+                    ),
+                    self._fields['invoice_date'],
+                    self._fields['date'],
                 ],
             )
         ):
             if display_type == 'payment_term':
-                installments_of[move_id].append(PenaltyInstallment(line_id, due, reconciled, amount))
+                rows.append((move_id, line_id, due, amount, reconciled))
             if penalty:
                 penalty_moves.add(move_id)
-        partials_of = Line._relance_partials_of([line.id for lines in installments_of.values() for line in lines])
-        return installments_of, partials_of, penalty_moves
+        partials_of = self.env['account.move.line']._relance_partials_of([row[1] for row in rows])
+        installments_of = defaultdict(list)
+        for move_id, line_id, due, amount, reconciled in rows:
+            installments_of[move_id].append(
+                InstallmentDue(due, amount, tuple(partials_of.get(line_id, ())), reconciled)
+            )
+        return installments_of, penalty_moves
 
-    def _relance_consumer_interest(self, day, legal_rates):
-        """Legal interest a consumer owes: the "other cases" legal rate from the mise en demeure
-        (its acknowledgement of receipt when entered), Code civil 1231-6 and 1344-1. Nothing
-        before a mise en demeure. Returns (amount, [Breakdown])."""
+    def _relance_notice_start(self):
+        """The day legal interest starts running for a consumer (Code civil 1231-6, 1344-1):
+        the first mise en demeure that went out (its acknowledgement of receipt when entered),
+        None before any."""
         self.ensure_one()
         notices = self.relance_line_ids.filtered(
             lambda rl: rl.relance_id.tone == 'formal_notice' and rl.relance_state in ('sent', 'done')
         )
         if not notices:
-            return 0.0, []
+            return None
         notice = notices.relance_id.sorted('date')[:1]
-        start = notice.acknowledged_on or notice.date
-        if day <= start:
-            return 0.0, []
-        breakdowns = [
-            consumer_interest(line._relance_debt(day), start, day, legal_rates)
-            for line in self.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')
-        ]
-        return self.currency_id.round(float(sum(b.total for b in breakdowns))), breakdowns
+        return notice.acknowledged_on or notice.date
 
     def _relance_penalty_rate_label(self):
         """How the invoice states its penalty rate (Code de commerce L441-9), in French."""

@@ -92,7 +92,8 @@ class AccountRelanceInstallment(models.AbstractModel):
 
     @api.model
     def _due_sql(self):
-        """The due date of an installment (the invoice date when it has none)."""
+        """The due date of an installment: its own, else the invoice date, else the accounting
+        date (``_due_date`` in memory)."""
         return SQL("COALESCE(aml.date_maturity, move.invoice_date, move.date)")
 
     @api.model
@@ -211,6 +212,11 @@ class AccountRelanceInstallment(models.AbstractModel):
             and not line.reconciled
             and (line.amount_residual > 0 or line.amount_residual_currency > 0)
         )
+
+    @api.model
+    def _due_date(self, line):
+        """The due date of an installment in memory, the rule of ``_due_sql``."""
+        return line.date_maturity or line.move_id.invoice_date or line.move_id.date
 
     @api.model
     def _is_chased(self, line):
