@@ -140,6 +140,53 @@ def equivalent_level(reached, old_levels, new_levels):
     return milder[-1] if milder else None
 
 
+def _written_reminders(levels):
+    """The written reminders among ``levels``, the mise en demeure apart."""
+    return [lv for lv in levels if lv.written and not lv.formal_notice]
+
+
+def _first_step(ordered, oldest_due, on_date):
+    """(level, date) of a new file: the highest written reminder the lateness has passed, or
+    the first one; None when the scenario has none."""
+    written = _written_reminders(ordered)
+    if not written:
+        return None
+    passed = [lv for lv in written if oldest_due + timedelta(days=lv.delay) <= on_date]
+    level = passed[-1] if passed else written[0]
+    return level, oldest_due + timedelta(days=level.delay)
+
+
+def _level_after(ordered, current, state):
+    """The level after the one the file reached (``current``, None when it left the
+    scenario), never milder than the last relance that went out; a mise en demeure only once a
+    written reminder went out. None when the scenario is over."""
+    if current is not None:
+        after = ordered[ordered.index(current) + 1 :]
+    else:
+        # The level reached left the scenario: go on with what is not milder than it was.
+        after = [lv for lv in ordered if lv.rank > state.last_rank]
+    after = [lv for lv in after if lv.rank >= state.last_rank]
+    if not after:
+        return None
+    if after[0].formal_notice and not state.written_sent:
+        written = _written_reminders(after)
+        return written[0] if written else None
+    return after[0]
+
+
+def _next_step(ordered, current, state, oldest_due, min_gap):
+    """(level, date) of the step after the one an open file reached, or None: at the delay of
+    the level, and not before the gap between the two levels since the last relance."""
+    level = _level_after(ordered, current, state)
+    if level is None:
+        return None
+    when = oldest_due + timedelta(days=level.delay)
+    if state.last_date:
+        gap = level.delay - current.delay if current is not None else min_gap
+        when = max(when, state.last_date + timedelta(days=max(gap, 0)))
+    return level, when
+
+
 def escalation_step(levels, state, oldest_due, on_date, min_gap=0):
     """(level, date) of the next relance of an open file, or None when the scenario is over.
 
@@ -148,32 +195,12 @@ def escalation_step(levels, state, oldest_due, on_date, min_gap=0):
     ordered = [lv for lv in order_levels(levels) if not lv.preventive]
     current = next((lv for lv in ordered if lv.id == state.level_id), None)
     if current is None and state.level_id is None and state.last_rank < 0:
-        # A new file: the highest written reminder the lateness has passed, or the first one.
-        written = [lv for lv in ordered if lv.written and not lv.formal_notice]
-        if not written:
-            return None
-        passed = [lv for lv in written if oldest_due + timedelta(days=lv.delay) <= on_date]
-        level = passed[-1] if passed else written[0]
-        when = oldest_due + timedelta(days=level.delay)
+        step = _first_step(ordered, oldest_due, on_date)
     else:
-        if current is not None:
-            after = ordered[ordered.index(current) + 1 :]
-        else:
-            # The level reached left the scenario: go on with what is not milder than it was.
-            after = [lv for lv in ordered if lv.rank > state.last_rank]
-        after = [lv for lv in after if lv.rank >= state.last_rank]
-        if not after:
-            return None
-        level = after[0]
-        if level.formal_notice and not state.written_sent:
-            written = [lv for lv in after if lv.written and not lv.formal_notice]
-            if not written:
-                return None
-            level = written[0]
-        when = oldest_due + timedelta(days=level.delay)
-        if state.last_date:
-            gap = level.delay - current.delay if current is not None else min_gap
-            when = max(when, state.last_date + timedelta(days=max(gap, 0)))
+        step = _next_step(ordered, current, state, oldest_due, min_gap)
+    if step is None:
+        return None
+    level, when = step
     if level.written and state.last_seen:
         when = max(when, state.last_seen + timedelta(days=min_gap))
     return level, when
@@ -202,44 +229,52 @@ def preventive_step(levels, installments, on_date, last_seen=None, min_gap=0):
     return level, sorted(due, key=lambda inst: (inst.due_date, inst.id))
 
 
+def _by_due_date(installments):
+    return sorted(installments, key=lambda inst: (inst.due_date, inst.id))
+
+
+def _file_plan(levels, state, overdue, upcoming, on_date, min_gap, force):
+    """The ClientPlan of a client with ``overdue`` installments (oldest first): the next step
+    of its file, today when it is due (or forced), else only when it will be."""
+    step = escalation_step(levels, state, overdue[0].due_date, on_date, 0 if force else min_gap)
+    if step is None:
+        return ClientPlan(None, 'file')
+    level, when = step
+    if when > on_date and not force:
+        return ClientPlan(None, 'file', next_level_id=level.id, next_date=when)
+    return ClientPlan(
+        level.id,
+        'file',
+        listed=tuple(inst.id for inst in overdue),
+        upcoming=upcoming,
+        next_level_id=level.id,
+        next_date=on_date,
+    )
+
+
+def _forced_preventive_plan(preventive, installments, on_date):
+    """The ClientPlan of "remind now" for a client with nothing overdue: the preventive
+    reminder, today, of every installment to come that had none yet."""
+    candidates = [inst for inst in installments if inst.due_date >= on_date and not inst.previewed]
+    if preventive and candidates:
+        return ClientPlan(preventive[0].id, 'preventive', listed=tuple(inst.id for inst in _by_due_date(candidates)))
+    return ClientPlan(None, 'preventive')
+
+
 def plan_client(levels, state, installments, on_date, min_gap=0, force=False):
     """What to send one client on ``on_date``: one relance at most, as a ClientPlan.
 
     ``force`` is "remind now" by a person: the next step goes out today whatever its date and
     the minimum gap (the person confirmed it).
     """
-    ordered = order_levels(levels)
-    overdue = sorted(
-        (inst for inst in installments if inst.due_date < on_date), key=lambda inst: (inst.due_date, inst.id)
-    )
-    preventive = [lv for lv in ordered if lv.preventive]
-    horizon = on_date - timedelta(days=preventive[0].delay) if preventive else on_date
-    upcoming = tuple(
-        inst.id
-        for inst in sorted(installments, key=lambda inst: (inst.due_date, inst.id))
-        if on_date <= inst.due_date <= horizon
-    )
+    overdue = _by_due_date(inst for inst in installments if inst.due_date < on_date)
+    preventive = [lv for lv in order_levels(levels) if lv.preventive]
     if overdue:
-        step = escalation_step(levels, state, overdue[0].due_date, on_date, 0 if force else min_gap)
-        if step is None:
-            return ClientPlan(None, 'file')
-        level, when = step
-        if when > on_date and not force:
-            return ClientPlan(None, 'file', next_level_id=level.id, next_date=when)
-        return ClientPlan(
-            level.id,
-            'file',
-            listed=tuple(inst.id for inst in overdue),
-            upcoming=upcoming,
-            next_level_id=level.id,
-            next_date=on_date,
-        )
+        horizon = on_date - timedelta(days=preventive[0].delay) if preventive else on_date
+        upcoming = tuple(inst.id for inst in _by_due_date(installments) if on_date <= inst.due_date <= horizon)
+        return _file_plan(levels, state, overdue, upcoming, on_date, min_gap, force)
     if force:
-        candidates = [inst for inst in installments if inst.due_date >= on_date and not inst.previewed]
-        if preventive and candidates:
-            listed = tuple(inst.id for inst in sorted(candidates, key=lambda inst: (inst.due_date, inst.id)))
-            return ClientPlan(preventive[0].id, 'preventive', listed=listed)
-        return ClientPlan(None, 'preventive')
+        return _forced_preventive_plan(preventive, installments, on_date)
     step = preventive_step(levels, installments, on_date, state.last_seen, min_gap)
     if step is None:
         return ClientPlan(None, 'preventive')
