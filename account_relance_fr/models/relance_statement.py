@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, models
 
 from ..core.calendar import days_overdue
-from .relance_installment import RECEIVABLE_ACCOUNT_TYPE
+from .relance_installment import INVOICE_TYPES, RECEIVABLE_ACCOUNT_TYPE
 
 KIND_LABELS = {
     'installment': "Échéance",
@@ -40,6 +40,54 @@ class AccountRelanceStatement(models.AbstractModel):
         ]
 
     @api.model
+    def _line_kind(self, line):
+        """What a line of the statement is: a key of KIND_LABELS."""
+        move = line.move_id
+        if move.move_type in INVOICE_TYPES:
+            several = len(move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')) > 1
+            return 'installment' if several else 'invoice'
+        if move.move_type == 'out_refund':
+            return 'refund'
+        if move.origin_payment_id or line.amount_residual < 0:
+            return 'payment'
+        return 'other'
+
+    @api.model
+    def _statement_line(self, line, amounts, on_date, balance):
+        """The statement line of the journal item ``line``, with the penalties ``amounts`` of its
+        invoice and the running ``balance`` of its currency after it."""
+        kind, move = self._line_kind(line), line.move_id
+        due = line.date_maturity if line.balance > 0 else False
+        return {
+            'kind': kind,
+            'label': KIND_LABELS[kind],
+            'move': move,
+            'reference': move.name,
+            'payment_reference': move.payment_reference or '',
+            'date': move.invoice_date or move.date,
+            'due_date': due,
+            'days_overdue': days_overdue(due, on_date) if due else 0,
+            'amount': line.amount_currency,
+            'residual': line.amount_residual_currency,
+            'balance': balance,
+            'penalties': amounts.get('penalties', 0.0),
+            'indemnity': amounts.get('indemnity', 0.0),
+        }
+
+    @api.model
+    def _currency_totals(self, currency, entries):
+        """The totals of the statement lines of a currency, rounded."""
+        totals = {
+            'residual': sum(entry['residual'] for entry in entries),
+            'overdue': sum(entry['residual'] for entry in entries if entry['days_overdue'] > 0),
+            'penalties': sum(entry['penalties'] for entry in entries),
+            'indemnity': sum(entry['indemnity'] for entry in entries),
+        }
+        totals = {key: currency.round(amount) for key, amount in totals.items()}
+        totals['due'] = currency.round(totals['residual'] + totals['penalties'] + totals['indemnity'])
+        return totals
+
+    @api.model
     def _statement(self, partner, company, on_date=None):
         """{'date', 'partner', 'company', 'currencies': [{currency, lines, totals}], 'total_company',
         'moves', 'banks'}; each line a dict (kind, label, reference, date, due_date, days_overdue,
@@ -48,79 +96,31 @@ class AccountRelanceStatement(models.AbstractModel):
         on_date = on_date or self.env['account.relance.run']._company_today(company)
         lines = self.env['account.move.line'].sudo().search(self._open_items_domain(partner, company))
         lines = lines.sorted(lambda aml: (aml.currency_id.id, aml.date_maturity or aml.date, aml.date, aml.id))
-        invoices = lines.move_id.filtered(lambda m: m.move_type in ('out_invoice', 'out_receipt'))
+        invoices = lines.move_id.filtered(lambda m: m.move_type in INVOICE_TYPES)
         penalties = (
             self.env['account.relance.run'].sudo()._penalties_of(company, on_date, invoices.ids) if invoices else {}
         )
-        installments_of = defaultdict(int)
+        entries, balances, seen_moves = defaultdict(list), defaultdict(float), set()
         for line in lines:
-            installments_of[line.move_id] += 1
-        by_currency = {}
-        seen_moves = set()
-        for line in lines:
-            move = line.move_id
-            block = by_currency.setdefault(
-                line.currency_id,
-                {
-                    'currency': line.currency_id,
-                    'lines': [],
-                    'balance': 0.0,
-                    'totals': {'residual': 0.0, 'overdue': 0.0, 'penalties': 0.0, 'indemnity': 0.0, 'due': 0.0},
-                },
-            )
-            if move.move_type in ('out_invoice', 'out_receipt'):
-                kind = (
-                    'installment'
-                    if len(move.line_ids.filtered(lambda aml: aml.display_type == 'payment_term')) > 1
-                    else 'invoice'
-                )
-            elif move.move_type == 'out_refund':
-                kind = 'refund'
-            elif move.origin_payment_id or line.amount_residual < 0:
-                kind = 'payment'
-            else:
-                kind = 'other'
-            first = move.id not in seen_moves
-            seen_moves.add(move.id)
-            amounts = penalties.get(move.id, {}) if first else {}
-            due = line.date_maturity if line.balance > 0 else False
-            late = days_overdue(due, on_date) if due else 0
-            residual = line.amount_residual_currency
-            block['balance'] += residual
-            totals = block['totals']
-            totals['residual'] += residual
-            if due and late > 0:
-                totals['overdue'] += residual
-            totals['penalties'] += amounts.get('penalties', 0.0)
-            totals['indemnity'] += amounts.get('indemnity', 0.0)
-            block['lines'].append(
-                {
-                    'kind': kind,
-                    'label': KIND_LABELS[kind],
-                    'move': move,
-                    'reference': move.name,
-                    'payment_reference': move.payment_reference or '',
-                    'date': move.invoice_date or move.date,
-                    'due_date': due,
-                    'days_overdue': max(late, 0),
-                    'amount': line.amount_currency,
-                    'residual': residual,
-                    'balance': block['balance'],
-                    'penalties': amounts.get('penalties', 0.0),
-                    'indemnity': amounts.get('indemnity', 0.0),
-                }
-            )
-        for block in by_currency.values():
-            totals = block['totals']
-            currency = block['currency']
-            for key in totals:
-                totals[key] = currency.round(totals[key])
-            totals['due'] = currency.round(totals['residual'] + totals['penalties'] + totals['indemnity'])
+            # The penalties of an invoice go with its first line.
+            amounts = penalties.get(line.move_id.id, {}) if line.move_id.id not in seen_moves else {}
+            seen_moves.add(line.move_id.id)
+            balances[line.currency_id] += line.amount_residual_currency
+            entries[line.currency_id].append(self._statement_line(line, amounts, on_date, balances[line.currency_id]))
+        blocks = [
+            {
+                'currency': currency,
+                'lines': lines_of,
+                'balance': balances[currency],
+                'totals': self._currency_totals(currency, lines_of),
+            }
+            for currency, lines_of in entries.items()
+        ]
         return {
             'date': on_date,
             'partner': partner,
             'company': company,
-            'currencies': list(by_currency.values()),
+            'currencies': blocks,
             'total_company': company.currency_id.round(sum(lines.mapped('amount_residual'))),
             'moves': invoices,
             'banks': company.partner_id.bank_ids,
