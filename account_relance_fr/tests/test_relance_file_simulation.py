@@ -111,7 +111,7 @@ class TestRelanceFileSimulation(RelanceCommon):
                 amount, due=due, partner=partner, invoice_date=(on or due - timedelta(days=30)), **values
             )
 
-    def test_four_months_of_daily_runs_read_as_one_conversation_per_client(self):  # noqa: C901 - one story, read in order
+    def test_four_months_of_daily_runs_read_as_one_conversation_per_client(self):
         Relance = self.env['account.relance']
         # Day 0 is 5 January. Old debts: 70 days late when the addon starts.
         old_occasional = self.post(1800.0, day(-70), self.occasional)
@@ -143,97 +143,14 @@ class TestRelanceFileSimulation(RelanceCommon):
             50: (450.0, day(60), self.chronic),
             98: (1100.0, day(104), self.occasional),  # after full payment: a new file
         }
-        pending_per_day = []
-        late_validation = {}
-        first_seen = {}
-        for n in range(DAYS):
-            today = day(n)
-            if n in postings:
-                amount, due, partner = postings[n]
-                self.post(amount, due, partner, on=today)
-            if n in events:
-                events[n]()
-            with freeze_time(datetime.combine(today, time(9, 0))):
-                self.run_relance(today)
-                waiting = Relance.search([('company_id', '=', self.company.id), ('state', '=', 'to_validate')])
-                for relance in waiting:
-                    first_seen.setdefault(relance.id, today)
-                    # A person validates the occasional client's and the group's relances a week late,
-                    # never the chronic client's.
-                    if (
-                        relance.partner_id in (self.occasional, self.group)
-                        and (today - first_seen[relance.id]).days >= 7
-                    ):
-                        late_validation[relance.id] = (relance.date, today)
-                        relance.action_send()
-                failed = Relance.search(
-                    [
-                        ('company_id', '=', self.company.id),
-                        ('state', '=', 'failed'),
-                        ('partner_id', '=', self.no_email.id),
-                    ]
-                )
-                for relance in failed:
-                    if (today - relance.date).days >= 10:
-                        relance.action_send_letter_instead()
-            pending_per_day.append(
-                {
-                    partner: count
-                    for [partner, count] in Relance._read_group(
-                        [('company_id', '=', self.company.id), ('state', 'in', ('to_validate', 'failed'))],
-                        ['partner_id'],
-                        ['__count'],
-                    )
-                }
-            )
+        pending_per_day, late_validation = self.simulate(postings, events)
 
         clients = [self.punctual, self.occasional, self.chronic, self.no_email, self.consumer, self.group]
         relances = Relance.search([('partner_id', 'in', [c.id for c in clients])], order='date, id')
         for client in clients:
-            mine = relances.filtered(lambda r, c=client: r.partner_id == c)
-            _logger.info(
-                "Relances of %s:\n%s",
-                client.name,
-                "\n".join(
-                    f"  {r.date} {r.level_id.name:<40} {r.state:<11} {r.contact_id.name} "
-                    f"{', '.join(r.invoice_line_ids.move_id.mapped('name'))} "
-                    f"{r.amount_total_due:.2f}{' file ' + str(r.file_id.id) if r.file_id else ''}"
-                    for r in mine
-                ),
-            )
-
+            self.log_conversation(client, relances.filtered(lambda r, c=client: r.partner_id == c))
         for client in clients:
-            mine = relances.filtered(lambda r, c=client: r.partner_id == c)
-            seen = mine.filtered(lambda r: r.state in ('sent', 'done') and r._is_written())
-            for before, after in zip(seen, seen[1:]):
-                self.assertGreaterEqual(
-                    (after.date - before.date).days, 5, f"{client.name}: {before.name} and {after.name} too close"
-                )
-            for file in mine.file_id:
-                went_out = file.relance_ids.filtered(lambda r: r.state in ('sent', 'done')).sorted(
-                    lambda r: (r.date, r.id)
-                )
-                ranks = [RANK[r.tone] for r in went_out]
-                self.assertEqual(ranks, sorted(ranks), f"{client.name}: the tone went down in {ranks}")
-                scenario_levels = file.relance_ids.level_id.scenario_id.level_ids.filtered(
-                    lambda lv: lv.tone != 'preventive'
-                ).sorted(lambda lv: (lv.sequence, lv.delay))
-                order = list(scenario_levels)
-                for before, after in zip(went_out, went_out[1:]):
-                    self.assertEqual(
-                        order.index(after.level_id),
-                        order.index(before.level_id) + 1,
-                        f"{client.name}: {after.level_id.name} after {before.level_id.name} skips a step",
-                    )
-                for notice in went_out.filtered(lambda r: r.tone == 'formal_notice'):
-                    self.assertTrue(
-                        any(r._is_written() and r.tone != 'formal_notice' and r.date < notice.date for r in went_out),
-                        f"{client.name}: mise en demeure without written reminder",
-                    )
-            for relance in mine.filtered(lambda r: r.file_id and r.tone == 'preventive'):
-                self.fail(f"{client.name}: a preventive reminder inside a file ({relance.name})")
-            for relance in mine.filtered(lambda r: r.tone == 'preventive'):
-                self.assertFalse(relance.invoice_line_ids, "the preventive text never lists overdue invoices")
+            self.assert_one_conversation(client, relances.filtered(lambda r, c=client: r.partner_id == c))
         for counts in pending_per_day:
             self.assertTrue(all(count <= 1 for count in counts.values()), f"more than one pending relance: {counts}")
 
@@ -287,6 +204,105 @@ class TestRelanceFileSimulation(RelanceCommon):
         group = relances.filtered(lambda r: r.partner_id == self.group)
         self.assertTrue(group)
         self.assertEqual(group.contact_id, self.invoicing_contact)
+
+    def simulate(self, postings, events):
+        """The daily runs of DAYS days, with the invoices of ``postings`` and the payments of
+        ``events`` on their days, and people validating late: (the pending relances of each
+        client each day, {relance id: (prepared on, sent on)} of the late validations)."""
+        Relance = self.env['account.relance']
+        pending_per_day, late_validation, first_seen = [], {}, {}
+        for n in range(DAYS):
+            today = day(n)
+            if n in postings:
+                amount, due, partner = postings[n]
+                self.post(amount, due, partner, on=today)
+            if n in events:
+                events[n]()
+            with freeze_time(datetime.combine(today, time(9, 0))):
+                self.run_relance(today)
+                late_validation.update(self.validate_late(today, first_seen))
+                self.send_by_letter_after_ten_days(today)
+            pending_per_day.append(
+                {
+                    partner: count
+                    for [partner, count] in Relance._read_group(
+                        [('company_id', '=', self.company.id), ('state', 'in', ('to_validate', 'failed'))],
+                        ['partner_id'],
+                        ['__count'],
+                    )
+                }
+            )
+        return pending_per_day, late_validation
+
+    def validate_late(self, today, first_seen):
+        """A person validates the occasional client's and the group's relances a week late,
+        never the chronic client's: {relance id: (prepared on, sent on)} of those sent today."""
+        validated = {}
+        waiting = self.env['account.relance'].search(
+            [('company_id', '=', self.company.id), ('state', '=', 'to_validate')]
+        )
+        for relance in waiting:
+            first_seen.setdefault(relance.id, today)
+            if relance.partner_id in (self.occasional, self.group) and (today - first_seen[relance.id]).days >= 7:
+                validated[relance.id] = (relance.date, today)
+                relance.action_send()
+        return validated
+
+    def send_by_letter_after_ten_days(self, today):
+        failed = self.env['account.relance'].search(
+            [('company_id', '=', self.company.id), ('state', '=', 'failed'), ('partner_id', '=', self.no_email.id)]
+        )
+        for relance in failed:
+            if (today - relance.date).days >= 10:
+                relance.action_send_letter_instead()
+
+    def log_conversation(self, client, mine):
+        _logger.info(
+            "Relances of %s:\n%s",
+            client.name,
+            "\n".join(
+                f"  {r.date} {r.level_id.name:<40} {r.state:<11} {r.contact_id.name} "
+                f"{', '.join(r.invoice_line_ids.move_id.mapped('name'))} "
+                f"{r.amount_total_due:.2f}{' file ' + str(r.file_id.id) if r.file_id else ''}"
+                for r in mine
+            ),
+        )
+
+    def assert_one_conversation(self, client, mine):
+        """What the client read is one conversation: letters at least 5 days apart, each file one
+        step at a time and never milder, a mise en demeure after a written reminder, preventive
+        reminders only outside a file and without overdue invoices."""
+        seen = mine.filtered(lambda r: r.state in ('sent', 'done') and r._is_written())
+        for before, after in zip(seen, seen[1:]):
+            self.assertGreaterEqual(
+                (after.date - before.date).days, 5, f"{client.name}: {before.name} and {after.name} too close"
+            )
+        for file in mine.file_id:
+            self.assert_file_escalates_step_by_step(client, file)
+        for relance in mine.filtered(lambda r: r.file_id and r.tone == 'preventive'):
+            self.fail(f"{client.name}: a preventive reminder inside a file ({relance.name})")
+        for relance in mine.filtered(lambda r: r.tone == 'preventive'):
+            self.assertFalse(relance.invoice_line_ids, "the preventive text never lists overdue invoices")
+
+    def assert_file_escalates_step_by_step(self, client, file):
+        went_out = file.relance_ids.filtered(lambda r: r.state in ('sent', 'done')).sorted(lambda r: (r.date, r.id))
+        ranks = [RANK[r.tone] for r in went_out]
+        self.assertEqual(ranks, sorted(ranks), f"{client.name}: the tone went down in {ranks}")
+        scenario_levels = file.relance_ids.level_id.scenario_id.level_ids.filtered(
+            lambda lv: lv.tone != 'preventive'
+        ).sorted(lambda lv: (lv.sequence, lv.delay))
+        order = list(scenario_levels)
+        for before, after in zip(went_out, went_out[1:]):
+            self.assertEqual(
+                order.index(after.level_id),
+                order.index(before.level_id) + 1,
+                f"{client.name}: {after.level_id.name} after {before.level_id.name} skips a step",
+            )
+        for notice in went_out.filtered(lambda r: r.tone == 'formal_notice'):
+            self.assertTrue(
+                any(r._is_written() and r.tone != 'formal_notice' and r.date < notice.date for r in went_out),
+                f"{client.name}: mise en demeure without written reminder",
+            )
 
     def punctual_invoice(self):
         return self.env['account.move'].search(
