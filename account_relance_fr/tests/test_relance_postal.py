@@ -1,12 +1,16 @@
 import base64
 import io
 import json
+import os
 import zipfile
 from datetime import date
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, tagged
+from PyPDF2 import PdfReader
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..core.postal import PROVIDERS, MailevaRegisteredMail, SendResult
 from .common import RelanceCommon
@@ -131,6 +135,24 @@ class TestRelancePostal(PostalCommon):
             [{'registered_letter_count': 1, 'relance_cost': 0.0, 'fees': 7.35, 'collection_cost': 7.35}],
         )
 
+    def test_the_letter_posted_is_the_mise_en_demeure_pdf(self):
+        # Rendered by wkhtmltopdf as in production (tests otherwise render HTML).
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        with self.allow_pdf_render():
+            relance = self.mise_en_demeure()
+        [maileva] = self.stand_in.sendings.values()
+        pdf = relance.letter_attachment_id.raw
+        self.assertTrue(pdf.startswith(b'%PDF'))
+        self.assertIn(pdf, maileva['document'])
+        self.assertIn(b'filename="REL', maileva['document'])
+        self.assertIn(b'application/pdf', maileva['document'])
+        if os.environ.get('RELANCE_KEEP_PDF'):
+            with open(os.environ['RELANCE_KEEP_PDF'], 'wb') as kept:
+                kept.write(pdf)
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+        for expected in ("MISE EN DEMEURE", "Boulangerie Martin", "69002", "1 059,97"):
+            self.assertIn(expected, text.replace("\xa0", " ").replace("\u202f", " "))
+
     def test_refused_letter_fails_with_the_reason_then_goes_out_once_corrected(self):
         self.stand_in.scenario = 'refuse'
         relance = self.mise_en_demeure()
@@ -248,6 +270,36 @@ class TestRelancePostal(PostalCommon):
         self.assertEqual(sending.state, 'returned')
         self.assertEqual(sending.status_code, 'N03')
         self.assertFalse(relance.acknowledged_on)
+
+    def test_a_collector_posts_without_reading_the_credentials(self):
+        collector = new_test_user(
+            self.env,
+            login="relance.collector",
+            groups="account_relance_fr.group_relance_user,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        manager_env = self.env
+        self.env = self.env(user=collector)
+        relance = self.mise_en_demeure()
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(relance.postal_sending_ids.state, 'accepted')
+        account = self.account.with_user(collector)
+        self.assertEqual(account.name, "Maileva (stand-in)")
+        for secret in ('client_secret', 'password', 'webhook_secret'):
+            with self.assertRaises(AccessError):
+                account.read([secret])
+        # Another company sees neither the account nor the letters.
+        other = self.setup_other_company()['company']
+        outsider = new_test_user(
+            manager_env,
+            login="other.relance.manager",
+            groups="account_relance_fr.group_relance_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(manager_env['account.relance.postal.sending'].with_user(outsider).search([]))
+        self.assertFalse(manager_env['account.relance.postal.account'].with_user(outsider).search([]))
 
     def test_consumer_without_consent_gets_paper(self):
         posted = []
