@@ -22,7 +22,6 @@ from ..core.penalties import (
 )
 from ..core.prescription import prescription_date
 from .batch_sql import rows_by_key
-from .relance_installment import INVOICE_TYPES
 
 
 @dataclass
@@ -410,7 +409,7 @@ class AccountMove(models.Model):
             'warning': False,
             'to_verify': False,
         }
-        if self.move_type not in INVOICE_TYPES or self.state != 'posted' or self.id in load.penalty_moves:
+        if not self.env['account.relance.installment']._is_customer_invoice(self) or self.id in load.penalty_moves:
             return result  # no penalties on penalties
         assessment = self._relance_penalty_assessment(load)
         if assessment.kind == 'penalty' and assessment.late_since is None:

@@ -214,6 +214,11 @@ class AccountRelanceInstallment(models.AbstractModel):
         )
 
     @api.model
+    def _is_customer_invoice(self, move):
+        """A posted customer invoice: what opens installments (``_installment_sql``)."""
+        return move.state == 'posted' and move.move_type in INVOICE_TYPES
+
+    @api.model
     def _due_date(self, line):
         """The due date of an installment in memory, the rule of ``_due_sql``."""
         return line.date_maturity or line.move_id.invoice_date or line.move_id.date

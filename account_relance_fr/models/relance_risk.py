@@ -7,10 +7,11 @@ from odoo import api, models
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
 
+from ..core.calendar import TONE_ORDER, tone_rank
 from ..core.risk import CATEGORIES, CRITERIA, HistoryItem, categorize, history_figures
 
 BATCH_SIZE = 500  # clients per transaction of the nightly computation
-SEVERE_TONES = ('severe', 'last_notice', 'formal_notice')
+SEVERE_TONES = TONE_ORDER[tone_rank('severe') :]  # a severe reminder or beyond
 
 
 class AccountRelanceRisk(models.AbstractModel):

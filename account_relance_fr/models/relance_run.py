@@ -419,7 +419,7 @@ class AccountRelanceRun(models.AbstractModel):
         """ "Remind now" from the client or invoice lists: create and send the next relance of
         the selection today, even when its date has not come yet."""
         if moves:
-            bad = moves.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
+            bad = moves.filtered(lambda m: not self.env['account.relance.installment']._is_customer_invoice(m))
             if bad:
                 raise UserError(
                     self.env._(

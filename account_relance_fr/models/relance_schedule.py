@@ -245,7 +245,7 @@ class AccountRelanceSchedule(models.Model):
         currencies, invoices not posted or paid, invoices in another active schedule."""
         if not moves:
             raise UserError(self.env._("Select the invoices the payment schedule covers."))
-        wrong = moves.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
+        wrong = moves.filtered(lambda m: not self.env['account.relance.installment']._is_customer_invoice(m))
         if wrong:
             raise UserError(
                 self.env._(

@@ -23,7 +23,7 @@ class AccountRelanceDisputeWizard(models.TransientModel):
         self.ensure_one()
         if not (self.reason or '').strip():
             raise UserError(self.env._("Give the reason of the dispute."))
-        bad = self.move_ids.filtered(lambda m: m.move_type not in ('out_invoice', 'out_receipt') or m.state != 'posted')
+        bad = self.move_ids.filtered(lambda m: not self.env['account.relance.installment']._is_customer_invoice(m))
         if bad:
             raise UserError(
                 self.env._("Only posted customer invoices can be disputed: %s", ", ".join(bad.mapped('display_name')))

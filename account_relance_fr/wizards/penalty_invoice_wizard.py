@@ -32,9 +32,7 @@ class AccountRelancePenaltyInvoiceWizard(models.TransientModel):
     def _penalty_lines(self):
         """{(client, currency): [line values]} of what is still to invoice at the date."""
         self.ensure_one()
-        invoices = self.move_ids.filtered(
-            lambda m: m.move_type in ('out_invoice', 'out_receipt') and m.state == 'posted'
-        )
+        invoices = self.move_ids.filtered(self.env['account.relance.installment']._is_customer_invoice)
         if invoices != self.move_ids:
             raise UserError(self.env._("Only posted customer invoices bear late-payment penalties."))
         if len(invoices.company_id) > 1:
