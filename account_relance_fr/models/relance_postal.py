@@ -102,6 +102,17 @@ class AccountRelance(models.Model):
                     )
                 )
                 continue
+            if relance._postal_reached_otherwise():
+                # A simple letter doubling an e-mail that went out: the client was reached; the
+                # relance stays sent (a retry would e-mail it again) and the letter is printed.
+                relance.message_post(
+                    body=self.env._(
+                        "%(provider)s did not post the letter (%(reason)s): print it and post it by hand.",
+                        provider=account.name,
+                        reason=sending.reason,
+                    )
+                )
+                continue
             if sending.state == 'refused':
                 reason = self.env._(
                     "%(provider)s refused the letter: %(reason)s. Correct and retry, or print it instead.",
@@ -118,6 +129,12 @@ class AccountRelance(models.Model):
             relance.message_post(body=reason)
             failed |= relance
         return failed
+
+    def _postal_reached_otherwise(self):
+        """A simple letter (not registered) whose relance also went out by e-mail: the client
+        was reached without it, as when a letter makes up for a missing e-mail address."""
+        self.ensure_one()
+        return not self.channel_registered_letter and self.channel_email and bool(self.contact_id.email_normalized)
 
     def _postal_refused_after_acceptance(self, sending):
         """The provider accepted the letter, then rejected it when it checked it: the relance

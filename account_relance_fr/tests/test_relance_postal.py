@@ -3,7 +3,7 @@ import io
 import json
 import os
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from PyPDF2 import PdfReader
@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..core.postal import PROVIDERS, MailevaRegisteredMail, SendResult
-from .common import RelanceCommon
+from .common import DUE, RelanceCommon
 from .postal_stand_in import CLIENT_ID, CLIENT_SECRET, MailevaStandIn
 
 
@@ -134,6 +134,20 @@ class TestRelancePostal(PostalCommon):
             line,
             [{'registered_letter_count': 1, 'relance_cost': 0.0, 'fees': 7.35, 'collection_cost': 7.35}],
         )
+
+    def test_simple_letter_refused_while_the_email_went_out(self):
+        # The severe level e-mails and writes (J+30); simple letters go by the provider too.
+        self.account.simple_letters = True
+        self.stand_in.scenario = 'refuse'
+        self.invoice(500.0)
+        relance = self.run_relance(DUE + timedelta(days=30))
+        self.assertEqual(relance.level_id, self.level[30])
+        self.assertEqual(relance.state, 'sent', "the client was reached by e-mail")
+        self.assertEqual(len(self.sent_emails(relance)), 1)
+        self.assertEqual(relance.postal_sending_ids.state, 'refused')
+        self.assertFalse(relance.postal_sending_ids.registered)
+        self.assertIn("print it and post it by hand", relance.message_ids[0].body)
+        self.assertTrue(relance.letter_attachment_id)
 
     def test_the_letter_posted_is_the_mise_en_demeure_pdf(self):
         # Rendered by wkhtmltopdf as in production (tests otherwise render HTML).
