@@ -98,6 +98,7 @@ class AccountRelancePostalAccount(models.Model):
             {
                 'api_url': account.api_url or urls.get('api_url'),
                 'auth_url': account.auth_url or urls.get('auth_url'),
+                'mail_api_url': False if account.api_url else urls.get('mail_api_url'),
                 'client_id': account.client_id,
                 'client_secret': account.client_secret,
                 'username': account.username,

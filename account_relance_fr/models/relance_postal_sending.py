@@ -157,7 +157,10 @@ class AccountRelancePostalSending(models.Model):
                         if proof
                     ]
                     status = sending.account_id._provider().fetch_status(
-                        sending.provider_reference, sending.recipient_reference, known_proofs=known
+                        sending.provider_reference,
+                        sending.recipient_reference,
+                        known_proofs=known,
+                        registered=sending.registered,
                     )
                     sending._apply_status(status)
             except (ProviderRefused, ProviderUnavailable) as error:

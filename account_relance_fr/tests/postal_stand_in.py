@@ -16,7 +16,17 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CLIENT_ID, CLIENT_SECRET, TOKEN = 'relance-client', 'client-secret', 'stand-in-token'
-PREFIX = '/registered_mail/v2'
+#: Registered letters (registered_mail/v2) and simple letters (mail/v2, document version 2.6):
+#: the same resources under two prefixes.
+PREFIXES = ('/registered_mail/v2', '/mail/v2')
+
+
+def _parts(path):
+    path = path.split('?')[0]
+    for prefix in PREFIXES:
+        if path.startswith(prefix):
+            return prefix, path[len(prefix) :].strip('/').split('/')
+    return None, path.strip('/').split('/')
 
 
 def _zip(name, content):
@@ -57,7 +67,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {'access_token': TOKEN, 'expires_in': 3600, 'token_type': 'Bearer'})
         if self.headers.get('Authorization') != f'Bearer {TOKEN}':
             return self._send(401, {'code': 'UNAUTHORIZED', 'message': 'Unauthorized'})
-        parts = self.path[len(PREFIX) :].strip('/').split('/')
+        api, parts = _parts(self.path)
         if parts == ['sendings']:
             if self.server.stand_in.scenario == 'malformed':
                 return self._send(201, raw=b'<html>Service Unavailable</html>', content_type='text/html')
@@ -73,6 +83,7 @@ class Handler(BaseHTTPRequestHandler):
                 'options': values,
                 'recipient': None,
                 'submitted': 0,
+                'api': api,
             }
             return self._send(201, self.server.stand_in.sendings[sending_id])
         sending = self.server.stand_in.sendings.get(parts[1]) if len(parts) > 1 else None
@@ -126,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self):
         self._record()
-        parts = self.path[len(PREFIX) :].strip('/').split('/')
+        _api, parts = _parts(self.path)
         sending = self.server.stand_in.sendings.get(parts[1]) if len(parts) > 1 else None
         if not sending or sending['status'] != 'DRAFT':
             return self._send(400, {'errors': [{'code': 'SENDING_STATUS_IS_NOT_DRAFT', 'message': ''}]})
@@ -137,11 +148,11 @@ class Handler(BaseHTTPRequestHandler):
         self._record()
         if self.headers.get('Authorization') != f'Bearer {TOKEN}':
             return self._send(401, {'code': 'UNAUTHORIZED', 'message': 'Unauthorized'})
-        parts = self.path[len(PREFIX) :].split('?')[0].strip('/').split('/')
+        _api, parts = _parts(self.path)
         sending = self.server.stand_in.sendings.get(parts[1]) if len(parts) > 1 else None
         if not sending:
             return self._send(404, {'code': 'SENDING_NOT_FOUND', 'message': 'Ressource SENDING introuvable'})
-        public = {k: v for k, v in sending.items() if k not in ('recipient', 'options', 'document', 'submitted')}
+        public = {k: v for k, v in sending.items() if k not in ('recipient', 'options', 'document', 'submitted', 'api')}
         if len(parts) == 2:
             return self._send(200, public)
         if parts[2] == 'download_deposit_proof':

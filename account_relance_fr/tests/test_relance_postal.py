@@ -149,6 +149,22 @@ class TestRelancePostal(PostalCommon):
         self.assertIn("print it and post it by hand", relance.message_ids[0].body)
         self.assertTrue(relance.letter_attachment_id)
 
+    def test_simple_letter_goes_by_the_simple_mail_api(self):
+        self.account.simple_letters = True
+        self.invoice(500.0)
+        relance = self.run_relance(DUE + timedelta(days=30))
+        self.assertEqual(relance.state, 'sent')
+        [maileva] = self.stand_in.sendings.values()
+        self.assertEqual(maileva['api'], '/mail/v2', "a simple letter is not a registered one")
+        self.assertNotIn('acknowledgement_of_receipt', maileva['options'])
+        self.assertEqual(maileva['options']['postage_type'], 'FAST')
+        sending = relance.postal_sending_ids
+        self.assertRecordValues(sending, [{'state': 'accepted', 'registered': False}])
+        self.stand_in.advance(sending.provider_reference, delivered='2026-04-12T10:00:00.000Z')
+        sending._refresh_status()
+        self.assertEqual(sending.state, 'distributed')
+        self.assertTrue(all('/mail/v2/' in r['path'] for r in self.stand_in.requests if r['path'] != '/token'))
+
     def test_the_letter_posted_is_the_mise_en_demeure_pdf(self):
         # Rendered by wkhtmltopdf as in production (tests otherwise render HTML).
         self.env = self.env(context=dict(self.env.context, force_report_rendering=True))

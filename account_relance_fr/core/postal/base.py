@@ -110,9 +110,9 @@ class PostalProvider:
         """
         raise NotImplementedError
 
-    def fetch_status(self, reference, recipient_reference='', known_proofs=()):
-        """The PostalStatus of a letter sent, with the proofs available so far that are not
-        in ``known_proofs`` (kinds already received)."""
+    def fetch_status(self, reference, recipient_reference='', known_proofs=(), registered=True):
+        """The PostalStatus of a letter sent (``registered`` or simple, as it was sent), with
+        the proofs available so far that are not in ``known_proofs`` (kinds already received)."""
         raise NotImplementedError
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Maileva (Docaposte, La Poste group): lettre recommandée en ligne, printed and posted by Maileva.
+"""Maileva (Docaposte, La Poste group): letters printed and posted by Maileva.
 
 Contract followed: Maileva's OpenAPI description "Envoi et Suivi de Lettres Recommandées En
 Ligne distribuées par le facteur", **registered_mail/v2, document version 2.5**
@@ -6,7 +6,9 @@ Ligne distribuées par le facteur", **registered_mail/v2, document version 2.5**
 ``https://api.sandbox.maileva.net/registered_mail/v2``), and "Maileva / Authentification"
 version 1.4 (OAuth2 token from ``https://connexion.maileva.com/auth/realms/services/protocol/
 openid-connect/token``, sandbox ``https://connexion.sandbox.maileva.net/…``; the access token
-is sent as ``Authorization: Bearer``). The flow it describes:
+is sent as ``Authorization: Bearer``). Simple letters go through the sister API "Envoi et Suivi
+de Courriers simples" **mail/v2, document version 2.6** (same resources under ``/mail/v2``,
+no acknowledgement option, a ``postage_type``). The flow both describe:
 
 1. ``POST /sendings`` (name, custom_id, options, sender address) → 201, the sending in DRAFT;
 2. ``POST /sendings/{id}/documents`` (multipart: ``document`` and ``metadata``) → 201;
@@ -32,6 +34,7 @@ Not checked without a real account: the exact JSON of a 401 from the token endpo
 read here, and the status is then fetched from the API, never taken from the notification).
 """
 
+import functools
 import io
 import json
 import logging
@@ -47,10 +50,12 @@ _logger = logging.getLogger(__name__)
 
 SANDBOX = {
     'api_url': 'https://api.sandbox.maileva.net/registered_mail/v2',
+    'mail_api_url': 'https://api.sandbox.maileva.net/mail/v2',
     'auth_url': 'https://connexion.sandbox.maileva.net/auth/realms/services/protocol/openid-connect/token',
 }
 PRODUCTION = {
     'api_url': 'https://api.maileva.com/registered_mail/v2',
+    'mail_api_url': 'https://api.maileva.com/mail/v2',
     'auth_url': 'https://connexion.maileva.com/auth/realms/services/protocol/openid-connect/token',
 }
 
@@ -161,8 +166,14 @@ class MailevaRegisteredMail(PostalProvider):
         first = errors[0] if isinstance(errors[0], dict) else {}
         return ProviderRefused("; ".join(parts) or f"HTTP {status}", code=first.get('code'))
 
-    def _call(self, method, path, expect=(200,), raw=False, **kwargs):
-        url = self.settings['api_url'].rstrip('/') + path
+    def _base_url(self, registered):
+        if registered:
+            return self.settings['api_url']
+        # Another address (a stand-in, a proxy): the simple-mail API beside the registered one.
+        return self.settings.get('mail_api_url') or self.settings['api_url'].replace('/registered_mail/', '/mail/')
+
+    def _call(self, method, path, expect=(200,), raw=False, registered=True, **kwargs):
+        url = self._base_url(registered).rstrip('/') + path
         headers = {'Authorization': f"Bearer {self._access_token()}", 'Accept': 'application/json'}
         try:
             response = requests.request(method, url, headers=headers, timeout=self._timeout(), **kwargs)
@@ -196,16 +207,19 @@ class MailevaRegisteredMail(PostalProvider):
         values = {
             'name': options.name[:256],
             'custom_id': idempotency_key[:38],
-            'acknowledgement_of_receipt': options.acknowledgement,
             'color_printing': options.color,
             'duplex_printing': options.duplex,
             'optional_address_sheet': False,
             'notification_email': options.notification_email,
             'archiving_duration': 6,
         }
+        if options.registered:
+            values['acknowledgement_of_receipt'] = options.acknowledgement
+        else:
+            values['postage_type'] = 'FAST'
         if options.sender:
             values.update(self._lines(options.sender, prefix='sender_'))
-        sending = self._call('POST', '/sendings', expect=(201,), json=values)
+        sending = self._call('POST', '/sendings', expect=(201,), json=values, registered=options.registered)
         reference = sending.get('id')
         if not isinstance(reference, str) or not reference:
             raise ProviderUnavailable("Maileva created a sending without telling its id (malformed answer).")
@@ -214,18 +228,19 @@ class MailevaRegisteredMail(PostalProvider):
     def send(self, document, filename, address, options, idempotency_key, reference=None):
         if options.electronic:
             raise ProviderRefused("Maileva's registered-mail API posts paper letters only.", code='NO_ELECTRONIC')
+        call = functools.partial(self._call, registered=options.registered)
         sending = None
         if reference:
-            sending = self._call('GET', f'/sendings/{reference}')
+            sending = call('GET', f'/sendings/{reference}')
             if sending.get('status') not in (None, 'DRAFT'):
                 # Submitted by an earlier call whose answer was lost: never submit it again.
-                return self._result(reference)
+                return self._result(call, reference)
         if not sending:
             sending = self._create_sending(filename, options, idempotency_key)
             reference = sending['id']
         try:
             if not sending.get('documents_count'):
-                self._call(
+                call(
                     'POST',
                     f'/sendings/{reference}/documents',
                     expect=(201,),
@@ -235,27 +250,27 @@ class MailevaRegisteredMail(PostalProvider):
                     },
                 )
             if not (sending.get('recipients_counts') or {}).get('total'):
-                self._call(
+                call(
                     'POST',
                     f'/sendings/{reference}/recipients',
                     expect=(201,),
                     json={'custom_id': idempotency_key[:32], **self._lines(address)},
                 )
-            self._call('POST', f'/sendings/{reference}/submit', expect=(200,))
+            call('POST', f'/sendings/{reference}/submit', expect=(200,))
         except ProviderUnavailable as error:
             error.reference = reference
             raise
         except ProviderRefused as error:
             # A draft is never produced: delete it so that the corrected letter starts afresh.
             try:
-                self._call('DELETE', f'/sendings/{reference}', expect=(204,))
+                call('DELETE', f'/sendings/{reference}', expect=(204,))
             except (ProviderRefused, ProviderUnavailable) as cleanup:
                 _logger.info("Maileva draft %s left in place: %s", reference, cleanup)
             raise error from None
-        return self._result(reference)
+        return self._result(call, reference)
 
-    def _result(self, reference):
-        recipient = self._recipient(reference)
+    def _result(self, call, reference):
+        recipient = self._recipient(call, reference)
         return SendResult(
             reference=reference,
             recipient_reference=recipient.get('id') or '',
@@ -263,8 +278,8 @@ class MailevaRegisteredMail(PostalProvider):
             cost=self._cost(recipient),
         )
 
-    def _recipient(self, reference):
-        recipients = self._call('GET', f'/sendings/{reference}/recipients').get('recipients')
+    def _recipient(self, call, reference):
+        recipients = call('GET', f'/sendings/{reference}/recipients').get('recipients')
         if not isinstance(recipients, list):
             raise ProviderUnavailable("Maileva listed the recipients of a sending in a malformed answer.")
         return recipients[0] if recipients and isinstance(recipients[0], dict) else {}
@@ -278,14 +293,15 @@ class MailevaRegisteredMail(PostalProvider):
 
     # ------------------------------------------------------------------ follow-up
 
-    def fetch_status(self, reference, recipient_reference='', known_proofs=()):
-        sending = self._call('GET', f'/sendings/{reference}')
+    def fetch_status(self, reference, recipient_reference='', known_proofs=(), registered=True):
+        call = functools.partial(self._call, registered=registered)
+        sending = call('GET', f'/sendings/{reference}')
         sending_status = sending.get('status')
         if sending_status == 'REJECTED':
             return PostalStatus(
                 'refused', code='REJECTED', label='REJECTED', refused_reason=sending.get('status_detail') or 'REJECTED'
             )
-        recipient = self._recipient(reference)
+        recipient = self._recipient(call, reference)
         if recipient.get('status') == 'REJECTED':
             return PostalStatus(
                 'refused',
@@ -306,7 +322,7 @@ class MailevaRegisteredMail(PostalProvider):
         recipient_id = recipient.get('id') or recipient_reference
         events = []
         if recipient_id and recipient.get('last_delivery_status'):
-            listed = self._call('GET', f'/sendings/{reference}/recipients/{recipient_id}/delivery_statuses')
+            listed = call('GET', f'/sendings/{reference}/recipients/{recipient_id}/delivery_statuses')
             events = [e for e in listed.get('delivery_statuses') or [] if isinstance(e, dict)]
         codes = {event.get('status'): event for event in events}
         last = recipient.get('last_delivery_status') or ''
@@ -322,10 +338,10 @@ class MailevaRegisteredMail(PostalProvider):
             if status.state == 'acknowledged':
                 status.acknowledged_at = _parse_datetime(delivered.get('date'))
         if 'deposit' not in known_proofs and sending.get('deposit_proof_url'):
-            content = self._call('GET', f'/sendings/{reference}/download_deposit_proof', raw=True)
+            content = call('GET', f'/sendings/{reference}/download_deposit_proof', raw=True)
             status.proofs += _unzip(content, 'deposit', 'preuve_de_depot.pdf')
         if 'acknowledgement' not in known_proofs and recipient_id and recipient.get('acknowledgement_of_receipt_url'):
-            content = self._call(
+            content = call(
                 'GET',
                 f'/sendings/{reference}/recipients/{recipient_id}/download_acknowledgement_of_receipt',
                 raw=True,
