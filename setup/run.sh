@@ -83,7 +83,12 @@ relance_demo.run_history(env)
 relances = relance_demo.run_today(env)
 env.cr.commit()
 states = dict(relances._fields['state']._description_selection(env(context={'lang': 'en_US'})))
-counts = ", ".join(f"{len(group)} {states[state].lower()}" for state, group in sorted(relances.grouped('state').items()))
+# A relance "sent" by e-mail is queued in Odoo's outgoing mail: say so, not "sent".
+queued = env['mail.mail'].search_count([('model', '=', 'account.relance'), ('res_id', 'in', relances.ids), ('state', '=', 'outgoing')])
+counts = ", ".join(
+    f"{len(group)} {states[state].lower()}" + (f" ({queued} e-mail(s) queued, not yet sent)" if state == 'sent' and queued else "")
+    for state, group in sorted(relances.grouped('state').items())
+)
 print(f"[relance] today's run for {company.name} prepared {len(relances)} relance(s)" + (f": {counts}" if counts else ""))
 PY
 

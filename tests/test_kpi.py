@@ -3,7 +3,17 @@
 from datetime import date
 from decimal import Decimal
 
-from core.kpi import average_delay, collection_cost, cost_ratio, dso, month_label, months, period_days, recovery_rate
+from core.kpi import (
+    average_delay,
+    collection_cost,
+    cost_ratio,
+    dso,
+    dso_window,
+    month_label,
+    months,
+    period_days,
+    recovery_rate,
+)
 
 
 def test_recovery_rate_is_recovered_over_overdue_at_the_start():
@@ -50,3 +60,12 @@ def test_months_cover_the_period_whole_months():
     assert months(date(2026, 3, 1), date(2026, 2, 1)) == []
     assert period_days(date(2024, 2, 1), date(2024, 2, 29)) == 29
     assert month_label(date(2026, 3, 1)) == "2026-03"
+
+
+def test_the_dso_window_is_the_twelve_months_ending_with_the_month():
+    assert dso_window(date(2026, 3, 31)) == (date(2025, 4, 1), 365)
+    assert dso_window(date(2024, 2, 29)) == (date(2023, 3, 1), 366)
+    # a company that invoiced from 1 January: its window starts then
+    assert dso_window(date(2026, 3, 31), date(2026, 1, 1)) == (date(2026, 1, 1), 90)
+    # 2 400 € owed, 3 600 € invoiced in those 90 days: 60 days of sales, not one month's worth
+    assert dso(2400, 3600, 90) == Decimal("60.0")

@@ -115,3 +115,11 @@ def test_a_single_invoice_very_late_is_a_fact_that_counts_at_once():
     figures = history_figures([HistoryItem(2400.0, date(2026, 8, 1))], TODAY)  # 114 days
     verdict = categorize(figures)
     assert verdict.category == CHRONIC and [r[0] for r in verdict.reasons] == ['max_days']
+
+
+def test_a_partly_paid_installment_is_overdue_for_what_is_left():
+    # 3 000 € due on 21 October, 1 000 € paid on 14 November: 2 000 € overdue on 4 December,
+    # the figure of the aged balance, not the 3 000 € of the invoice.
+    items = [HistoryItem(3000.0, date(2026, 10, 21), None, open_amount=2000.0)]
+    assert history_figures(items, date(2026, 12, 4)).overdue_amount == 2000.0
+    assert history_figures([HistoryItem(500.0, date(2026, 10, 21))], date(2026, 12, 4)).overdue_amount == 500.0

@@ -18,8 +18,10 @@ Definitions (written once, used everywhere):
   late: the cash tied up is what matters). ``average_delay(..., weighted=False)`` gives the
   simple mean, for comparison.
 - **DSO** (days sales outstanding, "délai moyen de paiement clients") = receivables at the
-  end of the period / sales of the period (invoices incl. taxes, net of credit notes) x
-  number of days of the period. No sale in the period: ``None``.
+  end of the month / sales of the twelve months ending with it (invoices incl. taxes, net of
+  credit notes) x number of days of those months; the window starts at the company's first
+  invoice when it invoiced for less than a year (``dso_window``). One month's sales alone
+  make a quiet month read as years of credit. No sale in the window: ``None``.
 - **Cost of collection** = letters, registered letters and phone calls at the company's unit
   costs (a call costs its average length in minutes times the cost of a minute), plus the
   agency and commissaire de justice fees entered on the clients' files. E-mails cost nothing.
@@ -71,6 +73,15 @@ def dso(receivables, sales, days):
     if sales <= 0:
         return None
     return (_dec(receivables) / sales * days).quantize(TENTH, ROUND_HALF_UP)
+
+
+def dso_window(stop, first_sale=None):
+    """``(start, days)``: the sales window of the DSO of the month ending on ``stop``: the
+    twelve months ending with it, from ``first_sale`` (the first invoice) when later."""
+    start = date(stop.year - 1, stop.month, 1) + timedelta(days=calendar.monthrange(stop.year - 1, stop.month)[1])
+    if first_sale and first_sale > start:
+        start = min(first_sale, stop)
+    return start, period_days(start, stop)
 
 
 def collection_cost(counts, unit_costs, phone_minutes=0, fees=0):

@@ -46,6 +46,7 @@ class HistoryItem:
     amount: float
     due_date: date
     paid_date: date | None = None  # None: still open
+    open_amount: float | None = None  # what is left to pay that day (None: the whole amount)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ def history_figures(items, on_date, severe_relances=0):
         if days > 0:
             late += 1
         if item.paid_date is None:
-            overdue += item.amount
+            # a partly paid installment is overdue for what is left, as in the aged balance
+            overdue += item.amount if item.open_amount is None else item.open_amount
         max_days = max(max_days, days)
         weights += item.amount * days
         total += item.amount

@@ -287,6 +287,17 @@ class AccountRelance(models.Model):
                     )
         return super().write(vals)
 
+    def _creation_message(self):
+        # Mail's "%s created" makes "Relance créé" in French (the noun is feminine).
+        return self.env._("Relance prepared")
+
+    def _get_model_description(self, model_name):
+        # The heading of the e-mail layout reads "Your <model>": the client reads "Votre rappel
+        # de paiement", not the technical name of the model.
+        if model_name == self._name:
+            return self.env._("payment reminder")
+        return super()._get_model_description(model_name)
+
     def _check_relance_group(self, group='account_relance_fr.group_relance_user'):
         """State-changing buttons check their group themselves: they are callable over RPC."""
         if not self.env.su and not self.env.user.has_group(group):

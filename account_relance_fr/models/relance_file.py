@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import SQL, format_date
 
 from .batch_sql import insert_records
 from .relance_installment import SCHEDULE_COVERING_STATES
@@ -14,6 +15,15 @@ NEXT_ACTIONS = [
     ('formal_notice', "Mise en demeure"),
     ('litigation', "Litigation to decide"),
     ('wait', "Nothing planned"),
+]
+
+# The groups of the worklist, most urgent first (their keys sort in that order, so that the
+# list grouped by them shows them in that order).
+WORKLIST_GROUPS = [
+    ('1_validate', "To validate"),
+    ('2_failed', "Failed"),
+    ('3_today', "Due today"),
+    ('4_later', "Later"),
 ]
 
 
@@ -117,6 +127,24 @@ class AccountRelanceFile(models.Model):
     litigation = fields.Boolean("In litigation", compute='_compute_client_flags')
     schedule_next_date = fields.Date("Next installment of the schedule", compute='_compute_flags')
     relance_count = fields.Integer("Relances of the file", compute='_compute_relance_count')
+    # What the collector reads in the worklist: computed for today (not stored), grouped and
+    # searched in SQL (_field_to_sql) with the same rule as the label.
+    worklist_group = fields.Selection(
+        WORKLIST_GROUPS, "Urgency", compute='_compute_worklist', search='_search_worklist_group'
+    )
+    next_action_label = fields.Char("To do", compute='_compute_worklist')
+    call_due_date = fields.Date(
+        "Call due since",
+        compute='_compute_worklist',
+        search='_search_call_due_date',
+        help="Deadline of the oldest open call activity of the file's relances.",
+    )
+    flags_label = fields.Char(
+        "Flags", compute='_compute_flags_label', help="Dispute, payment schedule, suspension, litigation."
+    )
+    letter_to_post = fields.Boolean(
+        "Letter to post", compute='_compute_worklist', help="The last relance went out as a letter not yet posted."
+    )
 
     _one_open_file = models.UniqueIndex(
         "(company_id, partner_id) WHERE state = 'open'", "A client has one open relance file per company."
@@ -164,6 +192,170 @@ class AccountRelanceFile(models.Model):
                 action = 'email'
             file.next_action = action
 
+    def _call_activity_type(self):
+        return self.env.ref('mail.mail_activity_data_call', raise_if_not_found=False)
+
+    def _call_due_dates(self):
+        """{file id: deadline of the oldest open call activity on the file's relances}."""
+        call = self._call_activity_type()
+        if not call or not self.ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT relance.file_id, MIN(activity.date_deadline)
+                     FROM mail_activity activity
+                     JOIN account_relance relance ON relance.id = activity.res_id
+                    WHERE activity.res_model = 'account.relance' AND activity.active
+                      AND activity.activity_type_id = %s AND relance.file_id = ANY(%s)
+                 GROUP BY relance.file_id""",
+                call.id,
+                self.ids,
+            )
+        )
+        return dict(rows)
+
+    def _worklist_today(self):
+        return self.env['account.relance.run']._company_today(self.company_id[:1] or self.env.company)
+
+    @api.depends_context('lang', 'company')
+    @api.depends(
+        'state', 'pending_relance_id.state', 'next_date', 'next_level_id', 'last_relance_id.state', 'next_action'
+    )
+    def _compute_worklist(self):
+        calls = self._call_due_dates()
+        for file in self:
+            today = file._worklist_today()
+            last = file.last_relance_id
+            file.call_due_date = calls.get(file.id, False)
+            file.letter_to_post = bool(last.state == 'sent' and (last.channel_letter or last.channel_registered_letter))
+            file.worklist_group = file._worklist_group_of(today)
+            file.next_action_label = file._next_action_words(today)
+
+    def _worklist_group_of(self, today):
+        """The urgency group of the file, the rule of ``_worklist_group_sql``."""
+        self.ensure_one()
+        if self.pending_state == 'to_validate':
+            return '1_validate'
+        if self.pending_state == 'failed':
+            return '2_failed'
+        if self.state == 'open' and (
+            (self.next_date and self.next_date <= today)
+            or (self.call_due_date and self.call_due_date <= today)
+            or self.letter_to_post
+        ):
+            return '3_today'
+        return '4_later'
+
+    def _next_action_words(self, today):
+        """What is due and when, as a collector says it: "Call", "Validate the mise en
+        demeure", "Letter to post", "Nothing before 19 Dec."."""
+        self.ensure_one()
+        _ = self.env._
+        pending = self.pending_relance_id
+        if self.state != 'open':
+            return _("Nothing: file closed")
+        if pending.state == 'to_validate':
+            if pending.tone == 'formal_notice':
+                return _("Validate the mise en demeure")
+            return _("Validate the relance")
+        if pending.state == 'failed':
+            return _("Failed: send again or by letter")
+        if self.call_due_date and self.call_due_date <= today:
+            if self.call_due_date < today:
+                return _("Call (due since %s)", self._short_day(self.call_due_date))
+            return _("Call")
+        if self.letter_to_post:
+            return _("Letter to post")
+        if self.next_action == 'litigation':
+            return _("Decide on litigation")
+        if not self.next_level_id or not self.next_date:
+            return _("Nothing planned")
+        if self.next_date <= today:
+            step = dict(self._fields['next_action']._description_selection(self.env)).get(self.next_action)
+            return _("Due today: %s", step)
+        return _("Nothing before %s", self._short_day(self.next_date))
+
+    def _short_day(self, day):
+        """'19 Dec.', '19 déc.': a near date as a person writes it; the year only when it is
+        not this one."""
+        today = self._worklist_today()
+        return format_date(self.env, day, date_format='d MMM' if day.year == today.year else 'd MMM y')
+
+    def _worklist_group_sql(self, alias, query):
+        """SQL of the urgency group of a file, the rule of ``_worklist_group_of``."""
+        today = self._worklist_today()
+        call = self._call_activity_type()
+        file_id = SQL.identifier(alias, 'id')
+        pending = SQL(
+            "(SELECT pending.state FROM account_relance pending WHERE pending.id = %s)",
+            SQL.identifier(alias, 'pending_relance_id'),
+        )
+        letter = SQL(
+            """EXISTS(SELECT 1 FROM account_relance last WHERE last.id = %s AND last.state = 'sent'
+                       AND (last.channel_letter OR last.channel_registered_letter))""",
+            SQL.identifier(alias, 'last_relance_id'),
+        )
+        calls = SQL(
+            """EXISTS(SELECT 1 FROM mail_activity activity
+                       JOIN account_relance relance ON relance.id = activity.res_id
+                      WHERE activity.res_model = 'account.relance' AND activity.active
+                        AND activity.activity_type_id = %s AND relance.file_id = %s
+                        AND activity.date_deadline <= %s)""",
+            call.id if call else 0,
+            file_id,
+            today,
+        )
+        return SQL(
+            """(CASE WHEN %(pending)s = 'to_validate' THEN '1_validate'
+                       WHEN %(pending)s = 'failed' THEN '2_failed'
+                       WHEN %(state)s = 'open' AND (%(next_date)s <= %(today)s OR %(calls)s OR %(letter)s)
+                       THEN '3_today'
+                       ELSE '4_later' END)""",
+            pending=pending,
+            state=SQL.identifier(alias, 'state'),
+            next_date=SQL.identifier(alias, 'next_date'),
+            today=today,
+            calls=calls,
+            letter=letter,
+        )
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # The urgency is grouped and sorted in SQL, computed for today (never stored: it changes
+        # with the date without any write).
+        if field_expr == 'worklist_group':
+            return self._worklist_group_sql(alias, query)
+        return super()._field_to_sql(alias, field_expr, query)
+
+    def _search_worklist_group(self, operator, value):
+        if operator in ('=', '!='):
+            operator, value = ('in' if operator == '=' else 'not in'), [value]
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM account_relance_file WHERE %s = ANY(%s)",
+                self._worklist_group_sql('account_relance_file', None),
+                [v for v in value if v],
+            )
+        )
+        domain = Domain('id', 'in', [row[0] for row in rows])
+        return domain if operator == 'in' else ~domain
+
+    def _search_call_due_date(self, operator, value):
+        call = self._call_activity_type()
+        if not call:
+            return Domain.FALSE
+        activities = self.env['mail.activity'].search(
+            [
+                ('res_model', '=', 'account.relance'),
+                ('activity_type_id', '=', call.id),
+                ('date_deadline', operator, value),
+            ]
+        )
+        relances = self.env['account.relance'].browse(activities.mapped('res_id')).exists()
+        return Domain('id', 'in', relances.file_id.ids)
+
     @api.depends('oldest_due_date')
     def _compute_days_overdue(self):
         Run = self.env['account.relance.run']
@@ -196,6 +388,26 @@ class AccountRelanceFile(models.Model):
             file.has_schedule = bool(mine)
             dates = [line.due_date for line in mine.line_ids if line.amount_remaining > 0]
             file.schedule_next_date = min(dates) if dates else False
+
+    @api.depends_context('lang', 'company')
+    def _compute_flags_label(self):
+        """The flags that stop or shape the relances of the client, in one short column."""
+        _ = self.env._
+        for file in self:
+            flags = []
+            if file.has_dispute:
+                flags.append(_("Dispute"))
+            if file.has_schedule:
+                flags.append(
+                    _("Schedule, next %s", file._short_day(file.schedule_next_date))
+                    if file.schedule_next_date
+                    else _("Schedule")
+                )
+            if file.suspended:
+                flags.append(_("Suspended"))
+            if file.litigation:
+                flags.append(_("Litigation"))
+            file.flags_label = " · ".join(flags)
 
     def _compute_relance_count(self):
         counts = dict(self.env['account.relance']._read_group([('file_id', 'in', self.ids)], ['file_id'], ['__count']))

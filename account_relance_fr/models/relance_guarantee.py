@@ -70,6 +70,24 @@ class AccountRelanceGuarantee(models.Model):
         domain = fields.Domain.OR(fields.Domain(domains[state]) for state in value)
         return domain if operator == 'in' else ~domain
 
+    @api.constrains('amount', 'guarantor', 'guarantee_type')
+    def _check_not_empty(self):
+        # An empty line (0 €, nobody behind it) would count as a valid guarantee in the limit.
+        for guarantee in self:
+            if guarantee.currency_id.compare_amounts(guarantee.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The guarantee of %s has no amount: give what it covers.", guarantee.partner_id.display_name
+                    )
+                )
+            if guarantee.guarantee_type != 'deposit' and not (guarantee.guarantor or '').strip():
+                raise ValidationError(
+                    self.env._(
+                        "The guarantee of %s has no guarantor: give the bank, insurer or person who gives it.",
+                        guarantee.partner_id.display_name,
+                    )
+                )
+
     @api.constrains('date_start', 'date_end')
     def _check_dates(self):
         for guarantee in self:

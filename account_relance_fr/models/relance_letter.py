@@ -208,22 +208,22 @@ class AccountRelance(models.Model):
 
     def _format_amount(self, amount, currency=None, lang=None):
         """An amount as QWeb's monetary widget writes it ("1 234,56 €", "-1 234,56 €",
-        "$ 12.00") in the language of the environment (``lang``: the data of another one), as
-        plain text: the one way the chatter, the activities, the sentences and the tables of a
-        relance write an amount (the company's currency when none is given). The tables of an
-        e-mail print a dozen amounts: the widget would cost a record, an options dict and a
-        ``<span>`` for each, every span sanitized again in the message. The digits are grouped
-        as ``res.lang.format`` groups them, the language's grouping parsed once."""
+        "$ 12.00"), without the invisible character the widget puts after the minus, in the
+        language of the environment (``lang``: the data of another one), as plain text: the one
+        way the chatter, the activities, the sentences and the tables of a relance write an
+        amount (the company's currency when none is given). The tables of an e-mail print a
+        dozen amounts: the widget would cost a record, an options dict and a ``<span>`` for
+        each, every span sanitized again in the message. The digits are grouped as
+        ``res.lang.format`` groups them, the language's grouping parsed once."""
         currency = currency or self.company_currency_id
         lang = lang or get_lang(self.env)
         value = currency.round(amount) or 0.0  # never "-0,00"
         parts = (f"%.{currency.decimal_places}f" % value).split('.')
         parts[0] = intersperse(parts[0], _grouping(lang.grouping), lang.thousands_sep or '')[0]
-        text = (
-            lang.decimal_point.join(parts)
-            .replace(' ', '\N{NO-BREAK SPACE}')
-            .replace('-', '-\N{ZERO WIDTH NO-BREAK SPACE}')
-        )
+        # No invisible character after the minus (Odoo's widget adds a zero-width no-break
+        # space, which a client reads as a stray mark in plain text and in a copied figure): a
+        # line never breaks between a hyphen-minus and the digit that follows it anyway.
+        text = lang.decimal_point.join(parts).replace(' ', '\N{NO-BREAK SPACE}')
         if currency.position == 'before':
             return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
         return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"

@@ -80,6 +80,18 @@ class AccountRelanceLevel(models.Model):
             for lv in self
         ]
 
+    @api.depends('name', 'scenario_id.name')
+    @api.depends_context('relance_level_scenario')
+    def _compute_display_name(self):
+        # Each scenario has its "Reminder before due date": the reports that group relances of
+        # several scenarios by level name each level with its scenario (else the graph numbers
+        # the homonyms "(2)", "(3)").
+        result = super()._compute_display_name()
+        if self.env.context.get('relance_level_scenario'):
+            for level in self:
+                level.display_name = f"{level.name} ({level.scenario_id.name})"
+        return result
+
     @api.constrains('sequence', 'delay', 'scenario_id', 'active')
     def _check_scenario(self):
         for scenario in self.scenario_id:

@@ -57,7 +57,7 @@ class AccountRelancePromise(models.Model):
     source = fields.Selection(SOURCES, required=True, readonly=True)
     note = fields.Text(readonly=True)
     state = fields.Selection(
-        [(OPEN, "Open"), (KEPT, "Kept"), (BROKEN, "Broken"), ('cancelled', "Cancelled")],
+        [(OPEN, "In progress"), (KEPT, "Kept"), (BROKEN, "Broken"), ('cancelled', "Cancelled")],
         required=True,
         default=OPEN,
         readonly=True,

@@ -97,7 +97,10 @@ class AccountRelanceRisk(models.AbstractModel):
             SELECT move.commercial_partner_id, aml.balance, %(due)s,
                    CASE WHEN aml.reconciled THEN (
                         SELECT MAX(part.max_date) FROM account_partial_reconcile part
-                         WHERE part.debit_move_id = aml.id) END
+                         WHERE part.debit_move_id = aml.id) END,
+                   aml.balance - COALESCE((
+                        SELECT SUM(part.amount) FROM account_partial_reconcile part
+                         WHERE part.debit_move_id = aml.id AND part.max_date <= %(today)s), 0)
               FROM %(tables)s
              WHERE %(installment)s
                AND %(due)s >= %(start)s AND %(due)s < %(today)s
@@ -112,9 +115,11 @@ class AccountRelanceRisk(models.AbstractModel):
             )
         )
         history = defaultdict(list)
-        for partner_id, amount, due, paid in rows:
+        for partner_id, amount, due, paid, left in rows:
             # A line reconciled later than today (a run as of a past date) is open that day.
-            history[partner_id].append(HistoryItem(amount, due, paid if paid and paid <= on_date else None))
+            history[partner_id].append(
+                HistoryItem(amount, due, paid if paid and paid <= on_date else None, open_amount=float(left))
+            )
         return history
 
     @api.model

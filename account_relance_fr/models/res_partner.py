@@ -80,6 +80,12 @@ class ResPartner(models.Model):
         currency_field='relance_currency_id',
         help="What the scenario of the client's risk category suggests, with its valid guarantees. 0: no limit.",
     )
+    relance_suggested_credit_text = fields.Char(
+        "Suggested credit",
+        compute='_compute_relance_credit',
+        help="The suggested credit limit in words: an amount, no limit, or no credit at all (Odoo's "
+        "limit is then one cent, so that any new invoice goes over it).",
+    )
     relance_dispute_move_ids = fields.Many2many(
         'account.move', string="Disputed invoices", compute='_compute_relance_dispute_move_ids'
     )
@@ -301,9 +307,9 @@ class ResPartner(models.Model):
             partner.relance_guarantee_amount = valid.get(commercial, 0.0)
             partner.relance_guarantee_expired = commercial in expired
             scenario = scenario_of.get(commercial.id)
-            partner.relance_suggested_credit_limit = scenario and scenario._suggested_credit_limit(
-                partner.relance_guarantee_amount
-            )
+            limit = scenario and scenario._suggested_credit_limit(partner.relance_guarantee_amount)
+            partner.relance_suggested_credit_limit = limit
+            partner.relance_suggested_credit_text = partner._relance_credit_words(limit, company.currency_id)
 
     def _compute_relance_dispute_move_ids(self):
         disputed = self.env['account.move'].search(
@@ -484,6 +490,15 @@ class ResPartner(models.Model):
             body += Markup("<p>%s</p>") % Markup("<br/>").join(figures.split("\n"))
         return body
 
+    def _relance_credit_words(self, limit, currency):
+        """A credit limit as a person reads it: "no credit" for the one-cent limit that stands
+        for it (never "0,01 €"), "no limit" for 0."""
+        if not limit:
+            return self.env._("No limit")
+        if currency.compare_amounts(limit, currency.rounding) <= 0:
+            return self.env._("No credit: payment before delivery")
+        return formatLang(self.env, limit, currency_obj=currency).replace('\N{ZERO WIDTH NO-BREAK SPACE}', '')
+
     def action_relance_apply_credit_limit(self):
         """Set Odoo's credit limit of the client to the suggested one."""
         company = self.env.company
@@ -492,12 +507,8 @@ class ResPartner(models.Model):
             partner.credit_limit = limit
             partner.message_post(
                 body=self.env._(
-                    "Credit limit set to the suggested %(limit)s (%(category)s, valid guarantees %(guarantees)s).",
-                    limit=(
-                        formatLang(self.env, limit, currency_obj=company.currency_id)
-                        if limit
-                        else self.env._("no limit")
-                    ),
+                    "Credit limit set as suggested: %(limit)s (%(category)s, valid guarantees %(guarantees)s).",
+                    limit=partner._relance_credit_words(limit, company.currency_id),
                     category=self._relance_risk_label(partner.relance_risk_category),
                     guarantees=formatLang(self.env, partner.relance_guarantee_amount, currency_obj=company.currency_id),
                 )

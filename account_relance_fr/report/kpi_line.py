@@ -1,6 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..models.res_partner import RISK_CATEGORIES
 
@@ -23,12 +23,18 @@ class AccountRelanceKpiLine(models.TransientModel):
     company_id = fields.Many2one('res.company', required=True, readonly=True)
     currency_id = fields.Many2one(related='company_id.currency_id', string="Currency")
     month = fields.Date(readonly=True, help="First day of the month.")
+    month_label = fields.Char("Month", compute='_compute_month_label', help="The month with its year.")
     risk_category = fields.Selection(RISK_CATEGORIES, "Risk category", readonly=True)
     period_days = fields.Integer("Days", readonly=True)
+    # A stock, not a flow: a group of months shows the figure of its first month (overdue at
+    # start) or of its last one (receivables), see _read_group_select; never a sum over months.
     overdue_at_start = fields.Monetary(
-        "Overdue at start", readonly=True, help="Installments overdue and still open on the first day of the month."
+        "Overdue at start",
+        readonly=True,
+        help="Installments overdue and still open on the first day of the month (for several months: of the first).",
     )
     recovered = fields.Monetary(
+        "Recovered in the month",
         readonly=True,
         help="Paid or credited during the month on the installments overdue at its start (payments "
         "and credit notes; write-offs and exchange differences excluded).",
@@ -46,14 +52,24 @@ class AccountRelanceKpiLine(models.TransientModel):
         digits=(16, 1),
         help="Days from the due date to the payment of the installments paid late, weighted by their amount.",
     )
-    receivables = fields.Monetary("Receivables at month end", readonly=True)
+    receivables = fields.Monetary(
+        "Receivables at month end", readonly=True, help="For several months: at the end of the last one."
+    )
     sales = fields.Monetary("Sales incl. taxes", readonly=True, help="Invoices of the month, net of credit notes.")
+    window_sales = fields.Monetary(
+        "Sales of the last 12 months",
+        readonly=True,
+        help="Invoices of the twelve months ending with this one (from the first invoice if later), "
+        "net of credit notes: the sales the DSO is computed on.",
+    )
+    window_days = fields.Integer("Days of the DSO window", readonly=True, aggregator='max')
     dso = fields.Float(
         "DSO (days)",
         readonly=True,
         aggregator='avg',
         digits=(16, 1),
-        help="Receivables at month end / sales of the month x days of the month.",
+        help="Days of sales outstanding: receivables at month end / sales of the twelve months ending "
+        "with it (from the first invoice if later) x the days of those months.",
     )
     relance_count = fields.Integer("Relances sent", readonly=True)
     email_count = fields.Integer("E-mails", readonly=True)
@@ -75,19 +91,53 @@ class AccountRelanceKpiLine(models.TransientModel):
     _RATIOS = {
         'recovery_rate': ('recovered', 'overdue_at_start', None),
         'average_delay': ('delay_amount_days', 'paid_late_amount', None),
-        'dso': ('receivables', 'sales', 'period_days'),
+        'dso': ('receivables', 'window_sales', 'window_days'),
         'cost_ratio': ('collection_cost', 'recovered', None),
     }
 
+    # stock field: the month of a group whose value it shows
+    _STOCKS = {'overdue_at_start': 'MIN', 'receivables': 'MAX'}
+
+    def _at_month(self, fname, which, query):
+        """SQL: the sum of ``fname`` over the rows of the first (MIN) or last (MAX) month of
+        the group. The aggregates inside the subqueries are the group's (they reference only
+        its columns)."""
+        month = self._field_to_sql(self._table, 'month', query)
+        value = self._field_to_sql(self._table, fname, query)
+        return SQL(
+            "(SELECT COALESCE(SUM(t.v), 0) FROM unnest(array_agg(%s), array_agg(%s)) AS t(m, v)"
+            " WHERE t.m = (SELECT %s(u.m) FROM unnest(array_agg(%s)) AS u(m)))",
+            month,
+            value,
+            SQL(which),
+            month,
+        )
+
     def _read_group_select(self, aggregate_spec, query):
         field_name, _sep, function = aggregate_spec.partition(':')
+        if function == 'sum' and field_name in self._STOCKS:
+            return self._at_month(field_name, self._STOCKS[field_name], query)
         if function != 'avg' or field_name not in self._RATIOS:
             return super()._read_group_select(aggregate_spec, query)
+        if field_name == 'dso':
+            # receivables at the end of the group's last month over the sales of its window
+            return SQL(
+                "%s * MAX(%s) / NULLIF(%s, 0)",
+                self._at_month('receivables', 'MAX', query),
+                self._field_to_sql(self._table, 'window_days', query),
+                self._at_month('window_sales', 'MAX', query),
+            )
         numerator, denominator, factor = self._RATIOS[field_name]
         term = self._field_to_sql(self._table, numerator, query)
         if factor:
             term = SQL("%s * %s", term, self._field_to_sql(self._table, factor, query))
         return SQL("SUM(%s) / NULLIF(SUM(%s), 0)", term, self._field_to_sql(self._table, denominator, query))
+
+    @api.depends('month')
+    @api.depends_context('lang')
+    def _compute_month_label(self):
+        for line in self:
+            line.month_label = format_date(self.env, line.month, date_format='MMMM yyyy') if line.month else False
 
     def action_export_xlsx(self):
         """From the rows (list header): the workbook of their request."""

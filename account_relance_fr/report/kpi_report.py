@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
+from odoo.tools.misc import formatLang
 
 from ..core.kpi import (
     CHANNELS,
@@ -16,6 +17,7 @@ from ..core.kpi import (
     collection_cost,
     cost_ratio,
     dso,
+    dso_window,
     month_label,
     months,
     period_days,
@@ -142,6 +144,8 @@ class AccountRelanceKpiReport(models.TransientModel):
                 'settlements': [],
                 'receivables': Decimal(0),
                 'sales': Decimal(0),
+                'window_sales': Decimal(0),
+                'window_days': 0,
                 'fees': Decimal(0),
                 'relances': 0,
                 **{c: 0 for c in CHANNELS},
@@ -225,7 +229,18 @@ class AccountRelanceKpiReport(models.TransientModel):
                 if running:
                     figures[start, category]['receivables'] = running
 
-        # Sales of the month, taxes included, net of credit notes.
+        # Sales of the month, taxes included, net of credit notes; from the year before the
+        # first month too, for the sales window of the DSO (core.kpi.dso_window).
+        window_first = dso_window(periods[0][1])[0]
+        [(first_sale,)] = execute(
+            SQL(
+                """SELECT MIN(move.date) FROM account_move move
+                WHERE move.company_id = %(company)s AND move.state = 'posted'
+                  AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')""",
+                company=company.id,
+            )
+        )
+        monthly_sales = defaultdict(Decimal)
         for month, category, amount in execute(
             SQL(
                 """SELECT date_trunc('month', move.date)::date, %(category)s, SUM(move.amount_total_signed)
@@ -235,13 +250,16 @@ class AccountRelanceKpiReport(models.TransientModel):
                   AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
                   AND move.date BETWEEN %(first)s AND %(last)s
              GROUP BY 1, 2""",
-                first=first,
+                first=window_first,
                 last=last,
                 company=company.id,
                 category=self._category_sql(),
             )
         ):
-            figures[month, category]['sales'] += Decimal(str(amount))
+            monthly_sales[month, category] += Decimal(str(amount))
+            if month >= first:
+                figures[month, category]['sales'] += Decimal(str(amount))
+        self._add_dso_windows(figures, periods, monthly_sales, first_sale)
 
         # Relances sent, by channel; and those whose letter's real cost the postal provider
         # told (recorded as a fee): they are not counted again at the company's flat cost.
@@ -295,6 +313,19 @@ class AccountRelanceKpiReport(models.TransientModel):
             figures[month, category]['fees'] += Decimal(str(amount))
         return dict(figures)
 
+    @api.model
+    def _add_dso_windows(self, figures, periods, monthly_sales, first_sale):
+        """The sales of the DSO window of each month (core.kpi.dso_window) and its days, in
+        ``figures``, from the sales by (month, category) ``monthly_sales``."""
+        for start, stop in periods:
+            window_start, window_days = dso_window(stop, first_sale)
+            for (month, category), amount in monthly_sales.items():
+                if window_start.replace(day=1) <= month <= start:
+                    figures[start, category]['window_sales'] += amount
+            for (month, _category), row in figures.items():
+                if month == start:
+                    row['window_days'] = window_days
+
     def _kpis(self, raw, days):
         """The KPIs of one cell from its raw totals."""
         company = self.company_id
@@ -316,7 +347,9 @@ class AccountRelanceKpiReport(models.TransientModel):
             'average_delay': average_delay(raw['settlements']),
             'receivables': raw['receivables'],
             'sales': raw['sales'],
-            'dso': dso(raw['receivables'], raw['sales'], days),
+            'window_sales': raw['window_sales'],
+            'window_days': raw['window_days'],
+            'dso': dso(raw['receivables'], raw['window_sales'], raw['window_days']),
             'relance_count': raw['relances'],
             'email_count': raw['email'],
             'phone_count': raw['phone'],
@@ -344,7 +377,8 @@ class AccountRelanceKpiReport(models.TransientModel):
         }
         for raw in raws:
             for key, value in raw.items():
-                total[key] = total[key] + value
+                # the days of the DSO window are the month's, not added up over categories
+                total[key] = max(total.get(key, 0), value) if key == 'window_days' else total.get(key, 0) + value
         return total
 
     def _compute_rows(self):
@@ -418,6 +452,12 @@ class AccountRelanceKpiReport(models.TransientModel):
         french = self.with_context(lang=lang)
         categories = dict(french.env['res.partner']._fields['relance_risk_category']._description_selection(french.env))
         company = self.company_id
+
+        def money(amount):
+            return formatLang(french.env, amount, currency_obj=self.currency_id).replace(
+                '\N{ZERO WIDTH NO-BREAK SPACE}', ''
+            )
+
         with tempfile.TemporaryFile() as stream:
             workbook = new_workbook(stream)
             formats = Formats(workbook, self.currency_id.symbol or self.currency_id.name)
@@ -426,9 +466,11 @@ class AccountRelanceKpiReport(models.TransientModel):
                 f"Société : {company.name} — montants en {self.currency_id.name}",
                 "Taux de recouvrement = recouvré dans le mois / échu au 1er du mois ; délai moyen de "
                 "paiement des factures réglées en retard, pondéré par les montants ; "
-                "DSO = encours fin de mois / CA TTC du mois x jours du mois",
-                f"Coûts unitaires : courrier {company.relance_cost_letter}, "
-                f"LRAR {company.relance_cost_registered_letter}, minute d'appel {company.relance_cost_phone_minute} "
+                "DSO = encours fin de mois / CA TTC des douze mois qui finissent avec lui (depuis la "
+                "première facture si plus tard) x jours de ces mois",
+                f"Coûts unitaires : courrier {money(company.relance_cost_letter)}, "
+                f"LRAR {money(company.relance_cost_registered_letter)}, "
+                f"minute d'appel {money(company.relance_cost_phone_minute)} "
                 f"x {company.relance_phone_call_minutes} min par appel",
             ]
             periods = months(self.date_from, self.date_to)
@@ -468,6 +510,7 @@ class AccountRelanceKpiReport(models.TransientModel):
             ("Délai moyen (j)", 11, DAYS),
             ("Encours fin de mois", 15, STOCK),
             ("CA TTC du mois", 15, MONEY),
+            ("CA TTC sur 12 mois", 15, STOCK),
             ("DSO (j)", 9, DAYS),
             ("Relances", 9, INTEGER),
             ("E-mails", 9, INTEGER),
@@ -492,6 +535,7 @@ class AccountRelanceKpiReport(models.TransientModel):
                 'average_delay',
                 'receivables',
                 'sales',
+                'window_sales',
                 'dso',
                 'relance_count',
                 'email_count',

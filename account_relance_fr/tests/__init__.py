@@ -37,3 +37,5 @@ from . import test_relance_upgrade
 from . import test_relance_postal
 from . import test_relance_sms
 from . import test_relance_run_activities
+from . import test_relance_wording
+from . import test_relance_worklist

@@ -168,7 +168,7 @@ class TestRelanceClientSide(RelanceCommon):
 
     def outcome(self, relance, **values):
         wizard = (
-            self.env['account.relance.call.outcome.wizard']
+            relance.env['account.relance.call.outcome.wizard']
             .with_context(active_model='account.relance', active_id=relance.id)
             .create(values)
         )
@@ -185,6 +185,23 @@ class TestRelanceClientSide(RelanceCommon):
         self.assertFalse(self.run_days(on(21), on(28)))
         self.assertTrue(self.run_relance(on(30)))
         self.assertEqual(promise.state, 'broken')
+
+    def test_a_call_outcome_reads_in_french_with_its_date_and_note(self):
+        self.env['ir.module.module']._load_module_terms(['account_relance_fr', 'mail'], ['fr_FR'], overwrite=True)
+        relance = self.call_relance()
+        with freeze_time(on(20)):
+            self.outcome(
+                relance.with_context(lang='fr_FR'),
+                outcome='promise',
+                promise_date=on(25),
+                note="Virement lancé par la comptable",
+            )
+        [done] = relance.message_ids.filtered(lambda m: 'promet de payer' in (m.body or ''))
+        body = done.body
+        self.assertIn("Joint : promet de payer pour le 04/04/2026.", body)
+        self.assertIn("Virement lancé par la comptable", body, "the collector's note is kept")
+        self.assertNotIn("2026-04-04", body)
+        self.assertNotIn("Reached", body)
 
     def test_a_call_where_the_client_contests_puts_the_invoice_in_dispute(self):
         relance = self.call_relance()

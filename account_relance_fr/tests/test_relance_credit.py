@@ -133,6 +133,7 @@ class TestRelanceCredit(RelanceCommon):
                     'partner_id': self.client.id,
                     'guarantee_type': 'caution',
                     'amount': 2000.0,
+                    'guarantor': "Jean Martin",
                     'date_start': date(2025, 1, 1),
                     'date_end': date(2026, 6, 30),
                 },
@@ -148,13 +149,27 @@ class TestRelanceCredit(RelanceCommon):
         self.assertEqual(partner.relance_suggested_credit_limit, 8000.0, "chronic: guarantees only")
         partner.with_user(self.manager).action_relance_apply_credit_limit()
         self.assertEqual(partner.credit_limit, 8000.0)
-        self.assertIn("Credit limit set to the suggested", partner.message_ids[0].body)
+        self.assertIn("Credit limit set as suggested", partner.message_ids[0].body)
         partner.relance_guarantee_ids.unlink()
         partner.invalidate_recordset(['relance_suggested_credit_limit'])
         self.assertEqual(partner.relance_suggested_credit_limit, 0.01, "no guarantee: no credit at all")
+        self.assertEqual(
+            partner.relance_suggested_credit_text,
+            "No credit: payment before delivery",
+            "the one-cent limit that stands for no credit is never shown as 0,01 €",
+        )
         partner.relance_risk_category = 'punctual'
-        partner.invalidate_recordset(['relance_suggested_credit_limit'])
+        partner.invalidate_recordset(['relance_suggested_credit_limit', 'relance_suggested_credit_text'])
         self.assertEqual(partner.relance_suggested_credit_limit, 0.0, "punctual: no limit")
+        self.assertEqual(partner.relance_suggested_credit_text, "No limit")
+
+    def test_an_empty_guarantee_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "amount"):
+            self.env['account.relance.guarantee'].create(
+                {'partner_id': self.client.id, 'amount': 0.0, 'guarantor': "BNP"}
+            )
+        with self.assertRaisesRegex(ValidationError, "guarantor"):
+            self.env['account.relance.guarantee'].create({'partner_id': self.client.id, 'amount': 500.0})
 
     def test_a_guarantee_cannot_end_before_it_starts(self):
         with self.assertRaisesRegex(ValidationError, "ends before it starts"):
@@ -162,6 +177,7 @@ class TestRelanceCredit(RelanceCommon):
                 {
                     'partner_id': self.client.id,
                     'amount': 1000.0,
+                    'guarantor': "Jean Martin",
                     'date_start': date(2026, 5, 1),
                     'date_end': date(2026, 4, 1),
                 }

@@ -26,8 +26,9 @@ class TestRelanceKpi(RelanceCommon):
     - I4: 200 € due 31 Jan, paid on 10 March: overdue, 200 € recovered, paid 38 days late.
     Recovery rate 1 300 / 1 700 = 76.47 % (occasional 1 100 / 1 500 = 73.33 %, chronic 100 %).
     Average delay weighted by amount (20 x 400 + 38 x 200) / 600 = 26 days.
-    DSO: 2 400 € open on 31 March (I1 400 + I5 2 000) / March sales 1 500 € (2 000 - 500 credit
-    note) x 31 days = 49.6 days.
+    DSO: the company invoiced from 1 January (I4), so its window is 1 January - 31 March, 90 days:
+    2 400 € open on 31 March (I1 400 + I5 2 000) / sales 3 600 € (1 000 + 500 + 400 + 2 000
+    + 200 - 500 credit note) x 90 = 60.0 days; occasional 2 400 / 3 400 x 90 = 63.5 days.
     Relances sent in March: an e-mail and a call to Martin, a letter sent registered to Roux;
     one cancelled (not counted). Cost: call 5 min x 0.60 = 3.00, letter 1.80 + LRAR 7.50 = 9.30,
     agency fee 120 for Roux: 132.30 € for 1 300 € recovered = 10.18 %.
@@ -104,6 +105,8 @@ class TestRelanceKpi(RelanceCommon):
                     'average_delay': 38.0,
                     'receivables': 0.0,
                     'sales': 0.0,
+                    'window_sales': 200.0,
+                    'window_days': 90,
                     'dso': 0.0,
                     'relance_count': 1,
                     'email_count': 0,
@@ -126,7 +129,9 @@ class TestRelanceKpi(RelanceCommon):
                     'average_delay': 20.0,
                     'receivables': 2400.0,
                     'sales': 1500.0,
-                    'dso': 49.6,
+                    'window_sales': 3400.0,
+                    'window_days': 90,
+                    'dso': 63.5,
                     'relance_count': 2,
                     'email_count': 1,
                     'phone_count': 1,
@@ -150,8 +155,23 @@ class TestRelanceKpi(RelanceCommon):
         self.assertEqual(recovered, 1300.0)
         self.assertAlmostEqual(rate, 1300 / 1700)
         self.assertAlmostEqual(delay, (20 * 400 + 38 * 200) / 600)
-        self.assertAlmostEqual(dso, 2400 / 1500 * 31)
+        self.assertAlmostEqual(dso, 2400 / 3600 * 90)
         self.assertAlmostEqual(cost_ratio, 132.30 / 1300)
+
+    def test_stocks_are_not_added_up_over_months(self):
+        # February and March together: overdue at the start of February (200 €, Roux) and the
+        # receivables at the end of March (2 400 €), not the sums of two months.
+        report = self.kpis(date(2026, 2, 1), date(2026, 3, 31))
+        [(overdue, receivables, dso)] = self.env['account.relance.kpi.line']._read_group(
+            [('report_id', '=', report.id)], [], ['overdue_at_start:sum', 'receivables:sum', 'dso:avg']
+        )
+        february = report.line_ids.filtered(lambda line: line.month == date(2026, 2, 1))
+        self.assertEqual(overdue, sum(february.mapped('overdue_at_start')))
+        self.assertEqual(receivables, 2400.0)
+        self.assertAlmostEqual(dso, 2400 / 3600 * 90)
+        self.assertEqual(
+            report.line_ids.with_context(lang='fr_FR')[:1].month_label, "février 2026", "a month reads with its year"
+        )
 
     def test_february_has_its_own_backlog(self):
         # On 1 February only Roux's invoice due on 31 January was overdue; nothing was paid on it
@@ -188,7 +208,8 @@ class TestRelanceKpi(RelanceCommon):
                 26,
                 2400,
                 1500,
-                49.6,
+                3600,
+                60,
                 3,
                 1,
                 1,

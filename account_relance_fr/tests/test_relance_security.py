@@ -89,7 +89,7 @@ class TestRelanceSecurity(RelanceCommon):
 
     def test_scenarios_and_guarantees_of_another_company_are_invisible(self):
         guarantee = self.env['account.relance.guarantee'].create(
-            {'partner_id': self.client.id, 'amount': 5000.0, 'guarantee_type': 'bank_guarantee'}
+            {'partner_id': self.client.id, 'amount': 5000.0, 'guarantee_type': 'bank_guarantee', 'guarantor': "BNP"}
         )
         other_company = self.setup_other_company()['company']
         outsider = new_test_user(

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 OUTCOMES = [
     ('promise', "Reached: promises to pay"),
@@ -58,13 +59,16 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         file = self.file_id
-        label = dict(OUTCOMES)[self.outcome]
+        # The label in the user's language (the selection's translation), not the source text.
+        label = dict(self._fields['outcome']._description_selection(self.env))[self.outcome]
         activities = self._call_activities()
         if self.outcome == 'promise':
             if not self.promise_date:
                 raise UserError(self.env._("Give the date the client promised to pay by."))
             self.env['account.relance.promise']._make(file, self.promise_date, self.promise_amount, 'call', self.note)
-            feedback = self.env._("%(outcome)s by %(date)s.", outcome=label, date=self.promise_date)
+            feedback = self.env._(
+                "%(outcome)s by %(date)s.", outcome=label, date=format_date(self.env, self.promise_date)
+            )
         elif self.outcome == 'dispute':
             if not (self.move_id and (self.reason or '').strip()):
                 raise UserError(self.env._("Give the contested invoice and the reason."))
@@ -89,12 +93,13 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
             target.activity_schedule(
                 'mail.mail_activity_data_call',
                 date_deadline=today + timedelta(days=days),
-                summary=self.env._("Call again: no answer on %s", today),
+                summary=self.env._("Call again: no answer on %s", format_date(self.env, today)),
                 user_id=(target.user_id or self.env.user).id,
             )
             feedback = self.env._("%(outcome)s: call again in %(days)s days.", outcome=label, days=days)
             file._relance_post_client_action(feedback)
-        if self.note and self.outcome != 'promise':
+        if self.note:
+            # The collector's note goes with every outcome (a promise keeps it on its record too).
             feedback = f"{feedback} {self.note}"
         # The call made is done (its feedback stays in the history); a call planned again stays.
         activities.action_feedback(feedback=feedback)
