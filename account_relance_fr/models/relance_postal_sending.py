@@ -167,6 +167,10 @@ class AccountRelancePostalSending(models.Model):
                 _logger.info("Postal status of %s not available: %s", sending.idempotency_key, error)
                 sending.checked_on = fields.Datetime.now()
                 unanswered |= sending
+            except Exception:  # noqa: BLE001 - one letter's surprise must not stop the others
+                _logger.warning("Postal status of %s not recorded", sending.idempotency_key, exc_info=True)
+                sending.checked_on = fields.Datetime.now()
+                unanswered |= sending
         return unanswered
 
     def _apply_status(self, status):

@@ -149,6 +149,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get('Authorization') != f'Bearer {TOKEN}':
             return self._send(401, {'code': 'UNAUTHORIZED', 'message': 'Unauthorized'})
         _api, parts = _parts(self.path)
+        if self.server.stand_in.scenario == 'down':
+            return self._send(503, raw=b'<html>Maintenance</html>', content_type='text/html')
         sending = self.server.stand_in.sendings.get(parts[1]) if len(parts) > 1 else None
         if not sending:
             return self._send(404, {'code': 'SENDING_NOT_FOUND', 'message': 'Ressource SENDING introuvable'})

@@ -292,6 +292,19 @@ class TestRelancePostal(PostalCommon):
         self.assertEqual(sending.state, 'distributed')
         self.assertTrue(sending.deposit_proof_id)
 
+    def test_provider_down_while_following_changes_nothing(self):
+        relance = self.mise_en_demeure()
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(sending.provider_reference, processed=True)
+        self.stand_in.scenario = 'down'
+        self.assertEqual(sending._refresh_status(), sending)
+        self.assertRecordValues(sending, [{'state': 'accepted', 'deposit_proof_id': False}])
+        self.assertTrue(sending.checked_on)
+        self.assertEqual(relance.state, 'sent')
+        self.stand_in.scenario = 'ok'
+        self.assertFalse(sending._refresh_status())
+        self.assertEqual(sending.state, 'deposited')
+
     def test_unclaimed_letter_is_returned(self):
         relance = self.mise_en_demeure()
         sending = relance.postal_sending_ids
