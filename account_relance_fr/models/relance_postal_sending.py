@@ -177,47 +177,72 @@ class AccountRelancePostalSending(models.Model):
         """Record what the provider says: the state only moves forward (or to returned), the
         acknowledgement date and tracking number go to the relance, proofs are attached to it."""
         self.ensure_one()
-        relance = self.relance_id
-        values = {'checked_on': fields.Datetime.now(), 'status_code': status.code, 'status_label': status.label}
-        news = []
         if status.state == 'refused':
-            if self.state != 'refused':
-                values.update(state='refused', reason=status.refused_reason[:500])
-                self.write(values)
-                relance._postal_refused_after_acceptance(self)
+            self._apply_refusal(status)
             return
+        values = self._status_values(status)
+        self.write(values)
+        self._record_cost(status.cost)
+        self._update_relance()
+        attachments = self._attach_proofs(status.proofs)
+        if 'state' in values or attachments:
+            self._post_status(status, values, attachments)
+
+    def _apply_refusal(self, status):
+        if self.state != 'refused':
+            self.write(
+                {
+                    'checked_on': fields.Datetime.now(),
+                    'status_code': status.code,
+                    'status_label': status.label,
+                    'state': 'refused',
+                    'reason': status.refused_reason[:500],
+                }
+            )
+            self.relance_id._postal_refused_after_acceptance(self)
+
+    def _status_values(self, status):
+        """The values of the letter after ``status``: a later state (or returned, final), the
+        tracking number, the deposit and acknowledgement dates it did not have."""
+        values = {'checked_on': fields.Datetime.now(), 'status_code': status.code, 'status_label': status.label}
         order = {state: index for index, state in enumerate(WENT_OUT)}
-        if status.state in order and (status.state == 'returned' or order[status.state] > order.get(self.state, -1)):
-            if self.state != 'returned':
-                values['state'] = status.state
-                news.append(dict(self._fields['state']._description_selection(self.env))[status.state])
+        later = status.state in order and (
+            status.state == 'returned' or order[status.state] > order.get(self.state, -1)
+        )
+        if later and self.state != 'returned':
+            values['state'] = status.state
         if status.tracking_number and status.tracking_number != self.tracking_number:
             values['tracking_number'] = status.tracking_number
         if status.deposited_at and not self.deposited_on:
             values['deposited_on'] = status.deposited_at
         if status.acknowledged_at and not self.acknowledged_on:
             values['acknowledged_on'] = status.acknowledged_at.date()
-        self.write(values)
-        self._record_cost(status.cost)
-        relance_values = {}
+        return values
+
+    def _update_relance(self):
+        """The tracking number and the acknowledgement date of the letter, on its relance."""
+        relance, relance_values = self.relance_id, {}
         if self.tracking_number and relance.registered_number != self.tracking_number:
             relance_values['registered_number'] = self.tracking_number
         if self.acknowledged_on and not relance.acknowledged_on:
             relance_values['acknowledged_on'] = self.acknowledged_on
         if relance_values:
             relance.write(relance_values)
-        attachments = self._attach_proofs(status.proofs)
-        if news or attachments:
-            label = status.label or status.code
-            body = self.env._(
-                "%(provider)s: %(state)s%(detail)s.",
-                provider=self.account_id.name,
-                state=", ".join(news) or dict(self._fields['state']._description_selection(self.env))[self.state],
-                detail=f" ({label})" if label else "",
-            )
-            if self.acknowledged_on and 'acknowledged_on' in values:
-                body += " " + self.env._("Received by the client on %s.", self.acknowledged_on)
-            relance.message_post(body=Markup("<p>%s</p>") % body, attachment_ids=attachments.ids)
+
+    def _post_status(self, status, values, attachments):
+        """A note on the relance: the new state of the letter (``values``, what was written),
+        with the proofs received."""
+        states = dict(self._fields['state']._description_selection(self.env))
+        label = status.label or status.code
+        body = self.env._(
+            "%(provider)s: %(state)s%(detail)s.",
+            provider=self.account_id.name,
+            state=states[values['state']] if 'state' in values else states[self.state],
+            detail=f" ({label})" if label else "",
+        )
+        if self.acknowledged_on and 'acknowledged_on' in values:
+            body += " " + self.env._("Received by the client on %s.", self.acknowledged_on)
+        self.relance_id.message_post(body=Markup("<p>%s</p>") % body, attachment_ids=attachments.ids)
 
     def _attach_proofs(self, proofs):
         Attachment = self.env['ir.attachment']

@@ -96,6 +96,54 @@ def _unzip(content, kind, default_name):
     ]
 
 
+def _refused(resource):
+    """The status of a sending or a recipient the provider rejected."""
+    return PostalStatus(
+        'refused', code='REJECTED', label='REJECTED', refused_reason=resource.get('status_detail') or 'REJECTED'
+    )
+
+
+def _delivery_events(call, reference, recipient_id, recipient):
+    """The delivery statuses of the recipient (dicts), read only once it has some."""
+    if not (recipient_id and recipient.get('last_delivery_status')):
+        return []
+    listed = call('GET', f'/sendings/{reference}/recipients/{recipient_id}/delivery_statuses')
+    return [event for event in listed.get('delivery_statuses') or [] if isinstance(event, dict)]
+
+
+def _apply_delivery(status, last, events):
+    """What the delivery statuses say, on ``status``: the last one's code and label, and
+    returned, acknowledged or distributed."""
+    codes = {event.get('status'): event for event in events}
+    if last:
+        status.code = last
+        status.label = next((e.get('label') for e in events if e.get('status') == last), '') or last
+    if last in RETURNED_CODES:
+        status.state = 'returned'
+    elif ACKNOWLEDGED in codes or DISTRIBUTED in codes:
+        status.state = 'acknowledged' if ACKNOWLEDGED in codes else 'distributed'
+        if status.state == 'acknowledged':
+            # The receipt is dated the day the postman delivered it (D01), the scan comes later.
+            delivered = codes.get(DISTRIBUTED) or codes.get(ACKNOWLEDGED)
+            status.acknowledged_at = _parse_datetime(delivered.get('date'))
+
+
+def _new_proofs(call, reference, recipient_id, sending, recipient, known_proofs):
+    """The proofs available that were not downloaded yet: deposit, acknowledgement."""
+    proofs = []
+    if 'deposit' not in known_proofs and sending.get('deposit_proof_url'):
+        content = call('GET', f'/sendings/{reference}/download_deposit_proof', raw=True)
+        proofs += _unzip(content, 'deposit', 'preuve_de_depot.pdf')
+    if 'acknowledgement' not in known_proofs and recipient_id and recipient.get('acknowledgement_of_receipt_url'):
+        content = call(
+            'GET',
+            f'/sendings/{reference}/recipients/{recipient_id}/download_acknowledgement_of_receipt',
+            raw=True,
+        )
+        proofs += _unzip(content, 'acknowledgement', 'avis_de_reception.pdf')
+    return proofs
+
+
 class MailevaRegisteredMail(PostalProvider):
     code = 'maileva'
     label = "Maileva – lettre recommandée en ligne"
@@ -296,19 +344,25 @@ class MailevaRegisteredMail(PostalProvider):
     def fetch_status(self, reference, recipient_reference='', known_proofs=(), registered=True):
         call = functools.partial(self._call, registered=registered)
         sending = call('GET', f'/sendings/{reference}')
-        sending_status = sending.get('status')
-        if sending_status == 'REJECTED':
-            return PostalStatus(
-                'refused', code='REJECTED', label='REJECTED', refused_reason=sending.get('status_detail') or 'REJECTED'
-            )
+        if sending.get('status') == 'REJECTED':
+            return _refused(sending)
         recipient = self._recipient(call, reference)
         if recipient.get('status') == 'REJECTED':
-            return PostalStatus(
-                'refused',
-                code='REJECTED',
-                label='REJECTED',
-                refused_reason=recipient.get('status_detail') or 'REJECTED',
-            )
+            return _refused(recipient)
+        status = self._accepted_status(sending, recipient)
+        recipient_id = recipient.get('id') or recipient_reference
+        _apply_delivery(
+            status,
+            recipient.get('last_delivery_status') or '',
+            _delivery_events(call, reference, recipient_id, recipient),
+        )
+        status.proofs += _new_proofs(call, reference, recipient_id, sending, recipient, known_proofs)
+        return status
+
+    def _accepted_status(self, sending, recipient):
+        """The status of a sending the provider took: deposited once it has a deposit proof or
+        its processing is over."""
+        sending_status = sending.get('status')
         status = PostalStatus(
             'accepted',
             code=sending_status or '',
@@ -319,34 +373,6 @@ class MailevaRegisteredMail(PostalProvider):
         if sending.get('deposit_proof_date') or sending_status in ('PROCESSED', 'PROCESSED_WITH_ERRORS'):
             status.state = 'deposited'
             status.deposited_at = _parse_datetime(sending.get('deposit_proof_date'))
-        recipient_id = recipient.get('id') or recipient_reference
-        events = []
-        if recipient_id and recipient.get('last_delivery_status'):
-            listed = call('GET', f'/sendings/{reference}/recipients/{recipient_id}/delivery_statuses')
-            events = [e for e in listed.get('delivery_statuses') or [] if isinstance(e, dict)]
-        codes = {event.get('status'): event for event in events}
-        last = recipient.get('last_delivery_status') or ''
-        if last:
-            status.code = last
-            status.label = next((e.get('label') for e in events if e.get('status') == last), '') or last
-        if last in RETURNED_CODES:
-            status.state = 'returned'
-        elif ACKNOWLEDGED in codes or DISTRIBUTED in codes:
-            status.state = 'acknowledged' if ACKNOWLEDGED in codes else 'distributed'
-            # The receipt is dated the day the postman delivered it (D01), the scan comes later.
-            delivered = codes.get(DISTRIBUTED) or codes.get(ACKNOWLEDGED)
-            if status.state == 'acknowledged':
-                status.acknowledged_at = _parse_datetime(delivered.get('date'))
-        if 'deposit' not in known_proofs and sending.get('deposit_proof_url'):
-            content = call('GET', f'/sendings/{reference}/download_deposit_proof', raw=True)
-            status.proofs += _unzip(content, 'deposit', 'preuve_de_depot.pdf')
-        if 'acknowledgement' not in known_proofs and recipient_id and recipient.get('acknowledgement_of_receipt_url'):
-            content = call(
-                'GET',
-                f'/sendings/{reference}/recipients/{recipient_id}/download_acknowledgement_of_receipt',
-                raw=True,
-            )
-            status.proofs += _unzip(content, 'acknowledgement', 'avis_de_reception.pdf')
         return status
 
     @staticmethod
