@@ -41,6 +41,7 @@
         'wizards/relance_exclusion_wizard_views.xml',
         'wizards/relance_remind_wizard_views.xml',
         'wizards/formal_notice_wizard_views.xml',
+        'wizards/relance_sign_wizard_views.xml',
         'wizards/penalty_invoice_wizard_views.xml',
         'wizards/dispute_wizard_views.xml',
         'wizards/credit_override_wizard_views.xml',

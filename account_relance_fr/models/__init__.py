@@ -32,3 +32,4 @@ from . import relance_postal
 from . import relance_sms
 from . import relance_level_sms
 from . import res_partner_postal
+from . import relance_preview

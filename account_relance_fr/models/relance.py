@@ -546,7 +546,8 @@ class AccountRelance(models.Model):
         """The letter of the relance as it would be printed now (PDF), before anyone sends it."""
         self.ensure_one()
         report = self.level_id.letter_report_id or self.env.ref('account_relance_fr.action_report_relance_letter')
-        return report.report_action(self)
+        # config=False: the letter itself, never Odoo's document layout configurator first.
+        return report.report_action(self, config=False)
 
     def action_view_invoices(self):
         self.ensure_one()

@@ -132,7 +132,7 @@ class AccountRelanceFile(models.Model):
             .sudo()
             .create(
                 {
-                    'name': f"Releve de compte {relance.name.replace('/', '-')}.{kind}",
+                    'name': f"Relevé de compte {relance.name.replace('/', '-')}.{kind}",
                     'raw': content,
                     'res_model': relance._name,
                     'res_id': relance.id,

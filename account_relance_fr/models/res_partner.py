@@ -593,7 +593,7 @@ class ResPartner(models.Model):
         )
         attachment = self.env['ir.attachment'].create(
             {
-                'name': f"Releve de compte {partner.name}.{kind}",
+                'name': f"Relevé de compte {partner.name}.{kind}",
                 'raw': content,
                 'res_model': 'res.partner',
                 'res_id': partner.id,

@@ -39,3 +39,4 @@ from . import test_relance_sms
 from . import test_relance_run_activities
 from . import test_relance_wording
 from . import test_relance_worklist
+from . import test_relance_preview

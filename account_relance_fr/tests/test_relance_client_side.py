@@ -289,8 +289,8 @@ class TestRelanceClientSide(RelanceCommon):
         def names(relance):
             return self.sent_emails(relance).attachment_ids.mapped('name')
 
-        self.assertTrue(any(name.startswith("Releve de compte") for name in names(severe)))
-        self.assertFalse(any(name.startswith("Releve de compte") for name in names(cordial)))
+        self.assertTrue(any(name.startswith("Relevé de compte") for name in names(severe)))
+        self.assertFalse(any(name.startswith("Relevé de compte") for name in names(cordial)))
 
     def test_letters_carry_a_short_url_to_the_client_page(self):
         relances = self.run_days(on(1), on(30))
@@ -316,7 +316,7 @@ class TestRelanceClientSide(RelanceCommon):
         self.assertEqual(action['res_model'], 'mail.compose.message')
         context = action['context']
         [attachment] = self.env['ir.attachment'].browse(context['default_attachment_ids'])
-        self.assertTrue(attachment.name.startswith("Releve de compte Boulangerie Martin"))
+        self.assertTrue(attachment.name.startswith("Relevé de compte Boulangerie Martin"))
         self.assertIn("Relevé de compte", attachment.raw.decode())
         self.assertEqual(context['default_partner_ids'], self.client.ids)
         composer = self.env['mail.compose.message'].with_context(**context).create({})

@@ -8,3 +8,4 @@ from . import credit_override_wizard
 from . import risk_force_wizard
 from . import relance_schedule_wizard
 from . import call_outcome_wizard
+from . import relance_sign_wizard

@@ -24,9 +24,17 @@ registry.category("web_tour.tours").add("account_relance_fr_validate", {
             trigger: ".o_form_view div[name='preview_html']:contains('420')",
         },
         {
+            content: "The preview says who it goes to and its subject",
+            trigger: ".o_form_view div[name='preview_email_to']:contains('@')",
+        },
+        {
             content: "Send it",
-            trigger: ".o_form_view .o_form_statusbar button[name='action_send']",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_send_and_tell']",
             run: "click",
+        },
+        {
+            content: "A notice says what was done",
+            trigger: ".o_notification:contains('e-mail')",
         },
         {
             content: "It is sent",
