@@ -40,3 +40,4 @@ from . import test_relance_run_activities
 from . import test_relance_wording
 from . import test_relance_worklist
 from . import test_relance_preview
+from . import test_relance_worklist_tour
