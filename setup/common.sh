@@ -180,6 +180,12 @@ ensure_debian_packages() {
     local missing=()
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
     command -v chromium >/dev/null || missing+=(chromium)
+    # The addon's documents name Liberation Sans then DejaVu Sans: fonts Debian's wkhtmltopdf
+    # 0.12.6 renders with a text layer (the layouts' web fonts do not load there).
+    if command -v fc-list >/dev/null; then
+        fc-list | grep -q "Liberation Sans" || missing+=(fonts-liberation)
+        fc-list | grep -q "DejaVu Sans" || missing+=(fonts-dejavu-core)
+    fi
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "installing ${missing[*]} from Debian"

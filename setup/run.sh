@@ -71,6 +71,9 @@ say "running the relances of the last 60 days (demo history, once) and of today,
 odoo_cmd shell -d "$DB" --log-level=error <<PY 2> >(without_noise >&2)
 from odoo.addons.account_relance_fr.demo import relance_demo
 env['ir.config_parameter'].set_param('report.url', '$url')
+# The links of the relance e-mails and letters lead to the address this server answers on,
+# from the first run (Odoo would set it only at the administrator's first login).
+env['ir.config_parameter'].set_param('web.base.url', '$url')
 company = relance_demo.demo_company(env)
 # The demo opens in the demo company: its relances, aged balance and KPIs, not Odoo's own
 # demo companies' (YourCompany, FR Company), which stay in the company switcher.
