@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..core.portal_input import PortalInputError, clean_text, parse_amount, parse_count, parse_date
+from ..models.relance_schedule_request import MAX_INSTALLMENTS, MIN_INSTALLMENTS
 
 
 class RelancePortal(CustomerPortal):
@@ -41,7 +46,8 @@ class RelancePortal(CustomerPortal):
         except (AccessError, MissingError):
             return None
         self._relance_speak_french(file)
-        return file
+        # The file was read before the page chose its language: its refusals speak it too.
+        return file.with_context(lang=request.env.lang)
 
     def _relance_speak_french(self, file):
         """The page is the client's: in the client's language, else French, when installed."""
@@ -98,24 +104,34 @@ class RelancePortal(CustomerPortal):
         return self._relance_redirect(file, file.access_token)
 
     @http.route(['/my/relances/<int:file_id>'], type='http', auth='public', website=True)
-    def portal_relance_file(self, file_id, access_token=None, message=None, error=None, **kw):
+    def portal_relance_file(self, file_id, access_token=None, message=None, **kw):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
+        return self._relance_page(file, access_token, message=message)
+
+    def _relance_page(self, file, access_token, message=None, error=None):
         company = file.company_id
-        statement = request.env['account.relance.statement'].with_company(company)._statement(file.partner_id, company)
+        statement = (
+            request.env['account.relance.statement']
+            .with_company(company)
+            ._statement(file.partner_id, company, penalties=file._relance_claims_penalties())
+        )
         invoices = file._relance_open_invoices()
         today = request.env['account.relance.run']._company_today(company)
         values = {
             'file': file,
             'company': company,
+            # The creditor in the layout's header and footer, not the website's company.
+            'res_company': company.sudo(),
+            'relance_company': company.sudo(),
             'statement': statement,
             'invoices': invoices,
             'access_token': access_token,
             'token': access_token,
             'page_name': 'relance',
             'no_breadcrumbs': bool(access_token) and request.env.user._is_public(),
-            'message': message,
+            'message': message if message in ('promise', 'dispute', 'schedule') else None,
             'error': error,
             'today': today,
             'promise_max': fields.Date.add(today, days=company.relance_promise_limit_days),
@@ -139,42 +155,80 @@ class RelancePortal(CustomerPortal):
 
     # ------------------------------------------------------------------ the client's answers
 
+    def _relance_refusal(self, problem):
+        """The French sentence the page shows for a value refused by ``core.portal_input``."""
+        _ = request.env._
+        texts = {
+            'not_a_number': _("The amount is not a number: type it as 1 200,50 or 1200.50."),
+            'decimals': _("The amount has at most two decimals (cents)."),
+            'not_positive': _("The amount must be more than zero."),
+            'too_large': _("The amount is more than what you owe."),
+            'not_a_date': _("The date is not valid."),
+            'past': _("The date cannot be in the past."),
+            'too_far': _("The date is too far: choose one sooner."),
+            'not_a_count': _("The number of installments is a whole number."),
+            'out_of_range': _("The number of installments is not in the range offered."),
+            'required': _("Tell us why you contest the invoice."),
+            'too_long': _("Your text is too long (at most %s characters).", problem.limit),
+        }
+        return texts[problem.code]
+
+    def _relance_answer(self, file, access_token, message, answer):
+        """Run ``answer`` (it parses and records), then redirect to the page with ``message``.
+        A refused value shows the page again with its French refusal, nothing stored (the
+        refusal is never read from the URL: a link cannot make the page say anything)."""
+        try:
+            with request.env.cr.savepoint():
+                answer()
+        except PortalInputError as problem:
+            return self._relance_page(file, access_token, error=self._relance_refusal(problem))
+        except (UserError, ValidationError) as problem:
+            return self._relance_page(file, access_token, error=problem.args[0])
+        return self._relance_redirect(file, access_token, message=message)
+
+    def _relance_author(self, file):
+        """Who answers: the logged-in contact, else the client of the file (the token's holder)."""
+        user = request.env.user
+        return file.partner_id if user._is_public() else user.partner_id
+
     @http.route(['/my/relances/<int:file_id>/promise'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_promise(self, file_id, access_token=None, promise_date=None, amount=None, note=None, **kw):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
-        try:
-            day = fields.Date.to_date(promise_date) if promise_date else None
+        company = file.company_id
+
+        def answer():
+            today = request.env['account.relance.run']._company_today(company)
+            last = today + timedelta(days=company.relance_promise_limit_days)
+            day = parse_date(promise_date, today, last)
             if not day:
                 raise UserError(request.env._("Give the date of your payment."))
-            # "1 200,50" as a French client types it (spaces, narrow no-break spaces, comma).
-            cleaned = str(amount or '').translate({ord(c): None for c in ' \u00a0\u202f'}).replace(',', '.')
-            value = float(cleaned) if cleaned else 0.0
-            request.env['account.relance.promise'].sudo()._make(file, day, value, 'portal', note)
-        except (UserError, ValueError) as problem:
-            text = problem.args[0] if isinstance(problem, UserError) else request.env._("The amount is not a number.")
-            return self._relance_redirect(file, access_token, error=text)
-        return self._relance_redirect(file, access_token, message='promise')
+            value = parse_amount(amount)
+            text = clean_text(note)
+            request.env['account.relance.promise'].sudo()._make(
+                file, day, float(value or 0.0), 'portal', text or False, author=self._relance_author(file)
+            )
+
+        return self._relance_answer(file, access_token, 'promise', answer)
 
     @http.route(['/my/relances/<int:file_id>/dispute'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_dispute(self, file_id, access_token=None, move_id=None, reason=None, **kw):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
-        reason = (reason or '').strip()
-        if not reason:
-            return self._relance_redirect(
-                file, access_token, error=request.env._("Tell us why you contest the invoice.")
-            )
-        try:
-            move = request.env['account.move'].sudo().browse(int(move_id or 0)).exists()
-            file._relance_dispute(move, reason, source='portal')
-        except (UserError, ValueError):
-            return self._relance_redirect(
-                file, access_token, error=request.env._("This invoice cannot be contested here.")
-            )
-        return self._relance_redirect(file, access_token, message='dispute')
+
+        def answer():
+            text = clean_text(reason, required=True)
+            move_ref = str(move_id or '').strip()
+            move = request.env['account.move'].sudo()
+            if move_ref.isdigit() and len(move_ref) < 12:
+                move = move.browse(int(move_ref)).exists()
+            if not move:
+                raise UserError(request.env._("This invoice cannot be contested here."))
+            file._relance_dispute(move, text, source='portal', author=self._relance_author(file))
+
+        return self._relance_answer(file, access_token, 'dispute', answer)
 
     @http.route(['/my/relances/<int:file_id>/schedule'], type='http', auth='public', methods=['POST'], website=True)
     def portal_relance_schedule(
@@ -183,12 +237,13 @@ class RelancePortal(CustomerPortal):
         file = self._relance_visited_file(file_id, access_token)
         if not file:
             return request.redirect('/my')
-        try:
-            count = int(installment_count or 3)
-            first = fields.Date.to_date(first_due_date) if first_due_date else False
-        except ValueError:
-            return self._relance_redirect(
-                file, access_token, error=request.env._("Check the number of installments and the date.")
-            )
-        request.env['account.relance.schedule.request'].sudo()._make(file, count, first, message)
-        return self._relance_redirect(file, access_token, message='schedule')
+        Request = request.env['account.relance.schedule.request'].sudo()
+
+        def answer():
+            today = request.env['account.relance.run']._company_today(file.company_id)
+            count = parse_count(installment_count, MIN_INSTALLMENTS, MAX_INSTALLMENTS, default=3)
+            first = parse_date(first_due_date, today, Request._first_due_date_limit(file.company_id, today))
+            text = clean_text(message)
+            Request._make(file, count, first or False, text or False, author=self._relance_author(file))
+
+        return self._relance_answer(file, access_token, 'schedule', answer)

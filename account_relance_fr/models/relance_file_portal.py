@@ -5,8 +5,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from ..core.calendar import tone_rank
+
+# The first tone whose letters claim late-payment penalties and the recovery indemnity.
+PENALTY_TONE = 'severe'
 
 # A short code for the letters: typed by hand from paper, so no 0/O or 1/l/I.
 SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -41,6 +45,8 @@ class AccountRelanceFile(models.Model):
     )
     open_schedule_request_id = fields.Many2one('account.relance.schedule.request', compute='_compute_open_promise_id')
     access_code = fields.Char("Short code", copy=False, readonly=True)
+    client_answer_day = fields.Date(readonly=True, copy=False)
+    client_answer_count = fields.Integer(readonly=True, copy=False)
 
     _access_code_uniq = models.UniqueIndex(
         "(access_code) WHERE access_code IS NOT NULL", "The short code of a client page is unique."
@@ -83,7 +89,7 @@ class AccountRelanceFile(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return f"Releve {self.partner_id.name}"
+        return f"Relevé de compte {self.partner_id.name}"
 
     # ------------------------------------------------------------------ links
 
@@ -110,7 +116,9 @@ class AccountRelanceFile(models.Model):
             promise.write({'state': 'kept' if kept else 'cancelled', 'settled_on': on_date})
             if kept:
                 promise.file_id._relance_post_client_action(
-                    self.env._("Promise to pay by %s kept: the payment came in.", promise.promise_date)
+                    self.env._(
+                        "Promise to pay by %s kept: the payment came in.", format_date(self.env, promise.promise_date)
+                    )
                 )
         return result
 
@@ -144,21 +152,74 @@ class AccountRelanceFile(models.Model):
 
     # ------------------------------------------------------------------ history
 
-    def _relance_post_client_action(self, body, notify=None):
+    def _relance_post_client_action(self, body, notify=None, author=None):
         """What the client did (or said on the phone), in the chatter of the file and of the
-        client, with its date; ``notify`` (partners) get the message in their inbox."""
+        client, with its date; ``notify`` (partners) get the message in their inbox.
+
+        Recorded as the file's company would record it (``_relance_recorder``): written by the
+        collector's user in the file's company, signed by ``author`` (the client's partner when
+        the client answered on its page), never by the public user of the website."""
         self.ensure_one()
         today = self.env['account.relance.run']._company_today(self.company_id)
-        stamped = Markup("<p>%s</p><p>%s</p>") % (body, self.env._("Date: %s", today))
+        stamped = Markup("<p>%s</p><p>%s</p>") % (body, self.env._("Date: %s", format_date(self.env, today)))
         partner_ids = notify.ids if notify else []
-        self.sudo().message_post(
-            body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', partner_ids=partner_ids
+        values = {'author_id': author.id} if author else {}
+        file = self._relance_recorder()
+        file.message_post(
+            body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', partner_ids=partner_ids, **values
         )
-        self.partner_id.sudo().message_post(body=stamped, message_type='comment', subtype_xmlid='mail.mt_note')
+        file.partner_id.message_post(body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', **values)
 
     def _relance_collector(self):
         self.ensure_one()
         return self.user_id or self.env.ref('base.user_admin', raise_if_not_found=False) or self.env.user
+
+    def _relance_recorder(self):
+        """The file as its collector writes on it, in its company. Answers of the client's page
+        arrive as the website's public user, in the website's company: records created so would
+        carry that user (unreadable to the relance users of another company) and company.
+        sudo: the client (public or portal user) has no right on the file; what it may do was
+        checked by the page (token) before."""
+        self.ensure_one()
+        return self.with_user(self._relance_collector()).with_company(self.company_id).sudo()
+
+    def _relance_schedule_activity(self, summary, note=''):
+        """The collector's activity on the file, created as the collector (no assignment e-mail:
+        the message of the answer already told them)."""
+        self.ensure_one()
+        today = self.env['account.relance.run']._company_today(self.company_id)
+        return self._relance_recorder().activity_schedule(
+            'mail.mail_activity_data_todo',
+            date_deadline=today,
+            summary=summary,
+            note=Markup("<p>%s</p>") % (note or ""),
+            user_id=self._relance_collector().id,
+        )
+
+    def _relance_count_client_answer(self):
+        """One more answer of the client's page today; refused beyond the company's daily
+        limit (a page posted in a loop fills neither the chatter nor the collector's inbox)."""
+        self.ensure_one()
+        today = self.env['account.relance.run']._company_today(self.company_id)
+        count = self.client_answer_count if self.client_answer_day == today else 0
+        limit = self.company_id.relance_portal_answer_limit
+        if limit and count >= limit:
+            raise UserError(
+                self.env._(
+                    "You already sent %s answers today: our team will contact you. You may answer again tomorrow.",
+                    count,
+                )
+            )
+        self.sudo().write({'client_answer_day': today, 'client_answer_count': count + 1})
+
+    def _relance_claims_penalties(self):
+        """Whether the client's page and statement show penalties and the indemnity: only once
+        the file's relances claim them (the severe tone and above, as the letters do), or when
+        the company chose to show them from the start."""
+        self.ensure_one()
+        if self.company_id.relance_portal_penalties_always:
+            return True
+        return bool(self.tone) and tone_rank(self.tone) >= tone_rank(PENALTY_TONE)
 
     # ------------------------------------------------------------------ what the client does
 
@@ -178,14 +239,19 @@ class AccountRelanceFile(models.Model):
             )
         )
 
-    def _relance_dispute(self, move, reason, source='portal'):
+    def _relance_dispute(self, move, reason, source='portal', author=None):
         """The client contests an invoice: it goes in dispute as the collector's "Mark in
-        dispute" does (the run leaves it), and the collector gets an activity."""
+        dispute" does (the run leaves it), and the collector gets an activity. An invoice
+        already in dispute is left as it is: posting again changes nothing."""
         self.ensure_one()
         if move not in self._relance_open_invoices():
             raise UserError(self.env._("This invoice is not one of the open invoices of the file."))
+        if move.relance_dispute:
+            return False
+        if source == 'portal':
+            self._relance_count_client_answer()
         today = self.env['account.relance.run']._company_today(self.company_id)
-        self.env['account.relance.dispute.wizard'].sudo().create(
+        self.env['account.relance.dispute.wizard'].with_company(self.company_id).sudo().create(
             {
                 'move_ids': [Command.set(move.ids)],
                 'reason': reason,
@@ -196,15 +262,12 @@ class AccountRelanceFile(models.Model):
         body = self.env._(
             "The client contests invoice %(invoice)s (%(who)s): %(reason)s", invoice=move.name, who=who, reason=reason
         )
-        self._relance_post_client_action(body)
-        move.sudo().message_post(body=body, subtype_xmlid='mail.mt_note')
-        self.sudo().activity_schedule(
-            'mail.mail_activity_data_todo',
-            date_deadline=today,
-            summary=self.env._("Invoice %s contested by the client", move.name),
-            note=Markup("<p>%s</p>") % reason,
-            user_id=self._relance_collector().id,
+        self._relance_post_client_action(body, author=author)
+        values = {'author_id': author.id} if author else {}
+        move.with_user(self._relance_collector()).with_company(self.company_id).sudo().message_post(
+            body=body, subtype_xmlid='mail.mt_note', **values
         )
+        self._relance_schedule_activity(self.env._("Invoice %s contested by the client", move.name), reason)
         return True
 
     # ------------------------------------------------------------------ buttons

@@ -1,10 +1,11 @@
+import math
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools.misc import formatLang
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date, formatLang
 
 from ..core.promise import BROKEN, KEPT, OPEN, check_promise_date, pause_until, settle
 
@@ -68,12 +69,30 @@ class AccountRelancePromise(models.Model):
 
     # ------------------------------------------------------------------ making one
 
+    # PostgreSQL's numeric takes 'NaN' (and sorts it above every number): refused by name.
+    _amount_is_a_number = models.Constraint(
+        "CHECK (amount >= 0 AND amount <> 'NaN' AND owed_at_promise <> 'NaN')",
+        "The amount of a promise to pay is a positive number.",
+    )
+
+    @api.constrains('amount', 'owed_at_promise')
+    def _check_amounts(self):
+        """A stored amount is a real one: NaN or infinity (which PostgreSQL's numeric accepts)
+        would break every page and report that shows the promise."""
+        for promise in self:
+            for amount in (promise.amount, promise.owed_at_promise):
+                if not math.isfinite(amount or 0.0) or (amount or 0.0) < 0:
+                    raise ValidationError(self.env._("The amount of a promise to pay is a positive number."))
+
     @api.model
-    def _make(self, file, promise_date, amount=0.0, source='portal', note=False):
+    def _make(self, file, promise_date, amount=0.0, source='portal', note=False, author=None):
         """Record a promise to pay on ``file`` and pause its relances. Raises UserError when
-        the date is not acceptable (past, or beyond the company's limit)."""
+        the date is not acceptable (past, or beyond the company's limit) or the amount is not
+        (negative, not a number, more than what is owed). The same promise posted again is
+        the open one, returned as it is; a different one replaces it."""
         file.ensure_one()
         company = file.company_id
+        currency = company.currency_id
         today = self.env['account.relance.run']._company_today(company)
         promise_date = fields.Date.to_date(promise_date)
         problem = check_promise_date(promise_date, today, company.relance_promise_limit_days)
@@ -83,49 +102,78 @@ class AccountRelancePromise(models.Model):
             raise UserError(
                 self.env._("The date of payment may be at most %s days from today.", company.relance_promise_limit_days)
             )
-        if amount and amount < 0:
-            raise UserError(self.env._("The amount promised cannot be negative."))
+        amount = float(amount or 0.0)
+        if not math.isfinite(amount) or amount < 0:
+            raise UserError(self.env._("The amount promised must be a positive number."))
+        amount = currency.round(amount)
         rows = (
             self.env['account.relance.run']
             ._select_installments(company, today, partner_ids=file.partner_id.ids, force=True)
             .get(file.partner_id.id, [])
         )
+        # What the client owes: the balance of its statement (credits deducted), as its page says.
+        owed = self.env['account.relance.statement']._statement(file.partner_id, company, today, penalties=False)[
+            'total_company'
+        ]
+        if amount and currency.compare_amounts(amount, owed) > 0:
+            raise UserError(
+                self.env._(
+                    "The amount promised is more than what you owe (%s).",
+                    formatLang(self.env, owed, currency_obj=currency),
+                )
+            )
         overdue = [row for row in rows if row['due_date'] < today] or rows
+        previous = file.promise_ids.filtered(lambda p: p.state == OPEN)
+        if (
+            previous[:1].promise_date == promise_date
+            and not currency.compare_amounts(previous[:1].amount, amount)
+            and (previous[:1].note or '') == (note or '')
+        ):
+            return previous[:1]
+        if source == 'portal':
+            file._relance_count_client_answer()
         if file.pending_relance_id:
             file.pending_relance_id.sudo()._cancel_with_reason(
-                self.env._("The client promised to pay by %s: the relance is not sent.", promise_date)
+                self.env._(
+                    "The client promised to pay by %s: the relance is not sent.", format_date(self.env, promise_date)
+                )
             )
-        previous = file.promise_ids.filtered(lambda p: p.state == OPEN)
-        previous.write({'state': 'cancelled', 'settled_on': today})
+        previous.sudo().write({'state': 'cancelled', 'settled_on': today})
         until = pause_until(promise_date, company.relance_promise_grace_days)
-        promise = self.sudo().create(
-            {
-                'file_id': file.id,
-                'date': today,
-                'promise_date': promise_date,
-                'amount': amount or 0.0,
-                'owed_at_promise': sum(row['amount_residual'] for row in overdue),
-                'move_line_ids': [fields.Command.set([row['line_id'] for row in overdue])],
-                'paused_until': until,
-                'source': source,
-                'note': note or False,
-                'recorded_by_id': self.env.uid if not self.env.user._is_public() else False,
-            }
+        promise = (
+            file._relance_recorder()
+            .env[self._name]
+            .create(
+                {
+                    'file_id': file.id,
+                    'date': today,
+                    'promise_date': promise_date,
+                    'amount': amount,
+                    'owed_at_promise': sum(row['amount_residual'] for row in overdue),
+                    'move_line_ids': [fields.Command.set([row['line_id'] for row in overdue])],
+                    'paused_until': until,
+                    'source': source,
+                    'note': note or False,
+                    'recorded_by_id': self.env.uid if source != 'portal' else False,
+                }
+            )
         )
         file.sudo().write({'next_date': until + timedelta(days=1)})
-        money = formatLang(self.env, promise.amount or promise.owed_at_promise, currency_obj=company.currency_id)
+        money = formatLang(self.env, promise.amount or promise.owed_at_promise, currency_obj=currency)
+        values = {
+            'amount': money if promise.amount else self.env._("everything overdue (%s)", money),
+            'date': format_date(self.env, promise_date),
+            'until': format_date(self.env, until),
+            'channel': dict(self._fields['source']._description_selection(self.env))[source],
+        }
         body = self.env._(
-            "Promise to pay %(amount)s by %(date)s (%(channel)s): relances paused until %(until)s.",
-            amount=money,
-            date=promise_date,
-            until=until,
-            channel=dict(self._fields['source']._description_selection(self.env))[source],
+            "Promise to pay %(amount)s by %(date)s (%(channel)s): relances paused until %(until)s.", **values
         )
         if note:
             body = Markup("%s<br/>%s") % (body, note)
-        collector = file.user_id.partner_id
-        file._relance_post_client_action(body, notify=collector)
-        return promise
+        collector = file._relance_collector().partner_id
+        file._relance_post_client_action(body, notify=collector, author=author)
+        return self.browse(promise.id)
 
     # ------------------------------------------------------------------ settling
 
@@ -158,10 +206,13 @@ class AccountRelancePromise(models.Model):
                 continue
             promise.write({'state': verdict, 'settled_on': on_date})
             if verdict == KEPT:
-                body = self.env._("Promise to pay by %s kept: the payment came in.", promise.promise_date)
+                body = self.env._(
+                    "Promise to pay by %s kept: the payment came in.", format_date(self.env, promise.promise_date)
+                )
             else:
                 body = self.env._(
-                    "Promise to pay by %s broken: the relances resume at the next level.", promise.promise_date
+                    "Promise to pay by %s broken: the relances resume at the next level.",
+                    format_date(self.env, promise.promise_date),
                 )
             promise.file_id._relance_post_client_action(body, notify=promise.file_id.user_id.partner_id)
         return still_open

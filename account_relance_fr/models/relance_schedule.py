@@ -498,7 +498,7 @@ class AccountRelanceSchedule(models.Model):
         content, kind = self.env['ir.actions.report']._render_qweb_pdf(report.report_name, self.ids)
         attachment = self.env['ir.attachment'].create(
             {
-                'name': f"Echeancier {self.name.replace('/', '-')}.{kind}",
+                'name': f"Échéancier {self.name.replace('/', '-')}.{kind}",
                 'raw': content,
                 'res_model': self._name,
                 'res_id': self.id,

@@ -78,27 +78,36 @@ class AccountRelanceStatement(models.AbstractModel):
     def _currency_totals(self, currency, entries):
         """The totals of the statement lines of a currency, rounded."""
         totals = {
-            'residual': sum(entry['residual'] for entry in entries),
-            'overdue': sum(entry['residual'] for entry in entries if entry['days_overdue'] > 0),
+            'overdue': sum(e['residual'] for e in entries if e['residual'] > 0 and e['days_overdue'] > 0),
+            'not_due': sum(e['residual'] for e in entries if e['residual'] > 0 and e['days_overdue'] <= 0),
+            'credits': -sum(e['residual'] for e in entries if e['residual'] < 0),
             'penalties': sum(entry['penalties'] for entry in entries),
             'indemnity': sum(entry['indemnity'] for entry in entries),
         }
         totals = {key: currency.round(amount) for key, amount in totals.items()}
+        # What is owed is the sum of its rounded parts, to the cent, as the page and letters say.
+        totals['residual'] = currency.round(totals['overdue'] + totals['not_due'] - totals['credits'])
         totals['due'] = currency.round(totals['residual'] + totals['penalties'] + totals['indemnity'])
         return totals
 
     @api.model
-    def _statement(self, partner, company, on_date=None):
+    def _statement(self, partner, company, on_date=None, penalties=True):
         """{'date', 'partner', 'company', 'currencies': [{currency, lines, totals}], 'total_company',
         'moves', 'banks'}; each line a dict (kind, label, reference, date, due_date, days_overdue,
-        amount, residual, balance, penalties, indemnity, move)."""
+        amount, residual, balance, penalties, indemnity, move).
+
+        Totals of a currency: ``residual`` (what is owed) = ``overdue`` + ``not_due`` - ``credits``
+        (credit notes and payments not reconciled yet, a positive number). ``penalties``: False
+        when the relances of the client do not claim them yet (``_claims_penalties``); an invoice
+        in dispute carries none."""
         partner = partner.commercial_partner_id
         on_date = on_date or self.env['account.relance.run']._company_today(company)
         lines = self.env['account.move.line'].sudo().search(self._open_items_domain(partner, company))
         lines = lines.sorted(lambda aml: (aml.currency_id.id, aml.date_maturity or aml.date, aml.date, aml.id))
         invoices = lines.move_id.filtered(lambda m: m.move_type in INVOICE_TYPES)
+        claimed = invoices.filtered(lambda m: not m.relance_dispute) if penalties else invoices.browse()
         penalties = (
-            self.env['account.relance.run'].sudo()._penalties_of(company, on_date, invoices.ids) if invoices else {}
+            self.env['account.relance.run'].sudo()._penalties_of(company, on_date, claimed.ids) if claimed else {}
         )
         entries, balances, seen_moves = defaultdict(list), defaultdict(float), set()
         for line in lines:
@@ -127,3 +136,22 @@ class AccountRelanceStatement(models.AbstractModel):
             # Penalties that could not be computed (a missing rate) are said, never shown as 0.
             'warnings': sorted({amounts['warning'] for amounts in penalties.values() if amounts.get('warning')}),
         }
+
+    @api.model
+    def _claims_penalties(self, partner, company):
+        """Whether the statement of ``partner`` in ``company`` shows penalties and the indemnity:
+        as its open relance file says (``_relance_claims_penalties``); without a file, only when
+        the company chose to show them always."""
+        file = (
+            self.env['account.relance.file']
+            .sudo()
+            .search(
+                [
+                    ('partner_id', '=', partner.commercial_partner_id.id),
+                    ('company_id', '=', company.id),
+                    ('state', '=', 'open'),
+                ],
+                limit=1,
+            )
+        )
+        return file._relance_claims_penalties() if file else company.relance_portal_penalties_always

@@ -130,6 +130,17 @@ class ResCompany(models.Model):
         help="Days after the promised date during which the relances stay paused, the time for "
         "the payment to show on the bank statement.",
     )
+    relance_portal_answer_limit = fields.Integer(
+        "Answers per day on a client page",
+        default=10,
+        help="How many answers (promise, dispute, schedule request) the page of a client's file "
+        "takes in one day; beyond, the client is asked to wait until the next day. 0: no limit.",
+    )
+    relance_portal_penalties_always = fields.Boolean(
+        "Show penalties on the client page from the first relance",
+        help="By default the client's page and statement show late-payment penalties and the "
+        "recovery indemnity once the relances claim them (severe tone and above).",
+    )
     relance_call_retry_days = fields.Integer(
         "Call again after no answer (days)",
         default=2,

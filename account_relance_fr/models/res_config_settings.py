@@ -48,4 +48,8 @@ class ResConfigSettings(models.TransientModel):
     relance_statement_from_tone = fields.Selection(related='company_id.relance_statement_from_tone', readonly=False)
     relance_promise_limit_days = fields.Integer(related='company_id.relance_promise_limit_days', readonly=False)
     relance_promise_grace_days = fields.Integer(related='company_id.relance_promise_grace_days', readonly=False)
+    relance_portal_answer_limit = fields.Integer(related='company_id.relance_portal_answer_limit', readonly=False)
+    relance_portal_penalties_always = fields.Boolean(
+        related='company_id.relance_portal_penalties_always', readonly=False
+    )
     relance_call_retry_days = fields.Integer(related='company_id.relance_call_retry_days', readonly=False)
