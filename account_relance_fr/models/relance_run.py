@@ -58,6 +58,17 @@ class ScenarioCalendar(NamedTuple):
         return equivalent and equivalent.id
 
 
+class RelanceBatch(NamedTuple):
+    """What the relances of one batch of clients share while their values are built."""
+
+    company: object
+    on_date: object
+    level_by_id: dict  # level id -> level record
+    credits: dict  # partner id -> rows of its credits
+    penalties: dict  # move id -> its penalties (``_penalties_of``)
+    unchanged: set  # partner ids whose pending relance stays as it is
+
+
 class AccountRelanceRun(models.AbstractModel):
     """The daily relance: which clients are due for a reminder today, and preparing it.
 
@@ -860,38 +871,9 @@ class AccountRelanceRun(models.AbstractModel):
             pending={pid: relance for pid, relance in pending.items() if relance and not force},
             line_ids=line_ids,
         )
-        created_vals, updated = [], Relance
-        for partner_id, vals in built.items():
-            plan = plans[partner_id]
-            vals['file_id'] = files[partner_id].id if plan.kind == 'file' and partner_id in files else False
-            waiting = pending.get(partner_id)
-            if vals.get('_nothing'):
-                continue
-            if waiting:
-                if waiting._differs_from(vals):
-                    if partner_id in already and waiting.date != on_date:
-                        vals.pop('date')
-                    waiting._update_pending(vals)
-                    updated |= waiting
-                elif force:
-                    updated |= waiting  # "remind now" sends the pending relance
-                continue
-            created_vals.append(vals)
-        for vals in created_vals:
-            vals.pop('_nothing', None)
-        # One INSERT for the relances of the batch and one for their lines: no chatter work per
-        # record (a relance is born waiting, nobody follows it yet); its responsible then follows
-        # it as mail.thread's create would make them, one insert per person, and without a "you
-        # have been assigned" e-mail for each of the dozens of relances a collector gets a day.
-        lines_of = [vals.pop('line_ids') for vals in created_vals]
-        created = Relance._create_batch(company, created_vals)
-        self.env['account.relance.line']._insert_for(created, lines_of)
-        created._subscribe_responsibles()
-        to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
-        if force and updated:
-            updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
-            to_send |= updated
-        to_send._send()
+        created_vals, updated = self._update_pending(on_date, built, plans, files, pending, already, force)
+        created = self._create_relances(company, created_vals)
+        self._send_prepared(created, updated, force)
         next_steps.update(
             self._steps_after(company, on_date, rows_by_partner, plans, files, calendar, created | updated)
         )
@@ -1072,6 +1054,50 @@ class AccountRelanceRun(models.AbstractModel):
         return partner
 
     @api.model
+    def _update_pending(self, on_date, built, plans, files, pending, already, force):
+        """Brings the pending relances of the clients up to date with the values ``built``:
+        (values of the relances to create, relances updated or to send)."""
+        created_vals, updated = [], self.env['account.relance']
+        for partner_id, vals in built.items():
+            if vals.get('_nothing'):
+                continue
+            plan = plans[partner_id]
+            vals['file_id'] = files[partner_id].id if plan.kind == 'file' and partner_id in files else False
+            waiting = pending.get(partner_id)
+            if not waiting:
+                created_vals.append(vals)
+            elif waiting._differs_from(vals):
+                if partner_id in already and waiting.date != on_date:
+                    vals.pop('date')
+                waiting._update_pending(vals)
+                updated |= waiting
+            elif force:
+                updated |= waiting  # "remind now" sends the pending relance
+        return created_vals, updated
+
+    @api.model
+    def _create_relances(self, company, created_vals):
+        """One INSERT for the relances of the batch and one for their lines: no chatter work per
+        record (a relance is born waiting, nobody follows it yet); its responsible then follows
+        it as mail.thread's create would make them, one insert per person, and without a "you
+        have been assigned" e-mail for each of the dozens of relances a collector gets a day."""
+        lines_of = [vals.pop('line_ids') for vals in created_vals]
+        created = self.env['account.relance']._create_batch(company, created_vals)
+        self.env['account.relance.line']._insert_for(created, lines_of)
+        created._subscribe_responsibles()
+        return created
+
+    @api.model
+    def _send_prepared(self, created, updated, force):
+        """Sends what goes out without a person: the relances of levels sent automatically, or
+        all of them (and the pending ones, validated now) when a person reminds now."""
+        to_send = created if force else created.filtered(lambda r: r.level_id.auto_send)
+        if force and updated:
+            updated.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now()})
+            to_send |= updated
+        to_send._send()
+
+    @api.model
     def _relance_values(self, company, on_date, plans, level_by_id, pending=None, line_ids=None):
         """{partner id: values of account.relance}, lines included, for plans
         {partner id: (ClientPlan, rows)}; a key ``_nothing`` marks a client owing nothing
@@ -1082,37 +1108,65 @@ class AccountRelanceRun(models.AbstractModel):
         its penalties are not computed (they are brought up to date when it goes out), except
         for a mise en demeure, which is never prepared with penalties missing. ``line_ids``: what
         the selection listed for these clients (``_select_credits``)."""
-        pending = pending or {}
         credits = self._select_credits(company, on_date, list(plans), line_ids=line_ids)
+        unchanged = self._unchanged_pending(plans, pending or {}, credits, level_by_id)
+        batch = RelanceBatch(
+            company=company,
+            on_date=on_date,
+            level_by_id=level_by_id,
+            credits=credits,
+            penalties=self._penalties_of_plans(company, on_date, plans, unchanged),
+            unchanged=unchanged,
+        )
+        partners = self.env['res.partner'].browse(list(plans))
+        # The invoicing contacts the recipient may be (``_recipient_of``), read together.
+        self.env['res.partner'].browse(
+            {row['invoice_partner_id'] for _plan, rows in plans.values() for row in rows}
+        ).fetch(['email_normalized'])
+        return {partner.id: self._client_relance_values(batch, partner, *plans[partner.id]) for partner in partners}
+
+    @api.model
+    def _lines_planned(self, plan, all_rows, credits):
+        """[(row, kind)] of the lines a relance of ``plan`` lists: the installments it claims
+        (or previews), those "à échoir" apart, then the credits deducted."""
+        rows = {row['line_id']: row for row in all_rows}
+        # A preventive reminder lists installments not due yet: "à échoir", never overdue ones.
+        kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
+        return (
+            [(rows[line_id], kind) for line_id in plan.listed]
+            + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed]
+            + [(row, 'credit') for row in credits]
+        )
+
+    @api.model
+    def _unchanged_pending(self, plans, pending, credits, level_by_id):
+        """{partner ids} whose pending relance would list the same installments at the same
+        level (a mise en demeure apart): it stays as it is."""
         unchanged = set()
         for partner_id, (plan, all_rows) in plans.items():
             waiting = pending.get(partner_id)
-            if waiting and level_by_id[plan.level_id].tone != 'formal_notice':
-                rows = {row['line_id']: row for row in all_rows}
-                kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
-                lines = (
-                    [(rows[line_id], kind) for line_id in plan.listed]
-                    + [(rows[line_id], 'upcoming') for line_id in plan.upcoming if line_id not in plan.listed]
-                    + [(row, 'credit') for row in credits[partner_id]]
-                )
-                if not waiting._differs_from(
+            if not waiting or level_by_id[plan.level_id].tone == 'formal_notice':
+                continue
+            commands = [
+                (
+                    0,
+                    0,
                     {
-                        'level_id': plan.level_id,
-                        'line_ids': [
-                            (
-                                0,
-                                0,
-                                {
-                                    'move_line_id': row['line_id'],
-                                    'kind': kind,
-                                    'amount_residual_currency': row['amount_residual_currency'],
-                                },
-                            )
-                            for row, kind in lines
-                        ],
-                    }
-                ):
-                    unchanged.add(partner_id)
+                        'move_line_id': row['line_id'],
+                        'kind': kind,
+                        'amount_residual_currency': row['amount_residual_currency'],
+                    },
+                )
+                for row, kind in self._lines_planned(plan, all_rows, credits[partner_id])
+            ]
+            if not waiting._differs_from({'level_id': plan.level_id, 'line_ids': commands}):
+                unchanged.add(partner_id)
+        return unchanged
+
+    @api.model
+    def _penalties_of_plans(self, company, on_date, plans, unchanged):
+        """``_penalties_of`` the invoices the plans claim; nothing for those of the clients
+        whose pending relance stays as it is (what they would be is not needed)."""
         listed_moves = {
             row['move_id']
             for partner_id, (plan, rows) in plans.items()
@@ -1128,113 +1182,100 @@ class AccountRelanceRun(models.AbstractModel):
             'penalties_company': 0.0,
             'indemnity_company': 0.0,
         }
-        for partner_id in unchanged:  # what they would be is not needed: the relance stays as it is
+        for partner_id in unchanged:
             penalties.update(
                 dict.fromkeys(
                     (row['move_id'] for row in plans[partner_id][1] if row['move_id'] not in penalties), nothing
                 )
             )
-        partners = self.env['res.partner'].browse(list(plans))
-        # The invoicing contacts the recipient may be (``_recipient_of``), read together.
-        self.env['res.partner'].browse(
-            {row['invoice_partner_id'] for _plan, rows in plans.values() for row in rows}
-        ).fetch(['email_normalized'])
-        digits = company.currency_id.decimal_places
-        result = {}
-        for partner in partners:
-            plan, all_rows = plans[partner.id]
-            rows = {row['line_id']: row for row in all_rows}
-            listed = [rows[line_id] for line_id in plan.listed]
-            upcoming = [rows[line_id] for line_id in plan.upcoming if line_id not in plan.listed]
-            amounts = claim(
-                [row['amount_residual'] for row in listed],
-                [row['amount_residual'] for row in credits[partner.id]],
-                digits,
-            )
-            if not amounts.worth_claiming:
-                _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
-                result[partner.id] = {'_nothing': True}
-                continue
-            level = level_by_id[plan.level_id]
-            salesperson = (
-                next((row['invoice_user_id'] for row in listed if row['invoice_user_id']), False) or partner.user_id.id
-            )
-            moves_listed = {row['move_id'] for row in listed}
-            warnings = sorted({penalties[m]['warning'] for m in moves_listed if penalties[m]['warning']})
-            if warnings and level.tone == 'formal_notice':
-                # A mise en demeure states exact amounts: it is never sent with penalties missing.
-                raise UserError("\n".join(warnings))
-            penalty = sum(penalties[move_id]['penalties_company'] for move_id in moves_listed)
-            indemnity = sum(penalties[move_id]['indemnity_company'] for move_id in moves_listed)
-            first_of_move = {}
-            for row in listed:
-                first_of_move.setdefault(row['move_id'], row['line_id'])
+        return penalties
 
-            def line(row, kind, first=False, level=level, plan=plan, same=partner.id in unchanged):
-                return fields.Command.create(
-                    {
-                        'kind': kind,
-                        # An invoice's penalties and indemnity go on its first installment listed.
-                        **(
-                            self.env['account.relance']._penalty_line_values(penalties[row['move_id']])
-                            if first and not same
-                            else {}
-                        ),
-                        'move_id': row['move_id'],
-                        'move_line_id': row['line_id'],
-                        'level_id': level.id,
-                        'escalated': row['line_id'] in plan.listed,
-                        'date_maturity': row['due_date'],
-                        'days_overdue': days_overdue(row['due_date'], on_date),
-                        'currency_id': row['currency_id'],
-                        'amount_residual_currency': row['amount_residual_currency'],
-                        'amount_residual': row['amount_residual'],
-                    }
+    @api.model
+    def _client_relance_values(self, batch, partner, plan, all_rows):
+        """The values of the relance of one client (``{'_nothing': True}`` when its credits
+        cover what it owes)."""
+        company = batch.company
+        rows = {row['line_id']: row for row in all_rows}
+        listed = [rows[line_id] for line_id in plan.listed]
+        amounts = claim(
+            [row['amount_residual'] for row in listed],
+            [row['amount_residual'] for row in batch.credits[partner.id]],
+            company.currency_id.decimal_places,
+        )
+        if not amounts.worth_claiming:
+            _logger.info("Relance: nothing to claim from partner %s once credits are deducted", partner.id)
+            return {'_nothing': True}
+        level = batch.level_by_id[plan.level_id]
+        salesperson = (
+            next((row['invoice_user_id'] for row in listed if row['invoice_user_id']), False) or partner.user_id.id
+        )
+        penalty, indemnity, warnings = self._penalty_totals(batch.penalties, {row['move_id'] for row in listed}, level)
+        return {
+            'company_id': company.id,
+            'partner_id': partner.id,
+            'contact_id': self._recipient_of(partner, listed).id,
+            'date': batch.on_date,
+            'level_id': level.id,
+            'channel_email': level.channel_email,
+            'channel_phone': level.channel_phone,
+            'channel_letter': level.channel_letter,
+            'channel_registered_letter': level.channel_registered_letter,
+            'salesperson_id': salesperson,
+            # The person in charge (and the signatory of the letters): the collector, else the
+            # salesperson; activities fall back on a relance manager (_responsible), never OdooBot.
+            'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
+            'amount_invoiced': amounts.invoiced,
+            'amount_credits': amounts.credits,
+            'amount_claimed': amounts.net,
+            'amount_penalties': penalty,
+            'penalty_warning': "\n".join(warnings) or False,
+            'amount_indemnities': indemnity,
+            'amount_total_due': company.currency_id.round(amounts.net + penalty + indemnity),
+            'deadline': level.tone == 'formal_notice'
+            and batch.on_date + timedelta(days=company.relance_formal_notice_days),
+            'line_ids': self._relance_line_commands(batch, partner.id, plan, all_rows),
+        }
+
+    @api.model
+    def _penalty_totals(self, penalties, move_ids, level):
+        """(penalties, indemnities, warnings) of the invoices ``move_ids`` in the company's
+        currency. A mise en demeure states exact amounts: it is never prepared with penalties
+        missing."""
+        warnings = sorted({penalties[m]['warning'] for m in move_ids if penalties[m]['warning']})
+        if warnings and level.tone == 'formal_notice':
+            raise UserError("\n".join(warnings))
+        return (
+            sum(penalties[move_id]['penalties_company'] for move_id in move_ids),
+            sum(penalties[move_id]['indemnity_company'] for move_id in move_ids),
+            warnings,
+        )
+
+    @api.model
+    def _relance_line_commands(self, batch, partner_id, plan, all_rows):
+        """The commands creating the lines of a client's relance. An invoice's penalties and
+        indemnity go on its first installment listed (not on a pending relance that stays)."""
+        rows = {row['line_id']: row for row in all_rows}
+        first_of_move = {}
+        for line_id in plan.listed:
+            first_of_move.setdefault(rows[line_id]['move_id'], line_id)
+        with_penalties = set() if partner_id in batch.unchanged else set(first_of_move.values())
+        commands = []
+        for row, kind in self._lines_planned(plan, all_rows, batch.credits[partner_id]):
+            values = {'kind': kind}
+            if row['line_id'] in with_penalties and kind != 'credit':
+                values.update(self.env['account.relance']._penalty_line_values(batch.penalties[row['move_id']]))
+            values.update(move_id=row['move_id'], move_line_id=row['line_id'])
+            if kind != 'credit':
+                values.update(
+                    level_id=plan.level_id,
+                    escalated=row['line_id'] in plan.listed,
+                    days_overdue=days_overdue(row['due_date'], batch.on_date),
                 )
-
-            # A preventive reminder lists installments not due yet: "à échoir", never overdue ones.
-            kind = 'upcoming' if plan.kind == 'preventive' else 'invoice'
-            lines = (
-                [line(row, kind, first_of_move[row['move_id']] == row['line_id']) for row in listed]
-                + [line(row, 'upcoming') for row in upcoming]
-                + [
-                    fields.Command.create(
-                        {
-                            'kind': 'credit',
-                            'move_id': row['move_id'],
-                            'move_line_id': row['line_id'],
-                            'date_maturity': row['due_date'],
-                            'currency_id': row['currency_id'],
-                            'amount_residual_currency': row['amount_residual_currency'],
-                            'amount_residual': row['amount_residual'],
-                        }
-                    )
-                    for row in credits[partner.id]
-                ]
+            values.update(
+                date_maturity=row['due_date'],
+                currency_id=row['currency_id'],
+                amount_residual_currency=row['amount_residual_currency'],
+                amount_residual=row['amount_residual'],
             )
-            result[partner.id] = {
-                'company_id': company.id,
-                'partner_id': partner.id,
-                'contact_id': self._recipient_of(partner, listed).id,
-                'date': on_date,
-                'level_id': level.id,
-                'channel_email': level.channel_email,
-                'channel_phone': level.channel_phone,
-                'channel_letter': level.channel_letter,
-                'channel_registered_letter': level.channel_registered_letter,
-                'salesperson_id': salesperson,
-                # The person in charge (and the signatory of the letters): the collector, else the
-                # salesperson; activities fall back on a relance manager (_responsible), never OdooBot.
-                'user_id': company.relance_collector_id.id or salesperson or (not self.env.su and self.env.uid),
-                'amount_invoiced': amounts.invoiced,
-                'amount_credits': amounts.credits,
-                'amount_claimed': amounts.net,
-                'amount_penalties': penalty,
-                'penalty_warning': "\n".join(warnings) or False,
-                'amount_indemnities': indemnity,
-                'amount_total_due': company.currency_id.round(amounts.net + penalty + indemnity),
-                'deadline': level.tone == 'formal_notice'
-                and on_date + timedelta(days=company.relance_formal_notice_days),
-                'line_ids': lines,
-            }
-        return result
+            commands.append(fields.Command.create(values))
+        return commands
