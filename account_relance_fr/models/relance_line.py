@@ -80,6 +80,17 @@ class AccountRelanceLine(models.Model):
         waiting for validation, so their lines may be written."""
         if any(relance.state != 'to_validate' for relance in relances):
             raise UserError(self.env._("The lines of a relance that went out stay in the history."))
+        rows = self._rows_for(relances, lines_of)
+        if not rows:
+            return self.browse()
+        lines = self.browse(sorted(line_id for [line_id] in insert_rows(self, rows)))
+        self._inserted(relances, rows, lines)
+        return lines
+
+    @api.model
+    def _rows_for(self, relances, lines_of):
+        """The rows to insert: the values of each line with those it takes from its relance,
+        monetary amounts rounded to their currency as the ORM stores them."""
         rows = []
         for relance, lines in zip(relances, lines_of):
             related = {
@@ -90,8 +101,6 @@ class AccountRelanceLine(models.Model):
                 'partner_id': relance.partner_id.id,
             }
             rows += [{**related, **(line[2] if isinstance(line, (tuple, list)) else line)} for line in lines]
-        if not rows:
-            return self.browse()
         currencies = {
             currency.id: currency
             for currency in self.env['res.currency'].browse(
@@ -100,15 +109,18 @@ class AccountRelanceLine(models.Model):
         }
         company_currency = {relance.id: relance.company_id.currency_id for relance in relances}
         for row in rows:
-            # Monetary columns are stored rounded to their currency, as the ORM writes them.
             for fname in ('amount_residual_currency', 'penalty_amount', 'indemnity_amount'):
                 if row.get(fname):
                     row[fname] = currencies[row['currency_id']].round(row[fname])
             if row.get('amount_residual'):
                 row['amount_residual'] = company_currency[row['relance_id']].round(row['amount_residual'])
+        return rows
+
+    @api.model
+    def _inserted(self, relances, rows, lines):
+        """What the ORM's create would have told the cache and the fields that depend on the
+        ``lines`` inserted from ``rows``."""
         fnames = sorted({fname for row in rows for fname in row}) + list(LOG_ACCESS)
-        lines = self.browse(sorted(line_id for [line_id] in insert_rows(self, rows)))
-        # What the ORM's create would have told the cache and the fields that depend on lines.
         relances.invalidate_recordset(['line_ids', 'invoice_line_ids', 'credit_line_ids', 'upcoming_line_ids'])
         self.env['account.move'].browse({row['move_id'] for row in rows}).invalidate_recordset(['relance_line_ids'])
         self.env['account.move.line'].browse({row['move_line_id'] for row in rows}).invalidate_recordset(
@@ -124,7 +136,6 @@ class AccountRelanceLine(models.Model):
         # The stored related fields of the lines were inserted with them, from their relance.
         for fname in ('company_id', 'relance_state', 'relance_date', 'partner_id'):
             self.env.remove_to_compute(self._fields[fname], lines)
-        return lines
 
     @api.model_create_multi
     def create(self, vals_list):
