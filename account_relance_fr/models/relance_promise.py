@@ -85,16 +85,12 @@ class AccountRelancePromise(models.Model):
                     raise ValidationError(self.env._("The amount of a promise to pay is a positive number."))
 
     @api.model
-    def _make(self, file, promise_date, amount=0.0, source='portal', note=False, author=None):
-        """Record a promise to pay on ``file`` and pause its relances. Raises UserError when
-        the date is not acceptable (past, or beyond the company's limit) or the amount is not
-        (negative, not a number, more than what is owed). The same promise posted again is
-        the open one, returned as it is; a different one replaces it."""
-        file.ensure_one()
+    def _checked_amount(self, file, promise_date, amount, today):
+        """The amount promised, rounded, once the date and the amount are found acceptable:
+        UserError when the date is past or too far, or the amount negative, not a number or
+        more than what the client owes."""
         company = file.company_id
         currency = company.currency_id
-        today = self.env['account.relance.run']._company_today(company)
-        promise_date = fields.Date.to_date(promise_date)
         problem = check_promise_date(promise_date, today, company.relance_promise_limit_days)
         if problem == 'past':
             raise UserError(self.env._("The date of payment cannot be in the past."))
@@ -106,11 +102,6 @@ class AccountRelancePromise(models.Model):
         if not math.isfinite(amount) or amount < 0:
             raise UserError(self.env._("The amount promised must be a positive number."))
         amount = currency.round(amount)
-        rows = (
-            self.env['account.relance.run']
-            ._select_installments(company, today, partner_ids=file.partner_id.ids, force=True)
-            .get(file.partner_id.id, [])
-        )
         # What the client owes: the balance of its statement (credits deducted), as its page says.
         owed = self.env['account.relance.statement']._statement(file.partner_id, company, today, penalties=False)[
             'total_company'
@@ -122,6 +113,25 @@ class AccountRelancePromise(models.Model):
                     formatLang(self.env, owed, currency_obj=currency),
                 )
             )
+        return amount
+
+    @api.model
+    def _make(self, file, promise_date, amount=0.0, source='portal', note=False, author=None):
+        """Record a promise to pay on ``file`` and pause its relances. Raises UserError when
+        the date is not acceptable (past, or beyond the company's limit) or the amount is not
+        (negative, not a number, more than what is owed). The same promise posted again is
+        the open one, returned as it is; a different one replaces it."""
+        file.ensure_one()
+        company = file.company_id
+        currency = company.currency_id
+        today = self.env['account.relance.run']._company_today(company)
+        promise_date = fields.Date.to_date(promise_date)
+        amount = self._checked_amount(file, promise_date, amount, today)
+        rows = (
+            self.env['account.relance.run']
+            ._select_installments(company, today, partner_ids=file.partner_id.ids, force=True)
+            .get(file.partner_id.id, [])
+        )
         overdue = [row for row in rows if row['due_date'] < today] or rows
         previous = file.promise_ids.filtered(lambda p: p.state == OPEN)
         if (
