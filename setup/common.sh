@@ -197,7 +197,7 @@ ensure_debian_packages() {
 }
 
 odoo_options() {
-    printf '%s\n' --addons-path="$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$REPO_ROOT" \
+    printf '%s\n' --addons-path="$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$REPO_ROOT,$REPO_ROOT/tests/odoo_addons" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
 }
 

@@ -39,7 +39,9 @@ if [ "$pytest_rc" -ne 0 ] && [ "$py_failed" -eq 0 ]; then py_failed=1; fi
 db="relance_test_$(date +%s)_$$"
 say "Odoo: installing account_relance_fr in a fresh database ($db) and running its tests"
 set +e
-odoo_bin -d "$db" -i account_relance_fr --test-tags /account_relance_fr --stop-after-init \
+# With a test-only module that extends the relances as a customer's module would (tests/odoo_addons).
+odoo_bin -d "$db" -i account_relance_fr,account_relance_fr_test_ext \
+    --test-tags /account_relance_fr,/account_relance_fr_test_ext --stop-after-init \
     --without-demo --http-interface=127.0.0.1 --http-port="${RELANCE_TEST_PORT:-8169}" \
     --log-handler=odoo.tests.stats:INFO > "$logdir/odoo.log" 2>&1
 odoo_rc=$?

@@ -6,3 +6,6 @@ import sys
 
 ADDON = pathlib.Path(__file__).resolve().parent.parent / "account_relance_fr"
 sys.path.insert(0, str(ADDON))
+
+# An Odoo addon for the Odoo tests (installed by setup/test.sh), not for pytest.
+collect_ignore = ["odoo_addons"]

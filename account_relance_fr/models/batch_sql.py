@@ -1,21 +1,24 @@
-"""Set-based reads and writes of the daily run: a whole batch of records in one statement.
+"""Set-based reads and updates of the daily run, and its creation of records in bulk.
 
-The ORM's ``create`` works record by record (company checks, chatter, cache); the daily run
-creates thousands of relances, lines and files a day from values it read in company-filtered
-queries. These helpers insert them in one statement, then tell the ORM what ``create`` would
-have told it: the cache of the inverse one2many fields, the fields that depend on the new
-records (``modified(create=True)``), the stored computed fields left to compute, the
-constraints and the access rights.
+Records are created by the ORM's ``create`` (it inserts them by hundreds), quietly for the
+chatter (``create_quietly``); SQL reads whole batches (``rows_by_key``) and updates the addon's
+own columns of many records in one statement (``update_rows``).
 """
 
 from contextlib import contextmanager
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
-LOG_ACCESS = ('create_uid', 'write_uid', 'create_date', 'write_date')
+# mail.thread's context flags for records created in bulk: no tracking, no "created" note
+# and no subscription of the creator per record (``create_quietly`` logs the notes at once).
+MAIL_QUIET = {
+    'tracking_disable': True,
+    'mail_create_nolog': True,
+    'mail_create_nosubscribe': True,
+    'mail_notrack': True,
+}
 
 
 def rows_by_key(env, keys, lookup, *, to_flush=()):
@@ -50,28 +53,6 @@ def without_jit(env):
         env.execute_query(SQL("SELECT set_config('jit', %s, true)", previous))
 
 
-def insert_rows(model, rows, returning='id'):
-    """Insert ``rows`` (dicts of column values, ``False`` for NULL) in the table of ``model``
-    in one statement; returns the rows of ``returning`` (the new ids by default)."""
-    if not rows:
-        return []
-    env = model.env
-    now = env.cr.now()
-    fnames = sorted({fname for row in rows for fname in row} - set(LOG_ACCESS))
-
-    columns = [_array(model._fields[fname], [row.get(fname, False) for row in rows]) for fname in fnames]
-    columns += [SQL("%s::int[]", [env.uid] * len(rows))] * 2 + [SQL("%s::timestamp[]", [now] * len(rows))] * 2
-    return env.execute_query(
-        SQL(
-            "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING %s",
-            SQL.identifier(model._table),
-            SQL(", ").join(SQL.identifier(fname) for fname in [*fnames, *LOG_ACCESS]),
-            SQL(", ").join(columns),
-            SQL(returning),
-        )
-    )
-
-
 def _array(field, values):
     """The values of a column as a typed SQL array: ``False`` is NULL, but for a boolean. A
     company-dependent field's values are those of one company, typed as the field is."""
@@ -83,17 +64,17 @@ def _array(field, values):
     return SQL("%s::%s[]", values, SQL(column_type[1]))
 
 
-def insert_records(model, rows, key):
-    """Create records of ``model`` from ``rows`` in one INSERT, as ``create`` would
-    (``created``), with the "created" note in their chatter (``log_creation``); ``key`` is a
-    column whose value is unique among the rows (the client of a batch): the records are
-    returned in the order of the rows."""
-    if not rows:
+def create_quietly(model, vals_list):
+    """Create records of ``model`` from ``vals_list`` through the ORM's batched ``create``
+    (every module's override and default runs), without mail.thread's per-record work (the
+    tracking, the "created" note and the subscription of the creator), then give each the
+    "created" note in one batch (``_message_log_batch``). For the records a scheduled run
+    creates by the thousand: nobody follows them at birth."""
+    if not vals_list:
         return model.browse()
-    ids_of = {value: record_id for record_id, value in insert_rows(model, rows, f'id, {key}')}
-    records = model.browse([ids_of[row[key]] for row in rows])
-    created(records, {fname for row in rows for fname in row})
-    log_creation(records)
+    records = model.with_context(**MAIL_QUIET).create(vals_list).with_env(model.env)
+    body = Markup('<p>%s</p>') % records[:1]._creation_message()
+    records._message_log_batch(bodies=dict.fromkeys(records.ids, body))
     return records
 
 
@@ -138,59 +119,3 @@ def update_rows(records, values):
     )
     records.invalidate_recordset([*fnames, 'write_uid', 'write_date'])
     records.modified(fnames)
-
-
-def created(records, fnames):
-    """What the ORM's ``create`` does once ``records`` were inserted with the fields ``fnames``:
-    the inverse one2many fields of their many2one fields are read again, the fields that depend
-    on them are recomputed, their stored computed fields not given are computed, their
-    constraints are checked and the creation is checked against the access rights."""
-    env, pool = records.env, records.pool
-    records.invalidate_recordset()
-    for fname in fnames:
-        field = records._fields[fname]
-        if field.type == 'many2one':
-            for inverse in pool.field_inverses[field]:
-                co_records = env[field.comodel_name].browse(set(records.mapped(f'{fname}.id')))
-                co_records.invalidate_recordset([inverse.name])
-    for field in records._fields.values():
-        if field.store and field.compute and field.name not in fnames:
-            env.add_to_compute(field, records)
-    records.modified([fname for fname in records._fields if fname not in LOG_ACCESS], create=True)
-    records._validate_fields(fnames)
-    records.check_access('create')
-    return records
-
-
-def log_creation(records):
-    """The "<document> created" note of mail.thread in the chatter of each record, in one
-    insert for all of them (``_message_log_batch`` builds a message record by record)."""
-    if not records:
-        return
-    env = records.env
-    author_id, email_from = records._message_compute_author(None, None)
-    body = Markup('<p>%s</p>') % escape(records[:1]._creation_message())
-    reply_to = env['mail.thread']._notify_get_reply_to(default=email_from, author_id=author_id)[False]
-    subtype_id = env['ir.model.data']._xmlid_to_res_id('mail.mt_note')
-    Message = env['mail.message']
-    insert_rows(
-        Message,
-        [
-            {
-                'model': records._name,
-                'res_id': record_id,
-                'body': body,
-                'message_type': 'notification',
-                'subtype_id': subtype_id,
-                'author_id': author_id,
-                'email_from': email_from,
-                'is_internal': True,
-                'email_add_signature': False,
-                'message_id': generate_tracking_message_id('message-notify'),
-                'reply_to': reply_to,
-                'date': env.cr.now(),
-            }
-            for record_id in records.ids
-        ],
-    )
-    records.invalidate_recordset(['message_ids'])

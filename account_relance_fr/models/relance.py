@@ -12,7 +12,7 @@ from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from ..core.calendar import ClientPlan, is_written
 from ..core.words import amount_in_words
-from .batch_sql import insert_records, update_rows
+from .batch_sql import create_quietly, update_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -193,28 +193,11 @@ class AccountRelance(models.Model):
 
     @api.model
     def _create_batch(self, company, vals_list):
-        """Create the relances of a batch of the daily run in one INSERT: what ``create`` does,
-        without its work record by record. The values come from queries filtered on ``company``
-        (clients, contacts, levels and files of the company): no company check per record. A
-        relance is born waiting for validation; its chatter says it was created, nobody follows
-        it yet (``_subscribe_responsibles`` then subscribes the responsibles)."""
-        if not vals_list:
-            return self.browse()
-        if not self.env.su and any(vals.get('state', 'to_validate') != 'to_validate' for vals in vals_list):
-            raise AccessError(self.env._("A relance is created waiting for validation, then sent."))
-        defaults = self._add_missing_default_values({'company_id': company.id})
-        levels = self.env['account.relance.level'].browse({vals['level_id'] for vals in vals_list})
-        tone_of = {level.id: level.tone for level in levels}
-        rows = [{**defaults, 'tone': tone_of[vals['level_id']], **vals} for vals in vals_list]
-        monetary = [fname for fname, field in self._fields.items() if field.type == 'monetary' and field.store]
-        for row in rows:  # stored rounded to the company currency, as the ORM writes them
-            for fname in monetary:
-                if row.get(fname):
-                    row[fname] = company.currency_id.round(row[fname])
-        unnamed = [row for row in rows if row.get('name', '/') == '/']
-        for row, name in zip(unnamed, self._next_names(company.id, len(unnamed))):
-            row['name'] = name
-        return insert_records(self, rows, 'partner_id')
+        """Create the relances of a batch of the daily run for ``company`` through ``create``,
+        with their "prepared" note and without mail.thread's work record by record: a relance
+        is born waiting for validation and nobody follows it yet (``_subscribe_responsibles``
+        then subscribes the responsibles)."""
+        return create_quietly(self, [{'company_id': company.id, **vals} for vals in vals_list])
 
     @api.model
     def _next_names(self, company_id, count):
@@ -682,118 +665,33 @@ class AccountRelance(models.Model):
 
     @api.model
     def _queue_emails(self, emails):
-        """Post the e-mail of each relance to its contact, for a whole batch at once: what
-        ``message_post`` does for one record (the chatter message with its attachments, the
-        ``mail.mail`` in the light layout and the notification that shows in the chatter whether
-        it was sent, bounced or failed), with one insert of each for the batch. The e-mails are
-        queued: Odoo's mail queue cron sends them, outside the run's transaction, in batches.
+        """Post the e-mail of each relance to its contact (``message_post``): the chatter message
+        with its attachments, the e-mail in the light layout and the notification that shows in
+        the chatter whether it was sent, bounced or failed. The followers of a relance (its
+        responsible, the sender) get no copy of what the client receives. The e-mails are queued:
+        Odoo's mail queue cron sends them, outside the run's transaction, in batches.
 
         ``emails``: [(relance, subject, body, attachment ids, template)]. Returns the messages,
         in that order.
         """
-        if not emails:
-            return self.env['mail.message']
-        layout = 'mail.mail_notification_light'
-        comment = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_comment')
-        relances = self.browse([relance.id for relance, *_rest in emails])
-        authors, reply_tos = {}, {}
-        for relance in relances:
-            email_from = relance.company_id.email_formatted or None
-            if email_from not in authors:
-                authors[email_from] = relance._message_compute_author(None, email_from)
-        alias_domains = relances.sudo()._mail_get_alias_domains(default_company=self.env.company)
-        companies = relances._mail_get_companies(default=self.env.company)
-        for (author_id, email_from), group in relances.grouped(
-            lambda r: authors[r.company_id.email_formatted or None]
-        ).items():
-            reply_tos.update(group._notify_get_reply_to(default=email_from, author_id=author_id))
-        message_values = []
+        messages = self.env['mail.message']
         for relance, subject, body, attachment_ids, _template in emails:
-            author_id, email_from = authors[relance.company_id.email_formatted or None]
-            values = {
-                'author_id': author_id,
-                'email_from': email_from,
-                'model': self._name,
-                'res_id': relance.id,
-                'body': body,
-                'subject': subject or False,
-                'message_type': 'comment',
-                'subtype_id': comment,
-                'partner_ids': relance.contact_id.ids,
-                'email_add_signature': True,
-                'email_layout_xmlid': layout,
-                'record_alias_domain_id': alias_domains[relance.id].id,
-                'record_company_id': companies[relance.id].id,
-                'reply_to': reply_tos[relance.id],
-            }
-            values.update(relance._process_attachments_for_post([], attachment_ids, values))
-            message_values.append(values)
-        messages = relances._message_create(message_values)
-        # The ORM does not keep in cache the sanitized body nor the res_id of a message it
-        # created; the notification reads both for each message (the ancestors search, the
-        # preview): read once for the batch, not once per message.
-        messages.fetch(['res_id', 'body'])
-        # For the References header, Odoo reads each message's ancestors (the earlier messages
-        # of the relance: its creation note at least), all their columns each time: read what it
-        # needs of them for the whole batch, it finds them in cache.
-        self.env['mail.message'].sudo().search_fetch(  # sudo: as Odoo's own search of the ancestors
-            [
-                ('model', '=', self._name),
-                ('res_id', 'in', relances.ids),
-                ('id', 'not in', messages.ids),
-                ('subtype_id', '!=', False),
-                ('message_id', '!=', False),
-            ],
-            ['message_id', 'is_internal', 'subtype_id', 'message_type'],
-        )
-        real_author = relances._message_compute_real_author(False)
-        if real_author and not real_author.partner_share:
-            relances._message_subscribe(partner_ids=real_author.ids)  # the sender receives the answers
-
-        mail_values, notification_values = [], []
-        for relance, message, values in zip(relances, messages, message_values):
-            contact = relance.contact_id
-            recipient = {
-                'active': contact.active,
-                'email_normalized': contact.email_normalized,
-                'id': contact.id,
-                'is_follower': False,
-                'lang': contact.lang,
-                'name': contact.name,
-                'groups': [],
-                'notif': 'email',
-                'share': True,
-                'type': 'customer',
-                'uid': False,
-                'ushare': False,
-            }
-            # The message was just created without tracking values: Odoo would search them.
-            msg_vals = dict(values, partner_ids=contact.ids, tracking_value_ids=[])
-            base = relance._notify_by_email_get_base_mail_values(
-                message, [recipient], additional_values={'auto_delete': True}
+            # The contact receives the e-mail without following the relance (as before it went out).
+            poster = relance.with_context(clean_context(self.env.context), mail_post_autofollow=False)
+            messages |= poster.message_post(
+                body=Markup(body),
+                subject=subject or False,
+                message_type='comment',
+                subtype_xmlid='mail.mt_comment',
+                email_from=relance.company_id.email_formatted or None,
+                partner_ids=relance.contact_id.ids,
+                attachment_ids=attachment_ids,
+                email_layout_xmlid='mail.mail_notification_light',
+                email_add_signature=True,
+                mail_auto_delete=True,
+                force_send=False,
+                notify_skip_followers=True,
             )
-            for _lang, render_values, group in relance._notify_get_classified_recipients_iterator(
-                message, [recipient], msg_vals=msg_vals
-            ):
-                body_html = relance._notify_by_email_render_layout(
-                    message, group, msg_vals=msg_vals, render_values=render_values
-                )
-                mail_values.append(
-                    relance._notify_by_email_get_final_mail_values(
-                        group['recipients_ids'], base, additional_values={'body_html': body_html}
-                    )
-                )
-        mails = self.env['mail.mail'].sudo().with_context(clean_context(self.env.context)).create(mail_values)
-        for mail in mails:
-            notification_values += [
-                {
-                    'mail_mail_id': mail.id,
-                    'res_partner_id': partner.id,
-                    **relances._notify_by_email_get_base_notification_values(mail.mail_message_id),
-                }
-                for partner in mail.recipient_ids
-            ]
-        self.env['mail.notification'].sudo().with_context(clean_context(self.env.context)).create(notification_values)
         return messages
 
     def _make_letters(self):

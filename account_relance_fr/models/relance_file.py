@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
-from .batch_sql import insert_records
+from .batch_sql import create_quietly
 from .relance_installment import SCHEDULE_COVERING_STATES
 from .relance_level import TONES
 
@@ -449,12 +449,9 @@ class AccountRelanceFile(models.Model):
 
     @api.model
     def _create_batch(self, company, vals_list):
-        """Open the files of a batch of clients of ``company`` (read in company-filtered
-        queries: no company check per record) in one INSERT, their chatter saying so."""
-        if not vals_list:
-            return self.browse()
-        defaults = self._add_missing_default_values({'company_id': company.id})
-        return insert_records(self, [{**defaults, **vals} for vals in vals_list], 'partner_id')
+        """Open the files of a batch of clients of ``company`` through ``create``, their chatter
+        saying so, without mail.thread's work record by record."""
+        return create_quietly(self, [{'company_id': company.id, **vals} for vals in vals_list])
 
     def _close(self, on_date, reason):
         """Close files with nothing overdue any more; a pending relance of theirs is cancelled."""

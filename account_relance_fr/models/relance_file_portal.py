@@ -64,10 +64,6 @@ class AccountRelanceFile(models.Model):
         return super().create(self._with_links(vals_list))
 
     @api.model
-    def _create_batch(self, company, vals_list):
-        return super()._create_batch(company, self._with_links(vals_list))
-
-    @api.model
     def _with_links(self, vals_list):
         """The link is made with the file: rendering an e-mail (a preview is read-only) never writes."""
         for vals in vals_list:

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .batch_sql import LOG_ACCESS, insert_rows
-
 
 class AccountRelanceLine(models.Model):
     """An invoice installment (or an unreconciled credit) as a relance listed it that day.
@@ -74,68 +72,15 @@ class AccountRelanceLine(models.Model):
 
     @api.model
     def _insert_for(self, relances, lines_of):
-        """Insert the lines of relances just created (``lines_of``: for each relance, the values
-        of its lines) in one statement for the whole batch: the run lists thousands of them a
-        day. The ORM's ``create`` does the same row by row with its checks; these relances are
-        waiting for validation, so their lines may be written."""
-        if any(relance.state != 'to_validate' for relance in relances):
-            raise UserError(self.env._("The lines of a relance that went out stay in the history."))
-        rows = self._rows_for(relances, lines_of)
-        if not rows:
-            return self.browse()
-        lines = self.browse(sorted(line_id for [line_id] in insert_rows(self, rows)))
-        self._inserted(relances, rows, lines)
-        return lines
-
-    @api.model
-    def _rows_for(self, relances, lines_of):
-        """The rows to insert: the values of each line with those it takes from its relance,
-        monetary amounts rounded to their currency as the ORM stores them."""
-        rows = []
-        for relance, lines in zip(relances, lines_of):
-            related = {
-                'relance_id': relance.id,
-                'company_id': relance.company_id.id,
-                'relance_state': relance.state,
-                'relance_date': relance.date,
-                'partner_id': relance.partner_id.id,
-            }
-            rows += [{**related, **(line[2] if isinstance(line, (tuple, list)) else line)} for line in lines]
-        currencies = {
-            currency.id: currency
-            for currency in self.env['res.currency'].browse(
-                {row['currency_id'] for row in rows} | set(relances.company_id.currency_id.ids)
-            )
-        }
-        company_currency = {relance.id: relance.company_id.currency_id for relance in relances}
-        for row in rows:
-            for fname in ('amount_residual_currency', 'penalty_amount', 'indemnity_amount'):
-                if row.get(fname):
-                    row[fname] = currencies[row['currency_id']].round(row[fname])
-            if row.get('amount_residual'):
-                row['amount_residual'] = company_currency[row['relance_id']].round(row['amount_residual'])
-        return rows
-
-    @api.model
-    def _inserted(self, relances, rows, lines):
-        """What the ORM's create would have told the cache and the fields that depend on the
-        ``lines`` inserted from ``rows``."""
-        fnames = sorted({fname for row in rows for fname in row}) + list(LOG_ACCESS)
-        relances.invalidate_recordset(['line_ids', 'invoice_line_ids', 'credit_line_ids', 'upcoming_line_ids'])
-        self.env['account.move'].browse({row['move_id'] for row in rows}).invalidate_recordset(['relance_line_ids'])
-        self.env['account.move.line'].browse({row['move_line_id'] for row in rows}).invalidate_recordset(
-            ['relance_line_ids']
+        """Create the lines of relances just created (``lines_of``: for each relance, the values
+        of its lines, or ``(0, 0, values)`` commands) in one ``create`` for the whole batch."""
+        return self.create(
+            [
+                {**(line[2] if isinstance(line, (tuple, list)) else line), 'relance_id': relance.id}
+                for relance, lines in zip(relances, lines_of)
+                for line in lines
+            ]
         )
-        # The last relance date of an invoice counts the relances that went out: lines of
-        # relances waiting for validation do not change it, no need to recompute it.
-        last_date = self.env['account.move']._fields['relance_last_date']
-        moves = self.env['account.move'].browse({row['move_id'] for row in rows})
-        already = moves & self.env.records_to_compute(last_date)
-        lines.modified([fname for fname in fnames if fname in self._fields], create=True)
-        self.env.remove_to_compute(last_date, moves - already)
-        # The stored related fields of the lines were inserted with them, from their relance.
-        for fname in ('company_id', 'relance_state', 'relance_date', 'partner_id'):
-            self.env.remove_to_compute(self._fields[fname], lines)
 
     @api.model_create_multi
     def create(self, vals_list):

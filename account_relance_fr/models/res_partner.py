@@ -336,7 +336,6 @@ class ResPartner(models.Model):
         ``write``, each client would walk its contacts to sync nothing (a query per client)."""
         if not self:
             return
-        company = self.env.company
         self.flush_recordset(
             [
                 'relance_risk_computed',
@@ -350,30 +349,14 @@ class ResPartner(models.Model):
         changed = self.filtered(
             lambda partner: not partner.relance_risk_forced and verdicts[partner.id][0] != previous[partner.id]
         )
-        # Company-dependent columns hold {company id: value}: set this company's value of each.
-        ids, computed, figures = zip(*((pid, verdict[0], verdict[1] or "") for pid, verdict in verdicts.items()))
-        key = str(company.id)
-        self.env.execute_query(
-            SQL(
-                """
-            UPDATE res_partner partner
-               SET relance_risk_computed = COALESCE(partner.relance_risk_computed, '{}'::jsonb)
-                                           || jsonb_build_object(%(key)s, new.computed),
-                   relance_risk_figures = COALESCE(partner.relance_risk_figures, '{}'::jsonb)
-                                          || jsonb_build_object(%(key)s, new.figures),
-                   relance_risk_date = COALESCE(partner.relance_risk_date, '{}'::jsonb)
-                                       || jsonb_build_object(%(key)s, %(day)s::text)
-              FROM unnest(%(ids)s::int[], %(computed)s::varchar[], %(figures)s::text[]) AS new(id, computed, figures)
-             WHERE partner.id = new.id
-            """,
-                key=key,
-                day=fields.Date.to_string(on_date),
-                ids=list(ids),
-                computed=list(computed),
-                figures=list(figures),
-            )
+        # Company-dependent columns: this company's value of each, the others' kept.
+        update_rows(
+            self.browse(list(verdicts)),
+            [
+                {'relance_risk_computed': computed, 'relance_risk_figures': figures or "", 'relance_risk_date': on_date}
+                for computed, figures in verdicts.values()
+            ],
         )
-        self.invalidate_recordset(['relance_risk_computed', 'relance_risk_figures', 'relance_risk_date'])
         update_rows(changed, [{'relance_risk_category': verdicts[partner.id][0]} for partner in changed])
         if changed:
             # Notes on the clients the run is computing (access granted by the caller).
