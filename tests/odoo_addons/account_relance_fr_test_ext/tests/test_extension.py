@@ -35,7 +35,7 @@ class TestAnotherModuleSeesTheRun(RelanceCommon):
             new = SEEN[records._name] - before.get(records._name, set())
             self.assertEqual(new, set(records.ids), f"{records._name}: every record seen by the override")
         # Each says in its chatter that it was created, once.
-        for record in relances + files:
+        for record in [*relances, *files]:
             created = record._creation_message()
             notes = record.message_ids.filtered(lambda m, created=created: created in (m.body or ""))
             self.assertEqual(len(notes), 1, f"{record.display_name}: one creation note")
