@@ -67,6 +67,9 @@
         'security/relance_postal_security.xml',
         'data/ir_cron_postal_data.xml',
         'views/relance_postal_views.xml',
+        # Procédures collectives of clients: the BODACC, the hold, the déclaration de créance.
+        'security/relance_insolvency_security.xml',
+        'views/relance_insolvency_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

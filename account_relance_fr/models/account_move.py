@@ -382,16 +382,25 @@ class AccountMove(models.Model):
             )
         consumer, contract_rate = load.clients[client, company]
         installments = load.installments_of.get(self.id, ())
+        day = self._relance_penalty_day(load.days[company])
         if consumer:
-            return assess_consumer(installments, self._relance_notice_start(), load.days[company], load.legal_rates)
+            return assess_consumer(installments, self._relance_notice_start(), day, load.legal_rates)
         return assess_professional(
             installments,
-            load.days[company],
+            day,
             load.statutory,
             load.legal_rates,
             contract_rate=contract_rate,
             freeze_rate=company.relance_freeze_penalty_rate,
         )
+
+    def _relance_penalty_day(self, day):
+        """The day penalties and interest are counted to: ``day``, or the judgment of a
+        procédure collective of the client when the invoice was born before it (interest stops
+        running, L622-28; the indemnity already owed stays)."""
+        self.ensure_one()
+        procedure = self.env['account.relance.insolvency']._holding(self)
+        return min(day, procedure.judgment_date) if procedure else day
 
     def _relance_penalty_result(self, load):
         """The entry of the invoice in ``_relance_penalties``."""
@@ -744,7 +753,15 @@ class AccountMove(models.Model):
         limited = {}
         for (company, partner), moves in invoices.grouped(lambda m: (m.company_id, m.commercial_partner_id)).items():
             partner = partner.with_company(company)
-            if partner.relance_litigation:
+            liquidation = self.env['account.relance.insolvency']._in_liquidation(company, partner)
+            if liquidation:
+                for move in moves:
+                    blocks[move] = self.env._(
+                        "%(client)s is in liquidation judiciaire since %(date)s: no new invoice on credit.",
+                        client=partner.display_name,
+                        date=liquidation.judgment_date,
+                    )
+            elif partner.relance_litigation:
                 for move in moves:
                     blocks[move] = self.env._(
                         "%s is handed over to litigation (contentieux): no new invoice on credit.", partner.display_name

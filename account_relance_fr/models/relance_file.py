@@ -56,7 +56,11 @@ class AccountRelanceFile(models.Model):
         tracking=True,
     )
     close_reason = fields.Selection(
-        [('paid', "Nothing overdue any more"), ('hold', "On hold (dispute, payment schedule, suspension)")],
+        [
+            ('paid', "Nothing overdue any more"),
+            ('hold', "On hold (dispute, payment schedule, suspension)"),
+            ('insolvency', "Procédure collective"),
+        ],
         readonly=True,
         help="A file closed on hold continues where it stood when the client is "
         "chased again; a paid file is never reopened.",
@@ -140,7 +144,9 @@ class AccountRelanceFile(models.Model):
         help="Deadline of the oldest open call activity of the file's relances.",
     )
     flags_label = fields.Char(
-        "Flags", compute='_compute_flags_label', help="Dispute, payment schedule, suspension, litigation."
+        "Flags",
+        compute='_compute_flags_label',
+        help="Procédure collective, dispute, payment schedule, suspension, litigation.",
     )
     letter_to_post = fields.Boolean(
         "Letter to post", compute='_compute_worklist', help="The last relance went out as a letter not yet posted."
@@ -393,8 +399,14 @@ class AccountRelanceFile(models.Model):
     def _compute_flags_label(self):
         """The flags that stop or shape the relances of the client, in one short column."""
         _ = self.env._
+        procedures = self.env['account.relance.insolvency'].search(
+            [('partner_id', 'in', self.partner_id.ids), ('company_id', 'in', self.company_id.ids)]
+        )
+        under_procedure = {(p.partner_id.id, p.company_id.id) for p in procedures}
         for file in self:
             flags = []
+            if (file.partner_id.id, file.company_id.id) in under_procedure:
+                flags.append(_("Procédure collective"))
             if file.has_dispute:
                 flags.append(_("Dispute"))
             if file.has_schedule:

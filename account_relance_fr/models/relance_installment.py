@@ -144,10 +144,18 @@ class AccountRelanceInstallment(models.AbstractModel):
                                   -- company-dependent flags: the value of the invoice's company
                                   AND (COALESCE((client.relance_suspended ->> move.company_id::text)::boolean, FALSE)
                                        OR COALESCE((client.relance_litigation ->> move.company_id::text)::boolean,
-                                                   FALSE)))""",
+                                                   FALSE)))
+               AND NOT %(procedure)s""",
             covering=SCHEDULE_COVERING_STATES,
+            procedure=self._held_by_procedure_sql(),
             to_flush=self._read_fields(chased=True),
         )
+
+    @api.model
+    def _held_by_procedure_sql(self):
+        """The invoice (``move``) is a claim of a procédure collective of its client: born
+        before the judgment, it may no longer be paid nor chased (L622-7, L622-21)."""
+        return self.env['account.relance.insolvency']._hold_sql()
 
     @api.model
     def _open_installments_sql(self, companies=None, chased=False):
@@ -236,4 +244,5 @@ class AccountRelanceInstallment(models.AbstractModel):
             or move.sudo().relance_schedule_ids.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES)
             or client.relance_suspended
             or client.relance_litigation
+            or self.env['account.relance.insolvency']._holding(move)
         )

@@ -43,6 +43,11 @@ class ResCompany(models.Model):
         help="Responsible for the relances and receives their phone-call activities. Empty: "
         "the salesperson of the invoice, else of the client, else the user running the relance.",
     )
+    relance_retention_of_title = fields.Boolean(
+        "Terms of sale with réserve de propriété",
+        help="The goods remain the company's until paid: in a procédure collective of a client they "
+        "are claimed back (revendication) within 3 months of the publication (L624-9).",
+    )
     relance_attach_invoices = fields.Boolean("Attach invoices to relance e-mails", default=True)
     relance_contract_rate = fields.Float(
         "Contract penalty rate (%)",

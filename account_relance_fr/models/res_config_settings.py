@@ -13,6 +13,7 @@ class ResConfigSettings(models.TransientModel):
     relance_cost_phone_minute = fields.Monetary(related='company_id.relance_cost_phone_minute', readonly=False)
     relance_phone_call_minutes = fields.Float(related='company_id.relance_phone_call_minutes', readonly=False)
     relance_attach_invoices = fields.Boolean(related='company_id.relance_attach_invoices', readonly=False)
+    relance_retention_of_title = fields.Boolean(related='company_id.relance_retention_of_title', readonly=False)
     relance_contract_rate = fields.Float(related='company_id.relance_contract_rate', readonly=False)
     relance_formal_notice_days = fields.Integer(related='company_id.relance_formal_notice_days', readonly=False)
     relance_invoice_mentions = fields.Boolean(related='company_id.relance_invoice_mentions', readonly=False)

@@ -42,3 +42,4 @@ from . import test_relance_worklist
 from . import test_relance_preview
 from . import test_relance_worklist_tour
 from . import test_relance_portal_attack
+from . import test_relance_insolvency
