@@ -11,7 +11,7 @@ class AccountRelance(models.Model):
     will receive it (subject, sender, recipient, attachments, body) and, once it is sent, a
     notice saying what was done."""
 
-    _inherit = 'account.relance'
+    _inherit = 'account.relance'  # pylint: disable=consider-merging-classes-inherited
 
     preview_subject = fields.Char("Subject", compute='_compute_preview_envelope')
     preview_email_from = fields.Char("From", compute='_compute_preview_envelope')
