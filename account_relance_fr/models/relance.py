@@ -405,7 +405,11 @@ class AccountRelance(models.Model):
             company = relance.company_id
             today = Run._company_today(company)
             partner = relance.partner_id
-            rows = Run._select_installments(company, today, partner_ids=partner.ids, force=True).get(partner.id, [])
+            rows = (
+                self.env['account.relance.installment']
+                ._select_installments(company, today, partner_ids=partner.ids, force=True)
+                .get(partner.id, [])
+            )
             if relance.file_id or relance.tone != 'preventive':
                 listed = [row for row in rows if row['due_date'] < today]
                 kind = 'file'

@@ -9,6 +9,9 @@ Every SQL fragment reads the aliases of ``_from_sql``: ``aml`` (the journal item
 (its entry) and ``account`` (its account).
 """
 
+from collections import defaultdict
+from typing import NamedTuple
+
 from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -19,6 +22,15 @@ RECEIVABLE_ACCOUNT_TYPE = 'asset_receivable'
 INVOICE_TYPES = ('out_invoice', 'out_receipt')
 # Payment schedules in these states pay their invoices by installments: they are not reminded.
 SCHEDULE_COVERING_STATES = ('agreed', 'kept')
+
+
+class ClientItems(NamedTuple):
+    """What the selection lists of one client: the ids of its installments then of its
+    unreconciled credits, and a digest of each (ids and residuals) for the rerun stamp."""
+
+    line_ids: list
+    items_digest: str
+    credits_digest: str | None
 
 
 class AccountRelanceInstallment(models.AbstractModel):
@@ -165,6 +177,195 @@ class AccountRelanceInstallment(models.AbstractModel):
         if chased:
             conditions.append(self._chased_sql())
         return SQL(" AND ").join(conditions)
+
+    # ------------------------------------------------------------------ selection of a run
+
+    @api.model
+    def _earliest_delay(self, company):
+        """The delay of the company's earliest level (the preventive one is negative), over
+        the scenarios of every category; None when the company has no level: nothing to run."""
+        levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
+        return min(levels.mapped('delay')) if levels else None
+
+    @api.model
+    def _selection_conditions(
+        self, company, on_date, earliest, partner_ids=None, move_ids=None, force=False, held=False
+    ):
+        """[SQL]: the conditions an installment meets to be selected by a run of ``company`` on
+        ``on_date``, joined with AND. The one place to extend the selection: a module that holds
+        more installments adds its condition here (when ``held`` is false, as the rule of
+        ``_chased_sql`` does). Without ``force``, only the installments some level may concern
+        on ``on_date`` (``earliest``: the delay of the earliest level, ``_earliest_delay``);
+        ``held`` also selects the installments the run does not chase."""
+        conditions = [
+            self._open_installments_sql(company, chased=not held),
+            # Running as of a past date must not remind an invoice issued after it.
+            SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
+        ]
+        if not force:
+            # The earliest level is the preventive one: its delay is negative.
+            conditions.append(SQL("%s <= %s::date - %s", self._due_sql(), on_date, earliest))
+        if partner_ids:
+            conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        if move_ids:
+            conditions.append(SQL("move.id = ANY(%s)", list(move_ids)))
+        return conditions
+
+    @api.model
+    def _selection_sql(self, company, on_date, **options):
+        """The WHERE clause of the selection (``_selection_conditions``); None when the company
+        has no level."""
+        earliest = self._earliest_delay(company)
+        if earliest is None:
+            return None
+        return SQL(" AND ").join(self._selection_conditions(company, on_date, earliest, **options))
+
+    @api.model
+    def _select_installments(
+        self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False, line_ids=None
+    ):
+        """Open receivable installments of customer invoices that may concern a relance,
+        grouped by client: {partner id: [row, ...]}, oldest due date first.
+
+        A row says the installment, its due date (the invoice date when it has none), its
+        residual amounts, the contact the invoice is made out to, and whether a preventive
+        reminder (or an "à échoir" section) already listed it. Without ``force`` only the
+        installments due by the end of the preventive window are read. ``held`` also returns
+        the installments the run does not chase (dispute, schedule, suspension, exclusion...).
+        ``line_ids`` restricts the rows to these journal items (see ``_from_sql``).
+        """
+        where = self._selection_sql(
+            company, on_date, partner_ids=partner_ids, move_ids=move_ids, force=force, held=held
+        )
+        if where is None:
+            return {}
+        self.env.flush_all()  # invoices, partners and relances are read in SQL below
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
+                   move.partner_id AS invoice_partner_id, %(due)s AS due_date,
+                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
+                   move.invoice_user_id,
+                   EXISTS (SELECT 1 FROM account_relance_line previewed
+                            WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
+                              AND previewed.relance_state IN ('sent', 'done')) AS previewed
+              FROM %(tables)s
+             WHERE %(where)s
+          ORDER BY move.commercial_partner_id, due_date, aml.id
+            """,
+                due=self._due_sql(),
+                where=where,
+                tables=self._from_sql(line_ids),
+            )
+        )
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row['partner_id']].append(row)
+        return dict(by_partner)
+
+    @api.model
+    def _select_partner_ids(self, company, on_date, partner_ids=None, force=False, held=False, overdue=False):
+        """The clients ``_select_installments`` would return, in order, without reading their
+        installments. ``overdue``: only the clients with an installment overdue on ``on_date``."""
+        where = self._selection_sql(company, on_date, partner_ids=partner_ids, force=force, held=held)
+        if where is None:
+            return []
+        if overdue:
+            where = SQL("%s AND %s < %s", where, self._due_sql(), on_date)
+        self.env.flush_all()
+        return [
+            pid
+            for [pid] in self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE %s ORDER BY 1",
+                    self._from_sql(),
+                    where,
+                )
+            )
+        ]
+
+    @api.model
+    def _select_client_items(self, company, on_date, partner_ids=None):
+        """{client id: ClientItems} of the clients a run of ``on_date`` selects, in order: what
+        the run splits into batches, each batch reading back only its own items (``line_ids``
+        of ``_select_installments`` and ``_select_credits``)."""
+        where = self._selection_sql(company, on_date, partner_ids=partner_ids)
+        if where is None:
+            return {}
+        self.env.flush_all()
+        digest = self._items_digest_sql()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id), %s FROM %s WHERE %s"
+                " GROUP BY move.commercial_partner_id ORDER BY 1",
+                digest,
+                self._from_sql(),
+                where,
+            )
+        )
+        credits = {
+            pid: (credit_ids, value)
+            for pid, credit_ids, value in self.env.execute_query(
+                SQL(
+                    "SELECT partner.commercial_partner_id, array_agg(aml.id), %s FROM %s GROUP BY 1",
+                    digest,
+                    self._credits_sql(company, on_date),
+                )
+            )
+        }
+        return {
+            pid: ClientItems(
+                line_ids=lines + credits.get(pid, ([], None))[0],
+                items_digest=value,
+                credits_digest=credits.get(pid, ([], None))[1],
+            )
+            for pid, lines, value in rows
+        }
+
+    @api.model
+    def _items_digest_sql(self):
+        """What the stamp of a client keeps of its journal items (``aml``): ids and residuals."""
+        return SQL(
+            "md5(string_agg(aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency,"
+            " ',' ORDER BY aml.id))"
+        )
+
+    @api.model
+    def _credits_sql(self, company, on_date, line_ids=None):
+        """FROM and WHERE of the unreconciled credits (credit notes, payments) of the clients of
+        ``company`` on ``on_date``; ``partner`` is the partner of the journal item."""
+        return SQL(
+            "%s JOIN res_partner partner ON partner.id = aml.partner_id WHERE %s AND aml.date <= %s",
+            self._from_sql(line_ids),
+            self._open_credit_sql(company),
+            on_date,
+        )
+
+    @api.model
+    def _select_credits(self, company, on_date, partner_ids, line_ids=None):
+        """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}.
+        ``line_ids``: what the selection listed (``_select_client_items``)."""
+        if not partner_ids:
+            return {}
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
+                   COALESCE(aml.date_maturity, aml.date) AS due_date,
+                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id
+              FROM %(credits)s
+               AND partner.commercial_partner_id = ANY(%(partners)s)
+          ORDER BY aml.date, aml.id
+            """,
+                credits=self._credits_sql(company, on_date, line_ids),
+                partners=list(partner_ids),
+            )
+        )
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row['partner_id']].append(row)
+        return by_partner
 
     # ------------------------------------------------------------------ domains
 

@@ -128,7 +128,7 @@ class AccountRelancePromise(models.Model):
         promise_date = fields.Date.to_date(promise_date)
         amount = self._checked_amount(file, promise_date, amount, today)
         rows = (
-            self.env['account.relance.run']
+            self.env['account.relance.installment']
             ._select_installments(company, today, partner_ids=file.partner_id.ids, force=True)
             .get(file.partner_id.id, [])
         )

@@ -133,6 +133,7 @@ class AccountRelanceRun(models.AbstractModel):
         Returns the relances created or updated (a pending relance brought up to date).
         """
         relances = self.env['account.relance']
+        Installment = self.env['account.relance.installment']
         companies = companies or self.env.companies
         for company in companies:
             day = on_date or self._company_today(company)
@@ -141,7 +142,9 @@ class AccountRelanceRun(models.AbstractModel):
             )
             partner_ids = targets.ids or None
             # The unit is the client: "remind now" on an invoice reminds its client's file.
-            rows = self._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
+            rows = (
+                Installment._select_installments(company, day, partner_ids=partner_ids, force=True) if force else None
+            )
             unchanged = set()
             batches = (
                 ((batch, None) for batch in split_every(BATCH_SIZE, list(rows)))
@@ -207,22 +210,21 @@ class AccountRelanceRun(models.AbstractModel):
         """The clients due for the run, in batches: [(client ids, ids of the items the selection
         listed for them)]. ``unchanged``: a set that receives the clients left out because a
         run of the day already prepared them as they are (``_unchanged_since_run``)."""
-        digests = {}
-        lines_of = self._select_partner_ids(company, on_date, partner_ids=partner_ids, with_lines=True, digests=digests)
-        left_out = self._unchanged_since_run(company, on_date, lines_of, digests)
+        items = self.env['account.relance.installment']._select_client_items(company, on_date, partner_ids=partner_ids)
+        left_out = self._unchanged_since_run(company, on_date, items)
         for partner_id in left_out:
-            del lines_of[partner_id]
+            del items[partner_id]
         if unchanged is not None:
             unchanged.update(left_out)
         return [
-            (batch, [line for pid in batch for line in lines_of[pid]])
-            for batch in split_every(BATCH_SIZE, list(lines_of))
+            (batch, [line for pid in batch for line in items[pid].line_ids])
+            for batch in split_every(BATCH_SIZE, list(items))
         ]
 
     @api.model
-    def _unchanged_since_run(self, company, on_date, lines_of, digests):
-        """The clients of ``lines_of`` ({client id: listed item ids}; ``digests`` of their items
-        and credits, from the same listing) that a run of ``on_date`` already prepared and
+    def _unchanged_since_run(self, company, on_date, items):
+        """The clients of ``items`` ({client id: ClientItems}, ``_select_client_items``) that a
+        run of ``on_date`` already prepared and
         whose stamp has not changed since (``_client_stamps``): the same
         items with the same residuals, the same credits, no relance, promise, client or setting
         written since. Running them again would do exactly what it did: a same-day rerun, or a
@@ -239,16 +241,17 @@ class AccountRelanceRun(models.AbstractModel):
                     " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
                     company.id,
                     on_date,
-                    list(lines_of),
+                    list(items),
                     to_flush=self.env['account.relance.file']._fields['run_stamp'],
                 )
             )
         )
         unchanged = set()
         if stored:
+            digests = {pid: (items[pid].items_digest, items[pid].credits_digest) for pid in stored}
             current = self._client_stamps(company, on_date, list(stored), digests=digests)
             unchanged = {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
-        others = [pid for pid in lines_of if pid not in stored]
+        others = [pid for pid in items if pid not in stored]
         reminded = self._reminded_on(company, on_date, others)
         quiet = reminded - self._pending_partner_ids(company, reminded)
         if quiet:
@@ -258,7 +261,7 @@ class AccountRelanceRun(models.AbstractModel):
                     SQL(
                         "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
                         self.env['account.relance.installment']._from_sql(),
-                        [line for pid in quiet for line in lines_of[pid]],
+                        [line for pid in quiet for line in items[pid].line_ids],
                         self.env['account.relance.installment']._due_sql(),
                         on_date,
                     )
@@ -309,11 +312,12 @@ class AccountRelanceRun(models.AbstractModel):
         and of its promises, the last write of its relances and of the company's levels,
         scenarios and settings. ``line_ids``: what the selection listed for these clients
         (``_from_sql``); ``digests``: {client id: (digest of its items, of its credits)} when
-        the selection computed them (``_select_partner_ids``), not to read the items again."""
+        the selection computed them (``_select_client_items``), not to read the items again."""
         if not partner_ids:
             return {}
         self.env.flush_all()  # journal items, clients, relances and promises are read in SQL below
         Partner = self.env['res.partner'].with_company(company)
+        installments = self.env['account.relance.installment']
         if digests is not None:
             pids = [pid for pid in partner_ids if pid in digests]
             parts = SQL(
@@ -325,19 +329,18 @@ class AccountRelanceRun(models.AbstractModel):
                 [digests[pid][1] for pid in pids],
             )
         else:
-            conditions = self._installment_conditions(company, on_date, partner_ids)
+            conditions = installments._selection_sql(company, on_date, partner_ids=partner_ids)
             if conditions is None:
                 return {}
-            installments = self.env['account.relance.installment']
             parts = SQL(
                 """items AS (SELECT move.commercial_partner_id AS pid, %(digest)s AS digest
                                FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
                    credits AS (SELECT partner.commercial_partner_id AS pid, %(digest)s AS digest
                                  FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1)""",
-                digest=self._items_digest_sql(),
+                digest=installments._items_digest_sql(),
                 installments=installments._from_sql(line_ids),
                 conditions=conditions,
-                credits=self._credits_sql(company, on_date, line_ids),
+                credits=installments._credits_sql(company, on_date, line_ids),
                 partners=list(partner_ids),
             )
         return dict(
@@ -394,7 +397,7 @@ class AccountRelanceRun(models.AbstractModel):
         own and the one that fails is noted in the run log (the next day's run retries it).
         Clients held by another run at the same moment are left to it, and noted.
         ``line_ids``: the installments of these clients the selection listed
-        (``_select_partner_ids(with_lines=True)``): only they are read again, and checked."""
+        (``_select_client_items``): only they are read again, and checked."""
         Log = self.env['account.relance.run.log']
         held = self._lock_clients(company, partner_ids)
         busy = [pid for pid in partner_ids if pid not in held]
@@ -404,7 +407,9 @@ class AccountRelanceRun(models.AbstractModel):
             return self.env['account.relance']
         try:
             with self.env.cr.savepoint():
-                rows = self._select_installments(company, on_date, partner_ids=sorted(held), line_ids=line_ids)
+                rows = self.env['account.relance.installment']._select_installments(
+                    company, on_date, partner_ids=sorted(held), line_ids=line_ids
+                )
                 return self._prepare_relances(company, on_date, rows, line_ids=line_ids)
         except Exception as error:  # noqa: BLE001 - whatever one client breaks, the others go on
             if len(held) == 1:
@@ -516,173 +521,9 @@ class AccountRelanceRun(models.AbstractModel):
     # ------------------------------------------------------------------ selection
 
     @api.model
-    def _select_installments(
-        self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False, line_ids=None
-    ):
-        """Open receivable installments of customer invoices that may concern a relance,
-        grouped by client: {partner id: [row, ...]}, oldest due date first.
-
-        A row says the installment, its due date (the invoice date when it has none), its
-        residual amounts, the contact the invoice is made out to, and whether a preventive
-        reminder (or an "à échoir" section) already listed it. Without ``force`` only the
-        installments due by the end of the preventive window are read. ``held`` also returns
-        the installments the run does not chase (dispute, schedule, suspension, exclusion...).
-        ``line_ids`` restricts the rows to these journal items (see ``_from_sql``).
-        """
-        conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
-        if conditions is None:
-            return {}
-        installments = self.env['account.relance.installment']
-        due = installments._due_sql()
-        self.env.flush_all()  # invoices, partners and relances are read in SQL below
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-            SELECT aml.id AS line_id, aml.move_id, move.commercial_partner_id AS partner_id,
-                   move.partner_id AS invoice_partner_id, %(due)s AS due_date,
-                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id,
-                   move.invoice_user_id,
-                   EXISTS (SELECT 1 FROM account_relance_line previewed
-                            WHERE previewed.move_line_id = aml.id AND previewed.kind = 'upcoming'
-                              AND previewed.relance_state IN ('sent', 'done')) AS previewed
-              FROM %(tables)s
-             WHERE %(where)s
-          ORDER BY move.commercial_partner_id, due_date, aml.id
-            """,
-                due=due,
-                where=conditions,
-                tables=installments._from_sql(line_ids),
-            )
-        )
-        by_partner = defaultdict(list)
-        for row in rows:
-            by_partner[row['partner_id']].append(row)
-        return dict(by_partner)
-
-    @api.model
-    def _select_partner_ids(
-        self,
-        company,
-        on_date,
-        partner_ids=None,
-        move_ids=None,
-        force=False,
-        held=False,
-        overdue=False,
-        with_lines=False,
-        digests=None,
-    ):
-        """The clients ``_select_installments`` would return, in order, without reading their
-        installments: what the run splits into batches (each batch reads its own rows).
-        ``overdue``: only the clients with an installment overdue on ``on_date``.
-        ``with_lines``: {client id: ids of those installments and of the client's unreconciled
-        credits} instead, so that a batch reads back only its own (``line_ids`` of
-        ``_select_installments`` and ``_select_credits``). ``digests``: a dict that receives
-        {client id: (digest of those installments, of those credits)} (``_client_stamps``)."""
-        conditions = self._installment_conditions(company, on_date, partner_ids, move_ids, force, held)
-        if conditions is None:
-            return {} if with_lines else []
-        if overdue:
-            due = self.env['account.relance.installment']._due_sql()
-            conditions = SQL("%s AND %s < %s", conditions, due, on_date)
-        self.env.flush_all()
-        digest = self._items_digest_sql() if digests is not None else SQL("NULL")
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT move.commercial_partner_id, array_agg(aml.id ORDER BY aml.id), %s FROM %s WHERE %s"
-                " GROUP BY move.commercial_partner_id ORDER BY 1",
-                digest,
-                self.env['account.relance.installment']._from_sql(),
-                conditions,
-            )
-        )
-        if not with_lines:
-            return [pid for pid, _lines, _digest in rows]
-        lines_of = {pid: lines for pid, lines, _digest in rows}
-        items_digest = {pid: value for pid, _lines, value in rows}
-        credits_digest = {}
-        for pid, credit_ids, value in self.env.execute_query(
-            SQL(
-                "SELECT partner.commercial_partner_id, array_agg(aml.id), %s FROM %s GROUP BY 1",
-                digest,
-                self._credits_sql(company, on_date),
-            )
-        ):
-            if pid in lines_of:
-                lines_of[pid] = lines_of[pid] + credit_ids
-                credits_digest[pid] = value
-        if digests is not None:
-            digests.update({pid: (items_digest[pid], credits_digest.get(pid)) for pid in lines_of})
-        return lines_of
-
-    @api.model
-    def _items_digest_sql(self):
-        """What the stamp of a client keeps of its journal items (``aml``): ids and residuals."""
-        return SQL(
-            "md5(string_agg(aml.id || ':' || aml.amount_residual || ':' || aml.amount_residual_currency,"
-            " ',' ORDER BY aml.id))"
-        )
-
-    @api.model
-    def _installment_conditions(self, company, on_date, partner_ids=None, move_ids=None, force=False, held=False):
-        """The WHERE clause of ``_select_installments`` (None when the company has no level)."""
-        levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
-        if not levels:
-            return None
-        earliest = min(levels.mapped('delay'))  # over the scenarios of every category
-        installments = self.env['account.relance.installment']
-        due = installments._due_sql()
-        conditions = [
-            installments._open_installments_sql(company, chased=not held),
-            # Running as of a past date must not remind an invoice issued after it.
-            SQL("COALESCE(move.invoice_date, move.date) <= %s", on_date),
-        ]
-        if not force:
-            # Only installments that some level may concern today (the earliest level is the
-            # preventive one: its delay is negative).
-            conditions.append(SQL("%s <= %s::date - %s", due, on_date, earliest))
-        if partner_ids:
-            conditions.append(SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids)))
-        if move_ids:
-            conditions.append(SQL("move.id = ANY(%s)", list(move_ids)))
-        return SQL(" AND ").join(conditions)
-
-    @api.model
-    def _credits_sql(self, company, on_date, line_ids=None):
-        """FROM and WHERE of the unreconciled credits (credit notes, payments) of the clients of
-        ``company`` on ``on_date``; ``partner`` is the partner of the journal item."""
-        installments = self.env['account.relance.installment']
-        return SQL(
-            "%s JOIN res_partner partner ON partner.id = aml.partner_id WHERE %s AND aml.date <= %s",
-            installments._from_sql(line_ids),
-            installments._open_credit_sql(company),
-            on_date,
-        )
-
-    @api.model
-    def _select_credits(self, company, on_date, partner_ids, line_ids=None):
-        """Unreconciled credit notes and payments of the clients: {partner id: [row, ...]}.
-        ``line_ids``: what the selection listed (``_select_partner_ids(with_lines=True)``)."""
-        if not partner_ids:
-            return {}
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-            SELECT aml.id AS line_id, aml.move_id, partner.commercial_partner_id AS partner_id,
-                   COALESCE(aml.date_maturity, aml.date) AS due_date,
-                   aml.amount_residual, aml.amount_residual_currency, aml.currency_id
-              FROM %(credits)s
-               AND partner.commercial_partner_id = ANY(%(partners)s)
-          ORDER BY aml.date, aml.id
-            """,
-                credits=self._credits_sql(company, on_date, line_ids),
-                partners=list(partner_ids),
-            )
-        )
-        by_partner = defaultdict(list)
-        for row in rows:
-            by_partner[row['partner_id']].append(row)
-        return by_partner
+    def _select_installments(self, company, on_date, **options):
+        """The installments a run selects (``account.relance.installment._select_installments``)."""
+        return self.env['account.relance.installment']._select_installments(company, on_date, **options)
 
     @api.model
     def _penalties_of(self, company, on_date, move_ids):
@@ -1014,8 +855,11 @@ class AccountRelanceRun(models.AbstractModel):
         open_files = File.search(domain)
         if not open_files:
             return File
+        Installment = self.env['account.relance.installment']
         overdue = set(
-            self._select_partner_ids(company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True)
+            Installment._select_partner_ids(
+                company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True
+            )
         )
         candidates = open_files.filtered(lambda f: f.partner_id.id not in overdue)
         if not candidates:
@@ -1031,7 +875,7 @@ class AccountRelanceRun(models.AbstractModel):
         if not to_close:
             return File
         held = set(
-            self._select_partner_ids(
+            Installment._select_partner_ids(
                 company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True, overdue=True
             )
         )
@@ -1108,7 +952,9 @@ class AccountRelanceRun(models.AbstractModel):
         its penalties are not computed (they are brought up to date when it goes out), except
         for a mise en demeure, which is never prepared with penalties missing. ``line_ids``: what
         the selection listed for these clients (``_select_credits``)."""
-        credits = self._select_credits(company, on_date, list(plans), line_ids=line_ids)
+        credits = self.env['account.relance.installment']._select_credits(
+            company, on_date, list(plans), line_ids=line_ids
+        )
         unchanged = self._unchanged_pending(plans, pending or {}, credits, level_by_id)
         batch = RelanceBatch(
             company=company,

@@ -85,7 +85,7 @@ class AccountRelanceFormalNoticeWizard(models.TransientModel):
         run = self.env['account.relance.run'].with_context(
             relance_signatory_id=self.signatory_id.id, relance_signatory_function=self.signatory_function
         )
-        rows = run._select_installments(
+        rows = self.env['account.relance.installment']._select_installments(
             company, self.date, partner_ids=self.partner_id.ids, move_ids=self.move_ids.ids or None, force=True
         )
         relance = run._prepare_relances(company, self.date, rows, force=True, target_level=level)
