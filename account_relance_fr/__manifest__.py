@@ -69,6 +69,7 @@
         'views/relance_postal_views.xml',
         # Procédures collectives of clients: the BODACC, the hold, the déclaration de créance.
         'security/relance_insolvency_security.xml',
+        'data/ir_cron_bodacc_data.xml',
         'views/relance_insolvency_views.xml',
     ],
     'demo': [

@@ -34,4 +34,5 @@ from . import relance_level_sms
 from . import res_partner_postal
 from . import relance_preview
 from . import relance_insolvency
+from . import relance_insolvency_bodacc
 from . import res_partner_insolvency

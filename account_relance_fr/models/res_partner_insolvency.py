@@ -4,7 +4,7 @@ from .relance_insolvency import siren_of
 
 
 class ResPartner(models.Model):
-    _inherit = 'res.partner'
+    _inherit = 'res.partner'  # pylint: disable=consider-merging-classes-inherited
 
     relance_insolvency_ids = fields.One2many('account.relance.insolvency', 'partner_id', "Procédures collectives")
     relance_insolvency_count = fields.Integer("Procédures", compute='_compute_relance_insolvency')
