@@ -149,10 +149,11 @@ def parse_date(text):
     text = (text or "").strip()
     if not text:
         return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None
     match = re.fullmatch(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\s+(\d{4})", _plain(text))
     if match and match.group(2) in FRENCH_MONTHS:
         try:
