@@ -71,6 +71,8 @@
         'security/relance_insolvency_security.xml',
         'data/ir_cron_bodacc_data.xml',
         'views/relance_insolvency_views.xml',
+        'report/declaration_creance_report.xml',
+        'wizards/declaration_wizard_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

@@ -35,4 +35,5 @@ from . import res_partner_postal
 from . import relance_preview
 from . import relance_insolvency
 from . import relance_insolvency_bodacc
+from . import relance_insolvency_declaration
 from . import res_partner_insolvency

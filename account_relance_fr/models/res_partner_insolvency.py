@@ -12,6 +12,7 @@ class ResPartner(models.Model):
         "Under a procédure collective", compute='_compute_relance_insolvency', search='_search_relance_in_insolvency'
     )
     relance_siren = fields.Char("SIREN", compute='_compute_relance_siren')
+    relance_legal_form = fields.Char("Legal form", help="SAS, SARL, SA...: named in a déclaration de créance.")
 
     @api.depends('relance_insolvency_ids.stage')
     @api.depends_context('company')

@@ -3,3 +3,4 @@ from . import aged_balance
 from . import kpi_line
 from . import kpi_report
 from . import litigation_file
+from . import declaration_creance

@@ -70,7 +70,10 @@ class AccountRelanceLitigationFile(models.TransientModel):
                 item['move_id'] for item in items if item['document_kind'] == 'invoice' and item['amount'] > 0
             )
         )
-        if not items and not relances:
+        declared = self.env['account.relance.insolvency'].search_count(
+            [('partner_id', '=', self.partner_id.id), ('company_id', '=', self.company_id.id)]
+        )
+        if not items and not relances and not declared:
             raise UserError(
                 self.env._(
                     "%s owes nothing and was never reminded: there is no litigation file to prepare.",
@@ -89,6 +92,16 @@ class AccountRelanceLitigationFile(models.TransientModel):
             # Proofs of the letters posted by the provider: deposit and acknowledgement of receipt.
             for proof in relances.postal_sending_ids._proof_attachments():
                 archive.writestr(f"Preuves/{_file_name(proof.name)}", proof.raw)
+            # The déclarations de créance of the client's procédures collectives, as sent.
+            declared = self.env['account.relance.insolvency'].search(
+                [
+                    ('partner_id', '=', self.partner_id.id),
+                    ('company_id', '=', self.company_id.id),
+                    ('declaration_attachment_id', '!=', False),
+                ]
+            )
+            for attachment in declared.declaration_attachment_id:
+                archive.writestr(f"Procedure_collective/{_file_name(attachment.name)}", attachment.raw)
         self.write(
             {
                 # A Binary field holds base64: /web/content decodes it for the browser.

@@ -44,3 +44,4 @@ from . import test_relance_worklist_tour
 from . import test_relance_portal_attack
 from . import test_relance_insolvency
 from . import test_relance_bodacc
+from . import test_relance_declaration

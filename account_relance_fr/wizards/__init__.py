@@ -9,3 +9,4 @@ from . import risk_force_wizard
 from . import relance_schedule_wizard
 from . import call_outcome_wizard
 from . import relance_sign_wizard
+from . import declaration_wizard
