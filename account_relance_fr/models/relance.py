@@ -87,6 +87,12 @@ class AccountRelance(models.Model):
     validated_by_id = fields.Many2one('res.users', "Validated by", readonly=True, copy=False)
     validated_on = fields.Datetime("Validated on", readonly=True, copy=False)
     sent_on = fields.Datetime("Sent on", readonly=True, copy=False)
+    email_sent = fields.Boolean(
+        "E-mail sent",
+        readonly=True,
+        copy=False,
+        help="The e-mail of the relance went out: a retry (of its letter) does not send it again.",
+    )
     line_ids = fields.One2many('account.relance.line', 'relance_id', "Lines", readonly=True)
     invoice_line_ids = fields.One2many(
         'account.relance.line', 'relance_id', "Invoices", readonly=True, domain=[('kind', '=', 'invoice')]
@@ -581,6 +587,8 @@ class AccountRelance(models.Model):
         it, or it bounced): the relance did not reach the client, it fails with the reason and
         may be resent or sent by letter."""
         went_out = self.filtered(lambda r: r.state == 'sent' and r.channel_email)
+        # sudo: the mail queue or a bounce reports it, not a relance user; a retry e-mails it again.
+        went_out.sudo().email_sent = False
         went_out.sudo()._mark_failed(self.env._("The e-mail could not be delivered: %s", reason)[:500])
 
     def _message_receive_bounce(self, email, partner):
@@ -607,10 +615,13 @@ class AccountRelance(models.Model):
         def on(channel):
             return relances.filtered(channel)
 
-        emails = on('channel_email')
+        # An e-mail that went out on a first attempt is not sent again when the relance is retried
+        # (its letter was refused or got no answer from the postal provider).
+        emails = on('channel_email').filtered(lambda r: not r.email_sent)
         no_address = emails.filtered(lambda r: not r.contact_id.email_normalized)
         letters = on('channel_letter') | on('channel_registered_letter')
         (emails - no_address)._send_emails()
+        (emails - no_address).write({'email_sent': True})
         letters._make_letters()
         on('channel_phone').filtered(lambda r: not r.call_planned)._schedule_calls()
         failed = no_address - letters
@@ -626,9 +637,11 @@ class AccountRelance(models.Model):
                 "No e-mail address for %s: send it by letter instead, or add the address and retry.",
                 relance.contact_id.display_name,
             )
-        failed |= relances._dispatch_by_providers(letters)  # postal provider, text messages
+        # Letters handed to a postal provider once this transaction is committed: their relances
+        # go out (or fail) with the provider's answer, not now.
+        awaiting = relances._dispatch_by_providers(letters)  # postal provider, text messages
         failed.write({'state': 'failed'})
-        (relances - failed).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
+        (relances - failed - awaiting).write({'state': 'sent', 'sent_on': fields.Datetime.now()})
 
     def _missing_address_parts(self):
         self.ensure_one()

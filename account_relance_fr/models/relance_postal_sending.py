@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -8,7 +9,11 @@ from ..core.postal import DELIVERY_STATES, ProviderRefused, ProviderUnavailable
 
 _logger = logging.getLogger(__name__)
 
+#: Keys of a scheduled action's context that must not follow the letters into their own cursor.
+CRON_CONTEXT = ('ir_cron_progress_id', 'cron_id', 'lastcall')
+
 SENDING_STATES = [
+    ('submitting', "Being handed over"),
     ('unknown', "No answer"),
     ('refused', "Refused"),
     ('accepted', "Accepted"),
@@ -20,6 +25,9 @@ SENDING_STATES = [
 #: Where the letter went out: the relance was sent and the status is followed until it ends.
 WENT_OUT = DELIVERY_STATES
 FOLLOWED = ('accepted', 'deposited', 'distributed')
+#: An attempt still 'submitting' this long after it was recorded was interrupted (the worker
+#: stopped between the commit and the provider's answer): the scheduled action resumes it.
+INTERRUPTED_AFTER = timedelta(minutes=15)
 
 
 class AccountRelancePostalSending(models.Model):
@@ -28,6 +36,12 @@ class AccountRelancePostalSending(models.Model):
     A relance has one sending per attempt that reached a definite answer: a refused letter may be
     corrected and sent again (a new attempt, a new key); a letter without an answer keeps its key
     and the provider's reference, so that the retry resumes it and nothing is posted twice.
+
+    The provider is never called inside the transaction that validates the relance: the sending
+    is first recorded as 'submitting' and committed, then handed over in a transaction of its
+    own (``_submit_after_commit``). A sending resumed (``attempts`` > 1) without the provider's
+    reference is first looked up at the provider by its key, which the provider stores as the
+    letter's own reference: a crash after the provider accepted it cannot post it twice.
     """
 
     _name = 'account.relance.postal.sending'
@@ -45,7 +59,8 @@ class AccountRelancePostalSending(models.Model):
     registered = fields.Boolean("Registered letter", readonly=True)
     electronic = fields.Boolean("Electronic registered letter", readonly=True)
     idempotency_key = fields.Char(required=True, readonly=True, copy=False)
-    state = fields.Selection(SENDING_STATES, required=True, default='unknown', readonly=True, index=True)
+    state = fields.Selection(SENDING_STATES, required=True, default='submitting', readonly=True, index=True)
+    attempts = fields.Integer(readonly=True, default=1, help="Times the letter was handed to the provider.")
     reason = fields.Char("Provider's answer", readonly=True)
     provider_reference = fields.Char(readonly=True, copy=False, index='btree_not_null')
     recipient_reference = fields.Char(readonly=True, copy=False)
@@ -65,6 +80,64 @@ class AccountRelancePostalSending(models.Model):
 
     # ------------------------------------------------------------------ sending
 
+    def _submit_after_commit(self):
+        """Hand these letters to their provider once the current transaction is committed, each
+        in a transaction of its own (a post-commit hook: the validation's transaction never waits
+        for the provider, and what it recorded survives whatever happens to the call). A hook
+        that does not run (the worker stopped) leaves them 'submitting': the scheduled action
+        resumes them."""
+        if not self:
+            return
+        ids, uid, registry = self.ids, self.env.uid, self.env.registry
+        context = {key: value for key, value in self.env.context.items() if key not in CRON_CONTEXT}
+
+        def submit():
+            try:
+                with registry.cursor() as cr:
+                    api.Environment(cr, uid, context)[self._name].browse(ids).exists()._submit_pending()
+            except Exception:  # noqa: BLE001 - after the commit nothing may fail the request; resumed later
+                _logger.warning("Letters %s not handed to the postal provider", ids, exc_info=True)
+
+        self.env.cr.postcommit.add(submit)
+
+    def _submit_pending(self):
+        """Hand each letter still 'submitting' to its provider, committing after each one: a
+        letter another worker is handing over (locked) is left to it."""
+        for sending in self:
+            if not sending.try_lock_for_update():
+                continue
+            sending.invalidate_recordset(['state'])
+            if sending.state != 'submitting':
+                continue
+            sending._submit_now()
+            # Each letter's answer is kept as soon as it is known (a cursor of its own, see above).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _submit_now(self):
+        """Hand the letter to the provider and apply the answer to the relance."""
+        self.ensure_one()
+        relance = self.relance_id
+        letter = relance.letter_attachment_id
+        accepted = self._submit(
+            letter.raw, letter.name, relance._postal_recipient_address(), relance._postal_send_options(self)
+        )
+        relance._postal_handed(self, accepted)
+
+    def _find_at_provider(self):
+        """Look a letter without the provider's reference up at the provider by its key (an
+        attempt interrupted before its answer was recorded). Returns the reference, or ''."""
+        self.ensure_one()
+        if self.provider_reference:
+            return self.provider_reference
+        try:
+            reference = self.account_id._provider().find(self.idempotency_key, registered=self.registered)
+        except (ProviderRefused, ProviderUnavailable) as error:
+            _logger.info("Postal letter %s not looked up: %s", self.idempotency_key, error)
+            return ''
+        if reference:
+            self.provider_reference = reference
+        return reference or ''
+
     def _submit(self, document, filename, address, options):
         """Hand the letter to the provider. Returns True when it was accepted; otherwise the
         sending records the answer (refused, or none) and False is returned. Never raises for
@@ -72,6 +145,9 @@ class AccountRelancePostalSending(models.Model):
         self.ensure_one()
         provider = self.account_id._provider()
         try:
+            if self.attempts > 1 and not self.provider_reference:
+                # Resumed: the earlier attempt may have reached the provider before it stopped.
+                self.provider_reference = provider.find(self.idempotency_key, registered=options.registered) or False
             result = provider.send(
                 document, filename, address, options, self.idempotency_key, reference=self.provider_reference
             )
@@ -127,6 +203,7 @@ class AccountRelancePostalSending(models.Model):
         """Scheduled action: ask the providers where the letters stand, a batch at a time with a
         commit after each batch, the oldest checked first. One provider or letter that fails is
         logged and skipped; the next run tries it again."""
+        self._resume_interrupted()
         domain = [('state', 'in', FOLLOWED), ('provider_reference', '!=', False)]
         cron = self.env['ir.cron']
         remaining = self.search_count(domain)
@@ -140,6 +217,21 @@ class AccountRelancePostalSending(models.Model):
             remaining = max(remaining - len(sendings), 0)
             if not cron._commit_progress(len(sendings)):
                 break
+
+    @api.model
+    def _resume_interrupted(self):
+        """Letters left 'submitting' by a worker that stopped before the provider's answer was
+        recorded: handed over again, looked up first at the provider by their key."""
+        interrupted = self.search(
+            [
+                ('state', '=', 'submitting'),
+                ('write_date', '<', fields.Datetime.now() - INTERRUPTED_AFTER),
+                ('relance_id.state', '!=', 'cancelled'),
+            ]
+        )
+        for sending in interrupted:
+            sending.attempts += 1
+        interrupted._submit_pending()
 
     def _refresh_status(self):
         """Ask the provider where each letter stands and record it; returns the sendings whose

@@ -64,6 +64,15 @@ class AccountRelance(models.Model):
                 if relance.channel_phone:
                     done.append(_("call planned"))
                 lines.append(_("%(name)s sent: %(done)s.", name=relance.name, done=", ".join(done)))
+            elif handing := relance.postal_sending_ids.filtered(lambda s: s.state == 'submitting'):
+                # Handed over once this transaction is committed: the view reloads with the answer.
+                lines.append(
+                    _(
+                        "%(name)s: the letter is being handed to %(provider)s; sent once it accepts it.",
+                        name=relance.name,
+                        provider=handing[:1].account_id.name,
+                    )
+                )
             elif relance.state == 'cancelled':
                 lines.append(_("%(name)s cancelled: %(reason)s", name=relance.name, reason=relance.cancel_reason or ""))
             elif relance.state == 'failed':

@@ -14,6 +14,7 @@ import time
 import uuid
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 CLIENT_ID, CLIENT_SECRET, TOKEN = 'relance-client', 'client-secret', 'stand-in-token'
 #: Registered letters (registered_mail/v2) and simple letters (mail/v2, document version 2.6):
@@ -135,6 +136,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, raw=b'')
         return self._send(404, {'code': 'NOT_FOUND', 'message': self.path})
 
+    @staticmethod
+    def _public(sending):
+        return {k: v for k, v in sending.items() if k not in ('recipient', 'options', 'document', 'submitted', 'api')}
+
     def do_DELETE(self):
         self._record()
         _api, parts = _parts(self.path)
@@ -148,15 +153,24 @@ class Handler(BaseHTTPRequestHandler):
         self._record()
         if self.headers.get('Authorization') != f'Bearer {TOKEN}':
             return self._send(401, {'code': 'UNAUTHORIZED', 'message': 'Unauthorized'})
-        _api, parts = _parts(self.path)
+        api, parts = _parts(self.path)
         if self.server.stand_in.scenario == 'down':
             return self._send(503, raw=b'<html>Maintenance</html>', content_type='text/html')
+        if parts == ['sendings']:
+            # "Liste des envois": an attribute of the sending given as a parameter filters the list.
+            query = parse_qs(urlsplit(self.path).query)
+            listed = [
+                self._public(sending)
+                for sending in self.server.stand_in.sendings.values()
+                if sending['api'] == api
+                and all(str(sending.get(key)) == values[0] for key, values in query.items() if key == 'custom_id')
+            ]
+            return self._send(200, {'sendings': listed, 'paging': {'total_results': len(listed)}})
         sending = self.server.stand_in.sendings.get(parts[1]) if len(parts) > 1 else None
         if not sending:
             return self._send(404, {'code': 'SENDING_NOT_FOUND', 'message': 'Ressource SENDING introuvable'})
-        public = {k: v for k, v in sending.items() if k not in ('recipient', 'options', 'document', 'submitted', 'api')}
         if len(parts) == 2:
-            return self._send(200, public)
+            return self._send(200, self._public(sending))
         if parts[2] == 'download_deposit_proof':
             return self._send(
                 200,

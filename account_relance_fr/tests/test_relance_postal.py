@@ -8,13 +8,18 @@ from unittest.mock import patch
 
 from PyPDF2 import PdfReader
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 
 from ..core.postal import PROVIDERS, MailevaRegisteredMail, SendResult
 from .common import DUE, RelanceCommon
 from .postal_stand_in import CLIENT_ID, CLIENT_SECRET, MailevaStandIn
+
+
+class WorkerStopped(BaseException):
+    """The worker process stops (killed, out of time): nothing after it runs, its transaction is
+    rolled back."""
 
 
 class PostalCommon(RelanceCommon):
@@ -48,7 +53,18 @@ class PostalCommon(RelanceCommon):
         self.stand_in.requests.clear()
         self.stand_in.sendings.clear()
 
-    def mise_en_demeure(self, amount=1000.0, client=None):
+    def after_commit(self):
+        """What follows the commit of the validation's transaction: the letters are handed to the
+        provider, each in a transaction of its own (a cursor on the test's transaction here)."""
+        if type(self)._registry_patched:
+            self.env.flush_all()
+            self.env.cr.postcommit.run()
+            self.env.invalidate_all()
+            return
+        with self.enter_registry_test_mode():
+            self.env.cr.postcommit.run()
+
+    def mise_en_demeure(self, amount=1000.0, client=None, commit=True):
         client = client or self.client
         self.invoice(amount, partner=client)
         wizard = Form(
@@ -58,6 +74,8 @@ class PostalCommon(RelanceCommon):
         )
         wizard.date = date(2026, 5, 9)
         action = wizard.save().action_prepare()
+        if commit:
+            self.after_commit()
         return self.env['account.relance'].browse(action['res_id'])
 
     def submitted(self):
@@ -141,6 +159,7 @@ class TestRelancePostal(PostalCommon):
         self.stand_in.scenario = 'refuse'
         self.invoice(500.0)
         relance = self.run_relance(DUE + timedelta(days=30))
+        self.after_commit()
         self.assertEqual(relance.level_id, self.level[30])
         self.assertEqual(relance.state, 'sent', "the client was reached by e-mail")
         self.assertEqual(len(self.sent_emails(relance)), 1)
@@ -153,6 +172,7 @@ class TestRelancePostal(PostalCommon):
         self.account.simple_letters = True
         self.invoice(500.0)
         relance = self.run_relance(DUE + timedelta(days=30))
+        self.after_commit()
         self.assertEqual(relance.state, 'sent')
         [maileva] = self.stand_in.sendings.values()
         self.assertEqual(maileva['api'], '/mail/v2', "a simple letter is not a registered one")
@@ -196,6 +216,7 @@ class TestRelancePostal(PostalCommon):
 
         self.stand_in.scenario = 'ok'
         relance.action_send()
+        self.after_commit()
         self.assertEqual(relance.state, 'sent')
         self.assertEqual(self.submitted(), 1)
         first, second = relance.postal_sending_ids.sorted('id')
@@ -203,7 +224,16 @@ class TestRelancePostal(PostalCommon):
         self.assertEqual(second.state, 'accepted')
         self.assertNotEqual(first.idempotency_key, second.idempotency_key)
 
+    def emails_formal_notices_too(self):
+        """The company e-mails its mises en demeure as well as posting them."""
+        levels = self.scenario.level_ids
+        template = levels.filtered('mail_template_id').sorted('delay')[-1:].mail_template_id
+        levels.filtered(lambda level: level.tone == 'formal_notice').write(
+            {'channel_email': True, 'mail_template_id': template.id}
+        )
+
     def test_no_answer_then_retry_posts_nothing_twice(self):
+        self.emails_formal_notices_too()
         # Maileva takes the letter but its answer to the submission never arrives in time.
         self.stand_in.scenario = 'timeout'
         relance = self.mise_en_demeure()
@@ -216,6 +246,7 @@ class TestRelancePostal(PostalCommon):
 
         self.stand_in.scenario = 'ok'
         relance.action_send()
+        self.after_commit()
         self.assertEqual(relance.state, 'sent')
         self.assertEqual(relance.postal_sending_ids, sending, "the same letter, the same key")
         self.assertEqual(sending.state, 'accepted')
@@ -224,6 +255,68 @@ class TestRelancePostal(PostalCommon):
         # Validating again does not post it again either.
         relance.write({'state': 'done'})
         self.assertEqual(self.submitted(), 1)
+        self.assertEqual(len(self.sent_emails(relance)), 1, "the retry does not e-mail the client again")
+
+    def test_the_provider_is_called_after_the_validation_is_committed(self):
+        relance = self.mise_en_demeure(commit=False)
+        sending = relance.postal_sending_ids
+        # In the validation's transaction: the attempt and its key are recorded, nothing more.
+        self.assertRecordValues(sending, [{'state': 'submitting', 'attempts': 1, 'provider_reference': False}])
+        self.assertNotEqual(relance.state, 'sent', "sent only once the provider accepted it")
+        self.assertFalse(self.stand_in.requests, "no call to the provider inside the validation's transaction")
+        self.assertIn("Maileva (stand-in)", relance._sending_notice()['params']['message'])
+        self.after_commit()
+        self.assertEqual(sending.state, 'accepted')
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(self.submitted(), 1)
+
+    def interrupted_after_acceptance(self):
+        """A mise en demeure whose worker stops right after Maileva accepted the letter, before
+        the answer is recorded: what was committed before the call is all that is left."""
+        self.emails_formal_notices_too()
+        relance = self.mise_en_demeure(commit=False)
+        relance_class = type(relance)
+        with (
+            patch.object(relance_class, '_postal_handed', side_effect=WorkerStopped),
+            self.assertRaises(WorkerStopped),
+        ):
+            self.after_commit()
+        self.assertEqual(self.submitted(), 1, "Maileva took the letter")
+        self.assertRecordValues(
+            relance.postal_sending_ids, [{'state': 'submitting', 'attempts': 1, 'provider_reference': False}]
+        )
+        self.assertNotEqual(relance.state, 'sent')
+        self.assertEqual(len(self.sent_emails(relance)), 1)
+        return relance
+
+    def test_retry_after_an_interrupted_submission_finds_the_letter(self):
+        relance = self.interrupted_after_acceptance()
+        [maileva] = self.stand_in.sendings.values()
+        relance.action_send()
+        self.after_commit()
+        sending = relance.postal_sending_ids
+        self.assertRecordValues(sending, [{'state': 'accepted', 'attempts': 2, 'provider_reference': maileva['id']}])
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(relance.registered_number, maileva['recipient']['registered_number'])
+        # Looked up by its key, then read: never created nor submitted a second time.
+        lookups = [
+            r for r in self.stand_in.calls('GET') if f"/sendings?custom_id={sending.idempotency_key}&" in r['path']
+        ]
+        self.assertEqual(len(lookups), 1)
+        self.assertEqual(self.submitted(), 1)
+        self.assertEqual(len(self.stand_in.calls('POST', '/sendings')), 1)
+        self.assertEqual(len(self.sent_emails(relance)), 1, "the e-mail is not sent again")
+
+    def test_scheduled_action_resumes_an_interrupted_submission(self):
+        relance = self.interrupted_after_acceptance()
+        cron = self.env.ref('account_relance_fr.ir_cron_relance_postal_status')
+        # A quarter of an hour later, the letter still 'submitting' was interrupted: resumed.
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertEqual(relance.postal_sending_ids.state, 'accepted')
+        self.assertEqual(relance.state, 'sent')
+        self.assertEqual(self.submitted(), 1)
+        self.assertEqual(len(self.stand_in.calls('POST', '/sendings')), 1)
 
     def test_malformed_answer_fails_and_print_instead_stays_possible(self):
         self.stand_in.scenario = 'malformed'

@@ -110,6 +110,13 @@ class PostalProvider:
         """
         raise NotImplementedError
 
+    def find(self, idempotency_key, registered=True):
+        """The provider's reference of the letter sent earlier with ``idempotency_key`` (an
+        attempt interrupted before its answer was recorded), or None when the provider has none.
+        Providers whose contract offers no look-up by the sender's own reference return None;
+        their ``send`` must then be idempotent on the key by itself."""
+        return None
+
     def fetch_status(self, reference, recipient_reference='', known_proofs=(), registered=True):
         """The PostalStatus of a letter sent (``registered`` or simple, as it was sent), with
         the proofs available so far that are not in ``known_proofs`` (kinds already received)."""

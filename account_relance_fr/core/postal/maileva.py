@@ -26,7 +26,10 @@ acknowledgement signed, N02…N10 not delivered), proofs downloaded as zip archi
 Idempotency: the API has no idempotency header. Nothing is produced before ``submit``, so the
 key is the sending's ``custom_id`` and the sending id is kept as soon as Maileva gives it: a
 retry resumes that sending (completing the draft, or reading its status when it was already
-submitted) and ``submit`` is never called twice for one letter.
+submitted) and ``submit`` is never called twice for one letter. An attempt interrupted before
+the sending id was recorded is found again by ``GET /sendings?custom_id=…`` ("Liste des
+envois": the description says an attribute of the sending may be added as a filter; the
+answer is also matched on ``custom_id`` here, in case the filter were ignored).
 
 Not checked without a real account: the exact JSON of a 401 from the token endpoint, whether
 ``postage_price`` is filled at ACCEPTED or only at PROCESSED, the content of the proof archives
@@ -338,6 +341,28 @@ class MailevaRegisteredMail(PostalProvider):
         if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
             return None
         return float(price)
+
+    def find(self, idempotency_key, registered=True):
+        listed = self._call(
+            'GET',
+            '/sendings',
+            params={'custom_id': idempotency_key[:38], 'start_index': 1, 'count': 50},
+            registered=registered,
+        )
+        sendings = listed.get('sendings')
+        if not isinstance(sendings, list):
+            raise ProviderUnavailable("Maileva listed the sendings in a malformed answer.")
+        found = [
+            sending
+            for sending in sendings
+            if isinstance(sending, dict)
+            and sending.get('custom_id') == idempotency_key[:38]
+            and isinstance(sending.get('id'), str)
+            and sending['id']
+        ]
+        # A submitted one first: a draft beside it is an attempt that stopped before submitting.
+        found.sort(key=lambda sending: sending.get('status') == 'DRAFT')
+        return found[0]['id'] if found else None
 
     # ------------------------------------------------------------------ follow-up
 
