@@ -163,6 +163,14 @@ class AccountRelance(models.Model):
             )
         self._mark_failed(reason[:500])
 
+    def _postal_proof_attachments(self):
+        """The proofs of the letters these relances posted through a provider, as attachments:
+        the proof of deposit (preuve de dépôt) and the acknowledgement of receipt (avis de
+        réception) each letter returned, oldest letter first (an empty recordset when none came
+        back). The one place every pack that files them reads them from: the litigation file,
+        the déclaration de créance, the requête en injonction de payer."""
+        return self.postal_sending_ids.sorted('id')._proof_attachments()
+
     def _postal_reached_otherwise(self):
         """A simple letter (not registered) whose relance also went out by e-mail: the client
         was reached without it, as when a letter makes up for a missing e-mail address."""

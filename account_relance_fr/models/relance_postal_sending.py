@@ -359,8 +359,12 @@ class AccountRelancePostalSending(models.Model):
         return created
 
     def _proof_attachments(self):
-        """The proof documents of these letters (deposit, acknowledgement of receipt)."""
-        return self.deposit_proof_id | self.acknowledgement_proof_id
+        """The proof documents of these letters, in their order: each one's proof of deposit,
+        then its acknowledgement of receipt."""
+        proofs = self.env['ir.attachment']
+        for sending in self:
+            proofs |= sending.deposit_proof_id | sending.acknowledgement_proof_id
+        return proofs
 
     def action_refresh_status(self):
         self.relance_id._check_relance_group()

@@ -90,7 +90,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
                 content, extension = self._formal_notice_document(notice)
                 archive.writestr(f"Mise_en_demeure_{_file_name(notice.name)}.{extension}", content)
             # Proofs of the letters posted by the provider: deposit and acknowledgement of receipt.
-            for proof in relances.postal_sending_ids._proof_attachments():
+            for proof in relances._postal_proof_attachments():
                 archive.writestr(f"Preuves/{_file_name(proof.name)}", proof.raw)
             # The déclarations de créance of the client's procédures collectives, as sent.
             declared = self.env['account.relance.insolvency'].search(

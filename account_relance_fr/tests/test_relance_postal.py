@@ -366,6 +366,11 @@ class TestRelancePostal(PostalCommon):
         downloads = len(self.stand_in.calls('GET', '_acknowledgement_of_receipt'))
         sending._refresh_status()
         self.assertEqual(len(self.stand_in.calls('GET', '_acknowledgement_of_receipt')), downloads)
+        # The one place the packs read the proofs from: deposit first, then the receipt.
+        self.assertEqual(
+            relance._postal_proof_attachments().mapped('raw'),
+            [b'%PDF-1.4 preuve de depot', b'%PDF-1.4 avis de reception'],
+        )
         # Both proofs are in the litigation file.
         dossier = self.env['account.relance.litigation.file'].create(
             {'partner_id': self.client.id, 'company_id': self.company.id, 'date': date(2026, 5, 20)}
