@@ -481,6 +481,45 @@ class TestRelancePostal(PostalCommon):
             professional = self.env['res.partner'].create({'name': "SARL Dupont", 'is_company': True})
             self.assertFalse(professional._relance_consumer_in(self.company))
 
+    def test_consumer_gets_the_electronic_letter_only_with_a_recorded_consent(self):
+        posted = []
+
+        class QualifiedLre(MailevaRegisteredMail):
+            code = 'lre_stand_in'
+            label = "LRE stand-in"
+            electronic = True
+
+            def send(self, document, filename, address, options, idempotency_key, reference=None):
+                posted.append(options.electronic)
+                return SendResult(reference=f"lre-{len(posted)}", tracking_number=f"LRE{len(posted)}")
+
+        def consumer(name, **consent):
+            return self.env['res.partner'].create(
+                {
+                    'name': name,
+                    'email': f"{name.split()[0].lower()}@example.com",
+                    'street': "3 place Bellecour",
+                    'zip': "69002",
+                    'city': "Lyon",
+                    'country_id': self.env.ref('base.fr').id,
+                    **consent,
+                }
+            )
+
+        # A date without how it was given is no recorded consent; both are.
+        half = consumer("Paul Martin", relance_lre_consent_date=date(2026, 1, 5))
+        agreed = consumer("Jeanne Durand", relance_lre_consent_date=date(2026, 1, 5), relance_lre_consent_how='portal')
+        with patch.dict(PROVIDERS, {QualifiedLre.code: QualifiedLre}):
+            self.account.write({'provider': QualifiedLre.code, 'prefer_electronic': True})
+            paper = self.mise_en_demeure(client=half)
+            electronic = self.mise_en_demeure(client=agreed)
+        self.assertEqual(posted, [False, True])
+        self.assertRecordValues(
+            paper.postal_sending_ids | electronic.postal_sending_ids,
+            [{'electronic': False, 'state': 'accepted'}, {'electronic': True, 'state': 'accepted'}],
+        )
+        self.assertEqual((paper.state, electronic.state), ('sent', 'sent'))
+
 
 @tagged('post_install', '-at_install')
 class TestRelancePostalWebhook(PostalCommon, HttpCase):
