@@ -205,9 +205,9 @@ class AccountRelanceInsolvency(models.Model):
         if not declaration.claims:
             raise UserError(
                 self.env._(
-                    "%s owed nothing at the judgment of %s: there is no claim to declare.",
-                    self.partner_id.display_name,
-                    self.judgment_date,
+                    "%(client)s owed nothing at the judgment of %(date)s: there is no claim to declare.",
+                    client=self.partner_id.display_name,
+                    date=self.judgment_date,
                 )
             )
         self.write(
