@@ -380,6 +380,29 @@ class TestRelancePostal(PostalCommon):
         self.assertTrue(any(name.startswith("Preuves/") and "Preuve_de_depot" in name for name in names), names)
         self.assertTrue(any(name.startswith("Preuves/") and "Avis_de_reception" in name for name in names), names)
 
+    def test_legal_interest_of_a_consumer_runs_from_the_acknowledgement(self):
+        consumer = self.env['res.partner'].create(
+            {
+                'name': "Jeanne Durand",
+                'street': "3 place Bellecour",
+                'zip': "69002",
+                'city': "Lyon",
+                'country_id': self.env.ref('base.fr').id,
+            }
+        )
+        relance = self.mise_en_demeure(client=consumer)
+        invoice = relance.invoice_line_ids.move_id
+        self.assertEqual(invoice._relance_notice_start(), date(2026, 5, 9), "the day it went out, until received")
+        sending = relance.postal_sending_ids
+        self.stand_in.advance(
+            sending.provider_reference,
+            processed=True,
+            delivered='2026-05-13T10:30:00.000Z',
+            acknowledged='2026-05-15T08:00:00.000Z',
+        )
+        sending._refresh_status()
+        self.assertEqual(invoice._relance_notice_start(), date(2026, 5, 13), "the day the consumer received it")
+
     def test_scheduled_action_follows_the_letters(self):
         relance = self.mise_en_demeure()
         sending = relance.postal_sending_ids
