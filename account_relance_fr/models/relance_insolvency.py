@@ -134,6 +134,12 @@ class AccountRelanceInsolvency(models.Model):
     amount_under_procedure = fields.Monetary(
         "Owed at the judgment", compute='_compute_amount_under_procedure', currency_field='currency_id'
     )
+    amount_to_declare = fields.Monetary(
+        "Still to declare",
+        compute='_compute_amount_under_procedure',
+        currency_field='currency_id',
+        help="What the client owed at the judgment, while the claim is not declared.",
+    )
     note = fields.Text()
 
     @api.depends('partner_id', 'kind', 'judgment_date')
@@ -224,6 +230,7 @@ class AccountRelanceInsolvency(models.Model):
             procedure.amount_under_procedure = sum(
                 procedure._claims().mapped(lambda line: line.amount_residual)  # company currency
             )
+            procedure.amount_to_declare = 0.0 if procedure.declared_on else procedure.amount_under_procedure
 
     @api.constrains('judgment_date', 'publication_date')
     def _check_dates(self):
@@ -339,6 +346,23 @@ class AccountRelanceInsolvency(models.Model):
                         WHERE procedure.partner_id = move.commercial_partner_id
                           AND procedure.company_id = move.company_id
                           AND COALESCE(move.invoice_date, move.date) < procedure.judgment_date)""",
+            to_flush=[
+                self._fields['partner_id'],
+                self._fields['company_id'],
+                self._fields['judgment_date'],
+            ],
+        )
+
+    @api.model
+    def _held_since_sql(self):
+        """SQL: the judgment date of the procédure collective that holds the document ``move``
+        (of its client, in its company, opened after it was issued), NULL when none: the
+        reports put its amount apart from the ordinary overdue from that date."""
+        return SQL(
+            """(SELECT MIN(procedure.judgment_date) FROM account_relance_insolvency procedure
+                  WHERE procedure.partner_id = move.commercial_partner_id
+                    AND procedure.company_id = move.company_id
+                    AND COALESCE(move.invoice_date, move.date) < procedure.judgment_date)""",
             to_flush=[
                 self._fields['partner_id'],
                 self._fields['company_id'],

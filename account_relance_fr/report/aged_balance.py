@@ -145,6 +145,8 @@ class AccountRelanceAgedBalance(models.TransientModel):
                                  THEN 'payment'
                             ELSE 'other' END AS document_kind,
                        aml.balance AS original_amount,
+                       -- A claim of a procédure collective judged by that date: reported apart.
+                       COALESCE(%(held_since)s <= %(d)s, FALSE) AS under_procedure,
                        -- Nothing reconciled on the item (most open items): its balance.
                        CASE WHEN aml.amount_residual = aml.balance THEN aml.balance ELSE
                        aml.balance
@@ -167,6 +169,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             outer=SQL(" AND ").join(outer),
             tables=SQL("%s", installments._from_sql(open_at=on_date), to_flush=self._read_fields()),
             invoice_types=INVOICE_TYPES,
+            held_since=self.env['account.relance.insolvency']._held_since_sql(),
         )
 
     @api.model
@@ -202,7 +205,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
         days = SQL("(%s::date - item.date_maturity)", self.date)
         # The buckets of core.aging (bucket_ranges), as SQL: "not due", then each range.
         bucket = SQL(
-            "CASE %s ELSE %s END",
+            "CASE WHEN item.under_procedure THEN 'insolvency' %s ELSE %s END",
             SQL(" ").join(
                 SQL("WHEN %s <= %s THEN %s", days, high, key)
                 for key, (_low, high) in zip(keys, bucket_ranges(bounds))
@@ -227,6 +230,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             'bucket',
             'amount',
             *(f'amount_{key}' for key in BUCKET_KEYS),
+            'amount_insolvency',
             'create_uid',
             'create_date',
             'write_uid',
@@ -238,6 +242,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             SELECT (%(report)s::bigint << 32) | item.move_line_id, %(report)s, %(company)s, item.partner_id,
                    item.risk_category, item.user_id, item.level_id, item.move_id, item.move_line_id,
                    item.document_kind, item.date, item.date_maturity, %(days)s, item.bucket, item.amount, %(amounts)s,
+                   CASE WHEN item.bucket = 'insolvency' THEN item.amount ELSE 0 END,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM (SELECT item.*, %(bucket)s AS bucket FROM (%(items)s) item) item
             """,
@@ -327,6 +332,12 @@ class AccountRelanceAgedBalance(models.TransientModel):
         )
         titles = self._xlsx_titles()
         Line = self.env['account.relance.aged.balance.line']
+        # The column of the claims under procédure collective, when there are any.
+        apart = (
+            ['amount_insolvency']
+            if Line.search_count([('report_id', '=', self.id), ('bucket', '=', 'insolvency')])
+            else []
+        )
         with tempfile.TemporaryFile() as stream:
             workbook = new_workbook(stream)
             formats = Formats(workbook, self.currency_id.symbol or self.currency_id.name)
@@ -338,6 +349,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
                     ("Client", 36, TEXT),
                     ("Catégorie de risque", 20, TEXT),
                     *((label, 14, MONEY) for label in labels),
+                    *(("Procédure collective", 14, MONEY) for _name in apart),
                     ("Total", 15, MONEY),
                 ],
                 titles=titles,
@@ -345,7 +357,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             groups = Line._read_group(
                 [('report_id', '=', self.id)],
                 ['partner_id', 'risk_category'],
-                [f'amount_{k}:sum' for k in keys] + ['amount:sum'],
+                [f'amount_{k}:sum' for k in keys] + [f'{name}:sum' for name in apart] + ['amount:sum'],
                 order='partner_id',
             )
             for partner, category, *amounts in groups:
@@ -379,7 +391,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
                         date,
                         due,
                         days,
-                        labels[keys.index(bucket)],
+                        "Procédure collective" if bucket == 'insolvency' else labels[keys.index(bucket)],
                         user_name or "",
                         level_name or "",
                         amount,

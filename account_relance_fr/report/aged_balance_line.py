@@ -56,6 +56,12 @@ class AccountRelanceAgedBalanceLine(models.Model):
     amount_b4 = fields.Monetary("Bucket 4", readonly=True)
     amount_b5 = fields.Monetary("Bucket 5", readonly=True)
     amount_b6 = fields.Monetary("Bucket 6", readonly=True)
+    amount_insolvency = fields.Monetary(
+        "Under procédure collective",
+        readonly=True,
+        help="Claims born before the judgment of a procédure collective of the client: declared to the "
+        "mandataire, not overdue in the ordinary sense.",
+    )
 
     _table_query = "SELECT * FROM account_relance_aged_balance_row"
 
@@ -77,6 +83,10 @@ class AccountRelanceAgedBalanceLine(models.Model):
         """,
                 amounts,
             )
+        )
+        # Added after the table's first version: the column of the claims under procedure.
+        self.env.cr.execute(
+            "ALTER TABLE account_relance_aged_balance_row ADD COLUMN IF NOT EXISTS amount_insolvency numeric"
         )
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS account_relance_aged_balance_row_report_idx"
@@ -102,6 +112,7 @@ class AccountRelanceAgedBalanceLine(models.Model):
                 labels[key] = self.env._("> %s days", low - 1)
             else:
                 labels[key] = self.env._("%(low)s-%(high)s days", low=low, high=high)
+        labels['insolvency'] = self.env._("Under procédure collective")
         return labels
 
     @api.model
@@ -116,7 +127,12 @@ class AccountRelanceAgedBalanceLine(models.Model):
         column = groupby_terms['bucket']
         terms = dict(
             groupby_terms,
-            bucket=SQL("(CASE WHEN %s = 'not_due' THEN 0 ELSE substring(%s FROM 2)::int END)", column, column),
+            bucket=SQL(
+                "(CASE WHEN %s = 'not_due' THEN 0 WHEN %s = 'insolvency' THEN 99 ELSE substring(%s FROM 2)::int END)",
+                column,
+                column,
+                column,
+            ),
         )
         orderby = super()._read_group_orderby(order, terms, query)
         groupby_terms.update({key: value for key, value in terms.items() if key != 'bucket'})

@@ -33,6 +33,12 @@ class AccountRelanceKpiLine(models.TransientModel):
         readonly=True,
         help="Installments overdue and still open on the first day of the month (for several months: of the first).",
     )
+    under_procedure_at_start = fields.Monetary(
+        "Under procédure collective at start",
+        readonly=True,
+        help="Claims of clients under a procédure collective judged by the first day of the month: declared "
+        "to the mandataire, not counted in the overdue nor in the recovery rate.",
+    )
     recovered = fields.Monetary(
         "Recovered in the month",
         readonly=True,
@@ -96,7 +102,7 @@ class AccountRelanceKpiLine(models.TransientModel):
     }
 
     # stock field: the month of a group whose value it shows
-    _STOCKS = {'overdue_at_start': 'MIN', 'receivables': 'MAX'}
+    _STOCKS = {'overdue_at_start': 'MIN', 'under_procedure_at_start': 'MIN', 'receivables': 'MAX'}
 
     def _at_month(self, fname, which, query):
         """SQL: the sum of ``fname`` over the rows of the first (MIN) or last (MAX) month of

@@ -114,7 +114,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         installments = self.env['account.relance.installment']
         return SQL(
             """SELECT aml.id, aml.balance, aml.date, %(due)s AS due,
-                      aml.reconciled, %(category)s AS category,
+                      aml.reconciled, %(category)s AS category, %(held_since)s AS held_since,
                       CASE WHEN aml.reconciled THEN (
                           SELECT MAX(p.max_date) FROM account_partial_reconcile p WHERE p.debit_move_id = aml.id)
                       END AS settled_on
@@ -127,6 +127,7 @@ class AccountRelanceKpiReport(models.TransientModel):
             due=installments._due_sql(),
             category=self._category_sql(),
             due_before=due_before,
+            held_since=self.env['account.relance.insolvency']._held_since_sql(),
         )
 
     def _figures(self):
@@ -140,6 +141,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         figures = defaultdict(
             lambda: {
                 'overdue': Decimal(0),
+                'under_procedure': Decimal(0),
                 'recovered': Decimal(0),
                 'settlements': [],
                 'receivables': Decimal(0),
@@ -156,13 +158,15 @@ class AccountRelanceKpiReport(models.TransientModel):
 
         # Backlog at the start of each month and what was recovered on it during the month:
         # payments (and bank statement lines) and credit notes; not write-offs nor exchange
-        # differences, which recover nothing.
-        for start, category, overdue, recovered in execute(
+        # differences, which recover nothing. The claims of a procédure collective judged by the
+        # start of the month are not overdue in the ordinary sense: counted apart.
+        for start, category, overdue, recovered, under_procedure in execute(
             SQL(
                 """WITH months AS (%(months)s), installments AS (%(installments)s)
                SELECT m.start, i.category,
-                      SUM(i.balance - COALESCE(before.amount, 0)),
-                      SUM(COALESCE(during.amount, 0))
+                      SUM(CASE WHEN i.held_since <= m.start THEN 0 ELSE i.balance - COALESCE(before.amount, 0) END),
+                      SUM(CASE WHEN i.held_since <= m.start THEN 0 ELSE COALESCE(during.amount, 0) END),
+                      SUM(CASE WHEN i.held_since <= m.start THEN i.balance - COALESCE(before.amount, 0) ELSE 0 END)
                  FROM months m
                  JOIN installments i ON i.date < m.start AND i.due < m.start
                                     AND (NOT i.reconciled OR i.settled_on >= m.start)
@@ -182,6 +186,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         ):
             figures[start, category]['overdue'] += Decimal(str(overdue))
             figures[start, category]['recovered'] += Decimal(str(recovered))
+            figures[start, category]['under_procedure'] += Decimal(str(under_procedure))
 
         # Installments settled in full during the period, after their due date.
         for settled_on, category, days, amount in execute(
@@ -340,6 +345,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         cost = relance_cost + raw['fees']
         return {
             'overdue_at_start': raw['overdue'],
+            'under_procedure_at_start': raw['under_procedure'],
             'recovered': raw['recovered'],
             'recovery_rate': recovery_rate(raw['recovered'], raw['overdue']),
             'paid_late_amount': sum((Decimal(str(a)) for _d, a in raw['settlements']), Decimal(0)),
@@ -366,6 +372,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         """Raw totals of several categories added up (the "all categories" rows)."""
         total = {
             'overdue': Decimal(0),
+            'under_procedure': Decimal(0),
             'recovered': Decimal(0),
             'settlements': [],
             'receivables': Decimal(0),

@@ -160,3 +160,42 @@ class TestRelanceInsolvency(RelanceCommon):
         wizard.action_post_anyway()
         self.assertEqual(draft.state, 'posted')
         self.assertIn("payée comptant", draft.message_ids[0].body)
+
+    def test_the_aged_balance_and_kpis_report_the_claims_under_procedure_apart(self):
+        # 10 000 € issued 16 January 2024, due 15 February; 800 € issued after the judgment.
+        old = self.invoice(10000.0, due=DUE_A, invoice_date=date(2024, 1, 16))
+        new = self.invoice(800.0, due=date(2024, 4, 19), invoice_date=date(2024, 3, 20))
+        self.open_procedure()
+
+        def aged_balance(on_date):
+            form = Form(self.env['account.relance.aged.balance'])
+            form.date = on_date
+            report = form.save()
+            report.action_show()
+            return {line.move_id: line for line in report.line_ids}
+
+        # On 1 March 2024, before the judgment, the 10 000 € are 15 days overdue (1-30 days).
+        before = aged_balance(date(2024, 3, 1))
+        self.assertRecordValues(before[old], [{'bucket': 'b1', 'amount_b1': 10000.0, 'amount_insolvency': 0.0}])
+        # On 30 April 2024 they are a claim of the redressement, apart; the 800 €, due 19 April,
+        # are 11 days overdue in the ordinary sense. The total is still the receivable: 10 800 €.
+        after = aged_balance(date(2024, 4, 30))
+        self.assertRecordValues(
+            after[old],
+            [{'bucket': 'insolvency', 'amount_b1': 0.0, 'amount_b3': 0.0, 'amount_insolvency': 10000.0}],
+        )
+        self.assertRecordValues(after[new], [{'bucket': 'b1', 'amount_b1': 800.0, 'amount_insolvency': 0.0}])
+        self.assertEqual(sum(line.amount for line in after.values()), 10800.0)
+
+        # KPIs: the backlog of 1 March is ordinary overdue; that of 1 April is under procedure.
+        form = Form(self.env['account.relance.kpi.report'])
+        form.date_from, form.date_to = date(2024, 3, 1), date(2024, 4, 30)
+        report = form.save()
+        report.action_show()
+        months = {line.month: line for line in report.line_ids if line.risk_category == 'occasional'}
+        self.assertRecordValues(
+            months[date(2024, 3, 1)], [{'overdue_at_start': 10000.0, 'under_procedure_at_start': 0.0}]
+        )
+        self.assertRecordValues(
+            months[date(2024, 4, 1)], [{'overdue_at_start': 0.0, 'under_procedure_at_start': 10000.0}]
+        )
