@@ -14,6 +14,7 @@ from core.penalties import (
     Debt,
     InstallmentDue,
     MissingRate,
+    Period,
     RateBelowFloor,
     assess_consumer,
     assess_professional,
@@ -27,6 +28,7 @@ from core.penalties import (
     describe_rates,
     late_penalties,
     legal_rate,
+    periods_of,
     recovery_indemnity,
     semester_label,
 )
@@ -431,3 +433,31 @@ def test_a_consumer_owes_legal_interest_from_the_mise_en_demeure_only():
         "Déjà facturé par FAC/2026/00007 : 1,00 €, déduit ci-dessus."
     )
     assert assess_consumer([unpaid], None, date(2026, 3, 31), LEGAL).accrued == 0
+
+
+def test_each_period_shows_its_base_and_the_periods_add_up_to_the_total():
+    # 3 000 € due on 20 October 2026 at 12,40 %, 1 000 € paid on 14 November, counted to
+    # 4 December: 21 Oct-14 Nov = 25 days on 3 000 € = 3000 x 0.124 x 25 / 365 = 25.479 -> 25,48;
+    # 15 Nov-4 Dec = 20 days on 2 000 € = 2000 x 0.124 x 20 / 365 = 13.589 -> 13,59;
+    # total 39.068 -> 39,07 = 25,48 + 13,59.
+    debt = Debt(D("3000"), payments=((date(2026, 11, 14), D("1000")),))
+    breakdown = late_penalties(debt, date(2026, 10, 20), date(2026, 12, 4), D("12.40"))
+    assert periods_of([breakdown]) == [
+        Period(date(2026, 10, 21), date(2026, 11, 14), 25, D("3000"), D("12.40"), D("25.48")),
+        Period(date(2026, 11, 15), date(2026, 12, 4), 20, D("2000"), D("12.40"), D("13.59")),
+    ]
+    assert breakdown.total == D("39.07")
+
+
+def test_the_cent_the_rounding_leaves_goes_to_the_period_that_lost_most():
+    # 1 000 € due on 28 February 2026 at 10 %, 1 € paid on 6 and on 12 March, counted to
+    # 18 March: three periods of 6 days on 1 000, 999 and 998 € = 1.6438, 1.6422 and 1.6405;
+    # each rounds down to 1,64 (sum 4,92) but the exact total 4.9265 rounds to 4,93: the cent
+    # left goes to the first period, which lost the most (0.0038).
+    debt = Debt(D("1000"), payments=((date(2026, 3, 6), D("1")), (date(2026, 3, 12), D("1"))))
+    breakdown = late_penalties(debt, date(2026, 2, 28), date(2026, 3, 18), D("10"))
+    periods = periods_of([breakdown])
+    assert [p.days for p in periods] == [6, 6, 6]
+    assert [p.base for p in periods] == [D("1000"), D("999"), D("998")]
+    assert [p.amount for p in periods] == [D("1.65"), D("1.64"), D("1.64")]
+    assert sum(p.amount for p in periods) == breakdown.total == D("4.93")

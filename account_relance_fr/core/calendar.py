@@ -40,6 +40,18 @@ def tone_rank(tone):
     return TONE_ORDER.index(tone)
 
 
+# The first tone whose letters claim late-payment penalties and the recovery indemnity.
+PENALTY_TONE = 'severe'
+
+
+def claims_penalties(tone, consumer):
+    """Whether a relance of ``tone`` claims the penalties and the indemnity on top of the
+    principal: a professional from the severe reminder on, anybody in a mise en demeure (a
+    consumer then owes the legal interest it starts). What the letter, the e-mail and the
+    relance form call the total claimed follows from it."""
+    return tone == 'formal_notice' or (not consumer and tone_rank(tone) >= tone_rank(PENALTY_TONE))
+
+
 def is_written(record):
     """Whether the client reads what goes out on the channels of ``record`` (a relance or a
     level: anything with ``channel_email``, ``channel_letter``, ``channel_registered_letter``)."""

@@ -29,7 +29,7 @@ Readings of L441-10 I applied here (interpretations, also stated in the README):
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 YEAR_DAYS = 365
@@ -341,6 +341,41 @@ def describe_rates(breakdowns, contract_rate=None, below_floor=(), legal_interes
         parts.append(f"{_percent(rate)} ({why}){span}")
     first, last = periods[0][3], periods[-1][4]
     return f"du {date_in_words(first)} au {date_in_words(last)}, au taux annuel de " + " ; puis ".join(parts)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of an invoice's penalties as a letter prints it, so that a reader recomputes
+    it: ``base`` x ``rate`` % x ``days`` / 365 = ``amount``, rounded to the cent."""
+
+    start: date
+    end: date
+    days: int
+    base: Decimal
+    rate: Decimal
+    amount: Decimal
+
+
+def periods_of(breakdowns):
+    """The periods of the penalties of an invoice's installments, in order, each amount rounded
+    to the cent so that they add up to the invoice's total to the cent.
+
+    Each period rounded on its own could add up to a cent more or less than the total, which
+    is rounded once (see the conventions above); the cents the rounding leaves are given to
+    the periods whose exact amount lost the most (largest remainder), so no printed period
+    is ever more than a cent from its own product and the sum a reader makes is the total."""
+    periods = []
+    for breakdown in breakdowns:
+        floors = [segment.amount.quantize(CENT, rounding=ROUND_FLOOR) for segment in breakdown.segments]
+        left = int((breakdown.total - sum(floors, Decimal(0))) / CENT)
+        by_loss = sorted(range(len(floors)), key=lambda i: (breakdown.segments[i].amount - floors[i], -i), reverse=True)
+        for i in by_loss[:left]:
+            floors[i] += CENT
+        periods += [
+            Period(segment.start, segment.end, segment.days, segment.base, segment.rate, amount)
+            for segment, amount in zip(breakdown.segments, floors)
+        ]
+    return sorted(periods, key=lambda period: (period.start, period.end))
 
 
 # ------------------------------------------------------------------ one invoice, assessed

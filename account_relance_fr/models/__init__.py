@@ -12,6 +12,7 @@ from . import res_partner
 from . import res_company
 from . import res_config_settings
 from . import relance_half_year
+from . import res_currency
 from . import relance_ecb_rate
 from . import relance_legal_rate
 from . import relance_scenario

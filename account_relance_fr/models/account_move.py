@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.date_utils import parse_date
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import get_lang
 
 from ..core.calendar import days_overdue
 from ..core.penalties import (
@@ -17,6 +17,7 @@ from ..core.penalties import (
     assess_professional,
     assessment_text,
     half_year_of,
+    periods_of,
     recovery_indemnity,
     semester_label,
 )
@@ -37,7 +38,6 @@ class PenaltyLoad:
     installments_of: dict  # {move id: [core.penalties.InstallmentDue]}
     penalty_moves: set  # ids of the penalty invoices themselves: no penalties on penalties
     days: dict  # {company: the day of the penalties}
-    letter_env: object  # the environment that formats amounts in French
     clients: dict = field(default_factory=dict)  # {(client, company): (consumer, contract rate)}
     indemnities: dict = field(default_factory=dict)  # {(currency, company, day): (amount, text)}
     conversions: dict = field(default_factory=dict)  # {(currency, company): day -> rate}
@@ -350,7 +350,6 @@ class AccountMove(models.Model):
     def _relance_penalty_load(self, on_date=None):
         """What the penalties of the invoices of self read, once for all of them (PenaltyLoad)."""
         installments_of, penalty_moves = self._relance_penalty_inputs()
-        letter_lang = self.env['res.lang']._lang_get('fr_FR')
         return PenaltyLoad(
             statutory=self.env['account.relance.ecb.rate']._penalty_rates(),
             legal_rates=self.env['account.relance.legal.rate']._rates_table(),
@@ -367,8 +366,6 @@ class AccountMove(models.Model):
                 )
                 for company in self.company_id
             },
-            # The detail is the text of French letters: amounts in the French format.
-            letter_env=self.env(context=dict(self.env.context, lang='fr_FR')) if letter_lang else self.env,
         )
 
     def _relance_penalty_assessment(self, load):
@@ -417,6 +414,7 @@ class AccountMove(models.Model):
             'detail': False,
             'warning': False,
             'to_verify': False,
+            'periods': [],
         }
         if not self.env['account.relance.installment']._is_customer_invoice(self) or self.id in load.penalty_moves:
             return result  # no penalties on penalties
@@ -439,10 +437,28 @@ class AccountMove(models.Model):
             charged = result['penalties_invoiced'] + result['indemnity_invoiced']
             already = (
                 ", ".join(invoiced['invoices'].mapped('display_name')),
-                formatLang(load.letter_env, charged, currency_obj=self.currency_id),
+                self.currency_id._relance_money(charged),
             )
         result['detail'] = assessment_text(assessment, converted, already) or False
+        result['periods'] = self._relance_period_values(assessment)
         return result
+
+    @api.model
+    def _relance_period_values(self, assessment):
+        """The periods of an assessment as a relance line keeps them (JSON): [{'start', 'end'
+        (ISO dates), 'days', 'base', 'rate', 'amount'}], amounts in the invoice currency rounded
+        to the cent and adding up to the penalties accrued."""
+        return [
+            {
+                'start': period.start.isoformat(),
+                'end': period.end.isoformat(),
+                'days': period.days,
+                'base': float(period.base),
+                'rate': float(period.rate),
+                'amount': float(period.amount),
+            }
+            for period in periods_of(assessment.breakdowns)
+        ]
 
     def _relance_indemnity(self, load, late_since):
         """(amount, the amount as a letter writes it when the invoice is not in euros) of the
@@ -460,7 +476,7 @@ class AccountMove(models.Model):
                 if pair not in load.conversions:
                     load.conversions[pair] = self._relance_conversion(euro, *pair)
                 amount = self.currency_id.round(amount * load.conversions[pair](late_since))
-                load.indemnities[key] = (amount, formatLang(load.letter_env, amount, currency_obj=self.currency_id))
+                load.indemnities[key] = (amount, self.currency_id._relance_money(amount))
         return load.indemnities[key]
 
     @api.model
@@ -778,8 +794,8 @@ class AccountMove(models.Model):
                     blocks[move] = self.env._(
                         "%(client)s would owe %(total)s, over its credit limit of %(limit)s.",
                         client=partner.display_name,
-                        total=formatLang(self.env, total, currency_obj=company.currency_id),
-                        limit=formatLang(self.env, partner.credit_limit, currency_obj=company.currency_id),
+                        total=company.currency_id._relance_money(total, get_lang(self.env)),
+                        limit=company.currency_id._relance_money(partner.credit_limit, get_lang(self.env)),
                     )
         return blocks
 

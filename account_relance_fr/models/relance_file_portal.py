@@ -7,10 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from ..core.calendar import tone_rank
-
-# The first tone whose letters claim late-payment penalties and the recovery indemnity.
-PENALTY_TONE = 'severe'
+from ..core.calendar import PENALTY_TONE, tone_rank
 
 # A short code for the letters: typed by hand from paper, so no 0/O or 1/l/I.
 SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"

@@ -1,5 +1,3 @@
-import ast
-import functools
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -7,21 +5,13 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.misc import get_lang
 
-from odoo.addons.base.models.res_lang import intersperse
-
+from ..core.calendar import claims_penalties
 from ..core.words import amount_in_words, date_in_words
 
 # The dates the tables of a letter print, by (language, its date format, day): a batch of
 # e-mails prints the same few hundred dates thousands of times. Bounded, dropped when full.
 _DAY_TEXTS = {}
 _DAY_TEXTS_MAX = 4096
-
-
-@functools.lru_cache(maxsize=32)
-def _grouping(text):
-    """A language's digit grouping ("[3,0]"), parsed once: ``res.lang.format`` parses it again
-    for every amount."""
-    return ast.literal_eval(text)
 
 
 def is_technical_user(user):
@@ -63,6 +53,19 @@ class AccountRelance(models.Model):
         help="What the relance claims in each currency of its invoices, penalties and indemnities "
         "included: the letters claim these amounts, not their equivalent in the company currency.",
     )
+    claims_penalties = fields.Boolean(
+        "Claims penalties",
+        compute='_compute_amount_letter_total',
+        help="The letter and the e-mail of this relance claim the penalties and the indemnities on "
+        "top of the principal (a professional from the severe reminder on, a mise en demeure).",
+    )
+    amount_letter_total = fields.Monetary(
+        "Total claimed",
+        currency_field='company_currency_id',
+        compute='_compute_amount_letter_total',
+        help="What the letter and the e-mail of this relance ask the client to pay: the amount "
+        "claimed, plus the penalties and indemnities when the relance claims them.",
+    )
     figures_html = fields.Html(
         "Penalty figures",
         compute='_compute_figures_html',
@@ -91,10 +94,26 @@ class AccountRelance(models.Model):
             to_verify = sorted(set(filter(None, relance.line_ids.mapped('penalty_to_verify'))))
             relance.rates_to_verify = "; ".join(to_verify) or False
 
-    @api.depends('line_ids.amount_residual_currency', 'line_ids.penalty_amount', 'line_ids.indemnity_amount')
+    @api.depends('line_ids.amount_residual_currency', 'line_ids.penalty_amount', 'line_ids.indemnity_amount', 'tone')
     def _compute_amount_by_currency(self):
         for relance in self:
-            relance.amount_by_currency = relance._amounts_text('total') if relance.line_ids else False
+            relance.amount_by_currency = relance._amounts_text(relance._claimed_key()) if relance.line_ids else False
+
+    @api.depends('tone', 'partner_is_consumer', 'amount_claimed', 'amount_total_due')
+    def _compute_amount_letter_total(self):
+        for relance in self:
+            relance.claims_penalties = relance._claimed_key() == 'total'
+            relance.amount_letter_total = (
+                relance.amount_total_due if relance.claims_penalties else relance.amount_claimed
+            )
+
+    def _claimed_key(self):
+        """Which total of ``_amounts_by_currency`` the relance claims: 'total' (penalties and
+        indemnities included) or 'claimed' (the principal less the credits), by its tone
+        (``core.calendar.claims_penalties``). The one definition the letter, the e-mail and the
+        form read."""
+        self.ensure_one()
+        return 'total' if self.tone and claims_penalties(self.tone, self.partner_is_consumer) else 'claimed'
 
     @api.depends('line_ids')
     def _compute_figures_html(self):
@@ -112,7 +131,22 @@ class AccountRelance(models.Model):
             'indemnity_amount': amounts['indemnity'],
             'penalty_kind': amounts.get('kind') or 'penalty',
             'penalty_detail': amounts.get('detail') or False,
+            'penalty_periods': amounts.get('periods') or False,
             'penalty_to_verify': amounts.get('to_verify') or False,
+        }
+
+    def action_download_letter(self):
+        """The letter the relance printed, downloaded as the PDF (or the page) it is, never the
+        form of its technical attachment."""
+        self.ensure_one()
+        letter = self.letter_attachment_id
+        if not letter:
+            raise UserError(self.env._("The relance %s has no letter.", self.name))
+        letter.check_access('read')
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f"/web/content/{letter.id}?download=true",
+            'target': 'download',
         }
 
     def action_send(self):
@@ -207,26 +241,38 @@ class AccountRelance(models.Model):
         )
 
     def _format_amount(self, amount, currency=None, lang=None):
-        """An amount as QWeb's monetary widget writes it ("1 234,56 €", "-1 234,56 €",
-        "$ 12.00"), without the invisible character the widget puts after the minus, in the
-        language of the environment (``lang``: the data of another one), as plain text: the one
-        way the chatter, the activities, the sentences and the tables of a relance write an
-        amount (the company's currency when none is given). The tables of an e-mail print a
-        dozen amounts: the widget would cost a record, an options dict and a ``<span>`` for
-        each, every span sanitized again in the message. The digits are grouped as
-        ``res.lang.format`` groups them, the language's grouping parsed once."""
-        currency = currency or self.company_currency_id
-        lang = lang or get_lang(self.env)
-        value = currency.round(amount) or 0.0  # never "-0,00"
-        parts = (f"%.{currency.decimal_places}f" % value).split('.')
-        parts[0] = intersperse(parts[0], _grouping(lang.grouping), lang.thousands_sep or '')[0]
-        # No invisible character after the minus (Odoo's widget adds a zero-width no-break
-        # space, which a client reads as a stray mark in plain text and in a copied figure): a
-        # line never breaks between a hyphen-minus and the digit that follows it anyway.
-        text = lang.decimal_point.join(parts).replace(' ', '\N{NO-BREAK SPACE}')
-        if currency.position == 'before':
-            return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
-        return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
+        """An amount as plain text in the language of the environment (``lang``: the data of
+        another one), the company's currency when none is given: the chatter, the activities,
+        the sentences and the tables of a relance write amounts this way
+        (``res.currency._relance_money``, the one formatter: no invisible mark after a minus)."""
+        return (currency or self.company_currency_id)._relance_money(amount, lang or get_lang(self.env))
+
+    @api.model
+    def _penalty_period_rows(self, periods, currency, lang=None, in_words=False):
+        """The periods of an invoice's penalties (``account.move._relance_period_values``) as
+        the letters, e-mails, forms and the client's page print them, in French: [{'start',
+        'end', 'days', 'base', 'rate', 'amount'}] as text, each amount being base x rate x days /
+        365 rounded to the cent; and their sum, as text. Dates as the tables write them, or
+        ``in_words`` as a mise en demeure does ("9 février 2026")."""
+        lang = lang or self._letter_lang_data()
+
+        def day(text):
+            value = fields.Date.to_date(text)
+            return date_in_words(value) if in_words else self._day(value, lang)
+
+        rows = [
+            {
+                'start': day(period['start']),
+                'end': day(period['end']),
+                'days': period['days'],
+                'base': self._money(period['base'], currency, lang),
+                'rate': f"{period['rate']:.2f}".replace('.', lang.decimal_point) + "\N{NO-BREAK SPACE}%",
+                'amount': self._money(period['amount'], currency, lang),
+            }
+            for period in periods or ()
+        ]
+        total = self._money(sum(period['amount'] for period in periods or ()), currency, lang)
+        return rows, total
 
     def _money(self, amount, currency, lang=None):
         """An amount of the tables of the e-mails and letters, the French way

@@ -58,6 +58,11 @@ class AccountRelanceLine(models.Model):
     penalty_detail = fields.Text(
         "Penalty detail", help="Period, rates by half-year and indemnity of the invoice, as the letters state them."
     )
+    penalty_periods = fields.Json(
+        "Penalty periods",
+        help="The periods of the penalties of the invoice, each with its days, base still unpaid, "
+        "rate and amount, as the letters print them so that the client can recompute them.",
+    )
     penalty_to_verify = fields.Char(
         "Rates to verify",
         help="Rates used for the penalties that are still marked to verify (shown on screen, not in the letters).",

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, get_lang
 
 from ..core.promise import BROKEN, KEPT, OPEN, check_promise_date, pause_until, settle
 
@@ -110,7 +110,7 @@ class AccountRelancePromise(models.Model):
             raise UserError(
                 self.env._(
                     "The amount promised is more than what you owe (%s).",
-                    formatLang(self.env, owed, currency_obj=currency),
+                    currency._relance_money(owed, get_lang(self.env)),
                 )
             )
         return amount
@@ -169,7 +169,7 @@ class AccountRelancePromise(models.Model):
             )
         )
         file.sudo().write({'next_date': until + timedelta(days=1)})
-        money = formatLang(self.env, promise.amount or promise.owed_at_promise, currency_obj=currency)
+        money = currency._relance_money(promise.amount or promise.owed_at_promise, get_lang(self.env))
         values = {
             'amount': money if promise.amount else self.env._("everything overdue (%s)", money),
             'date': format_date(self.env, promise_date),

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, models
 from odoo.tools import SQL, split_every
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import get_lang
 
 from ..core.calendar import TONE_ORDER, tone_rank
 from ..core.risk import CATEGORIES, CRITERIA, HistoryItem, categorize, history_figures
@@ -250,7 +250,7 @@ class AccountRelanceRisk(models.AbstractModel):
         """The figures and the reason of a verdict, in words, for the chatter."""
         f = verdict.figures
         _ = self.env._
-        money = formatLang(self.env, f.overdue_amount, currency_obj=company.currency_id)
+        money = company.currency_id._relance_money(f.overdue_amount, get_lang(self.env))
 
         num = self._num
         lines = [

@@ -7,7 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import split_every
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import get_lang
 
 from ..core import schedule as rules
 from ..core.penalties import LEGAL_INTEREST_LABEL, PENALTY_LABEL
@@ -331,7 +331,7 @@ class AccountRelanceSchedule(models.Model):
                 raise UserError(
                     self.env._(
                         "The down payment must be positive and below the amount due (%s).",
-                        formatLang(self.env, due, currency_obj=currency),
+                        currency._relance_money(due, get_lang(self.env)),
                     )
                 )
             if schedule.interest_mode == 'rate' and schedule.interest_rate <= 0:
@@ -397,8 +397,8 @@ class AccountRelanceSchedule(models.Model):
                     self.env._(
                         "The installments add up to %(planned)s but the invoices and interest come to "
                         "%(expected)s: correct the amounts or propose them again.",
-                        planned=formatLang(self.env, float(detail[0]), currency_obj=self.currency_id),
-                        expected=formatLang(self.env, float(detail[1]), currency_obj=self.currency_id),
+                        planned=self.currency_id._relance_money(float(detail[0]), get_lang(self.env)),
+                        expected=self.currency_id._relance_money(float(detail[1]), get_lang(self.env)),
                     )
                 )
         due = sum(self.move_ids.mapped('amount_residual'))
@@ -407,8 +407,8 @@ class AccountRelanceSchedule(models.Model):
                 self.env._(
                     "The invoices now owe %(due)s, not %(proposed)s as when the schedule was proposed: "
                     "propose it again.",
-                    due=formatLang(self.env, due, currency_obj=self.currency_id),
-                    proposed=formatLang(self.env, self.amount_invoices, currency_obj=self.currency_id),
+                    due=self.currency_id._relance_money(due, get_lang(self.env)),
+                    proposed=self.currency_id._relance_money(self.amount_invoices, get_lang(self.env)),
                 )
             )
         return messages
@@ -637,7 +637,7 @@ class AccountRelanceSchedule(models.Model):
         )
 
     def _format_amount(self, amount):
-        return formatLang(self.env, amount, currency_obj=self.currency_id)
+        return self.currency_id._relance_money(amount, get_lang(self.env))
 
     def amount_in_words(self, amount=None):
         """The total of the schedule written in French words, for the agreement letter."""

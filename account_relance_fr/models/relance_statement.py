@@ -72,6 +72,7 @@ class AccountRelanceStatement(models.AbstractModel):
             'balance': balance,
             'penalties': amounts.get('penalties', 0.0),
             'indemnity': amounts.get('indemnity', 0.0),
+            'periods': amounts.get('periods') or [],
         }
 
     @api.model

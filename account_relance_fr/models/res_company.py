@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.misc import formatLang
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, format_bounds, parse_bounds
 from ..core.risk import CRITERIA, DEFAULT_THRESHOLDS, threshold_problems
@@ -252,15 +251,7 @@ class ResCompany(models.Model):
             parts.append(
                 self.relance_legal_form
                 + (
-                    " au capital de {}".format(
-                        formatLang(
-                            self.env(context=dict(self.env.context, lang='fr_FR'))
-                            if self.env['res.lang']._lang_get('fr_FR')
-                            else self.env,
-                            self.relance_share_capital,
-                            currency_obj=self.currency_id,
-                        )
-                    )
+                    f" au capital de {self.currency_id._relance_money(self.relance_share_capital)}"
                     if self.relance_share_capital
                     else ""
                 )

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import get_lang
 
 from ..core.penalties import MissingRate, RateBelowFloor, check_contract_rate
 from .batch_sql import update_rows
@@ -480,7 +480,7 @@ class ResPartner(models.Model):
             return self.env._("No limit")
         if currency.compare_amounts(limit, currency.rounding) <= 0:
             return self.env._("No credit: payment before delivery")
-        return formatLang(self.env, limit, currency_obj=currency).replace('\N{ZERO WIDTH NO-BREAK SPACE}', '')
+        return currency._relance_money(limit, get_lang(self.env))
 
     def action_relance_apply_credit_limit(self):
         """Set Odoo's credit limit of the client to the suggested one."""
@@ -493,7 +493,7 @@ class ResPartner(models.Model):
                     "Credit limit set as suggested: %(limit)s (%(category)s, valid guarantees %(guarantees)s).",
                     limit=partner._relance_credit_words(limit, company.currency_id),
                     category=self._relance_risk_label(partner.relance_risk_category),
-                    guarantees=formatLang(self.env, partner.relance_guarantee_amount, currency_obj=company.currency_id),
+                    guarantees=company.currency_id._relance_money(partner.relance_guarantee_amount, get_lang(self.env)),
                 )
             )
 

@@ -9,7 +9,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
-from odoo.tools.misc import formatLang
 
 from ..core.kpi import (
     CHANNELS,
@@ -461,9 +460,7 @@ class AccountRelanceKpiReport(models.TransientModel):
         company = self.company_id
 
         def money(amount):
-            return formatLang(french.env, amount, currency_obj=self.currency_id).replace(
-                '\N{ZERO WIDTH NO-BREAK SPACE}', ''
-            )
+            return self.currency_id._relance_money(amount)
 
         with tempfile.TemporaryFile() as stream:
             workbook = new_workbook(stream)

@@ -45,3 +45,4 @@ from . import test_relance_portal_attack
 from . import test_relance_insolvency
 from . import test_relance_bodacc
 from . import test_relance_declaration
+from . import test_relance_reader_figures

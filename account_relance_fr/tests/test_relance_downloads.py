@@ -93,3 +93,14 @@ class TestRelanceDownloads(RelanceCommon, HttpCase):
         self.assertIn("Releve_de_compte.xlsx", archive.namelist())
         book = openpyxl.load_workbook(io.BytesIO(archive.read("Releve_de_compte.xlsx")))
         self.assertTrue(book.sheetnames)
+
+    def test_the_letter_of_a_relance_downloads_as_its_pdf(self):
+        # The severe reminder goes out by e-mail and by letter; the collector clicks its letter.
+        run = self.env['account.relance.run']
+        on = DUE + timedelta(days=30)
+        rows = run._select_installments(self.company, on, partner_ids=self.client.ids, force=True)
+        relance = run._prepare_relances(self.company, on, rows, force=True, target_level=self.level[30])
+        self.assertTrue(relance.letter_attachment_id)
+        letter = self.click(relance.with_user(self.manager), 'action_download_letter')
+        # The letter itself (a PDF, or its page where tests cannot run wkhtmltopdf), not a form.
+        self.assertEqual(letter, relance.letter_attachment_id.raw)

@@ -199,7 +199,11 @@ class TestRelanceMiseEnDemeurePdf(RelanceCommon):
         ]
         missing = [piece for piece in expected if piece not in text]
         self.assertFalse(missing, f"missing from the PDF: {missing}\n{text}")
-        self.assertEqual(len(re.findall(r"600,00 €", text)), 4, "two rows: amount and residual of 600 € each")
+        self.assertEqual(
+            len(re.findall(r"600,00 €", text)),
+            6,
+            "two rows: amount and residual of 600 € each; and the base of each installment's penalty period",
+        )
         self.assertNotIn("1 200,00 € 600,00", text, "an installment row never shows the invoice total")
         self.assertNotIn("OdooBot", text)
         self.assertNotIn("/05/2026", text, "dates are written in words")
