@@ -2,7 +2,7 @@
     'name': "Relances clients (France)",
     'summary': "Tiered reminders of unpaid customer invoices, from the friendly reminder "
     "to the mise en demeure, following French law",
-    'version': '19.0.1.10.0',
+    'version': '19.0.1.11.0',
     'category': 'Accounting/Accounting',
     'author': "account_relance_fr contributors",
     'website': "https://account-relance-fr.example/",
@@ -73,6 +73,10 @@
         'views/relance_insolvency_views.xml',
         'report/declaration_creance_report.xml',
         'wizards/declaration_wizard_views.xml',
+        # After an unanswered mise en demeure: the courts, the requête, the small-claims pack.
+        'security/relance_court_security.xml',
+        'report/court_claim_report.xml',
+        'views/relance_court_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

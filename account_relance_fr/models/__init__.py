@@ -38,3 +38,9 @@ from . import relance_insolvency
 from . import relance_insolvency_bodacc
 from . import relance_insolvency_declaration
 from . import res_partner_insolvency
+from . import res_company_court
+from . import res_config_settings_court
+from . import res_partner_court
+from . import relance_court
+from . import relance_court_claim
+from . import relance_file_court

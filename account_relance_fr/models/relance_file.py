@@ -273,7 +273,7 @@ class AccountRelanceFile(models.Model):
         if self.letter_to_post:
             return _("Letter to post")
         if self.next_action == 'litigation':
-            return _("Decide on litigation")
+            return self._handover_words(today)
         if not self.next_level_id or not self.next_date:
             return _("Nothing planned")
         if self.next_date <= today:

@@ -111,6 +111,23 @@ class AccountRelanceLitigationFile(models.TransientModel):
         )
         return len(invoices)
 
+    @api.model
+    def _safe_file_name(self, text):
+        return _file_name(text)
+
+    @api.model
+    def _relance_document(self, relance):
+        """(content, extension) of a relance that went out, as the client received it: its
+        letter when one was made, else its mise en demeure or letter rendered again."""
+        if relance.tone == 'formal_notice':
+            return self._formal_notice_document(relance)
+        attachment = relance.letter_attachment_id
+        if attachment:
+            return attachment.raw, attachment.name.rpartition('.')[2] or 'pdf'
+        return self.env['ir.actions.report']._render_qweb_pdf(
+            'account_relance_fr.action_report_relance_letter', relance.ids
+        )
+
     def _formal_notice_document(self, notice):
         attachment = notice.letter_attachment_id
         if attachment:

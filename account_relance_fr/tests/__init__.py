@@ -46,3 +46,4 @@ from . import test_relance_insolvency
 from . import test_relance_bodacc
 from . import test_relance_declaration
 from . import test_relance_reader_figures
+from . import test_relance_court

@@ -10,3 +10,4 @@ from . import relance_schedule_wizard
 from . import call_outcome_wizard
 from . import relance_sign_wizard
 from . import declaration_wizard
+from . import court_claim_wizard
