@@ -109,7 +109,14 @@ class AccountRelancePostalSending(models.Model):
             sending.invalidate_recordset(['state'])
             if sending.state != 'submitting':
                 continue
-            sending._submit_now()
+            try:
+                sending._submit_now()
+            except Exception:  # noqa: BLE001 - one letter's surprise must not hold the others back
+                # Its attempt stays 'submitting' (looked up at the provider when resumed).
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                _logger.warning("Postal letter %s not handed over", sending.idempotency_key, exc_info=True)
+                continue
             # Each letter's answer is kept as soon as it is known (a cursor of its own, see above).
             self.env.cr.commit()  # pylint: disable=invalid-commit
 

@@ -307,6 +307,29 @@ class TestRelancePostal(PostalCommon):
         self.assertEqual(len(self.stand_in.calls('POST', '/sendings')), 1)
         self.assertEqual(len(self.sent_emails(relance)), 1, "the e-mail is not sent again")
 
+    def test_one_letter_that_breaks_does_not_hold_back_the_others(self):
+        other = self.client.copy({'name': "Boulangerie Petit", 'email': "compta@petit.example"})
+        first = self.mise_en_demeure(commit=False)
+        second = self.mise_en_demeure(client=other, commit=False)
+        relance_class = type(first)
+        original = relance_class._postal_handed
+
+        def handed(relance, sending, accepted):
+            if relance == first:
+                raise ValueError("unexpected data")
+            return original(relance, sending, accepted)
+
+        with patch.object(relance_class, '_postal_handed', handed):
+            self.after_commit()
+        self.assertEqual(self.submitted(), 2, "both letters reached the provider")
+        self.assertEqual(second.state, 'sent')
+        self.assertRecordValues(first.postal_sending_ids, [{'state': 'submitting', 'provider_reference': False}])
+        # Its retry finds it at the provider: still two letters.
+        first.action_send()
+        self.after_commit()
+        self.assertEqual(first.state, 'sent')
+        self.assertEqual(self.submitted(), 2)
+
     def test_scheduled_action_resumes_an_interrupted_submission(self):
         relance = self.interrupted_after_acceptance()
         cron = self.env.ref('account_relance_fr.ir_cron_relance_postal_status')
