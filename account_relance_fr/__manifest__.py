@@ -77,6 +77,10 @@
         'security/relance_court_security.xml',
         'report/court_claim_report.xml',
         'views/relance_court_views.xml',
+        # Credit insurance: policies, insured clients, declarations of menace de sinistre.
+        'security/relance_credit_insurance_security.xml',
+        'data/ir_cron_credit_insurance_data.xml',
+        'views/relance_credit_insurance_views.xml',
     ],
     'demo': [
         'demo/relance_demo.xml',

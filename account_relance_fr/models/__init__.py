@@ -44,3 +44,5 @@ from . import res_partner_court
 from . import relance_court
 from . import relance_court_claim
 from . import relance_file_court
+from . import relance_credit_insurance
+from . import account_move_credit_insurance

@@ -102,6 +102,8 @@ class AccountRelanceLitigationFile(models.TransientModel):
             )
             for attachment in declared.declaration_attachment_id:
                 archive.writestr(f"Procedure_collective/{_file_name(attachment.name)}", attachment.raw)
+            for name, content in self._extra_documents():
+                archive.writestr(name, content)
         self.write(
             {
                 # A Binary field holds base64: /web/content decodes it for the browser.
@@ -110,6 +112,10 @@ class AccountRelanceLitigationFile(models.TransientModel):
             }
         )
         return len(invoices)
+
+    def _extra_documents(self):
+        """[(name in the zip, content)] that other parts of the addon add to the file."""
+        return []
 
     @api.model
     def _safe_file_name(self, text):

@@ -47,3 +47,4 @@ from . import test_relance_bodacc
 from . import test_relance_declaration
 from . import test_relance_reader_figures
 from . import test_relance_court
+from . import test_relance_credit_insurance

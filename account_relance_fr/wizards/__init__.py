@@ -11,3 +11,4 @@ from . import call_outcome_wizard
 from . import relance_sign_wizard
 from . import declaration_wizard
 from . import court_claim_wizard
+from . import dispute_wizard_credit_insurance
