@@ -11,7 +11,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..core.credit_insurance import alert_date, declaration_deadline, must_declare
+from ..core.credit_insurance import alert_date, declaration_deadline, must_declare, over_max_credit
 
 _logger = logging.getLogger(__name__)
 
@@ -75,6 +75,12 @@ class AccountRelanceCreditCover(models.Model):
     prorogation = fields.Boolean("Prorogation asked", tracking=True)
     oldest_due_date = fields.Date("Oldest unpaid due date", readonly=True)
     amount_overdue = fields.Monetary("Overdue", readonly=True)
+    amount_uncovered = fields.Monetary(
+        "Overdue beyond the maximum credit",
+        readonly=True,
+        help="Overdue on invoices whose payment term is longer than the policy's maximum credit duration: "
+        "not covered, not counted for the declaration.",
+    )
     declaration_deadline = fields.Date("Declare by", readonly=True, index=True)
     alert_date = fields.Date("Alert on", readonly=True, index=True)
     declaration_ids = fields.One2many('account.relance.credit.declaration', 'cover_id', "Declarations")
@@ -129,12 +135,12 @@ class AccountRelanceCreditCover(models.Model):
         longer wanted goes). One client's failure does not stop the others. Returns the covers
         whose alert date has come and that are not declared yet: the clients approaching it."""
         covers = self.search([('company_id', '=', company.id)]).filtered(lambda c: c._valid_on(on_date))
-        overdue = self._overdue_by_client(company, covers.partner_id, on_date)
+        overdue = self._overdue_by_client(company, covers, on_date)
         approaching = self.browse()
         for cover in covers:
             try:
                 with self.env.cr.savepoint():
-                    cover._update_deadline(*overdue.get(cover.partner_id.id, (None, 0.0)))
+                    cover._update_deadline(*overdue.get(cover.partner_id.id, (None, 0.0, 0.0)))
             except Exception:
                 _logger.exception("Credit insurance deadline of %s not updated", cover.partner_id.display_name)
                 continue
@@ -143,11 +149,15 @@ class AccountRelanceCreditCover(models.Model):
         return approaching
 
     @api.model
-    def _overdue_by_client(self, company, partners, on_date):
-        """{partner id: (oldest unpaid due date, overdue amount in company currency)}: the open
-        installments due before ``on_date``, disputed ones left out (they are not covered)."""
+    def _overdue_by_client(self, company, covers, on_date):
+        """{partner id: (oldest unpaid due date, overdue amount covered, overdue amount beyond
+        the policy's maximum credit duration)} in company currency: the open installments due
+        before ``on_date``; disputed ones left out, and those granted more credit than the
+        policy covers counted apart (neither is covered)."""
+        partners = covers.partner_id
         if not partners:
             return {}
+        max_days = {cover.partner_id.id: cover.policy_id.max_credit_days for cover in covers}
         lines = self.env['account.move.line'].search(
             [
                 ('company_id', '=', company.id),
@@ -160,12 +170,15 @@ class AccountRelanceCreditCover(models.Model):
         result = {}
         for line in lines:
             client = line.move_id.commercial_partner_id.id
-            oldest, amount = result.get(client, (None, 0.0))
+            oldest, amount, uncovered = result.get(client, (None, 0.0, 0.0))
             due = line.date_maturity
-            result[client] = (min(oldest, due) if oldest else due, amount + line.amount_residual)
+            if over_max_credit(line.move_id.invoice_date, due, max_days.get(client)):
+                result[client] = (oldest, amount, uncovered + line.amount_residual)
+            else:
+                result[client] = (min(oldest, due) if oldest else due, amount + line.amount_residual, uncovered)
         return result
 
-    def _update_deadline(self, oldest_due, overdue):
+    def _update_deadline(self, oldest_due, overdue, uncovered=0.0):
         self.ensure_one()
         policy = self.policy_id
         declare = must_declare(overdue, policy.declaration_threshold) and not self.declared
@@ -180,6 +193,7 @@ class AccountRelanceCreditCover(models.Model):
             {
                 'oldest_due_date': oldest_due or False,
                 'amount_overdue': overdue,
+                'amount_uncovered': uncovered,
                 'declaration_deadline': deadline or False,
                 'alert_date': alert_date(deadline, policy.alert_days) or False,
             }

@@ -30,7 +30,12 @@ class AccountRelanceFile(models.Model):
     @api.depends_context('company')
     @api.depends('state', 'next_action', 'last_relance_id', 'amount_overdue')
     def _compute_handover(self):
-        for file in self:
+        # Only a file whose mise en demeure went out with nothing after it is looked at: the
+        # worklist reads this for every file it shows.
+        others = self.filtered(lambda f: f.state != 'open' or f.next_action != 'litigation')
+        others.court_hold = False
+        others.handover_route = False
+        for file in self - others:
             file.court_hold = file._court_hold_reason() or False
             file.handover_route = file._handover_route(file._worklist_today())
 

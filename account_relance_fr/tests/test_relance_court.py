@@ -304,7 +304,7 @@ class TestRelanceCourt(RelanceCommon):
             "PROCÉDURE SIMPLIFIÉE DE RECOUVREMENT DES PETITES CRÉANCES",
             "Étude Leroy, Paris",
             "Jeanne Petit demeurant 5 rue des Lilas, 75011 Paris",
-            "800,00 € 0,46 € 0,00 € 800,46 €",
+            "800,00 € 0,46 € 800,46 €",
             "Intérêts au taux légal",
             "Total réclamé 800,46 €",
         ):

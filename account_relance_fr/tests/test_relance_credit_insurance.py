@@ -90,6 +90,22 @@ class TestRelanceCreditInsurance(RelanceCommon):
             ],
         )
 
+    def test_credit_beyond_the_policys_maximum_is_not_counted(self):
+        # 800 € invoiced on 1 January, due 10 April: 99 days of credit, over the policy's 60.
+        self.invoice(800.0, due=date(2026, 4, 10), invoice_date=date(2026, 1, 1))
+        self.check(date(2026, 4, 20))
+        self.assertRecordValues(
+            self.cover,
+            [
+                {
+                    'amount_overdue': 1200.0,
+                    'amount_uncovered': 800.0,
+                    'oldest_due_date': DUE,
+                    'declaration_deadline': date(2026, 5, 9),
+                }
+            ],
+        )
+
     def test_under_the_threshold_nothing_is_to_declare(self):
         small = self.env['res.partner'].create({'name': "Épicerie Durand", 'is_company': True})
         cover = self.Cover.create({'policy_id': self.policy.id, 'partner_id': small.id, 'date_start': date(2026, 1, 1)})
