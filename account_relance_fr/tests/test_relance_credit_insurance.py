@@ -3,7 +3,8 @@ import io
 import zipfile
 from datetime import date
 
-from odoo.exceptions import UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import DUE, RelanceCommon
@@ -172,3 +173,30 @@ class TestRelanceCreditInsurance(RelanceCommon):
     def test_a_client_without_cover_gets_no_warning(self):
         self.cover.date_end = date(2026, 3, 31)
         self.assertFalse(self.inv._relance_dispute_cover_warning())
+
+    def test_policies_are_the_managers_and_stay_in_their_company(self):
+        user = self.env['res.users'].create(
+            {
+                'name': "Léa Relance",
+                'login': "lea.relance",
+                'company_id': self.company.id,
+                'company_ids': [Command.set(self.company.ids)],
+                'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_user').ids)],
+            }
+        )
+        Policy = self.env['account.relance.credit.policy'].with_user(user)
+        self.assertEqual(Policy.search([]), self.policy, "a relance user reads the policies")
+        with self.assertRaises(AccessError):
+            Policy.create({'name': "X", 'insurer_id': self.insurer.id, 'declaration_days': 30})
+        other = self.setup_other_company()['company']
+        outsider = self.env['res.users'].create(
+            {
+                'name': "Autre",
+                'login': "autre.assurance",
+                'company_id': other.id,
+                'company_ids': [Command.set(other.ids)],
+                'group_ids': [Command.set(self.env.ref('account_relance_fr.group_relance_manager').ids)],
+            }
+        )
+        self.assertFalse(self.env['account.relance.credit.policy'].with_user(outsider).search([]))
+        self.assertFalse(self.env['account.relance.credit.cover'].with_user(outsider).search([]))
