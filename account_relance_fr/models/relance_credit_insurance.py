@@ -123,10 +123,17 @@ class AccountRelanceCreditCover(models.Model):
 
     @api.model
     def _cron_declaration_deadlines(self):
-        """Scheduled action: each company's covered clients, as of today in its timezone."""
+        """Scheduled action: each company's covered clients, as of today in its timezone, one
+        commit per company (a run stopped halfway starts again from the deadlines: each
+        activity is made once)."""
         Run = self.env['account.relance.run']
-        for company in self.env['res.company'].search([]):
+        cron = self.env['ir.cron']
+        companies = self.search([]).company_id
+        cron._commit_progress(remaining=len(companies))
+        for company in companies:
             self.with_company(company)._check_declaration_deadlines(company, Run._company_today(company))
+            if not cron._commit_progress(1):
+                break
 
     @api.model
     def _check_declaration_deadlines(self, company, on_date):

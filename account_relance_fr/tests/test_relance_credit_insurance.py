@@ -107,6 +107,14 @@ class TestRelanceCreditInsurance(RelanceCommon):
             ],
         )
 
+    def test_the_scheduled_action_gives_the_activity_once(self):
+        cron = self.env.ref('account_relance_fr.ir_cron_relance_credit_insurance')
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+            cron.method_direct_trigger()
+        self.assertEqual(self.cover.declaration_deadline, date(2026, 5, 9))
+        self.assertEqual(self.cover.activity_ids.mapped('date_deadline'), [date(2026, 4, 29)])
+
     def test_under_the_threshold_nothing_is_to_declare(self):
         small = self.env['res.partner'].create({'name': "Épicerie Durand", 'is_company': True})
         cover = self.Cover.create({'policy_id': self.policy.id, 'partner_id': small.id, 'date_start': date(2026, 1, 1)})
