@@ -118,7 +118,7 @@ class RelancePortal(CustomerPortal):
             ._statement(file.partner_id, company, penalties=file._relance_claims_penalties())
         )
         invoices = file._relance_open_invoices()
-        today = request.env['account.relance.run']._company_today(company)
+        today = company._relance_today()
         values = {
             'file': file,
             'company': company,
@@ -199,7 +199,7 @@ class RelancePortal(CustomerPortal):
         company = file.company_id
 
         def answer():
-            today = request.env['account.relance.run']._company_today(company)
+            today = company._relance_today()
             last = today + timedelta(days=company.relance_promise_limit_days)
             day = parse_date(promise_date, today, last)
             if not day:
@@ -240,7 +240,7 @@ class RelancePortal(CustomerPortal):
         Request = request.env['account.relance.schedule.request'].sudo()
 
         def answer():
-            today = request.env['account.relance.run']._company_today(file.company_id)
+            today = file.company_id._relance_today()
             count = parse_count(installment_count, MIN_INSTALLMENTS, MAX_INSTALLMENTS, default=3)
             first = parse_date(first_due_date, today, Request._first_due_date_limit(file.company_id, today))
             text = clean_text(message)

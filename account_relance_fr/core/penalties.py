@@ -519,3 +519,24 @@ def assessment_text(assessment, indemnity_converted=None, already_invoiced=None)
     if already_invoiced:
         lines.append("Déjà facturé par {} : {}, déduit ci-dessus.".format(*already_invoiced))
     return "\n".join(lines)
+
+
+#: The penalties of an invoice whose pending relance stays as it is: not computed, not needed.
+NO_PENALTIES = {
+    'penalties': 0.0,
+    'indemnity': 0.0,
+    'warning': False,
+    'penalties_company': 0.0,
+    'indemnity_company': 0.0,
+}
+
+
+def penalty_totals(penalties, move_ids):
+    """(penalties, indemnities, warnings) of the invoices ``move_ids`` in the company's
+    currency, from ``penalties`` {move id: amounts with ``penalties_company``,
+    ``indemnity_company`` and ``warning``}; the warnings sorted, each once."""
+    return (
+        sum(penalties[move_id]['penalties_company'] for move_id in move_ids),
+        sum(penalties[move_id]['indemnity_company'] for move_id in move_ids),
+        sorted({penalties[move_id]['warning'] for move_id in move_ids if penalties[move_id]['warning']}),
+    )

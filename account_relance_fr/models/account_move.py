@@ -2,6 +2,7 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -254,7 +255,7 @@ class AccountMove(models.Model):
         dues = defaultdict(list)
         for line in self._relance_open_installments():
             dues[line.move_id].append(due_date(line))
-        today = {company: self.env['account.relance.run']._company_today(company) for company in self.company_id}
+        today = {company: company._relance_today() for company in self.company_id}
         for move in self:
             move.relance_days_overdue = days_overdue(min(dues[move]), today[move.company_id]) if dues[move] else 0
 
@@ -347,6 +348,45 @@ class AccountMove(models.Model):
         load = self._relance_penalty_load(on_date)
         return {move: move._relance_penalty_result(load) for move in self}
 
+    @api.model
+    def _relance_warn_prescriptions(self, company, on_date, within_days=90):
+        """An activity on each open invoice that will be prescribed within 90 days, once."""
+        moves = self.search(
+            [
+                ('company_id', '=', company.id),
+                ('relance_open', '=', True),
+                ('relance_prescription_date', '<=', on_date + timedelta(days=within_days)),
+                ('relance_prescription_warned', '=', False),
+            ]
+        )
+        for move in moves:
+            # mail_activity_quick_update: no "assigned to you" e-mail per activity of the run.
+            move.with_context(mail_activity_quick_update=True).activity_schedule(
+                'mail.mail_activity_data_warning',
+                date_deadline=on_date,
+                summary=self.env._("Prescribed on %s: act in court before", move.relance_prescription_date),
+                user_id=company._relance_responsible(move.invoice_user_id, move.commercial_partner_id.user_id).id,
+            )
+        moves.write({'relance_prescription_warned': True})
+        return moves
+
+    def _relance_penalties_in(self, company, on_date):
+        """Penalties and indemnity of the invoices of self at ``on_date``, in their currency and
+        in ``company``'s: {move id: {'penalties', 'indemnity', 'warning', 'penalties_company',
+        'indemnity_company'} and the rest of ``_relance_penalties``}. Each currency is converted
+        once."""
+        rates, result = {}, {}
+        for move, amounts in self.sorted('id')._relance_penalties(on_date).items():
+            currency = move.currency_id
+            if currency not in rates:
+                rates[currency] = currency._get_conversion_rate(currency, company.currency_id, company, on_date)
+            result[move.id] = dict(
+                amounts,
+                penalties_company=company.currency_id.round(amounts['penalties'] * rates[currency]),
+                indemnity_company=company.currency_id.round(amounts['indemnity'] * rates[currency]),
+            )
+        return result
+
     def _relance_penalty_load(self, on_date=None):
         """What the penalties of the invoices of self read, once for all of them (PenaltyLoad)."""
         installments_of, penalty_moves = self._relance_penalty_inputs()
@@ -360,9 +400,7 @@ class AccountMove(models.Model):
             penalty_moves=penalty_moves,
             days={
                 company: fields.Date.to_date(
-                    on_date
-                    or self.env.context.get('relance_date')
-                    or self.env['account.relance.run']._company_today(company)
+                    on_date or self.env.context.get('relance_date') or company._relance_today()
                 )
                 for company in self.company_id
             },

@@ -41,7 +41,7 @@ class AccountMove(models.Model):
 
     def _relance_dispute_cover_warning(self):
         self.ensure_one()
-        day = self.env['account.relance.run']._company_today(self.company_id)
+        day = self.company_id._relance_today()
         cover = self.env['account.relance.credit.cover']._covering(self.company_id, self.commercial_partner_id, day)
         if not cover:
             return False

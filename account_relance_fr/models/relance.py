@@ -13,6 +13,7 @@ from odoo.addons.base.models.ir_actions_report import _wkhtml
 from ..core.calendar import ClientPlan, is_written
 from ..core.words import amount_in_words
 from .batch_sql import create_quietly, update_rows
+from .relance_prepare import BatchContext
 
 _logger = logging.getLogger(__name__)
 
@@ -200,10 +201,15 @@ class AccountRelance(models.Model):
     @api.model
     def _create_batch(self, company, vals_list):
         """Create the relances of a batch of the daily run for ``company`` through ``create``,
-        with their "prepared" note and without mail.thread's work record by record: a relance
-        is born waiting for validation and nobody follows it yet (``_subscribe_responsibles``
-        then subscribes the responsibles)."""
-        return create_quietly(self, [{'company_id': company.id, **vals} for vals in vals_list])
+        their lines given as commands in ``line_ids``: a "prepared" note each, without
+        mail.thread's work record by record (a relance is born waiting for validation, nobody
+        follows it yet); its responsible then follows it, one insert per person, without a
+        "you have been assigned" e-mail for each of the dozens of relances a collector gets."""
+        lines_of = [vals.pop('line_ids') for vals in vals_list]
+        created = create_quietly(self, [{'company_id': company.id, **vals} for vals in vals_list])
+        self.env['account.relance.line']._insert_for(created, lines_of)
+        created._subscribe_responsibles()
+        return created
 
     @api.model
     def _next_names(self, company_id, count):
@@ -357,6 +363,40 @@ class AccountRelance(models.Model):
             ).action_done()
         return True
 
+    @api.model
+    def _follow_up_formal_notices(self, company, on_date):
+        """A mise en demeure whose deadline passed unpaid: propose the hand-over to litigation,
+        once the oldest invoice it claims is as late as the client's scenario says (60 to 90
+        days by default, depending on the risk category)."""
+        # with_company: "in litigation" is the client's flag in this company.
+        overdue = self.with_company(company).search(
+            [
+                ('company_id', '=', company.id),
+                ('tone', '=', 'formal_notice'),
+                ('state', '=', 'sent'),
+                ('deadline', '<', on_date),
+                ('litigation_proposed', '=', False),
+                ('partner_id.relance_litigation', '=', False),
+            ]
+        )
+        scenario_of = self.env['account.relance.scenario']._for_partners(company, overdue.partner_id)
+        settled, unpaid = self.browse(), self.browse()
+        for relance in overdue:
+            dues = [line.date_maturity for line in relance.invoice_line_ids if not line.move_line_id.reconciled]
+            if not dues:
+                settled |= relance
+            elif min(dues) + timedelta(days=scenario_of[relance.partner_id.id].litigation_delay) <= on_date:
+                unpaid |= relance
+        for relance in unpaid:
+            relance.with_context(mail_activity_quick_update=True).activity_schedule(
+                'mail.mail_activity_data_todo',
+                date_deadline=on_date,
+                summary=self.env._("Mise en demeure unanswered: hand over to litigation?"),
+                user_id=company._relance_responsible(relance.salesperson_id, assigned=relance.user_id).id,
+            )
+        (settled | unpaid).write({'litigation_proposed': True})
+        return unpaid
+
     def _compute_invoice_count(self):
         counts = dict(
             self.env['account.relance.line']._read_group(
@@ -405,11 +445,10 @@ class AccountRelance(models.Model):
     def _bring_up_to_date(self):
         """Recompute the relances as of today (in their company's timezone) before they go out.
         Returns those still worth sending; the others are cancelled with the reason."""
-        Run = self.env['account.relance.run']
         keep = self.browse()
         for relance in self:
             company = relance.company_id
-            today = Run._company_today(company)
+            today = company._relance_today()
             partner = relance.partner_id
             rows = (
                 self.env['account.relance.installment']
@@ -435,10 +474,10 @@ class AccountRelance(models.Model):
                 listed=tuple(row['line_id'] for row in listed),
                 upcoming=tuple(row['line_id'] for row in upcoming),
             )
-            vals = Run._relance_values(
-                company, today, {partner.id: (plan, rows)}, {relance.level_id.id: relance.level_id}
-            )[partner.id]
-            if vals.get('_nothing'):
+            vals = self._prepare_values_batch(
+                BatchContext(company, today), {partner.id: (plan, rows)}, {relance.level_id.id: relance.level_id}
+            ).get(partner.id)
+            if vals is None:
                 relance._cancel_with_reason(
                     self.env._("Nothing is owed any more on %s once credits are deducted.", today)
                 )
@@ -773,7 +812,5 @@ class AccountRelance(models.Model):
                     contact=relance.contact_id.display_name,
                     relance=relance.name,
                 ),
-                user_id=self.env['account.relance.run']
-                ._responsible(relance.company_id, relance.salesperson_id, assigned=relance.user_id)
-                .id,
+                user_id=relance.company_id._relance_responsible(relance.salesperson_id, assigned=relance.user_id).id,
             )

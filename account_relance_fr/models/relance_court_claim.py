@@ -9,7 +9,7 @@
   agreement for a contractual claim within a ceiling (a company setting).
 
 The amounts are the addon's penalty assessment of each invoice on the day the claim is
-prepared (``account.relance.run._penalties_of``), never computed again here.
+prepared (``account.move._relance_penalties_in``), never computed again here.
 """
 
 import io
@@ -164,7 +164,7 @@ class AccountRelanceCourtClaim(models.Model):
             elif item['amount'] < 0:
                 credits.setdefault(item['move_id'], []).append(item)
         moves = Move.browse(list(invoices)).filtered(lambda m: not m.relance_dispute)
-        penalties = self.env['account.relance.run']._penalties_of(company, on_date, moves.ids)
+        penalties = self.env['account.move'].browse(moves.ids)._relance_penalties_in(company, on_date)
         round_ = company.currency_id.round
         lines = []
         for move in moves.sorted(lambda m: (m.invoice_date or m.date, m.name)):

@@ -126,12 +126,11 @@ class AccountRelanceCreditCover(models.Model):
         """Scheduled action: each company's covered clients, as of today in its timezone, one
         commit per company (a run stopped halfway starts again from the deadlines: each
         activity is made once)."""
-        Run = self.env['account.relance.run']
         cron = self.env['ir.cron']
         companies = self.search([]).company_id
         cron._commit_progress(remaining=len(companies))
         for company in companies:
-            self.with_company(company)._check_declaration_deadlines(company, Run._company_today(company))
+            self.with_company(company)._check_declaration_deadlines(company, company._relance_today())
             if not cron._commit_progress(1):
                 break
 

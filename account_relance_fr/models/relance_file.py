@@ -2,7 +2,9 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
-from .batch_sql import create_quietly
+from ..core.calendar import WRITTEN_CHANNELS, ClientPlan, FileState, escalation_step, tone_rank
+from .batch_sql import create_quietly, update_rows
+from .relance import PENDING
 from .relance_installment import SCHEDULE_COVERING_STATES
 from .relance_level import TONES
 
@@ -112,7 +114,7 @@ class AccountRelanceFile(models.Model):
         "as of the last daily run.",
     )
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
-    # What the daily run last saw of the client (account.relance.run._client_stamps): a rerun
+    # What the daily run last saw of the client (_client_stamps): a rerun
     # the same day leaves alone the clients whose stamp did not change.
     run_date = fields.Date("Last run on", readonly=True, help="Day of the last daily run that prepared this file.")
     run_stamp = fields.Char(
@@ -221,7 +223,7 @@ class AccountRelanceFile(models.Model):
         return dict(rows)
 
     def _worklist_today(self):
-        return self.env['account.relance.run']._company_today(self.company_id[:1] or self.env.company)
+        return (self.company_id[:1] or self.env.company)._relance_today()
 
     @api.depends_context('lang', 'company')
     @api.depends(
@@ -364,9 +366,8 @@ class AccountRelanceFile(models.Model):
 
     @api.depends('oldest_due_date')
     def _compute_days_overdue(self):
-        Run = self.env['account.relance.run']
         for file in self:
-            today = Run._company_today(file.company_id)
+            today = file.company_id._relance_today()
             file.days_overdue = max((today - file.oldest_due_date).days, 0) if file.oldest_due_date else 0
 
     @api.depends('company_id.relance_collector_id', 'partner_id.user_id')
@@ -516,3 +517,322 @@ class AccountRelanceFile(models.Model):
 
     def action_remind_now(self):
         return self.env['account.relance.run']._action_remind_now(partners=self.partner_id)
+
+    # ------------------------------------------------------------------ the daily run
+
+    @api.model
+    def _unchanged_since_run(self, company, on_date, items):
+        """The clients of ``items`` ({client id: ClientItems}, ``_select_client_items``) that a
+        run of ``on_date`` already prepared and
+        whose stamp has not changed since (``_client_stamps``): the same
+        items with the same residuals, the same credits, no relance, promise, client or setting
+        written since. Running them again would do exactly what it did: a same-day rerun, or a
+        run resumed after a crash, leaves them alone.
+
+        A client with nothing overdue has no file to carry a stamp (its installments are not
+        yet due: a preventive reminder at most): left alone too when it was reminded that day
+        and has no relance waiting, since a client reminded that day gets nothing new
+        (``_reminded_on``) and nothing is waiting to be brought up to date."""
+        stored = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, run_stamp FROM account_relance_file"
+                    " WHERE company_id = %s AND state = 'open' AND run_date = %s AND partner_id = ANY(%s)",
+                    company.id,
+                    on_date,
+                    list(items),
+                    to_flush=self._fields['run_stamp'],
+                )
+            )
+        )
+        unchanged = set()
+        if stored:
+            digests = {pid: (items[pid].items_digest, items[pid].credits_digest) for pid in stored}
+            current = self._client_stamps(company, on_date, list(stored), digests=digests)
+            unchanged = {pid for pid, stamp in current.items() if stamp and stamp == stored[pid]}
+        others = [pid for pid in items if pid not in stored]
+        reminded = self._reminded_on(company, on_date, others)
+        quiet = reminded - self._pending_partner_ids(company, reminded)
+        if quiet:
+            unchanged |= quiet - {
+                pid
+                for [pid] in self.env.execute_query(
+                    SQL(
+                        "SELECT DISTINCT move.commercial_partner_id FROM %s WHERE aml.id = ANY(%s) AND %s < %s",
+                        self.env['account.relance.installment']._from_sql(),
+                        [line for pid in quiet for line in items[pid].line_ids],
+                        self.env['account.relance.installment']._due_sql(),
+                        on_date,
+                    )
+                )
+            }
+        return unchanged
+
+    @api.model
+    def _reminded_on(self, company, on_date, partner_ids):
+        """The clients of ``partner_ids`` reminded on ``on_date``, or later (a run as of a past
+        date: history cannot be rewritten): the run of that day gives them nothing new."""
+        if not partner_ids:
+            return set()
+        return {
+            partner.id
+            for [partner] in self.env['account.relance']._read_group(
+                [
+                    ('company_id', '=', company.id),
+                    ('partner_id', 'in', list(partner_ids)),
+                    '|',
+                    ('date', '=', on_date),
+                    '&',
+                    ('date', '>', on_date),
+                    ('state', '!=', 'cancelled'),
+                ],
+                ['partner_id'],
+            )
+        }
+
+    @api.model
+    def _pending_partner_ids(self, company, partner_ids):
+        """The clients of ``partner_ids`` with a relance waiting for validation or failed."""
+        if not partner_ids:
+            return set()
+        return {
+            partner.id
+            for [partner] in self.env['account.relance']._read_group(
+                [('company_id', '=', company.id), ('partner_id', 'in', list(partner_ids)), ('state', 'in', PENDING)],
+                ['partner_id'],
+            )
+        }
+
+    @api.model
+    def _client_stamps(self, company, on_date, partner_ids, line_ids=None, digests=None):
+        """{client id: stamp}: a digest of what the run of ``on_date`` reads of each client: the
+        installments it lists (ids and residuals), the unreconciled credits, the client's risk
+        category (its scenario) and last write, the state of its relances of the day or pending
+        and of its promises, the last write of its relances and of the company's levels,
+        scenarios and settings. ``line_ids``: what the selection listed for these clients
+        (``_from_sql``); ``digests``: {client id: (digest of its items, of its credits)} when
+        the selection computed them (``_select_client_items``), not to read the items again."""
+        if not partner_ids:
+            return {}
+        self.env.flush_all()  # journal items, clients, relances and promises are read in SQL below
+        Partner = self.env['res.partner'].with_company(company)
+        installments = self.env['account.relance.installment']
+        if digests is not None:
+            pids = [pid for pid in partner_ids if pid in digests]
+            parts = SQL(
+                "given AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[]) AS given(pid, items, credits)),"
+                " items AS (SELECT pid, items AS digest FROM given),"
+                " credits AS (SELECT pid, credits AS digest FROM given)",
+                pids,
+                [digests[pid][0] for pid in pids],
+                [digests[pid][1] for pid in pids],
+            )
+        else:
+            conditions = installments._selection_sql(company, on_date, partner_ids=partner_ids)
+            if conditions is None:
+                return {}
+            parts = SQL(
+                """items AS (SELECT move.commercial_partner_id AS pid, %(digest)s AS digest
+                               FROM %(installments)s WHERE %(conditions)s GROUP BY 1),
+                   credits AS (SELECT partner.commercial_partner_id AS pid, %(digest)s AS digest
+                                 FROM %(credits)s AND partner.commercial_partner_id = ANY(%(partners)s) GROUP BY 1)""",
+                digest=installments._items_digest_sql(),
+                installments=installments._from_sql(line_ids),
+                conditions=conditions,
+                credits=installments._credits_sql(company, on_date, line_ids),
+                partners=list(partner_ids),
+            )
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """
+            WITH %(parts)s,
+                 settings AS (SELECT concat_ws('|', company.write_date,
+                                     (SELECT max(write_date) FROM account_relance_level WHERE company_id = company.id),
+                                     (SELECT max(write_date) FROM account_relance_scenario
+                                       WHERE company_id = company.id)) AS digest
+                                FROM res_company company WHERE company.id = %(company)s)
+            SELECT client.id, md5(concat_ws('|', items.digest, credits.digest, client.write_date, settings.digest,
+                   %(category)s,  -- company-dependent: the scenario of the client
+                   (SELECT max(write_date) FROM account_relance
+                     WHERE company_id = %(company)s AND partner_id = client.id),
+                   -- The state of the relances the run looks at (of the day, or pending), of the
+                   -- promises: a change in the same transaction leaves write_date as it was.
+                   (SELECT string_agg(id || ':' || state, ',' ORDER BY id) FROM account_relance
+                     WHERE company_id = %(company)s AND partner_id = client.id
+                       AND (date >= %(date)s OR state IN ('to_validate', 'failed'))),
+                   (SELECT string_agg(id || ':' || state || ':' || write_date, ',' ORDER BY id)
+                      FROM account_relance_promise WHERE company_id = %(company)s AND partner_id = client.id)))
+              FROM res_partner client CROSS JOIN settings
+         LEFT JOIN items ON items.pid = client.id
+         LEFT JOIN credits ON credits.pid = client.id
+             WHERE client.id = ANY(%(partners)s)
+            """,
+                    parts=parts,
+                    partners=list(partner_ids),
+                    company=company.id,
+                    date=on_date,
+                    category=Partner._fields['relance_risk_category'].to_sql(Partner, 'client'),
+                )
+            )
+        )
+
+    @api.model
+    def _stamp_files(self, company, on_date, files, line_ids=None):
+        """Write on the files {client id: file} of a batch the stamp of their client as the
+        batch leaves them (``_unchanged_since_run``)."""
+        if not files:
+            return
+        stamps = self._client_stamps(company, on_date, list(files), line_ids=line_ids)
+        update_rows(
+            self.browse([file.id for file in files.values()]),
+            [{'run_date': on_date, 'run_stamp': stamps.get(pid)} for pid in files],
+        )
+
+    @api.model
+    def _last_seen(self, company, partner_ids, on_date):
+        """{partner id: date of the last relance the client read} (e-mail, letter or registered
+        letter that went out, any file, preventive reminders included): the minimum gap counts
+        from it."""
+        groups = self.env['account.relance']._read_group(
+            [
+                ('company_id', '=', company.id),
+                ('partner_id', 'in', list(partner_ids)),
+                ('state', 'in', ('sent', 'done')),
+                ('date', '<=', on_date),
+                Domain.OR([Domain(f'channel_{channel}', '=', True) for channel in WRITTEN_CHANNELS]),
+            ],
+            ['partner_id'],
+            ['date:max'],
+        )
+        return {partner.id: day for partner, day in groups}
+
+    @api.model
+    def _file_states(self, company, partner_ids, files, calendar, on_date):
+        """{partner id: core.calendar.FileState}: where each client's open file stands, seen from
+        the client's scenario, and when the client last saw a relance (any file, preventive too)."""
+        seen = self._last_seen(company, partner_ids, on_date)
+        states = {}
+        for partner_id in partner_ids:
+            file = files.get(partner_id)
+            if file and file.level_id:
+                states[partner_id] = FileState(
+                    level_id=calendar.seen_from(partner_id, file.level_id.id),
+                    last_date=file.last_relance_date,
+                    last_rank=tone_rank(file.tone),
+                    written_sent=file.written_sent,
+                    last_seen=seen.get(partner_id),
+                )
+            else:
+                states[partner_id] = FileState(last_seen=seen.get(partner_id))
+        return states
+
+    @api.model
+    def _steps_after(self, company, on_date, rows_by_partner, plans, files, calendar, relances):
+        """{partner id: plan of the next step} of the files whose relance went out today."""
+        gap_of = {scenario: scenario.min_gap_days for scenario in set(calendar.scenario_of.values())}
+        next_steps = {}
+        # What comes next, now that today's relances went out (or wait for validation).
+        went_out = {relance.partner_id.id for relance in relances if relance.state == 'sent'}
+        states = self._file_states(company, list(went_out), files, calendar, on_date)
+        for partner_id, plan in plans.items():
+            if plan.kind != 'file' or partner_id not in went_out:
+                continue
+            rows = rows_by_partner[partner_id]
+            overdue = min((row['due_date'] for row in rows if row['due_date'] < on_date), default=None)
+            step = overdue and escalation_step(
+                calendar.levels(partner_id),
+                states[partner_id],
+                overdue,
+                on_date,
+                gap_of[calendar.scenario_of[partner_id]],
+            )
+            next_steps[partner_id] = ClientPlan(
+                None, 'file', next_level_id=step and step[0].id, next_date=step and step[1]
+            )
+        return next_steps
+
+    @api.model
+    def _update_files(self, company, on_date, rows_by_partner, files, next_steps):
+        """What the worklist shows of each file: amount overdue, oldest due date, next step;
+        written in one UPDATE for the files of the batch whose figures changed."""
+        digits = company.currency_id
+        changes = {}  # file -> values that differ from the stored ones
+        for partner_id, file in files.items():
+            rows = [row for row in rows_by_partner.get(partner_id, ()) if row['due_date'] < on_date]
+            plan = next_steps.get(partner_id)
+            values = {
+                'amount_overdue': digits.round(sum(row['amount_residual'] for row in rows)),
+                'oldest_due_date': min((row['due_date'] for row in rows), default=False),
+            }
+            if plan is not None:
+                values.update(next_level_id=plan.next_level_id or False, next_date=plan.next_date or False)
+            changed = {
+                key: value
+                for key, value in values.items()
+                if (file[key].id if key == 'next_level_id' else file[key]) != value
+            }
+            if changed:
+                changes[file] = changed
+        if not changes:
+            return
+        # Each column keeps its value where the file did not change it.
+        fnames = ['amount_overdue', 'oldest_due_date', 'next_level_id', 'next_date']
+        update_rows(
+            self.browse([file.id for file in changes]),
+            [
+                {
+                    fname: changed.get(fname, file[fname].id if fname == 'next_level_id' else file[fname])
+                    for fname in fnames
+                }
+                for file, changed in changes.items()
+            ],
+        )
+
+    @api.model
+    def _close_files(self, company, on_date, partner_ids=None, unchanged=()):
+        """Close the open files of the clients that have nothing overdue left to chase.
+
+        A client whose overdue invoices are all held (dispute, payment schedule, suspension,
+        litigation, exclusion) has its file closed *on hold*: when it is chased again, the file
+        continues where it stood. Otherwise nothing is overdue any more: the file is done, and the
+        next lateness starts a new one at the first reminder.
+        """
+        domain = [('company_id', '=', company.id), ('state', '=', 'open')]
+        if partner_ids is not None:
+            domain.append(('partner_id', 'in', list(partner_ids)))
+        # A client left ``unchanged`` by the run (``_batches``) still has the overdue items its
+        # file was stamped with: its file stays open, without looking again (nor reading it).
+        if unchanged:
+            domain.append(('partner_id', 'not in', list(unchanged)))
+        open_files = self.search(domain)
+        if not open_files:
+            return self.browse()
+        Installment = self.env['account.relance.installment']
+        overdue = set(
+            Installment._select_partner_ids(
+                company, on_date, partner_ids=open_files.partner_id.ids, force=True, overdue=True
+            )
+        )
+        candidates = open_files.filtered(lambda f: f.partner_id.id not in overdue)
+        if not candidates:
+            return self.browse()
+        # A run as of a past date never closes a file that later relances went on with.
+        went_on = {
+            file.id
+            for [file] in self.env['account.relance']._read_group(
+                [('file_id', 'in', candidates.ids), ('date', '>', on_date), ('state', '!=', 'cancelled')], ['file_id']
+            )
+        }
+        to_close = candidates.filtered(lambda f: f.id not in went_on)
+        if not to_close:
+            return self.browse()
+        held = set(
+            Installment._select_partner_ids(
+                company, on_date, partner_ids=to_close.partner_id.ids, force=True, held=True, overdue=True
+            )
+        )
+        on_hold = to_close.filtered(lambda f: f.partner_id.id in held)
+        on_hold._close(on_date, 'hold')
+        (to_close - on_hold)._close(on_date, 'paid')
+        return to_close

@@ -153,7 +153,7 @@ class AccountRelanceFile(models.Model):
         collector's user in the file's company, signed by ``author`` (the client's partner when
         the client answered on its page), never by the public user of the website."""
         self.ensure_one()
-        today = self.env['account.relance.run']._company_today(self.company_id)
+        today = self.company_id._relance_today()
         stamped = Markup("<p>%s</p><p>%s</p>") % (body, self.env._("Date: %s", format_date(self.env, today)))
         partner_ids = notify.ids if notify else []
         values = {'author_id': author.id} if author else {}
@@ -180,7 +180,7 @@ class AccountRelanceFile(models.Model):
         """The collector's activity on the file, created as the collector (no assignment e-mail:
         the message of the answer already told them)."""
         self.ensure_one()
-        today = self.env['account.relance.run']._company_today(self.company_id)
+        today = self.company_id._relance_today()
         return self._relance_recorder().activity_schedule(
             'mail.mail_activity_data_todo',
             date_deadline=today,
@@ -193,7 +193,7 @@ class AccountRelanceFile(models.Model):
         """One more answer of the client's page today; refused beyond the company's daily
         limit (a page posted in a loop fills neither the chatter nor the collector's inbox)."""
         self.ensure_one()
-        today = self.env['account.relance.run']._company_today(self.company_id)
+        today = self.company_id._relance_today()
         count = self.client_answer_count if self.client_answer_day == today else 0
         limit = self.company_id.relance_portal_answer_limit
         if limit and count >= limit:
@@ -243,7 +243,7 @@ class AccountRelanceFile(models.Model):
             return False
         if source == 'portal':
             self._relance_count_client_answer()
-        today = self.env['account.relance.run']._company_today(self.company_id)
+        today = self.company_id._relance_today()
         self.env['account.relance.dispute.wizard'].with_company(self.company_id).sudo().create(
             {
                 'move_ids': [Command.set(move.ids)],

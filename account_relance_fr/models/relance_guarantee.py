@@ -50,7 +50,7 @@ class AccountRelanceGuarantee(models.Model):
     @api.depends_context('company')
     def _compute_state(self):
         for guarantee in self:
-            today = self.env['account.relance.run']._company_today(guarantee.company_id or self.env.company)
+            today = (guarantee.company_id or self.env.company)._relance_today()
             if guarantee.date_end and guarantee.date_end < today:
                 guarantee.state = 'expired'
             elif guarantee.date_start and guarantee.date_start > today:
@@ -61,7 +61,7 @@ class AccountRelanceGuarantee(models.Model):
     def _search_state(self, operator, value):
         if operator not in ('in', 'not in'):
             return NotImplemented
-        today = self.env['account.relance.run']._company_today(self.env.company)
+        today = self.env.company._relance_today()
         domains = {
             'expired': [('date_end', '<', today)],
             'future': [('date_start', '>', today)],

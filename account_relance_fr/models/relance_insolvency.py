@@ -247,7 +247,7 @@ class AccountRelanceInsolvency(models.Model):
         on_date = self.env.context.get('relance_date')
         if on_date:
             return fields.Date.to_date(on_date)
-        return self.env['account.relance.run']._company_today(self.company_id)
+        return self.company_id._relance_today()
 
     # ------------------------------------------------------------------ effects
 

@@ -103,7 +103,7 @@ class AccountRelanceInsolvency(models.Model):
             else:
                 claim.due = currency.round(claim.due + item['amount'])
         # Penalties and interest stop at the judgment (L622-28): counted to that day.
-        penalties = self.env['account.relance.run']._penalties_of(company, judgment, list(claims))
+        penalties = self.env['account.move'].browse(list(claims))._relance_penalties_in(company, judgment)
         for move_id, claim in claims.items():
             claim.penalties = penalties.get(move_id, {}).get('penalties_company', 0.0)
             claim.indemnity = penalties.get(move_id, {}).get('indemnity_company', 0.0)

@@ -124,7 +124,7 @@ class AccountRelancePromise(models.Model):
         file.ensure_one()
         company = file.company_id
         currency = company.currency_id
-        today = self.env['account.relance.run']._company_today(company)
+        today = company._relance_today()
         promise_date = fields.Date.to_date(promise_date)
         amount = self._checked_amount(file, promise_date, amount, today)
         rows = (

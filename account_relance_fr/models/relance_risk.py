@@ -32,7 +32,7 @@ class AccountRelanceRisk(models.AbstractModel):
         companies = self.env['res.company'].search([])
         work = []
         for company in companies:
-            on_date = self.env['account.relance.run']._company_today(company)
+            on_date = company._relance_today()
             partners = self._candidates(company, on_date)
             work += [(company, on_date, partners, batch) for batch in split_every(BATCH_SIZE, partners.ids)]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch in work))

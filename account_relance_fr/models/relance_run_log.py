@@ -1,3 +1,5 @@
+from psycopg2 import IntegrityError
+
 from odoo import api, fields, models
 
 
@@ -36,4 +38,13 @@ class AccountRelanceRunLog(models.Model):
                 }
                 for partner_id in partner_ids
             ]
+        )
+
+    @api.model
+    def _failure_message(self, error):
+        if isinstance(error, IntegrityError):
+            return self.env._("Another relance run reminded this client at the same moment: nothing was doubled.")
+        detail = error.args[0] if getattr(error, 'args', None) else repr(error)
+        return self.env._(
+            "The relance could not be prepared: %(error)s. It is tried again at the next run.", error=str(detail)
         )

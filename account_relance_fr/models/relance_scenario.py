@@ -1,7 +1,36 @@
+from typing import NamedTuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..core.calendar import equivalent_level
 from .res_partner import RISK_CATEGORIES
+
+
+class ScenarioCalendar(NamedTuple):
+    """The relance levels of a company as the calendar of each client's scenario sees them."""
+
+    level_by_id: dict  # level id -> level record (archived ones included)
+    scenario_of: dict  # commercial partner id -> scenario
+    levels_of: dict  # scenario -> its active levels (core.calendar.Level)
+    all_levels_of: dict  # scenario -> all its levels, archived ones included
+    core_by_id: dict  # level id -> core.calendar.Level
+
+    def levels(self, partner_id):
+        return self.levels_of[self.scenario_of[partner_id]]
+
+    def seen_from(self, partner_id, level_id):
+        """The level an installment of the client reached, seen from the client's scenario: a
+        level of another risk category's scenario (the client changed category) stands for its
+        equivalent step, so the invoice continues from there instead of starting over."""
+        reached = self.level_by_id.get(level_id)
+        scenario = self.scenario_of[partner_id]
+        if not reached or reached.scenario_id == scenario:
+            return level_id
+        equivalent = equivalent_level(
+            self.core_by_id[level_id], self.all_levels_of[reached.scenario_id], self.levels_of[scenario]
+        )
+        return equivalent and equivalent.id
 
 
 class AccountRelanceScenario(models.Model):
@@ -89,6 +118,30 @@ class AccountRelanceScenario(models.Model):
             partner.id: scenarios.get(partner.relance_risk_category or 'punctual', fallback)
             for partner in partners.with_company(company)
         }
+
+    @api.model
+    def _calendar(self, company, partners):
+        """What planning the installments of ``partners`` in their own scenario needs, read once:
+        the company's levels by id (archived ones too: an installment may have reached one),
+        their calendar view, the scenario of each client and the active levels of each scenario."""
+        levels = (
+            self.env['account.relance.level'].with_context(active_test=False).search([('company_id', '=', company.id)])
+        )
+        core_by_id = {core.id: core for core in levels._as_core()}
+        scenario_of = self._for_partners(company, partners)
+        return ScenarioCalendar(
+            level_by_id={level.id: level for level in levels},
+            scenario_of=scenario_of,
+            levels_of={
+                scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario and level.active]
+                for scenario in {*scenario_of.values(), *levels.scenario_id}
+            },
+            all_levels_of={
+                scenario: [core_by_id[level.id] for level in levels if level.scenario_id == scenario]
+                for scenario in levels.scenario_id
+            },
+            core_by_id=core_by_id,
+        )
 
     def _suggested_credit_limit(self, guarantees_amount):
         """The credit limit this scenario suggests for a client whose valid guarantees total

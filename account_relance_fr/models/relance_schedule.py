@@ -306,7 +306,7 @@ class AccountRelanceSchedule(models.Model):
                 raise UserError(self.env._("Only a draft payment schedule can be proposed again."))
             self._check_invoices(schedule.move_ids)
             currency = schedule.currency_id
-            today = self.env['account.relance.run']._company_today(schedule.company_id)
+            today = schedule.company_id._relance_today()
             if schedule.date < today:
                 raise UserError(self.env._("The agreement date cannot be before today."))
             if schedule.frequency == 'custom':
@@ -375,7 +375,7 @@ class AccountRelanceSchedule(models.Model):
     def _plan_problems(self):
         """Translated reasons why a draft cannot be agreed."""
         self.ensure_one()
-        today = self.env['account.relance.run']._company_today(self.company_id)
+        today = self.company_id._relance_today()
         lines = self.line_ids
         messages = []
         for kind, detail in rules.plan_problems(
@@ -575,7 +575,7 @@ class AccountRelanceSchedule(models.Model):
         and send the reminders due. Idempotent: a reminder is sent once per installment, an
         installment is marked missed once, and a broken schedule is not checked again."""
         for schedule in self.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES):
-            day = on_date or self.env['account.relance.run']._company_today(schedule.company_id)
+            day = on_date or schedule.company_id._relance_today()
             grace = schedule.company_id.relance_schedule_grace_days
             installments = schedule._core_installments()
             new_state = rules.status(list(installments.values()), day, grace)

@@ -43,7 +43,7 @@ class AccountRelanceScheduleLine(models.Model):
     def _compute_paid(self):
         for schedule in self.schedule_id:
             installments = schedule._core_installments()
-            today = self.env['account.relance.run']._company_today(schedule.company_id)
+            today = schedule.company_id._relance_today()
             for line, inst in installments.items():
                 line.amount_paid = float(inst.paid)
                 line.amount_remaining = float(inst.remaining)

@@ -50,7 +50,7 @@ class AccountRelanceScheduleRequest(models.Model):
         chatter: one open request and one activity of the collector per file."""
         file.ensure_one()
         company = file.company_id
-        today = self.env['account.relance.run']._company_today(company)
+        today = company._relance_today()
         count = int(installment_count or 3)
         if not MIN_INSTALLMENTS <= count <= MAX_INSTALLMENTS:
             raise UserError(

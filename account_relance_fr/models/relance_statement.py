@@ -102,14 +102,12 @@ class AccountRelanceStatement(models.AbstractModel):
         when the relances of the client do not claim them yet (``_claims_penalties``); an invoice
         in dispute carries none."""
         partner = partner.commercial_partner_id
-        on_date = on_date or self.env['account.relance.run']._company_today(company)
+        on_date = on_date or company._relance_today()
         lines = self.env['account.move.line'].sudo().search(self._open_items_domain(partner, company))
         lines = lines.sorted(lambda aml: (aml.currency_id.id, aml.date_maturity or aml.date, aml.date, aml.id))
         invoices = lines.move_id.filtered(lambda m: m.move_type in INVOICE_TYPES)
         claimed = invoices.filtered(lambda m: not m.relance_dispute) if penalties else invoices.browse()
-        penalties = (
-            self.env['account.relance.run'].sudo()._penalties_of(company, on_date, claimed.ids) if claimed else {}
-        )
+        penalties = claimed.sudo()._relance_penalties_in(company, on_date) if claimed else {}
         entries, balances, seen_moves = defaultdict(list), defaultdict(float), set()
         for line in lines:
             # The penalties of an invoice go with its first line.

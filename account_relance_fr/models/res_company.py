@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+import pytz
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, format_bounds, parse_bounds
@@ -345,3 +347,28 @@ class ResCompany(models.Model):
             if company not in equipped:
                 for scenario in defaults:
                     scenario.copy({'company_id': company.id})
+
+    def _relance_today(self):
+        """The day it is for the relances of the company, in its timezone (Paris by default).
+        A backfill (the demo's history) works as of a past day: the relances it sends carry it."""
+        if self.env.context.get('relance_today'):
+            return fields.Date.to_date(self.env.context['relance_today'])
+        tz = pytz.timezone(self.partner_id.tz or 'Europe/Paris')
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+
+    def _relance_responsible(self, *candidates, assigned=None):
+        """Who receives an activity of the relances of the company: the person ``assigned`` to
+        it (the relance's responsible), else the company's collector, else the first of
+        ``candidates`` (the salesperson...), else the first relance manager of the company;
+        never a technical user (OdooBot, ``__system__``, portal or archived users): a call or a
+        deadline must reach a person."""
+        self.ensure_one()
+
+        def person(user):
+            return user and user.active and not user.share and user.id != SUPERUSER_ID and self in user.company_ids
+
+        for user in (assigned, self.relance_collector_id, *candidates):
+            if person(user):
+                return user
+        managers = self.env.ref('account_relance_fr.group_relance_manager').sudo().all_user_ids
+        return next((user for user in managers.sorted('id') if person(user)), self.env['res.users'])

@@ -228,7 +228,7 @@ class ResPartner(models.Model):
     def _compute_relance_amounts(self):
         company = self.env.company
         commercial = self.commercial_partner_id
-        today = self.env['account.relance.run']._company_today(company)
+        today = company._relance_today()
         # What the client owes in this company, every contact of it counted (the commercial
         # partner of each item): its open receivable items net of its credits, and its open
         # installments already due.
@@ -275,7 +275,7 @@ class ResPartner(models.Model):
     @api.depends_context('company')
     def _compute_relance_credit(self):
         company = self.env.company
-        today = self.env['account.relance.run']._company_today(company)
+        today = company._relance_today()
         valid = dict(
             self.env['account.relance.guarantee']._read_group(
                 [
@@ -449,8 +449,7 @@ class ResPartner(models.Model):
                     self._relance_risk_label(previous),
                 )
             )
-        run = self.env['account.relance.run']
-        self.env['account.relance.risk']._compute(company, run._company_today(company), partners)
+        self.env['account.relance.risk']._compute(company, company._relance_today(), partners)
 
     @api.model
     def _relance_risk_label(self, category):

@@ -38,7 +38,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
     def _action_download(self, partner):
         """Build the file of ``partner`` for the current company and download it."""
         company = self.env.company
-        on_date = self.env['account.relance.run']._company_today(company)
+        on_date = company._relance_today()
         dossier = self.create(
             {'partner_id': partner.commercial_partner_id.id, 'company_id': company.id, 'date': on_date}
         )
@@ -152,7 +152,7 @@ class AccountRelanceLitigationFile(models.TransientModel):
             self.env['account.relance.aged.balance.line']._fields['document_kind']._description_selection(self.env)
         )
         states = dict(self.env['account.relance']._fields['state']._description_selection(self.env))
-        penalties = self.env['account.relance.run']._penalties_of(company, self.date, invoices.ids)
+        penalties = invoices._relance_penalties_in(company, self.date)
         moves = {move.id: move for move in self.env['account.move'].browse([item['move_id'] for item in items])}
         address = ", ".join(
             filter(None, [partner.street, partner.street2, f"{partner.zip or ''} {partner.city or ''}".strip()])

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, freeze_time, tagged
 
 from odoo.addons.account_relance_fr.models.relance import AccountRelance
-from odoo.addons.account_relance_fr.models.relance_run import AccountRelanceRun
+from odoo.addons.account_relance_fr.models.relance_prepare import AccountRelance as PreparedRelance
 
 from .common import DUE, RelanceCommon
 
@@ -40,14 +40,14 @@ class TestRelanceIsolation(RelanceCommon):
         for client in (cls.client, cls.second, cls.third):
             cls.invoice(1000.0, partner=client)
 
-    def break_client(self, client, method, cls=AccountRelanceRun):
+    def break_client(self, client, method, cls=PreparedRelance):
         """Make ``method`` raise for ``client`` (the rest of the run works as usual)."""
         original = getattr(cls, method)
         self.addCleanup(setattr, cls, method, original)
         self.repair = lambda: setattr(cls, method, original)
 
         def broken(records, *args, **kwargs):
-            touched = records.partner_id if records._name == 'account.relance' else args[0]
+            touched = records.partner_id if records else args[0]  # a relance, or the client it is for
             if client in touched:
                 raise ValueError(f"broken data of {client.name}")
             return original(records, *args, **kwargs)
@@ -58,7 +58,7 @@ class TestRelanceIsolation(RelanceCommon):
         return self.env['account.relance'].search([('partner_id', '=', client.id)])
 
     def test_a_client_that_fails_is_logged_and_the_others_are_reminded(self):
-        self.break_client(self.second, '_recipient_of')
+        self.break_client(self.second, '_prepare_recipient')
         relances = self.run_relance(DUE + timedelta(days=1))
         self.assertEqual(relances.partner_id, self.client | self.third)
         self.assertEqual(relances.mapped('state'), ['sent', 'sent'])
@@ -68,7 +68,7 @@ class TestRelanceIsolation(RelanceCommon):
         self.assertIn("broken data of Boulangerie Petit", log.message)
 
     def test_the_next_day_retries_the_client_that_failed(self):
-        self.break_client(self.second, '_recipient_of')
+        self.break_client(self.second, '_prepare_recipient')
         self.run_relance(DUE + timedelta(days=1))
         self.repair()  # the data were fixed overnight
         retried = self.run_relance(DUE + timedelta(days=2))
@@ -76,7 +76,7 @@ class TestRelanceIsolation(RelanceCommon):
         self.assertRecordValues(retried, [{'level_id': self.level[1].id, 'state': 'sent'}])
 
     def test_the_scheduled_run_goes_on_after_a_failing_client(self):
-        self.break_client(self.second, '_recipient_of')
+        self.break_client(self.second, '_prepare_recipient')
         with (
             freeze_time(datetime.combine(DUE + timedelta(days=1), datetime.min.time()) + timedelta(hours=6)),
             self.enter_registry_test_mode(),

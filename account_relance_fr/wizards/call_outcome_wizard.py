@@ -88,7 +88,7 @@ class AccountRelanceCallOutcomeWizard(models.TransientModel):
             file._relance_post_client_action(feedback)
         else:
             days = file.company_id.relance_call_retry_days or 1
-            today = self.env['account.relance.run']._company_today(file.company_id)
+            today = file.company_id._relance_today()
             target = self.relance_id or file.last_relance_id
             target.activity_schedule(
                 'mail.mail_activity_data_call',

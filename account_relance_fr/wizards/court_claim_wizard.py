@@ -44,7 +44,7 @@ class AccountRelanceCourtClaimWizard(models.TransientModel):
     def _action_open(self, file, kind=None):
         file.ensure_one()
         self.env['account.relance']._check_relance_group()
-        today = self.env['account.relance.run']._company_today(file.company_id)
+        today = file.company_id._relance_today()
         if kind is None:
             kind = 'petites_creances' if file._handover_route(today) == 'small_claims' else 'injonction'
         return {
