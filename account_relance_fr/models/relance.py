@@ -10,10 +10,9 @@ from odoo.tools import SQL, clean_context
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-from ..core.calendar import ClientPlan, is_written
+from ..core.calendar import is_written
 from ..core.words import amount_in_words
 from .batch_sql import create_quietly, update_rows
-from .relance_prepare import BatchContext
 
 _logger = logging.getLogger(__name__)
 
@@ -441,78 +440,6 @@ class AccountRelance(models.Model):
         current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(), 'failure_reason': False})
         current._send()
         return True
-
-    def _bring_up_to_date(self):
-        """Recompute the relances as of today (in their company's timezone) before they go out.
-        Returns those still worth sending; the others are cancelled with the reason."""
-        keep = self.browse()
-        for relance in self:
-            company = relance.company_id
-            today = company._relance_today()
-            partner = relance.partner_id
-            rows = (
-                self.env['account.relance.installment']
-                ._select_installments(company, today, partner_ids=partner.ids, force=True)
-                .get(partner.id, [])
-            )
-            if relance.file_id or relance.tone != 'preventive':
-                listed = [row for row in rows if row['due_date'] < today]
-                kind = 'file'
-            else:
-                wanted = set(relance.line_ids.move_line_id.ids)
-                listed = [row for row in rows if row['line_id'] in wanted and row['due_date'] >= today]
-                kind = 'preventive'
-            if not listed:
-                relance._cancel_with_reason(self.env._("Nothing is owed any more on %s.", today))
-                continue
-            levels = self.env['account.relance.level'].search([('company_id', '=', company.id)])
-            horizon = today - timedelta(days=min(levels.mapped('delay')))
-            upcoming = [row for row in rows if today <= row['due_date'] <= horizon] if kind == 'file' else []
-            plan = ClientPlan(
-                relance.level_id.id,
-                kind,
-                listed=tuple(row['line_id'] for row in listed),
-                upcoming=tuple(row['line_id'] for row in upcoming),
-            )
-            vals = self._prepare_values_batch(
-                BatchContext(company, today), {partner.id: (plan, rows)}, {relance.level_id.id: relance.level_id}
-            ).get(partner.id)
-            if vals is None:
-                relance._cancel_with_reason(
-                    self.env._("Nothing is owed any more on %s once credits are deducted.", today)
-                )
-                continue
-            if relance.date != today and self.search_count(
-                [
-                    ('company_id', '=', company.id),
-                    ('partner_id', '=', partner.id),
-                    ('date', '=', today),
-                    ('id', '!=', relance.id),
-                ]
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(client)s already received a relance today: send %(relance)s tomorrow.",
-                        client=partner.display_name,
-                        relance=relance.name,
-                    )
-                )
-            for key in (
-                'contact_id',
-                'salesperson_id',
-                'user_id',
-                'channel_email',
-                'channel_phone',
-                'channel_letter',
-                'channel_registered_letter',
-                'level_id',
-                'company_id',
-                'partner_id',
-            ):
-                vals.pop(key, None)  # who and how were decided when it was prepared, or by a person
-            relance._update_pending(vals, note=False)
-            keep |= relance
-        return keep
 
     def _differs_from(self, vals):
         """Whether ``vals`` (a relance as the run would prepare it now) says something else than

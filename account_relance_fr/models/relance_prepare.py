@@ -7,17 +7,33 @@ mise en demeure wizard and the bulk send all build their relances here.
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core.calendar import days_overdue
+from ..core.calendar import ClientPlan, days_overdue
 from ..core.claims import claim
 from ..core.penalties import NO_PENALTIES, penalty_totals
 
 _logger = logging.getLogger(__name__)
+
+#: Who and how a relance goes out were decided when it was prepared, or by a person: bringing it
+#: up to date before it goes out leaves them as they are.
+DECIDED_WHEN_PREPARED = (
+    'contact_id',
+    'salesperson_id',
+    'user_id',
+    'channel_email',
+    'channel_phone',
+    'channel_letter',
+    'channel_registered_letter',
+    'level_id',
+    'company_id',
+    'partner_id',
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,108 @@ class BatchReads:
 
 class AccountRelance(models.Model):
     _inherit = 'account.relance'  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------ bring up to date
+
+    def _bring_up_to_date(self):
+        """Recompute the relances as of today (in their company's timezone) before they go out,
+        as one batch per company (one selection, one credit read, one penalty computation for
+        the batch), with the ``_prepare_*`` methods the run uses. Returns those still worth
+        sending; the others are cancelled with the reason."""
+        keep = self.browse()
+        for company, relances in self.grouped('company_id').items():
+            for batch in relances._one_per_client():
+                keep |= batch._bring_up_to_date_in(company)
+        return keep
+
+    def _one_per_client(self):
+        """self in batches that hold one relance per client (values are built per client)."""
+        batches, count = defaultdict(list), defaultdict(int)
+        for relance in self:
+            batches[count[relance.partner_id.id]].append(relance.id)
+            count[relance.partner_id.id] += 1
+        return [self.browse(ids) for _rank, ids in sorted(batches.items())]
+
+    def _bring_up_to_date_in(self, company):
+        """``_bring_up_to_date`` of relances of ``company``, one per client."""
+        today = company._relance_today()
+        Installment = self.env['account.relance.installment']
+        rows_of = Installment._select_installments(company, today, partner_ids=self.partner_id.ids, force=True)
+        horizon = today - timedelta(days=Installment._earliest_delay(company) or 0)
+        plans, relance_of = {}, {}
+        for relance in self:
+            rows = rows_of.get(relance.partner_id.id, [])
+            plan = relance._plan_as_of(rows, today, horizon)
+            if plan is None:
+                relance._cancel_with_reason(self.env._("Nothing is owed any more on %s.", today))
+                continue
+            plans[relance.partner_id.id] = (plan, rows)
+            relance_of[relance.partner_id.id] = relance
+        built = self._prepare_values_batch(
+            BatchContext(company, today), plans, {relance.level_id.id: relance.level_id for relance in self}
+        )
+        for partner_id in relance_of.keys() - built.keys():
+            relance_of[partner_id]._cancel_with_reason(
+                self.env._("Nothing is owed any more on %s once credits are deducted.", today)
+            )
+        current = self.browse([relance.id for partner_id, relance in relance_of.items() if partner_id in built])
+        current._check_one_a_day(today)
+        current._replace_values([built[relance.partner_id.id] for relance in current])
+        return current
+
+    def _plan_as_of(self, rows, today, horizon):
+        """The ClientPlan of this relance as of ``today`` from the client's ``rows``: its level,
+        the installments still owed (those it previewed for a preventive reminder), and those
+        falling due by ``horizon``; None when nothing is owed any more."""
+        self.ensure_one()
+        if self.file_id or self.tone != 'preventive':
+            listed = [row for row in rows if row['due_date'] < today]
+            kind = 'file'
+        else:
+            wanted = set(self.line_ids.move_line_id.ids)
+            listed = [row for row in rows if row['line_id'] in wanted and row['due_date'] >= today]
+            kind = 'preventive'
+        if not listed:
+            return None
+        upcoming = [row for row in rows if today <= row['due_date'] <= horizon] if kind == 'file' else []
+        return ClientPlan(
+            self.level_id.id,
+            kind,
+            listed=tuple(row['line_id'] for row in listed),
+            upcoming=tuple(row['line_id'] for row in upcoming),
+        )
+
+    def _check_one_a_day(self, today):
+        """A client receives at most one relance a day: refuse to send one dated earlier when
+        another went out (or was prepared) today."""
+        others = self.search(
+            [
+                ('company_id', 'in', self.company_id.ids),
+                ('partner_id', 'in', self.partner_id.ids),
+                ('date', '=', today),
+                ('id', 'not in', self.ids),
+            ]
+        )
+        for relance in self.filtered(lambda r: r.date != today and r.partner_id in others.partner_id):
+            raise UserError(
+                self.env._(
+                    "%(client)s already received a relance today: send %(relance)s tomorrow.",
+                    client=relance.partner_id.display_name,
+                    relance=relance.name,
+                )
+            )
+
+    def _replace_values(self, vals_list):
+        """Write on each pending relance of self its values (``_prepare_values``), its lines
+        replaced: the old lines deleted and the new ones created for the batch at once."""
+        # sudo below: the access to the relances of self is checked here once for the batch
+        # (one query per record otherwise); write still runs every override and the tracking.
+        self.check_access('write')
+        lines_of = [vals.pop('line_ids') for vals in vals_list]
+        self.line_ids.unlink()
+        for relance, vals in zip(self.sudo(), vals_list):
+            relance.write({key: value for key, value in vals.items() if key not in DECIDED_WHEN_PREPARED})
+        self.env['account.relance.line']._insert_for(self, lines_of)
 
     @api.model
     def _prepare_values_batch(self, context, plans, level_by_id, pending=None, line_ids=None):
