@@ -439,6 +439,8 @@ class AccountRelance(models.Model):
         current = pending._bring_up_to_date()
         current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(), 'failure_reason': False})
         current._send()
+        # The worklist says at once what comes next, as the run would the next morning.
+        current.file_id._refresh_next_step()
         return True
 
     def _differs_from(self, vals):
@@ -485,6 +487,7 @@ class AccountRelance(models.Model):
             raise UserError(self.env._("Only relances that were not sent can be cancelled."))
         # Cancelled relances no longer count for the levels of their invoices.
         self.write({'state': 'cancelled'})
+        self.file_id._refresh_next_step()
 
     def action_mark_done(self):
         self._check_relance_group()

@@ -1,8 +1,18 @@
+from dataclasses import replace
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
-from ..core.calendar import WRITTEN_CHANNELS, ClientPlan, FileState, escalation_step, tone_rank
+from ..core.calendar import (
+    WRITTEN_CHANNELS,
+    ClientPlan,
+    FileState,
+    Installment,
+    escalation_step,
+    plan_client,
+    tone_rank,
+)
 from .batch_sql import create_quietly, update_rows
 from .relance import PENDING
 from .relance_installment import SCHEDULE_COVERING_STATES
@@ -788,6 +798,48 @@ class AccountRelanceFile(models.Model):
                 for file, changed in changes.items()
             ],
         )
+
+    @api.model
+    def _refresh_clients(self, records):
+        """``_refresh_next_step`` of the open files of the clients of ``records`` (anything with
+        a ``company_id`` and a ``partner_id``: invoices, schedules), once per company."""
+        for company, of_company in records.grouped('company_id').items():
+            files = self._open_files(company, of_company.partner_id.commercial_partner_id.ids)
+            self.browse([file.id for file in files.values()])._refresh_next_step()
+
+    def _refresh_next_step(self):
+        """Bring the worklist rows of these files up to date at once, after a person acted on
+        them (a relance sent, sent by letter instead or cancelled; a promise, a dispute, a
+        schedule, a call outcome): their amount overdue and their next step by the rule of the
+        daily run (``core.calendar.plan_client`` from where each file stands, the pending relance
+        not counting for the gap, as ``account.relance.run._plan_batch`` plans), nothing created
+        nor sent. A client whose promise pauses the relances is left as the run leaves it."""
+        for company, files in self.filtered(lambda f: f.state == 'open').grouped('company_id').items():
+            on_date = company._relance_today()
+            partners = files.partner_id
+            rows = self.env['account.relance.installment']._select_installments(
+                company, on_date, partner_ids=partners.ids
+            )
+            calendar = self.env['account.relance.scenario']._calendar(company, partners)
+            by_partner = {file.partner_id.id: file for file in files}
+            states = self._file_states(company, partners.ids, by_partner, calendar, on_date)
+            paused = self.env['account.relance.promise']._paused_partner_ids(company, on_date, partners.ids)
+            next_steps = {}
+            for partner_id, file in by_partner.items():
+                if partner_id in paused:
+                    continue
+                state = replace(states[partner_id], last_seen=None) if file.pending_relance_id else states[partner_id]
+                next_steps[partner_id] = plan_client(
+                    calendar.levels(partner_id),
+                    state,
+                    [
+                        Installment(id=row['line_id'], due_date=row['due_date'], previewed=row['previewed'])
+                        for row in rows.get(partner_id, ())
+                    ],
+                    on_date,
+                    min_gap=calendar.scenario_of[partner_id].min_gap_days,
+                )
+            self._update_files(company, on_date, rows, by_partner, next_steps)
 
     @api.model
     def _close_files(self, company, on_date, partner_ids=None, unchanged=()):

@@ -162,6 +162,8 @@ class AccountRelanceFile(models.Model):
             body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', partner_ids=partner_ids, **values
         )
         file.partner_id.message_post(body=stamped, message_type='comment', subtype_xmlid='mail.mt_note', **values)
+        # A promise, a dispute, a call: the worklist says at once what comes next.
+        file._refresh_next_step()
 
     def _relance_collector(self):
         self.ensure_one()

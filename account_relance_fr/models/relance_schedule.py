@@ -437,6 +437,8 @@ class AccountRelanceSchedule(models.Model):
                     total=schedule._format_amount(schedule.amount_total),
                 )
             )
+        # The invoices it covers are no longer chased: the worklist says so at once.
+        self.env['account.relance.file']._refresh_clients(self)
         return True
 
     def _create_interest_invoice(self):
@@ -526,6 +528,7 @@ class AccountRelanceSchedule(models.Model):
                     cancel=True,
                 )
         self.write({'state': 'cancelled'})
+        self.env['account.relance.file']._refresh_clients(self)
         return True
 
     def action_draft(self):

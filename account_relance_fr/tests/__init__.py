@@ -48,3 +48,4 @@ from . import test_relance_declaration
 from . import test_relance_reader_figures
 from . import test_relance_court
 from . import test_relance_credit_insurance
+from . import test_relance_worklist_after_actions

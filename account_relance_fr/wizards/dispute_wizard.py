@@ -31,4 +31,5 @@ class AccountRelanceDisputeWizard(models.TransientModel):
         self.move_ids.write(
             {'relance_dispute': True, 'relance_dispute_reason': self.reason, 'relance_dispute_date': self.date}
         )
+        self.env['account.relance.file']._refresh_clients(self.move_ids)
         return {'type': 'ir.actions.act_window_close'}
