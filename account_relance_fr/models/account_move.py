@@ -506,13 +506,14 @@ class AccountMove(models.Model):
             return 0.0, None
         key = (self.currency_id, self.company_id, late_since)
         if key not in load.indemnities:  # the same for every invoice of that currency and due date
-            amount, euro = float(recovery_indemnity(True)), self.env.ref('base.EUR')
-            if self.currency_id == euro:
+            amount = float(recovery_indemnity(True))
+            # By its ISO code: env.ref would check the record exists, one query per invoice.
+            if self.currency_id.name == 'EUR':
                 load.indemnities[key] = (amount, None)
             else:
                 pair = (self.currency_id, self.company_id)
                 if pair not in load.conversions:
-                    load.conversions[pair] = self._relance_conversion(euro, *pair)
+                    load.conversions[pair] = self._relance_conversion(self.env.ref('base.EUR'), *pair)
                 amount = self.currency_id.round(amount * load.conversions[pair](late_since))
                 load.indemnities[key] = (amount, self.currency_id._relance_money(amount))
         return load.indemnities[key]
