@@ -18,8 +18,10 @@ queries, peak RSS, and what the step made.
   --size S|M|L|XL   S = 1,000 clients / 5,000 invoices, M = 2,000 / 20,000,
                     L = 3,000 / 30,000, XL = 10,000 / 100,000 (default S; env BENCH_SIZE)
   --repeat N        repetitions of every step, medians printed (default 1; 3 for the README)
-  --steps LIST      among prepare, cron, send, send_email, rerun, aged, aged_after_run,
-                    aged_xlsx, risk, letters
+  --steps LIST      among prepare, cron, send, send_email, rerun, validate_send, aged,
+                    aged_after_run, aged_xlsx, risk, letters, floor_prepare, floor_send_email
+                    (validate_send: the relances waiting after a preparation sent in one click,
+                    as a collector does; floor_*: the SQL those runs cannot avoid, timed alone)
                     (default: all but send and letters, whose letters are PDFs rendered by
                     wkhtmltopdf, one by one with Debian's, about a second each: minutes at S)
   --compare-oca     also install OCA's account_credit_control (from PyPI, into a temporary
@@ -243,8 +245,10 @@ fi
 source_db="$current_db"
 RESULTS="$LOG_DIR/results.jsonl"
 : > "$RESULTS"
-needs_setup() { case "$1" in rerun|oca_rerun|aged_after_run|letters) return 0 ;; *) return 1 ;; esac; }
-oca_of() { case "$1" in prepare|rerun) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
+needs_setup() {
+    case "$1" in rerun|oca_rerun|aged_after_run|letters|validate_send|oca_validate_send|floor_*) return 0 ;; *) return 1 ;; esac
+}
+oca_of() { case "$1" in prepare|rerun|validate_send) echo "oca_$1" ;; send_email) echo oca_send ;; esac; }
 
 # As right after the data was loaded, whatever autovacuum did while the template was built:
 # no column statistics and tables never counted (the planner then estimates from their size).

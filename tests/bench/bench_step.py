@@ -13,10 +13,14 @@ PDF attached to the e-mails; the letters of the levels that have one are rendere
 right after the send_email run), aged (aged balance of all open items, rows on screen),
 aged_after_run (the same after the day's run: every client with an open relance file),
 letters (the PDF letters of 100 relances of the day, as their sending makes them),
-aged_xlsx (its XLSX export), risk (nightly risk categories, the cron).
+aged_xlsx (its XLSX export), risk (nightly risk categories, the cron), validate_send (the
+relances waiting for validation after a preparation, selected and sent in one click),
+floor_prepare and floor_send_email (the physical floor of those runs: the SQL reading the open
+items and writing the rows the run made, timed alone).
 OCA's (account_credit_control): oca_prepare (credit.control.run: generate the lines), oca_send
 (generate the lines, mark them ready and send the e-mail communications), oca_rerun (a second
-run of the same date, right after one).
+run of the same date, right after one), oca_validate_send (its marker and e-mailer on the lines
+of a run generated before).
 """
 
 import cProfile
@@ -154,6 +158,126 @@ def step_rerun():
     return lambda: created(start, Run._run(on_date=D, companies=company))
 
 
+def setup_validate_send():
+    """The morning before a collector validates: the day's run prepared, every written level by
+    e-mail only (as OCA's policy), nothing sent by itself: every relance waits for validation."""
+    email_only()
+    levels().write({'auto_send': False})
+    Run._run(on_date=D, companies=company)
+
+
+def step_validate_send():
+    """The collector selects the relances waiting for validation in the list and clicks Send:
+    ``action_send`` brings them up to date as of D and queues their e-mails."""
+    waiting = Relance.search([('company_id', '=', company.id), ('state', '=', 'to_validate')])
+    start = before()
+
+    def go():
+        waiting.with_context(relance_today=D.isoformat()).action_send()
+        return dict(created(start, waiting), validated=len(waiting))
+
+    return go
+
+
+# ---------------------------------------------------------------- the physical floor
+# What a step cannot avoid in SQL, timed alone: reading the open items of the company, and
+# writing the rows the step made (copied aside, deleted, then inserted again in one statement
+# per table, with their indexes and foreign keys checked), all in a savepoint rolled back.
+
+FLOOR_TABLES = ('account_relance_file', 'account_relance', 'account_relance_line', 'mail_message', 'mail_mail')
+
+
+def mark_floor():
+    marks = {}
+    for table in FLOOR_TABLES:
+        env.cr.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 (constant names)
+        marks[table] = env.cr.fetchone()[0]
+    env['ir.config_parameter'].sudo().set_param('relance_bench.floor_marks', json.dumps(marks))
+
+
+def setup_floor_prepare():
+    no_auto_send()
+    mark_floor()
+    Run._run(on_date=D, companies=company)
+
+
+def setup_floor_send_email():
+    email_only()
+    mark_floor()
+    Run._run(on_date=D, companies=company)
+
+
+def floor():
+    marks = json.loads(env['ir.config_parameter'].sudo().get_param('relance_bench.floor_marks'))
+    cr = env.cr
+
+    def go():
+        timings = {}
+        begun = time.perf_counter()
+        cr.execute(
+            """
+            SELECT aml.id, aml.partner_id, aml.move_id, aml.date_maturity, aml.amount_residual,
+                   aml.amount_residual_currency, aml.currency_id
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+             WHERE aml.company_id = %s AND account.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted' AND NOT aml.reconciled AND aml.amount_residual != 0
+            """,
+            [company.id],
+        )
+        timings['read_open_items'] = (len(cr.fetchall()), round(time.perf_counter() - begun, 3))
+        cr.execute('SAVEPOINT bench_floor')
+        for table in FLOOR_TABLES:
+            cr.execute(f'CREATE TEMP TABLE "floor_{table}" AS SELECT * FROM "{table}" WHERE id > %s', [marks[table]])  # noqa: S608
+            cr.execute(
+                f'CREATE TEMP TABLE "floor_{table}_refs" AS SELECT * FROM "{table}" WHERE id > %s', [marks[table]]
+            )  # noqa: S608
+        for table in reversed(FLOOR_TABLES):
+            cr.execute(f'DELETE FROM "{table}" WHERE id > %s', [marks[table]])  # noqa: S608
+        later = {}  # columns referring to a table written after theirs (a file's pending relance)
+        for position, table in enumerate(FLOOR_TABLES):
+            cr.execute(
+                """
+                SELECT attribute.attname
+                  FROM pg_constraint fk
+                  JOIN pg_attribute attribute ON attribute.attrelid = fk.conrelid AND attribute.attnum = ANY(fk.conkey)
+                 WHERE fk.contype = 'f' AND fk.conrelid = %s::regclass AND fk.confrelid::regclass::text = ANY(%s)
+                """,
+                [table, list(FLOOR_TABLES[position + 1 :])],
+            )
+            later[table] = [column for [column] in cr.fetchall()]
+        for table in FLOOR_TABLES:
+            begun = time.perf_counter()
+            if later[table]:
+                cr.execute(f'UPDATE "floor_{table}" SET ' + ', '.join(f'"{c}" = NULL' for c in later[table]))  # noqa: S608
+            cr.execute(f'INSERT INTO "{table}" SELECT * FROM "floor_{table}"')  # noqa: S608
+            timings[f'write_{table}'] = (cr.rowcount, round(time.perf_counter() - begun, 3))
+        for table, columns in later.items():
+            if columns:
+                begun = time.perf_counter()
+                cr.execute(
+                    f'UPDATE "{table}" AS target SET '  # noqa: S608
+                    + ', '.join(f'"{c}" = source."{c}"' for c in columns)
+                    + f' FROM "floor_{table}_refs" AS source WHERE source.id = target.id'
+                )
+                timings[f'relink_{table}'] = (cr.rowcount, round(time.perf_counter() - begun, 3))
+        cr.execute('ROLLBACK TO SAVEPOINT bench_floor')
+        return {
+            'floor_s': round(sum(seconds for _rows, seconds in timings.values()), 3),
+            **{key: f"{rows} rows {seconds} s" for key, (rows, seconds) in timings.items()},
+        }
+
+    return go
+
+
+def step_floor_prepare():
+    return floor()
+
+
+def step_floor_send_email():
+    return floor()
+
+
 def step_letters():
     """The letters of the first BENCH_LETTERS (default 100) relances of the day that go by post,
     made as their sending makes them (``_make_letters``: the PDFs, their attachments and the
@@ -287,6 +411,27 @@ def setup_oca_rerun():
 
 def step_oca_rerun():
     return step_oca_send()
+
+
+def setup_oca_validate_send():
+    oca_run().generate_credit_lines()
+
+
+def step_oca_validate_send():
+    """OCA's marker and e-mailer on the lines its run of D generated (committed before)."""
+    run = env['credit.control.run'].search([('date', '=', D)], order='id desc', limit=1)
+    start = before()
+
+    def go():
+        run.set_to_ready_lines()
+        run.run_channel_action()
+        return dict(
+            mails=count('mail.mail') - start['mails'],
+            lines=len(run.line_ids),
+            sent=len(run.line_ids.filtered(lambda line: line.state in ('queued', 'sent'))),
+        )
+
+    return go
 
 
 # ---------------------------------------------------------------- measure
