@@ -243,9 +243,10 @@ class AccountRelanceCourtClaim(models.Model):
             if notice.registered_number:
                 label += f" (lettre recommandée n° {notice.registered_number})"
             docs.append((label, None, notice))
-            for proof in notice.postal_sending_ids._proof_attachments():
+            proofs = notice._postal_proof_attachments()
+            for proof in proofs:
                 docs.append((f"Preuve postale : {proof.name}", proof, None))
-            if notice.acknowledged_on and not notice.postal_sending_ids._proof_attachments():
+            if notice.acknowledged_on and not proofs:
                 docs.append((f"Avis de réception signé le {notice.acknowledged_on.strftime('%d/%m/%Y')}", None, None))
         return docs
 
@@ -295,11 +296,12 @@ class AccountRelanceCourtClaim(models.Model):
                 for invoice, attachment in invoices._relance_invoice_pdfs().items():
                     suffix = 'pdf' if attachment.mimetype == 'application/pdf' else 'html'
                     archive.writestr(f"Factures/{self._safe_name(invoice.name)}.{suffix}", attachment.raw)
-                for relance in claim._relances_sent():
+                relances = claim._relances_sent()
+                for relance in relances:
                     document, suffix = Litigation._relance_document(relance)
                     folder = 'Mise_en_demeure' if relance.tone == 'formal_notice' else 'Relances'
                     archive.writestr(f"{folder}/{self._safe_name(relance.name)}.{suffix}", document)
-                for proof in claim._relances_sent().postal_sending_ids._proof_attachments():
+                for proof in relances._postal_proof_attachments():
                     archive.writestr(f"Preuves/{self._safe_name(proof.name)}", proof.raw)
             Attachment = self.env['ir.attachment']
             old = claim.document_attachment_id | claim.pack_attachment_id
