@@ -12,10 +12,11 @@ it fail with HTTP 500 or answer a body that is not JSON.
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+from .local_server import LocalServer
 
 RECORDS = Path(__file__).parent / 'data' / 'bodacc_annonces_collectives.json'
 PATH = '/api/explore/v2.1/catalog/datasets/annonces-commerciales/records'
@@ -61,23 +62,13 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(200, json.dumps(page, ensure_ascii=False).encode())
 
 
-class BodaccStandIn:
+class BodaccStandIn(LocalServer):
     def __init__(self):
+        super().__init__(Handler)
         self.records = json.loads(RECORDS.read_text())
         self.requests = []
         self.scenario = 'ok'
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.stand_in = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base_url(self):
-        return f'http://127.0.0.1:{self.server.server_address[1]}/api/explore/v2.1'
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        return f'{self.url}/api/explore/v2.1'

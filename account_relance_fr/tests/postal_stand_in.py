@@ -9,12 +9,13 @@ taking the letter, as a provider whose answer is lost would), or answer garbage.
 import base64
 import io
 import json
-import threading
 import time
 import uuid
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from .local_server import LocalServer
 
 CLIENT_ID, CLIENT_SECRET, TOKEN = 'relance-client', 'client-secret', 'stand-in-token'
 #: Registered letters (registered_mail/v2) and simple letters (mail/v2, document version 2.6):
@@ -206,30 +207,15 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(404, {'code': 'NOT_FOUND', 'message': self.path})
 
 
-class MailevaStandIn:
+class MailevaStandIn(LocalServer):
     def __init__(self):
+        super().__init__(Handler)
         self.requests = []
         self.sendings = {}
         self.scenario = 'ok'
         # Seconds of silence of the 'timeout' scenario: Odoo's tests raise every HTTP timeout
         # below 10 s to 10 s, so the stand-in stays silent a little longer than that.
         self.silence = 10.5
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.stand_in = self
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
     def calls(self, method, suffix=''):
         return [r for r in self.requests if r['method'] == method and r['path'].endswith(suffix)]

@@ -47,12 +47,14 @@ class TestRelanceQueries(RelanceCommon):
         _logger.info("Relance run: %s queries for 5 overdue invoices, %s for 50", small, large)
         self.assertLessEqual(large - small, 10, f"5 invoices: {small} queries, 50 invoices: {large} queries")
 
-    def _queries_of_a_preparation(self, clients, invoices_per_client, day):
+    def _overdue_clients(self, prefix, clients, invoices_per_client, **invoice_values):
+        """``clients`` new clients, each with ``invoices_per_client`` posted invoices of 100 € and
+        more, due on DUE and the days before."""
         partners = self.env['res.partner'].create(
             [
                 {
-                    'name': f"Client {clients}-{i}",
-                    'email': f"p{clients}-{i}@example.com",
+                    'name': f"{prefix} {clients}-{i}",
+                    'email': f"{prefix.lower()}{clients}-{i}@example.com",
                     'is_company': True,
                     'relance_risk_category': 'occasional',
                 }
@@ -67,16 +69,22 @@ class TestRelanceQueries(RelanceCommon):
                     'invoice_date': DUE - timedelta(days=30 + n),
                     'invoice_date_due': DUE - timedelta(days=n),
                     'invoice_payment_term_id': False,
-                    'invoice_user_id': self.salesperson.id,
                     'invoice_line_ids': [
                         Command.create({'name': "Prestation", 'price_unit': 100.0 + n, 'tax_ids': False})
                     ],
+                    **invoice_values,
                 }
                 for partner in partners
                 for n in range(invoices_per_client)
             ]
         )
         invoices.action_post()
+        return partners, invoices
+
+    def _queries_of_a_preparation(self, clients, invoices_per_client, day):
+        partners, invoices = self._overdue_clients(
+            "Client", clients, invoices_per_client, invoice_user_id=self.salesperson.id
+        )
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.cr.sql_log_count
@@ -105,34 +113,7 @@ class TestRelanceQueries(RelanceCommon):
         """Prepare a relance (to validate) for each of ``clients`` new clients with three
         overdue invoices on ``day``, then count the queries of bringing them up to date two
         days later, as the bulk "Send" does before they go out."""
-        partners = self.env['res.partner'].create(
-            [
-                {
-                    'name': f"Waiting {clients}-{i}",
-                    'email': f"w{clients}-{i}@example.com",
-                    'is_company': True,
-                    'relance_risk_category': 'occasional',
-                }
-                for i in range(clients)
-            ]
-        )
-        invoices = self.env['account.move'].create(
-            [
-                {
-                    'move_type': 'out_invoice',
-                    'partner_id': partner.id,
-                    'invoice_date': DUE - timedelta(days=30 + n),
-                    'invoice_date_due': DUE - timedelta(days=n),
-                    'invoice_payment_term_id': False,
-                    'invoice_line_ids': [
-                        Command.create({'name': "Prestation", 'price_unit': 100.0 + n, 'tax_ids': False})
-                    ],
-                }
-                for partner in partners
-                for n in range(3)
-            ]
-        )
-        invoices.action_post()
+        partners, invoices = self._overdue_clients("Waiting", clients, 3)
         waiting = self.run_relance(day).filtered(lambda r: r.partner_id in partners)
         self.assertEqual(waiting.mapped('state'), ['to_validate'] * clients)
         later = day + timedelta(days=2)
