@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .batch_sql import insert_rows
+
 
 class AccountRelanceLine(models.Model):
     """An invoice installment (or an unreconciled credit) as a relance listed it that day.
@@ -77,14 +79,19 @@ class AccountRelanceLine(models.Model):
 
     @api.model
     def _insert_for(self, relances, lines_of):
-        """Create the lines of relances just created (``lines_of``: for each relance, the values
-        of its lines, or ``(0, 0, values)`` commands) in one ``create`` for the whole batch."""
-        return self.create(
+        """Create the lines of relances just created or brought up to date (``lines_of``: for
+        each relance, the values of its lines, or ``(0, 0, values)`` commands) for the whole
+        batch at once: in one INSERT with the rows ``create`` would write (``batch_sql.insert_rows``,
+        the daily run's one fast path), or through ``create`` when another module extends the
+        lines."""
+        self._check_relances_pending(relances)
+        return insert_rows(
+            self,
             [
                 {**(line[2] if isinstance(line, (tuple, list)) else line), 'relance_id': relance.id}
                 for relance, lines in zip(relances, lines_of)
                 for line in lines
-            ]
+            ],
         )
 
     @api.model_create_multi
@@ -101,7 +108,11 @@ class AccountRelanceLine(models.Model):
         return result
 
     def _check_relance_pending(self):
-        if not self.env.su and any(line.relance_id.state not in ('to_validate', 'failed') for line in self):
+        self._check_relances_pending(self.relance_id)
+
+    @api.model
+    def _check_relances_pending(self, relances):
+        if not self.env.su and any(relance.state not in ('to_validate', 'failed') for relance in relances):
             raise UserError(self.env._("The lines of a relance that went out stay in the history."))
 
     @api.ondelete(at_uninstall=False)

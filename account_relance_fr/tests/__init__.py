@@ -49,3 +49,4 @@ from . import test_relance_reader_figures
 from . import test_relance_court
 from . import test_relance_credit_insurance
 from . import test_relance_worklist_after_actions
+from . import test_relance_line_insert
