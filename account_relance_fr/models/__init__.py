@@ -26,6 +26,7 @@ from . import relance_file_portal
 from . import relance_promise
 from . import relance_schedule_request
 from . import relance_statement
+from . import mail_compose_message
 from . import mail_mail
 from . import mail_template
 from . import relance_postal_account

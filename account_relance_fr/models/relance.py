@@ -285,6 +285,11 @@ class AccountRelance(models.Model):
         # Mail's "%s created" makes "Relance créé" in French (the noun is feminine).
         return self.env._("Relance prepared")
 
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        """A relance is read by its contact (the client's contact for relances), not by the
+        client company: the default recipient of its e-mails, as its templates say."""
+        return ['contact_id']
+
     def _get_model_description(self, model_name):
         # The heading of the e-mail layout reads "Your <model>": the client reads "Votre rappel
         # de paiement", not the technical name of the model.
@@ -618,67 +623,84 @@ class AccountRelance(models.Model):
 
     def _render_template_fields(self, template):
         subjects = template._render_field('subject', self.ids, compute_lang=True)
-        # The whole batch in one pass (mail_template.py): the template is compiled once.
-        repeats = (frozenset(self.ids), self._repeat_reminder_ids())
-        bodies = template.with_context(relance_render_batch=True, relance_repeats=repeats)._render_field(
+        bodies = template.with_context(**self._render_batch_context())._render_field(
             'body_html', self.ids, compute_lang=True
         )
         return subjects, bodies
+
+    def _render_batch_context(self):
+        """The context rendering the e-mails of self in one pass (mail_template.py): the
+        template compiled once, the earlier reminders of the batch looked up once."""
+        return {'relance_render_batch': True, 'relance_repeats': (frozenset(self.ids), self._repeat_reminder_ids())}
 
     def _invoice_attachments(self):
         """Attachments of the invoices listed by self: {move: attachment}."""
         return self.invoice_line_ids.move_id._relance_invoice_pdfs()
 
-    def _send_emails(self):
+    def _mail_attachment_ids(self):
+        """{relance id: ids of the attachments of its e-mail}: the PDFs of its invoices when its
+        company attaches them, and the customer statement from the tone the company set."""
         attach = self.filtered(lambda r: r.company_id.relance_attach_invoices)
         pdfs = attach._invoice_attachments() if attach else {}
-        emails = []
-        for template, relances in self.grouped(lambda r: r.level_id.mail_template_id).items():
-            subjects, bodies = relances._render_template_fields(template)
-            for relance in relances:
-                attachment_ids = []
-                if relance in attach:
-                    attachment_ids = [pdfs[move].id for move in relance.invoice_line_ids.move_id]
-                # The customer statement, from the tone the company set.
-                attachment_ids += relance.file_id._relance_statement_attachment_ids(relance)
-                emails.append((relance, subjects[relance.id], bodies[relance.id], attachment_ids, template))
-        messages = self._queue_emails(emails)
-        # What went out is kept on the relance: the message's subject and body, sanitized once.
+        return {
+            relance.id: [pdfs[move].id for move in relance.invoice_line_ids.move_id if relance in attach]
+            + relance.file_id._relance_statement_attachment_ids(relance)
+            for relance in self
+        }
+
+    def _send_emails(self):
+        """Queue the e-mail of each relance to its contact (``_queue_emails``) and keep on the
+        relance what went out: the message's subject and body, sanitized once."""
+        messages = self.env['mail.message']
+        by_template = self.grouped(lambda r: (r.level_id.mail_template_id, r.company_id))
+        for (template, _company), relances in by_template.items():
+            messages |= relances._queue_emails(template)
+        by_relance = {message.res_id: message for message in messages}
+        sent = self.filtered(lambda r: r.id in by_relance)
         update_rows(
-            self.browse([relance.id for relance, *_rest in emails]),
-            [{'subject': message.subject or False, 'body_html': message.body} for message in messages],
+            sent,
+            [
+                {'subject': by_relance[relance.id].subject or False, 'body_html': by_relance[relance.id].body}
+                for relance in sent
+            ],
         )
 
-    @api.model
-    def _queue_emails(self, emails):
-        """Post the e-mail of each relance to its contact (``message_post``): the chatter message
-        with its attachments, the e-mail in the light layout and the notification that shows in
-        the chatter whether it was sent, bounced or failed. The followers of a relance (its
-        responsible, the sender) get no copy of what the client receives. The e-mails are queued:
-        Odoo's mail queue cron sends them, outside the run's transaction, in batches.
-
-        ``emails``: [(relance, subject, body, attachment ids, template)]. Returns the messages,
-        in that order.
-        """
-        messages = self.env['mail.message']
-        for relance, subject, body, attachment_ids, _template in emails:
-            # The contact receives the e-mail without following the relance (as before it went out).
-            poster = relance.with_context(clean_context(self.env.context), mail_post_autofollow=False)
-            messages |= poster.message_post(
-                body=Markup(body),
-                subject=subject or False,
-                message_type='comment',
-                subtype_xmlid='mail.mt_comment',
-                email_from=relance.company_id.email_formatted or None,
-                partner_ids=relance.contact_id.ids,
-                attachment_ids=attachment_ids,
-                email_layout_xmlid='mail.mail_notification_light',
-                email_add_signature=True,
-                mail_auto_delete=True,
-                force_send=False,
-                notify_skip_followers=True,
+    def _queue_emails(self, template):
+        """Queue the e-mails of self, rendered with ``template``, through Odoo's mail composer in
+        mass-mail mode: the batch rendered at once, its e-mails and their notifications created by
+        hundreds. Each is posted as ``message_post`` would post it (``mail.compose.message``,
+        ``relance_mail_attachments``): a comment to the relance's contact in the light layout,
+        kept in the chatter with the notification that shows whether it was sent, bounced or
+        failed, with the relance's own attachments. The followers of a relance get no copy of
+        what the client receives. Odoo's mail queue sends them after the run, in batches.
+        Their author is the company (as ``message_post`` finds it from the company's address),
+        whoever sends them. Returns the messages of the e-mails."""
+        if not self:
+            return self.env['mail.message']
+        company = self.company_id.ensure_one()
+        composer = (
+            self.env['mail.compose.message']
+            .with_context(
+                clean_context(self.env.context),
+                relance_mail_attachments=self._mail_attachment_ids(),
+                **self._render_batch_context(),
             )
-        return messages
+            .create(
+                {
+                    'composition_mode': 'mass_mail',
+                    'model': self._name,
+                    'res_ids': self.ids,
+                    'template_id': template.id,
+                    'email_layout_xmlid': 'mail.mail_notification_light',
+                    'auto_delete': True,
+                    'auto_delete_keep_log': True,
+                    'force_send': False,
+                    'author_id': company.partner_id.id,
+                }
+            )
+        )
+        mails, _messages = composer._action_send_mail()
+        return mails.mail_message_id.with_env(self.env)
 
     def _make_letters(self):
         default = self.env.ref('account_relance_fr.action_report_relance_letter')
