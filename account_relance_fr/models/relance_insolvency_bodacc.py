@@ -82,7 +82,7 @@ class AccountRelanceInsolvency(models.Model):
                     ('state', '=', 'posted'),
                     '|',
                     ('invoice_date', '>=', since),
-                    ('payment_state', 'in', ('not_paid', 'partial')),
+                    ('relance_open', '=', True),  # the rule of account.relance.installment
                 ],
                 groupby=['company_id', 'commercial_partner_id'],
             )
