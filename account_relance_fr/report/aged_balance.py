@@ -276,7 +276,8 @@ class AccountRelanceAgedBalance(models.TransientModel):
         action = self.env['ir.actions.act_window']._for_xml_id('account_relance_fr.action_relance_aged_balance_line')
         action['domain'] = [('report_id', '=', self.id)]
         action['context'] = self._rows_context()
-        action['name'] = self.env._("Aged balance at %s", format_date(self.env, self.date))
+        # The breadcrumb reads the display name: the date must be in both.
+        action['name'] = action['display_name'] = self.env._("Aged balance at %s", format_date(self.env, self.date))
         return action
 
     def _rows_context(self):
