@@ -9,6 +9,7 @@ from . import relance_run
 from . import relance_run_log
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import res_partner
 from . import res_company
 from . import res_config_settings

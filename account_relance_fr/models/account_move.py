@@ -788,6 +788,7 @@ class AccountMove(models.Model):
                     move.relance_level_id.name or self.env._("none yet"),
                 )
             )
+        self.env['account.relance.file']._refresh_clients(disputed, reopen=True)
 
     # ------------------------------------------------------------------ credit limit
 

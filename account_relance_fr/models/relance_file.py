@@ -218,6 +218,9 @@ class AccountRelanceFile(models.Model):
         call = self._call_activity_type()
         if not call or not self.ids:
             return {}
+        # A call just done or planned again (call outcome) is read as it now stands.
+        self.env['mail.activity'].flush_model(['active', 'date_deadline', 'activity_type_id', 'res_id', 'res_model'])
+        self.env['account.relance'].flush_model(['file_id'])
         rows = self.env.execute_query(
             SQL(
                 """SELECT relance.file_id, MIN(activity.date_deadline)
@@ -800,12 +803,38 @@ class AccountRelanceFile(models.Model):
         )
 
     @api.model
-    def _refresh_clients(self, records):
+    def _refresh_clients(self, records, reopen=False):
         """``_refresh_next_step`` of the open files of the clients of ``records`` (anything with
-        a ``company_id`` and a ``partner_id``: invoices, schedules), once per company."""
+        a ``company_id`` and a ``partner_id``: invoices, journal items, schedules), once per
+        company.
+
+        ``reopen``: these clients are chased again (a payment schedule broken or withdrawn, a
+        dispute resolved). Those with something overdue to chase get their file at once, as the
+        run would give it the same morning (``_files_for``: the file closed on hold continues),
+        so that the worklist shows them without waiting for the run."""
         for company, of_company in records.grouped('company_id').items():
-            files = self._open_files(company, of_company.partner_id.commercial_partner_id.ids)
+            partner_ids = of_company.partner_id.commercial_partner_id.ids
+            files = self._open_files(company, partner_ids)
+            closed = [pid for pid in partner_ids if pid not in files]
+            if reopen and closed:
+                on_date = company._relance_today()
+                chased = self.env['account.relance.installment']._select_partner_ids(
+                    company, on_date, partner_ids=closed, force=True, overdue=True
+                )
+                if chased:
+                    files.update(self._files_for(company, chased, on_date))
             self.browse([file.id for file in files.values()])._refresh_next_step()
+
+    @api.model
+    def _refresh_after_payment(self, lines):
+        """A payment was reconciled with receivable journal items ``lines``, or taken back: the
+        worklist rows of their clients say at once what is still overdue and what comes next.
+        Only the clients with an open file cost more than one query per company."""
+        receivable = lines.filtered(lambda line: line.account_type == 'asset_receivable' and line.partner_id)
+        if receivable:
+            # sudo: whoever reconciles (an accountant, the payment provider's callback as the
+            # public user) need not be a relance user; only what the run would write is written.
+            self.sudo()._refresh_clients(receivable.sudo())
 
     def _refresh_next_step(self):
         """Bring the worklist rows of these files up to date at once, after a person acted on

@@ -528,7 +528,7 @@ class AccountRelanceSchedule(models.Model):
                     cancel=True,
                 )
         self.write({'state': 'cancelled'})
-        self.env['account.relance.file']._refresh_clients(self)
+        self.env['account.relance.file']._refresh_clients(self, reopen=True)
         return True
 
     def action_draft(self):
@@ -577,6 +577,7 @@ class AccountRelanceSchedule(models.Model):
         """Allocate the payments, mark missed installments, break, keep or close each schedule,
         and send the reminders due. Idempotent: a reminder is sent once per installment, an
         installment is marked missed once, and a broken schedule is not checked again."""
+        broken = self.browse()
         for schedule in self.filtered(lambda s: s.state in SCHEDULE_COVERING_STATES):
             day = on_date or schedule.company_id._relance_today()
             grace = schedule.company_id.relance_schedule_grace_days
@@ -587,6 +588,7 @@ class AccountRelanceSchedule(models.Model):
                     [line.id for line, inst in installments.items() if rules.is_missed(inst, day, grace)]
                 )
                 schedule._break(missed, day)
+                broken |= schedule
                 continue
             if new_state == 'done':
                 schedule.state = 'done'
@@ -603,6 +605,8 @@ class AccountRelanceSchedule(models.Model):
                 ]
             )
             due._send_reminder()
+        # The invoices are chased again from this morning: the worklist shows the clients at once.
+        self.env['account.relance.file']._refresh_clients(broken, reopen=True)
 
     def _break(self, missed, on_date):
         self.ensure_one()

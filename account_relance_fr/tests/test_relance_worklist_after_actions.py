@@ -3,7 +3,7 @@ next morning's run, nobody clicks "run the relances now" to see the truth."""
 
 from datetime import timedelta
 
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import DUE, RelanceCommon
 
@@ -78,3 +78,120 @@ class TestRelanceWorklistAfterActions(RelanceCommon):
             ).action_apply()
             self.assertEqual(self.row(file), (self.env['account.relance.level'], False, 'wait'))
             self.assertEqual(file.next_action_label, "Nothing planned")
+
+    def test_a_payment_of_the_oldest_invoice_puts_the_call_off_to_the_next_one(self):
+        # 1 000 € due 10 March and 600 € due 20 March (day 10). The second reminder went on day
+        # 10; the call is planned for day 20 (30 March) from the oldest due date. On day 12 the
+        # 1 000 € are paid: the oldest unpaid invoice is now due 20 March, so the call comes 20
+        # days after it, on 9 April (day 30), not 10 days after the second reminder (day 20).
+        oldest = self.invoice(1000.0)
+        self.invoice(600.0, due=on(10))
+        self.run_days(on(1), on(12))
+        file = self.file()
+        self.assertEqual(self.row(file), (self.level[20], on(20), 'call'))
+        self.assertEqual(file.amount_overdue, 1600.0)
+        with freeze_time(on(12)):
+            self.env['account.payment.register'].with_context(
+                active_model='account.move', active_ids=oldest.ids
+            ).create({'amount': 1000.0, 'payment_date': on(12)})._create_payments()
+            self.assertEqual(self.row(file), (self.level[20], on(30), 'call'))
+            self.assertEqual(file.amount_overdue, 600.0)
+            self.assertEqual(file.next_action_label, "Nothing before 9 Apr")
+
+    def test_a_promise_made_on_the_phone_pauses_the_row_until_the_day_after_its_grace(self):
+        # Day 20 (30 March): the call is planned. The baker promises on the phone to pay by
+        # 3 April (day 24); with the company's 3 days of grace the relances wait until 6 April
+        # (day 27), so the severe reminder of day 30 stays the next step, not before day 28.
+        # Its date is that of the severe level: 9 April.
+        self.invoice(1000.0)
+        self.run_days(on(1), on(20))
+        file = self.file()
+        relance = file.last_relance_id
+        self.assertEqual(relance.level_id, self.level[20])
+        with freeze_time(on(20)):
+            self.env['account.relance.call.outcome.wizard'].with_context(
+                active_model='account.relance', active_id=relance.id
+            ).create({'outcome': 'promise', 'promise_date': on(24)}).action_apply()
+            self.assertEqual(file.promise_ids.paused_until, on(27))
+            self.assertEqual(self.row(file), (self.level[30], on(28), 'letter'))
+            self.assertFalse(file.call_due_date, "the call made is done")
+
+    def test_a_call_without_answer_is_planned_again_and_the_next_step_stays(self):
+        # Day 20: nobody answers. The call is planned again 2 days later (1 April), the severe
+        # reminder stays on day 30.
+        self.invoice(1000.0)
+        self.run_days(on(1), on(20))
+        file = self.file()
+        with freeze_time(on(20)):
+            self.assertEqual(file.call_due_date, on(20))
+            self.assertEqual(file.worklist_group, '3_today')
+            self.env['account.relance.call.outcome.wizard'].with_context(
+                active_model='account.relance', active_id=file.last_relance_id.id
+            ).create({'outcome': 'no_answer'}).action_apply()
+            self.assertEqual(self.row(file), (self.level[30], on(30), 'letter'))
+            file.invalidate_recordset()
+            self.assertEqual(file.call_due_date, on(22))
+            self.assertEqual(file.worklist_group, '4_later')
+
+    def test_a_mise_en_demeure_sent_from_the_client_leaves_the_litigation_to_decide(self):
+        # Day 12: the collector sends the baker a mise en demeure (registered letter) without
+        # waiting for the scenario. Nothing comes after it: no next date, the litigation is what
+        # is left to decide, and today the letter is to post.
+        self.invoice(1000.0)
+        self.run_days(on(1), on(12))
+        file = self.file()
+        self.assertEqual(self.row(file), (self.level[20], on(20), 'call'))
+        with freeze_time(on(12)):
+            action = (
+                self.env['account.relance.formal.notice.wizard']
+                .create({'partner_id': self.client.id, 'signatory_id': self.env.user.id})
+                .action_prepare()
+            )
+            notice = self.env['account.relance'].browse(action['res_id'])
+            self.assertEqual((notice.state, notice.level_id), ('sent', self.level[60]))
+            self.assertEqual(self.row(file), (self.env['account.relance.level'], False, 'litigation'))
+            self.assertEqual(file.level_id, self.level[60])
+            self.assertEqual(file.next_action_label, "Letter to post")
+
+    def test_a_granted_schedule_leaves_nothing_to_chase(self):
+        # Day 25 (4 April): the baker agrees to pay in three monthly installments from 15 April:
+        # the severe reminder of day 30 is off.
+        invoice = self.invoice(1000.0)
+        self.run_days(on(1), on(25))
+        file = self.file()
+        self.assertEqual(self.row(file), (self.level[30], on(30), 'letter'))
+        with freeze_time(on(25)):
+            self.agree(invoice)
+            self.assertEqual(self.row(file), (self.env['account.relance.level'], False, 'wait'))
+
+    def test_a_broken_schedule_brings_the_client_back_to_the_worklist_at_once(self):
+        # The schedule of day 25: its first installment, 15 April, is still unpaid after 5 days
+        # of grace. The file had closed on hold meanwhile; on 21 April (day 42) the schedule
+        # breaks and the file is back at once, at the step after the call: the severe reminder,
+        # due since 9 April (day 30), so today.
+        invoice = self.invoice(1000.0)
+        self.run_days(on(1), on(25))
+        file = self.file()
+        with freeze_time(on(25)):
+            schedule = self.agree(invoice)
+        self.run_relance(on(26))
+        self.assertEqual((file.state, file.close_reason), ('closed', 'hold'))
+        with freeze_time(on(42)):
+            self.env['account.relance.schedule']._run_check(companies=self.company)
+            self.assertEqual(schedule.state, 'broken')
+            self.assertEqual(file.state, 'open')
+            self.assertEqual(self.row(file), (self.level[30], on(42), 'letter'))
+            self.assertEqual(file.worklist_group, '3_today')
+
+    def agree(self, invoice):
+        """A schedule of three monthly installments from 15 April (day 36), agreed today."""
+        wizard = Form(
+            self.env['account.relance.schedule.wizard'].with_context(
+                active_model='account.move', active_ids=invoice.ids
+            )
+        )
+        wizard.first_due_date = on(36)
+        wizard.installment_count = 3
+        schedule = self.env['account.relance.schedule'].browse(wizard.save().action_propose()['res_id'])
+        schedule.action_agree()
+        return schedule
