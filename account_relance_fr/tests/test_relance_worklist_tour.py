@@ -18,7 +18,7 @@ class TestRelanceWorklistTour(HttpCase):
 
     browser_size = '1440x900'
 
-    def invoice(self, company, client, amount):
+    def invoice(self, company, client, amount, due=DUE):
         move = (
             self.env['account.move']
             .with_company(company)
@@ -26,8 +26,8 @@ class TestRelanceWorklistTour(HttpCase):
                 {
                     'move_type': 'out_invoice',
                     'partner_id': client.id,
-                    'invoice_date': DUE - timedelta(days=30),
-                    'invoice_date_due': DUE,
+                    'invoice_date': due - timedelta(days=30),
+                    'invoice_date_due': due,
                     'invoice_payment_term_id': False,
                     'invoice_line_ids': [Command.create({'name': "Comté", 'price_unit': amount, 'tax_ids': False})],
                 }
@@ -52,12 +52,17 @@ class TestRelanceWorklistTour(HttpCase):
         with patch.object(ChromeBrowser, '_wait_code_ok', wait_then_shoot):
             return self.start_tour(url, tour, login='admin')
 
-    def test_the_worklist_reads_in_french_most_urgent_first(self):
+    def speak_french(self):
+        """The administrator reads the back office in French; returns the company."""
         env = self.env
         env['res.lang']._activate_lang('fr_FR')
         env['ir.module.module']._load_module_terms(['account_relance_fr', 'web', 'mail', 'base'], ['fr_FR'])
         env.ref('base.user_admin').lang = 'fr_FR'
-        company = env.ref('base.main_company')
+        return env.ref('base.main_company')
+
+    def test_the_worklist_reads_in_french_most_urgent_first(self):
+        env = self.env
+        company = self.speak_french()
         cheese = env['res.partner'].create(
             {'name': "Fromagerie du Tour", 'email': "tour@example.com", 'relance_risk_category': 'occasional'}
         )
@@ -74,4 +79,77 @@ class TestRelanceWorklistTour(HttpCase):
         self.assertEqual(garage_relance.state, 'failed')
         self.start_tour_and_shoot(
             "/odoo/action-account_relance_fr.action_relance_file_worklist", 'account_relance_fr_worklist', 'worklist'
+        )
+
+    def test_the_credit_managers_morning_keeps_the_worklist_true_after_each_action(self):
+        """Four clients of the standard scenario (first reminder the day after the due date,
+        second at 10 days, call at 20, severe reminder at 30; 3 days of grace after a promised
+        day), each met from the worklist: the tour checks each row right after the action."""
+        env = self.env
+        company = self.speak_french()
+        today = company._relance_today()
+
+        def day(offset):
+            return today + timedelta(days=offset)
+
+        def client(name, email=None):
+            return env['res.partner'].create(
+                {
+                    'name': name,
+                    'email': email,
+                    'lang': 'fr_FR',
+                    'street': "3 place du Marché",
+                    'zip': "69001",
+                    'city': "Lyon",
+                    'country_id': env.ref('base.fr').id,
+                    'relance_risk_category': 'occasional',
+                }
+            )
+
+        cheese = client("Fromagerie du Matin", "matin@example.com")
+        garage = client("Garage sans courriel")
+        butcher = client("Boucherie à appeler", "boucherie@example.com")
+        joiner = client("Menuiserie Échelon", "menuiserie@example.com")
+        self.invoice(company, cheese, 420.0, due=day(-1))
+        self.invoice(company, garage, 980.0, due=day(-1))
+        self.invoice(company, butcher, 1500.0, due=day(-20))
+        self.invoice(company, joiner, 900.0, due=day(-5))
+        run = env['account.relance.run']
+        # The butcher had the first and the second reminder; the call is today.
+        for offset in (-19, -10, 0):
+            run._run(on_date=day(offset), companies=company, partners=butcher)
+        # The joiner had the first reminder yesterday, then asked for three installments.
+        run._run(on_date=day(-4), companies=company, partners=joiner)
+        File = env['account.relance.file']
+        joiner_file = File._open_files(company, joiner.ids)[joiner.id]
+        env['account.relance.schedule.request']._make(joiner_file, 3, first_due_date=day(10))
+        # This morning's first reminders wait for validation.
+        env['account.relance.level'].search([('company_id', '=', company.id), ('delay', '<=', 1)]).write(
+            {'auto_send': False}
+        )
+        run._run(on_date=today, companies=company, partners=cheese | garage)
+        garage_relance = File._open_files(company, garage.ids)[garage.id].pending_relance_id
+        garage_relance.action_send()
+        self.assertEqual(garage_relance.state, 'failed')
+        files = File._open_files(company, (cheese | garage | butcher | joiner).ids)
+        self.assertEqual(files[butcher.id].with_context(lang='fr_FR').next_action_label, "Appeler")
+
+        self.start_tour_and_shoot(
+            "/odoo/action-account_relance_fr.action_relance_file_worklist", 'account_relance_fr_morning', 'morning'
+        )
+
+        # What the rows showed is what the files hold, without any run.
+        scenario = env['account.relance.scenario'].search(
+            [('company_id', '=', company.id), ('risk_category', '=', 'occasional')]
+        )
+        level = {lv.delay: lv for lv in scenario.level_ids}
+        File.invalidate_model()
+        self.assertRecordValues(
+            File.browse([files[p.id].id for p in (cheese, garage, butcher, joiner)]),
+            [
+                {'next_level_id': level[10].id, 'next_date': day(9), 'next_action': 'email'},
+                {'next_level_id': level[10].id, 'next_date': day(9), 'next_action': 'email'},
+                {'next_level_id': level[30].id, 'next_date': day(14), 'next_action': 'letter'},
+                {'next_level_id': False, 'next_date': False, 'next_action': 'wait'},
+            ],
         )
