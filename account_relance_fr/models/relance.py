@@ -564,6 +564,8 @@ class AccountRelance(models.Model):
         # sudo: the mail queue or a bounce reports it, not a relance user; a retry e-mails it again.
         went_out.sudo().email_sent = False
         went_out.sudo()._mark_failed(self.env._("The e-mail could not be delivered: %s", reason)[:500])
+        # The file stands where it was before this relance: its row says so at once.
+        went_out.file_id.sudo()._refresh_next_step()
 
     def _message_receive_bounce(self, email, partner):
         self._mail_not_delivered(self.env._("%s bounced", email))

@@ -137,6 +137,8 @@ class AccountRelance(models.Model):
             if self.state in PENDING:
                 self.write({'state': 'sent', 'sent_on': fields.Datetime.now()})
                 self.filtered(lambda r: r.level_id.sms_enabled and not r.sms_sent)._send_sms()
+                # The letter went out after the validation's transaction: the row follows now.
+                self.file_id._refresh_next_step()
             return
         if self._postal_reached_otherwise() or self.state not in PENDING:
             # A simple letter doubling an e-mail that went out: the client was reached; the

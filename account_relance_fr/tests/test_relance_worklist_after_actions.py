@@ -1,11 +1,12 @@
 """Right after the collector acts, the worklist row says what comes next: nobody waits for the
 next morning's run, nobody clicks "run the relances now" to see the truth."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import DUE, RelanceCommon
+from .test_relance_postal import PostalCommon
 
 
 def on(n):
@@ -183,6 +184,20 @@ class TestRelanceWorklistAfterActions(RelanceCommon):
             self.assertEqual(self.row(file), (self.level[30], on(42), 'letter'))
             self.assertEqual(file.worklist_group, '3_today')
 
+    def test_a_bounced_reminder_puts_the_file_back_to_its_first_reminder(self):
+        # The first reminder went out on day 1; the second is planned on day 10. On day 2 the
+        # e-mail bounces: no relance reached the client, the first reminder is due again,
+        # today, by another way than this address.
+        self.invoice(1000.0)
+        relance = self.run_relance(on(1))
+        file = relance.file_id
+        self.assertEqual(self.row(file), (self.level[10], on(10), 'email'))
+        with freeze_time(on(2)):
+            relance._message_receive_bounce(self.client.email, self.client)
+            self.assertEqual(relance.state, 'failed')
+            self.assertEqual(self.row(file), (self.level[1], on(2), 'resend'))
+            self.assertFalse(file.level_id)
+
     def agree(self, invoice):
         """A schedule of three monthly installments from 15 April (day 36), agreed today."""
         wizard = Form(
@@ -195,3 +210,29 @@ class TestRelanceWorklistAfterActions(RelanceCommon):
         schedule = self.env['account.relance.schedule'].browse(wizard.save().action_propose()['res_id'])
         schedule.action_agree()
         return schedule
+
+
+@tagged('post_install', '-at_install')
+class TestRelanceWorklistAfterPostalLetters(PostalCommon):
+    """A registered letter handed to the postal provider goes out after the validation's
+    transaction: the row follows when the provider accepts it."""
+
+    def test_a_mise_en_demeure_accepted_by_the_provider_leaves_the_litigation_to_decide(self):
+        # The first reminder went out on 11 March, the second was planned on 20 March. On 9 May
+        # the collector sends a mise en demeure through the provider. Once the provider accepted
+        # the letter, nothing comes after it in the scenario: no next step, no date, the
+        # litigation to decide.
+        self.invoice(1000.0)
+        file = self.run_relance(on(1)).file_id
+        with freeze_time(date(2026, 5, 9)):
+            action = (
+                self.env['account.relance.formal.notice.wizard']
+                .create({'partner_id': self.client.id, 'date': date(2026, 5, 9)})
+                .action_prepare()
+            )
+            notice = self.env['account.relance'].browse(action['res_id'])
+            self.assertNotEqual(notice.state, 'sent')
+            self.after_commit()
+            self.assertEqual(notice.state, 'sent')
+            file.invalidate_recordset()
+            self.assertRecordValues(file, [{'next_level_id': False, 'next_date': False, 'next_action': 'litigation'}])
