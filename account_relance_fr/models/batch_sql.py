@@ -180,18 +180,26 @@ def insert_rows_sql(model, vals_list):
     defaults = model.default_get([field.name for field in stored if not field.related])
     related = [field for field in stored if field.related and field.name not in given]
     names = sorted((given | set(defaults)) - {field.name for field in related})
-    rounding = {}
+    currencies = {}
+
+    def currency_of(name, vals):
+        """The currency of a monetary value: the record's currency field, given or reached
+        through the record it is related to (``create`` builds a new record for each value
+        to find it; here once per currency or related record)."""
+        currency_field = fields_[name]
+        first, *rest = currency_field.related.split('.') if currency_field.related else (name,)
+        key = (name, vals.get(first))
+        if key not in currencies:
+            target = env[fields_[first].comodel_name].browse(vals.get(first) or ())
+            currencies[key] = target.mapped('.'.join(rest)) if rest else target
+        return currencies[key]
 
     def column_value(field, value, vals):
         if value is None or value is False:
             return False if field.type == 'boolean' else None
         if field.type == 'monetary':
-            currency_id = vals.get(field.get_currency_field(model))
-            if not currency_id:  # a currency through a related field: as ``create``
-                return field.convert_to_column_insert(value, model, vals)
-            if currency_id not in rounding:
-                rounding[currency_id] = env['res.currency'].browse(currency_id)
-            return rounding[currency_id].round(value)
+            currency = currency_of(field.get_currency_field(model), vals)
+            return currency.round(value) if currency else float(value)
         if field.type == 'json':
             return json.dumps(value)
         plain = field.type in _AS_GIVEN and not getattr(field, 'translate', False)
