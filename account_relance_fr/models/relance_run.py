@@ -54,20 +54,29 @@ class AccountRelanceRun(models.AbstractModel):
             work += [(company, on_date, *batch) for batch in self._split(due.items)]
         cron._commit_progress(remaining=sum(len(batch) for *_x, batch, _lines in work))
         for company, on_date, partner_ids, line_ids in work:
-            self._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
+            self._in_company_lang(company)._prepare_isolated(company, on_date, partner_ids, line_ids=line_ids)
             if not cron._commit_progress(len(partner_ids)):
                 return
             self.env.invalidate_all()  # memory stays that of one batch, whatever the ledger
         for company, on_date in days.items():
             try:
                 with self.env.cr.savepoint():
-                    self._finish_day(company, on_date, unchanged=unchanged[company])
+                    self._in_company_lang(company)._finish_day(company, on_date, unchanged=unchanged[company])
             except Exception as error:  # noqa: BLE001 - the other companies go on; noted, retried tomorrow
                 _logger.warning(
                     "Relance run of %s: closing the files of company %s failed", on_date, company.id, exc_info=True
                 )
                 Log = self.env['account.relance.run.log']
                 Log._record(company, on_date, [False], 'failure', Log._failure_message(error))
+
+    @api.model
+    def _in_company_lang(self, company):
+        """The scheduled run writes what the collectors read (chatter notes, activities) in
+        the company's language, not in that of the technical user running the cron: a French
+        company's chatter reads "Relance préparée" whoever the cron runs as. The letters and
+        e-mails keep their recipient's language (their templates say so)."""
+        lang = company.partner_id.lang
+        return self.with_context(lang=lang) if lang and lang != self.env.lang else self
 
     @api.model
     def _run(self, on_date=None, companies=None, partners=None, moves=None, force=False):

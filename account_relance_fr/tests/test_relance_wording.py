@@ -24,6 +24,24 @@ class TestRelanceWording(RelanceCommon):
         self.assertEqual(relance.with_env(fr)._get_model_description('account.relance'), "rappel de paiement")
         self.assertNotIn("Relance créé", " ".join(relance.message_ids.mapped('body')))
 
+    def test_the_scheduled_run_writes_its_notes_in_the_company_language(self):
+        """The cron runs as a technical user in English: the collectors of a French company
+        read its notes and activities in French all the same."""
+        self.company.partner_id.lang = 'fr_FR'
+        self.invoice(1000.0)
+        cron_user = self.env.ref('base.user_root')
+        self.assertNotEqual(cron_user.lang, 'fr_FR')
+        cron = self.env.ref('account_relance_fr.ir_cron_daily_relance')
+        cron.user_id = cron_user
+        with freeze_time(DUE + timedelta(days=20)), self.enter_registry_test_mode():
+            cron.with_context(lang=cron_user.lang).method_direct_trigger()
+        relance = self.env['account.relance'].search([('partner_id', '=', self.client.id)])
+        self.assertEqual(len(relance), 1)
+        bodies = " ".join(relance.message_ids.mapped('body'))
+        self.assertIn("Relance préparée", bodies)
+        self.assertNotIn("Relance prepared", bodies)
+        self.assertNotIn("Relance call", " ".join(relance.activity_ids.mapped('summary')))
+
     def test_a_negative_amount_has_no_invisible_character(self):
         relance = self.env['account.relance'].new({'company_id': self.company.id})
         text = relance._money(-300.0, self.env.ref('base.EUR'))
