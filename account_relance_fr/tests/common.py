@@ -57,6 +57,23 @@ class RelanceCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def give_company_identity(cls, **values):
+        """The company as a French letter names it: a SARL in Lyon with its registration,
+        and whatever else ``values`` adds (capital, RCS city, VAT number...)."""
+        cls.company.write(
+            {
+                'name': "Atelier Durand SARL",
+                'street': "3 quai Saint-Vincent",
+                'zip': "69001",
+                'city': "Lyon",
+                'country_id': cls.env.ref('base.fr').id,
+                'company_registry': "81234567800015",
+                'relance_legal_form': "SARL",
+                **values,
+            }
+        )
+
+    @classmethod
     def invoice(cls, amount, due=DUE, partner=None, post=True, **values):
         move = cls.env['account.move'].create(
             {

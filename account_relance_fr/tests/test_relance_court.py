@@ -30,17 +30,7 @@ class TestRelanceCourt(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                'name': "Atelier Durand SARL",
-                'street': "3 quai Saint-Vincent",
-                'zip': "69001",
-                'city': "Lyon",
-                'country_id': cls.env.ref('base.fr').id,
-                'company_registry': "81234567800015",
-                'relance_legal_form': "SARL",
-            }
-        )
+        cls.give_company_identity()
         cls.collector = cls.env['res.users'].create(
             {
                 'name': "Claire Recouvrement",

@@ -25,19 +25,10 @@ class TestRelanceDeclaration(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                'name': "Atelier Durand SARL",
-                'street': "3 quai Saint-Vincent",
-                'zip': "69001",
-                'city': "Lyon",
-                'country_id': cls.env.ref('base.fr').id,
-                'company_registry': "81234567800015",
-                'relance_legal_form': "SARL",
-                'relance_share_capital': 10000.0,
-                'relance_rcs_city': "Lyon",
-                'relance_retention_of_title': True,
-            }
+        cls.give_company_identity(
+            relance_share_capital=10000.0,
+            relance_rcs_city="Lyon",
+            relance_retention_of_title=True,
         )
         cls.client.write({'company_registry': "48512345600021", 'relance_legal_form': "SARL"})
         cls.mandataire = cls.env['res.partner'].create(

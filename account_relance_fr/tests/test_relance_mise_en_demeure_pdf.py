@@ -18,19 +18,10 @@ class TestRelanceMiseEnDemeurePdf(RelanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                'name': "Atelier Durand SARL",
-                'street': "3 quai Saint-Vincent",
-                'zip': "69001",
-                'city': "Lyon",
-                'country_id': cls.env.ref('base.fr').id,
-                'company_registry': "81234567800015",
-                'vat': "FR25812345678",
-                'relance_legal_form': "SARL",
-                'relance_share_capital': 10000.0,
-                'relance_rcs_city': "Lyon",
-            }
+        cls.give_company_identity(
+            vat="FR25812345678",
+            relance_share_capital=10000.0,
+            relance_rcs_city="Lyon",
         )
         bank = cls.env['res.bank'].create({'name': "Banque Exemple", 'bic': "BEXAFRPPXXX"})
         cls.company_data['default_journal_bank'].bank_account_id = cls.env['res.partner.bank'].create(
