@@ -243,4 +243,7 @@ def insert_rows_sql(model, vals_list):
         for inverse in env.registry.field_inverses[fields_[name]]:
             env[inverse.model_name].invalidate_model([inverse.name])
     records.modified(names, create=True)
+    # The related stored fields were written with the rows: nothing is left to compute of them.
+    for field in related:
+        env.remove_to_compute(field, records)
     return records
