@@ -525,6 +525,7 @@ class AccountRelanceKpiReport(models.TransientModel):
             ("Frais agence / commissaire", 15, MONEY),
             ("Coût du recouvrement", 15, MONEY),
             ("Coût / recouvré", 12, PERCENT),
+            ("Sous procédure collective au début du mois", 18, STOCK),
         ]
 
     def _xlsx_values(self, raw, start, stop):
@@ -550,6 +551,7 @@ class AccountRelanceKpiReport(models.TransientModel):
                 'fees',
                 'collection_cost',
                 'cost_ratio',
+                'under_procedure_at_start',
             )
         ]
 

@@ -219,8 +219,11 @@ class TestRelanceKpi(RelanceCommon):
                 120,
                 132.3,
                 0.1018,
+                0,
             ],
         )
+        self.assertEqual(sheet["U6"].value, "Sous procédure collective au début du mois")
+        self.assertIsNone(sheet["U8"].value, "a stock at a date is not added up over months")
         self.assertEqual(sheet["E7"].number_format, "0.00 %")
         self.assertEqual(sheet["A8"].value, "Total")
         self.assertIsNone(sheet["C8"].value, "a backlog at a date is not added up over months")
