@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { assertNothingCut } from "@account_relance_fr/../tests/tours/relance_tour_utils";
 
 // The credit manager's morning, in French: from the worklist, read the e-mail of a relance and
 // validate it, send a failed e-mail by letter instead, record a call, grant the schedule a
@@ -196,8 +197,11 @@ registry.category("web_tour.tours").add("account_relance_fr_morning", {
         },
         ...backToWorklist("Menuiserie Échelon", "Rien de prévu", false),
         {
-            content: "The flag says the schedule and its next installment",
+            content: "The flag says the schedule and its next installment, whole, as every title and badge",
             trigger: `${row("Menuiserie Échelon")} td[name='flags_label']:contains("Échéancier, prochaine le ${shortDay(10)}")`,
+            async run() {
+                await assertNothingCut(".o_action_manager", ["flags_label"]);
+            },
         },
     ],
 });
