@@ -53,12 +53,27 @@ class TestRelanceWorklistTour(HttpCase):
             return self.start_tour(url, tour, login='admin')
 
     def speak_french(self):
-        """The administrator reads the back office in French; returns the company."""
+        """The administrator reads the back office of a French company in French; returns the company."""
         env = self.env
         env['res.lang']._activate_lang('fr_FR')
-        env['ir.module.module']._load_module_terms(['account_relance_fr', 'web', 'mail', 'base'], ['fr_FR'])
+        env['ir.module.module']._load_module_terms(['account_relance_fr', 'account', 'web', 'mail', 'base'], ['fr_FR'])
         env.ref('base.user_admin').lang = 'fr_FR'
-        return env.ref('base.main_company')
+        company = env.ref('base.main_company')
+        euro = env.ref('base.EUR')
+        euro.active = True
+        # A French company counting in euros, as its letters show (no entry yet in a fresh database).
+        company.write(
+            {
+                'name': "Fromagerie Dupont",
+                'currency_id': euro.id,
+                'street': "3 quai Saint-Vincent",
+                'zip': "69001",
+                'city': "Lyon",
+                'country_id': env.ref('base.fr').id,
+                'company_registry': "81234567800015",
+            }
+        )
+        return company
 
     def test_the_worklist_reads_in_french_most_urgent_first(self):
         env = self.env
@@ -82,9 +97,13 @@ class TestRelanceWorklistTour(HttpCase):
         )
 
     def test_the_credit_managers_morning_keeps_the_worklist_true_after_each_action(self):
-        """Four clients of the standard scenario (first reminder the day after the due date,
+        """Five clients of the standard scenario (first reminder the day after the due date,
         second at 10 days, call at 20, severe reminder at 30; 3 days of grace after a promised
-        day), each met from the worklist: the tour checks each row right after the action."""
+        day; the mise en demeure signed by a person), each met from the worklist: the tour checks
+        each row right after the action, and that no title, badge or flag of the list is cut.
+        With RELANCE_SCREENSHOTS set, the worklist before and after the morning and the letter
+        of the mise en demeure (its penalties in two periods, before and after a payment) are
+        saved there."""
         env = self.env
         company = self.speak_french()
         today = company._relance_today()
@@ -134,22 +153,87 @@ class TestRelanceWorklistTour(HttpCase):
         files = File._open_files(company, (cheese | garage | butcher | joiner).ids)
         self.assertEqual(files[butcher.id].with_context(lang='fr_FR').next_action_label, "Appeler")
 
-        self.start_tour_and_shoot(
-            "/odoo/action-account_relance_fr.action_relance_file_worklist", 'account_relance_fr_morning', 'morning'
+        # The caterer paid 1 000 € of 3 000 € on the way: the mise en demeure waits for the
+        # collector, who signs the company's letters as "Comptable" so far.
+        collector = env['res.users'].create(
+            {
+                'name': "Claire Recouvrement",
+                'login': "claire.recouvrement",
+                'function': "Comptable",
+                'group_ids': [Command.set(env.ref('account_relance_fr.group_relance_user').ids)],
+            }
         )
-
-        # What the rows showed is what the files hold, without any run.
+        company.relance_collector_id = collector
+        caterer = client("Traiteur en demeure", "traiteur@example.com")
+        # A company (its SIRET): it owes late-payment penalties, not the consumer's legal interest.
+        caterer.write({'is_company': True, 'company_registry': "48512345600021"})
+        self.invoice(company, caterer, 3000.0, due=day(-60))
+        self.pay(caterer, 1000.0, day(-35))
         scenario = env['account.relance.scenario'].search(
             [('company_id', '=', company.id), ('risk_category', '=', 'occasional')]
         )
         level = {lv.delay: lv for lv in scenario.level_ids}
+        rows = run._select_installments(company, today, partner_ids=caterer.ids, force=True)
+        notice = run._prepare_relances(company, today, rows, target_level=level[60])
+        self.assertRecordValues(notice, [{'state': 'to_validate', 'signatory_id': collector.id}])
+        self.assertGreaterEqual(len(notice.invoice_line_ids.penalty_periods), 2, "3 000 €, then 2 000 €")
+
+        self.start_tour_and_shoot(
+            "/odoo/action-account_relance_fr.action_relance_file_worklist",
+            'account_relance_fr_morning_start',
+            'morning_before',
+        )
+        self.start_tour_and_shoot(
+            "/odoo/action-account_relance_fr.action_relance_file_worklist",
+            'account_relance_fr_morning',
+            'morning_after',
+        )
+
+        # What the rows showed is what the files hold, without any run.
         File.invalidate_model()
         self.assertRecordValues(
-            File.browse([files[p.id].id for p in (cheese, garage, butcher, joiner)]),
+            File.browse([files[p.id].id for p in (cheese, garage, butcher, joiner)] + [notice.file_id.id]),
             [
                 {'next_level_id': level[10].id, 'next_date': day(9), 'next_action': 'email'},
                 {'next_level_id': level[10].id, 'next_date': day(9), 'next_action': 'email'},
                 {'next_level_id': level[30].id, 'next_date': day(14), 'next_action': 'letter'},
                 {'next_level_id': False, 'next_date': False, 'next_action': 'wait'},
+                {'next_level_id': False, 'next_date': False, 'next_action': 'litigation'},
             ],
         )
+        # Signed by the collector in the function typed in the dialog, which is proposed again.
+        env.invalidate_all()
+        self.assertRecordValues(
+            notice,
+            [{'state': 'sent', 'signatory_id': collector.id, 'signatory_function': "Responsable du recouvrement"}],
+        )
+        proposed = (
+            env['account.relance.sign.wizard']
+            .with_context(active_model='account.relance', active_ids=notice.ids)
+            .create({})
+        )
+        self.assertEqual(
+            (proposed.signatory_id, proposed.signatory_function), (collector, "Responsable du recouvrement")
+        )
+        self.keep_letter(notice)
+
+    def pay(self, client, amount, on):
+        invoice = self.env['account.move'].search([('partner_id', '=', client.id), ('move_type', '=', 'out_invoice')])
+        self.env['account.payment.register'].with_context(active_model='account.move', active_ids=invoice.ids).create(
+            {'amount': amount, 'payment_date': on, 'group_payment': True}
+        )._create_payments()
+
+    def keep_letter(self, relance):
+        """With RELANCE_SCREENSHOTS set, the letter of ``relance`` as the client receives it, a
+        PDF made by wkhtmltopdf, saved there as letter.pdf."""
+        folder = os.environ.get('RELANCE_SCREENSHOTS')
+        if not folder:
+            return
+        pdf, kind = (
+            self.env['ir.actions.report']
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(relance.level_id.letter_report_id.report_name, relance.ids)
+        )
+        self.assertEqual(kind, 'pdf')
+        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+        (pathlib.Path(folder) / "letter.pdf").write_bytes(pdf)

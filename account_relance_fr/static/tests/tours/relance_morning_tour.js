@@ -3,7 +3,7 @@ import { assertNothingCut } from "@account_relance_fr/../tests/tours/relance_tou
 
 // The credit manager's morning, in French: from the worklist, read the e-mail of a relance and
 // validate it, send a failed e-mail by letter instead, record a call, grant the schedule a
-// client asked for. After each action, back on the worklist, the client's row already says
+// client asked for, sign a mise en demeure. After each action, back on the worklist, the client's row already says
 // what comes next and when: nobody runs the relances to see it.
 
 // Today for the company (Paris), and a day from it, as UTC midnights.
@@ -199,6 +199,65 @@ registry.category("web_tour.tours").add("account_relance_fr_morning", {
         {
             content: "The flag says the schedule and its next installment, whole, as every title and badge",
             trigger: `${row("Menuiserie Échelon")} td[name='flags_label']:contains("Échéancier, prochaine le ${shortDay(10)}")`,
+            async run() {
+                await assertNothingCut(".o_action_manager", ["flags_label"]);
+            },
+        },
+
+        // 5. The caterer's mise en demeure: the collector signs it, in the function she gives.
+        ...openFile("Traiteur en demeure", "Valider la mise en demeure"),
+        ...openPending(),
+        {
+            content: "Sign and send it",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_open_sign_wizard']:contains('Signer et envoyer')",
+            run: "click",
+        },
+        {
+            content: "The collector signs, in the function she had so far",
+            trigger: ".modal .o_field_widget[name='signatory_function'] input",
+            run() {
+                const signatory = document.querySelector(".modal .o_field_widget[name='signatory_id']");
+                if (!signatory.innerText.includes("Claire Recouvrement") && !signatory.querySelector("input")?.value.includes("Claire Recouvrement")) {
+                    throw new Error(`The signatory proposed is not the collector: ${signatory.innerText}`);
+                }
+                if (this.anchor.value !== "Comptable") {
+                    throw new Error(`The function proposed is "${this.anchor.value}", not "Comptable"`);
+                }
+            },
+        },
+        {
+            content: "Her function for a mise en demeure",
+            trigger: ".modal .o_field_widget[name='signatory_function'] input",
+            run: "edit Responsable du recouvrement",
+        },
+        {
+            content: "Sign and send",
+            trigger: ".modal footer button[name='action_sign_and_send']",
+            run: "click",
+        },
+        {
+            content: "It is sent",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Envoyée')",
+        },
+        // The registered letter is to post today; nothing comes after a mise en demeure.
+        ...backToWorklist("Traiteur en demeure", "Lettre à poster", false),
+        {
+            content: "No column title, badge or flag cut at 1440 px",
+            trigger: `${row("Traiteur en demeure")}`,
+            async run() {
+                await assertNothingCut(".o_action_manager", ["flags_label"]);
+            },
+        },
+    ],
+});
+
+// The worklist as the collector finds it in the morning, before acting: nothing cut.
+registry.category("web_tour.tours").add("account_relance_fr_morning_start", {
+    url: "/odoo/action-account_relance_fr.action_relance_file_worklist",
+    steps: () => [
+        {
+            content: "The worklist with the caterer's mise en demeure to validate",
+            trigger: `${row("Traiteur en demeure")} td[name='next_action_label']:contains("Valider la mise en demeure")`,
             async run() {
                 await assertNothingCut(".o_action_manager", ["flags_label"]);
             },
