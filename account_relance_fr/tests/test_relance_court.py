@@ -129,6 +129,13 @@ class TestRelanceCourt(RelanceCommon):
             file.invalidate_recordset(['handover_route', 'next_action_label', 'court_hold'])
             self.assertFalse(file.handover_route)
             self.assertIn("Mise en demeure: payment expected by", file.next_action_label)
+        # Asked all the same, the requête is refused until the deadline passed.
+        early = self.env['account.relance.court.claim.wizard'].create(
+            {'file_id': file.id, 'kind': 'injonction', 'date': date(2026, 5, 17)}
+        )
+        with self.assertRaisesRegex(UserError, r"until 17/05/2026 to pay"):
+            early.action_prepare()
+        self.assertFalse(self.env['account.relance.court.claim'].search([('file_id', '=', file.id)]))
 
     def test_the_requete_states_parties_court_breakdown_total_and_documents(self):
         claim = self.prepare(self.client, amount_costs=35.0)

@@ -1,3 +1,4 @@
+from contextlib import suppress
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -143,15 +144,13 @@ class TestRelanceLineInsert(RelanceCommon):
         self.invoice(500.0, partner=other, currency_id=self.env.ref('base.USD').id)
         rows = {}
         for inserted in (True, False):
-            try:
-                with self.env.cr.savepoint():
-                    with patch.object(batch_sql, 'extended_elsewhere', return_value=not inserted):
-                        relances = self.run_relance(DUE + timedelta(days=50))
-                    self.env.invalidate_all()
-                    lines = relances.line_ids.sorted(lambda line: (line.partner_id.name, line.move_line_id.id))
-                    rows[inserted] = self.stored_values(lines)
-                    raise _Undo
-            except _Undo:
-                pass
+            # The savepoint rolls back on _Undo, which suppress then swallows.
+            with suppress(_Undo), self.env.cr.savepoint():
+                with patch.object(batch_sql, 'extended_elsewhere', return_value=not inserted):
+                    relances = self.run_relance(DUE + timedelta(days=50))
+                self.env.invalidate_all()
+                lines = relances.line_ids.sorted(lambda line: (line.partner_id.name, line.move_line_id.id))
+                rows[inserted] = self.stored_values(lines)
+                raise _Undo
         self.assertEqual(len(rows[True]), 4)
         self.assertEqual(rows[True], rows[False])

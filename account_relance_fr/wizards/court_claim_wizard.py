@@ -92,6 +92,16 @@ class AccountRelanceCourtClaimWizard(models.TransientModel):
         hold = file._court_hold_reason()
         if hold:
             raise UserError(hold)
+        notice = file._last_formal_notice()
+        if notice.deadline and notice.deadline >= self.date:
+            raise UserError(
+                _(
+                    "The mise en demeure gave %(client)s until %(deadline)s to pay: the court can be asked "
+                    "from the day after.",
+                    client=client.name,
+                    deadline=notice.deadline.strftime('%d/%m/%Y'),
+                )
+            )
         if not assessed['lines'] or assessed['total'] <= 0:
             raise UserError(_("%s owes nothing that is due and undisputed: there is nothing to claim.", client.name))
         if not (client.street and client.zip and client.city):
