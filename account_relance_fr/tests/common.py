@@ -1,6 +1,11 @@
+import base64
+import os
+import pathlib
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -114,3 +119,25 @@ class RelanceCommon(AccountTestInvoicingCommon):
 
     def sent_emails(self, relance):
         return relance.message_ids.filtered(lambda m: m.message_type == 'comment' and m.partner_ids)
+
+
+class TourScreenshots:
+    """For the browser tours (HttpCase): with RELANCE_SCREENSHOTS set to a folder, the screen
+    a tour ends on is saved there as a PNG."""
+
+    def start_tour_and_shoot(self, url, tour, name):
+        """The tour, then (with RELANCE_SCREENSHOTS set) the screen it ends on, as a PNG."""
+        folder = os.environ.get('RELANCE_SCREENSHOTS')
+        if not folder:
+            return self.start_tour(url, tour, login='admin')
+        original = ChromeBrowser._wait_code_ok
+
+        def wait_then_shoot(browser, *args, **kwargs):
+            result = original(browser, *args, **kwargs)
+            shot = browser._websocket_send('Page.captureScreenshot', with_future=True).result(timeout=20)
+            pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+            (pathlib.Path(folder) / f"{name}.png").write_bytes(base64.b64decode(shot['data']))
+            return result
+
+        with patch.object(ChromeBrowser, '_wait_code_ok', wait_then_shoot):
+            return self.start_tour(url, tour, login='admin')

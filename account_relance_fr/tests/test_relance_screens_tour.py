@@ -1,24 +1,21 @@
-import base64
 import json
-import os
-import pathlib
 import re
 from datetime import date
-from unittest.mock import patch
 
 import polib
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 from odoo.tools.misc import file_path
+
+from .common import TourScreenshots
 
 #: Where the tours leave the visible text of each screen they went through (read back here).
 TEXTS_PARAMETER = 'account_relance_fr.tour_screen_texts'
 
 
 @tagged('post_install', '-at_install')
-class TestRelanceScreensTour(HttpCase):
+class TestRelanceScreensTour(TourScreenshots, HttpCase):
     """The aged balance, the KPIs, the worklist and the relances as a French credit manager
     sees them in Chromium at 1440 px (skipped without Chrome): the figures on the screen are
     those worked out by hand below, no column title is cut, and no English source text of the
@@ -95,23 +92,6 @@ class TestRelanceScreensTour(HttpCase):
         self.env['account.payment.register'].with_context(active_model='account.move', active_ids=invoice.ids).create(
             {'amount': amount, 'payment_date': on}
         )._create_payments()
-
-    def start_tour_and_shoot(self, url, tour, name):
-        """The tour, then (with RELANCE_SCREENSHOTS set) the screen it ends on, as a PNG."""
-        folder = os.environ.get('RELANCE_SCREENSHOTS')
-        if not folder:
-            return self.start_tour(url, tour, login='admin')
-        original = ChromeBrowser._wait_code_ok
-
-        def wait_then_shoot(browser, *args, **kwargs):
-            result = original(browser, *args, **kwargs)
-            shot = browser._websocket_send('Page.captureScreenshot', with_future=True).result(timeout=20)
-            pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
-            (pathlib.Path(folder) / f"{name}.png").write_bytes(base64.b64decode(shot['data']))
-            return result
-
-        with patch.object(ChromeBrowser, '_wait_code_ok', wait_then_shoot):
-            return self.start_tour(url, tour, login='admin')
 
     def assertNoEnglishOnScreen(self):
         """Every English source text of the addon that French translates differently, looked

@@ -1,18 +1,15 @@
-import base64
 import os
 import pathlib
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 
-from .common import DUE
+from .common import DUE, TourScreenshots
 
 
 @tagged('post_install', '-at_install')
-class TestRelanceWorklistTour(HttpCase):
+class TestRelanceWorklistTour(TourScreenshots, HttpCase):
     """The worklist in the browser, in French, at 1440 px (skipped without Chrome). With
     RELANCE_SCREENSHOTS set to a folder, the screen is saved there as a PNG."""
 
@@ -34,23 +31,6 @@ class TestRelanceWorklistTour(HttpCase):
             )
         )
         move.action_post()
-
-    def start_tour_and_shoot(self, url, tour, name):
-        """The tour, then (with RELANCE_SCREENSHOTS set) the screen it ends on, as a PNG."""
-        folder = os.environ.get('RELANCE_SCREENSHOTS')
-        if not folder:
-            return self.start_tour(url, tour, login='admin')
-        original = ChromeBrowser._wait_code_ok
-
-        def wait_then_shoot(browser, *args, **kwargs):
-            result = original(browser, *args, **kwargs)
-            shot = browser._websocket_send('Page.captureScreenshot', with_future=True).result(timeout=20)
-            pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
-            (pathlib.Path(folder) / f"{name}.png").write_bytes(base64.b64decode(shot['data']))
-            return result
-
-        with patch.object(ChromeBrowser, '_wait_code_ok', wait_then_shoot):
-            return self.start_tour(url, tour, login='admin')
 
     def speak_french(self):
         """The administrator reads the back office of a French company in French; returns the company."""
