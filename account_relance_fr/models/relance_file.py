@@ -149,6 +149,12 @@ class AccountRelanceFile(models.Model):
         WORKLIST_GROUPS, "Urgency", compute='_compute_worklist', search='_search_worklist_group'
     )
     next_action_label = fields.Char("To do", compute='_compute_worklist')
+    worklist_date = fields.Date(
+        "When",
+        compute='_compute_worklist',
+        help="When what is to do is due: the day of the relance waiting, of the call, of the letter "
+        "to post (today), or of the next relance.",
+    )
     call_due_date = fields.Date(
         "Call due since",
         compute='_compute_worklist',
@@ -251,6 +257,24 @@ class AccountRelanceFile(models.Model):
             file.letter_to_post = bool(last.state == 'sent' and (last.channel_letter or last.channel_registered_letter))
             file.worklist_group = file._worklist_group_of(today)
             file.next_action_label = file._next_action_words(today)
+            file.worklist_date = file._worklist_date_of(today)
+
+    def _worklist_date_of(self, today):
+        """The day of what ``_next_action_words`` says is to do (the "When" of the row): the
+        relance waiting for validation or to send again, the call due, the letter to post
+        today, the next relance; none when nothing is planned or litigation is to decide."""
+        self.ensure_one()
+        if self.state != 'open':
+            return False
+        if self.pending_state in ('to_validate', 'failed'):
+            return self.pending_relance_id.date
+        if self.call_due_date and self.call_due_date <= today:
+            return self.call_due_date
+        if self.letter_to_post:
+            return today
+        if self.next_action == 'litigation' or not self.next_level_id:
+            return False
+        return self.next_date
 
     def _worklist_group_of(self, today):
         """The urgency group of the file, the rule of ``_worklist_group_sql``."""

@@ -80,11 +80,11 @@ function backToWorklist(client, label, date) {
         },
         {
             content: `${client}: ${date || "no date"}`,
-            trigger: `${row(client)} td[name='next_date']`,
+            trigger: `${row(client)} td[name='worklist_date']`,
             run() {
                 const shown = this.anchor.innerText.trim();
                 if (shown !== (date || "")) {
-                    throw new Error(`${client}: the next date reads "${shown}", not "${date}"`);
+                    throw new Error(`${client}: "When" reads "${shown}", not "${date}"`);
                 }
             },
         },
@@ -138,8 +138,8 @@ registry.category("web_tour.tours").add("account_relance_fr_morning", {
             content: "It is sent",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Envoyée')",
         },
-        // The letter is to post today; the second reminder is on the same day as above.
-        ...backToWorklist("Garage sans courriel", "Lettre à poster", shortDay(9)),
+        // The letter is to post today.
+        ...backToWorklist("Garage sans courriel", "Lettre à poster", shortDay(0)),
 
         // 3. The butcher is to call: he promises to pay in 10 days.
         ...openFile("Boucherie à appeler", "Appeler"),
@@ -240,7 +240,7 @@ registry.category("web_tour.tours").add("account_relance_fr_morning", {
             trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Envoyée')",
         },
         // The registered letter is to post today; nothing comes after a mise en demeure.
-        ...backToWorklist("Traiteur en demeure", "Lettre à poster", false),
+        ...backToWorklist("Traiteur en demeure", "Lettre à poster", shortDay(0)),
         {
             content: "No column title, badge or flag cut at 1440 px",
             trigger: `${row("Traiteur en demeure")}`,
