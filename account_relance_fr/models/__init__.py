@@ -2,6 +2,7 @@ from . import relance_installment
 from . import relance_level
 from . import relance
 from . import relance_prepare
+from . import relance_send_queue
 from . import relance_letter
 from . import relance_line
 from . import relance_file

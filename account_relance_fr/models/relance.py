@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 PENDING = ('to_validate', 'failed')
 #: What a person fills in on a relance once it went out (or was cancelled): the rest is history.
 FILLED_AFTERWARDS = frozenset({'registered_number', 'acknowledged_on', 'note', 'user_id', 'litigation_proposed'})
+#: The background sending's bookkeeping: a relance cancelled or sent while queued leaves the queue.
+QUEUE_FIELDS = frozenset({'send_queue_state'})
 
 STATES = [
     ('to_validate', "To validate"),
@@ -262,7 +264,7 @@ class AccountRelance(models.Model):
         if not self.env.su:
             frozen = self.filtered(lambda r: r.state not in PENDING)
             if frozen:
-                changed = set(vals) - FILLED_AFTERWARDS
+                changed = set(vals) - FILLED_AFTERWARDS - QUEUE_FIELDS
                 if (
                     changed == {'state'}
                     and vals['state'] == 'done'
@@ -436,17 +438,35 @@ class AccountRelance(models.Model):
         with that reason instead of being sent. A failed relance is retried on every channel of
         its level, registered letter included (its phone call, if already planned, is not
         planned twice); what still cannot go out stays failed with the reason.
+
+        A selection larger than ``_background_send_threshold`` is validated in the user's name
+        and sent in the background (``relance_send_queue``): the action returns a notification.
         """
         self._check_relance_group()
         pending = self.filtered(lambda r: r.state in PENDING)
         if not pending:
             raise UserError(self.env._("None of the selected relances is waiting to be sent."))
-        current = pending._bring_up_to_date()
-        current.write({'validated_by_id': self.env.uid, 'validated_on': fields.Datetime.now(), 'failure_reason': False})
+        if pending._sends_in_background():
+            # Thousands at once would hold the request for minutes: a scheduled action sends them.
+            return pending._queue_for_sending()
+        pending._validate_and_send()
+        return True
+
+    def _validate_and_send(self, validated_on=None):
+        """Validate self in the current user's name, bring it up to date and send it (the work of
+        ``action_send``, without its checks). Returns the relances that went out (or failed)."""
+        current = self._bring_up_to_date()
+        current.write(
+            {
+                'validated_by_id': self.env.uid,
+                'validated_on': validated_on or fields.Datetime.now(),
+                'failure_reason': False,
+            }
+        )
         current._send()
         # The worklist says at once what comes next, as the run would the next morning.
         current.file_id._refresh_next_step()
-        return True
+        return current
 
     def _differs_from(self, vals):
         """Whether ``vals`` (a relance as the run would prepare it now) says something else than

@@ -51,3 +51,4 @@ from . import test_relance_credit_insurance
 from . import test_relance_worklist_after_actions
 from . import test_relance_line_insert
 from . import test_relance_screens_tour
+from . import test_relance_send_background
