@@ -168,12 +168,16 @@ def setup_validate_send():
 
 def step_validate_send():
     """The collector selects the relances waiting for validation in the list and clicks Send:
-    ``action_send`` brings them up to date as of D and queues their e-mails."""
+    ``action_send`` brings them up to date as of D and queues their e-mails; above the
+    background threshold (200) it queues the relances for the scheduled action, which sends
+    them by batches of 100, a commit each: the step is the click and that sending, as one."""
     waiting = Relance.search([('company_id', '=', company.id), ('state', '=', 'to_validate')])
     start = before()
 
     def go():
-        waiting.with_context(relance_today=D.isoformat()).action_send()
+        today = Relance.with_context(relance_today=D.isoformat())
+        waiting.with_env(today.env).action_send()
+        today._cron_send_queued()
         return dict(created(start, waiting), validated=len(waiting))
 
     return go
