@@ -831,13 +831,38 @@ class AccountMove(models.Model):
             total = owed.get((company.root_id.id, partner.id), 0.0) + sum(moves.mapped('amount_total_signed'))
             if company.currency_id.compare_amounts(total, partner.credit_limit) > 0:
                 for move in moves:
-                    blocks[move] = self.env._(
-                        "%(client)s would owe %(total)s, over its credit limit of %(limit)s.",
-                        client=partner.display_name,
-                        total=company.currency_id._relance_money(total, get_lang(self.env)),
-                        limit=company.currency_id._relance_money(partner.credit_limit, get_lang(self.env)),
-                    )
+                    blocks[move] = self._relance_over_limit_words(partner, company.currency_id, total)
         return blocks
+
+    def _relance_over_limit_words(self, partner, currency, total):
+        """Why a client may not owe ``total``, in words: over its credit limit, or no credit at
+        all (the one-cent limit that stands for it is never written "0,01 €")."""
+        lang = get_lang(self.env)
+        if currency.compare_amounts(partner.credit_limit, currency.rounding) <= 0:
+            return self.env._(
+                "%(client)s has no credit (payment before delivery) and would owe %(total)s.",
+                client=partner.display_name,
+                total=currency._relance_money(total, lang),
+            )
+        return self.env._(
+            "%(client)s would owe %(total)s, over its credit limit of %(limit)s.",
+            client=partner.display_name,
+            total=currency._relance_money(total, lang),
+            limit=currency._relance_money(partner.credit_limit, lang),
+        )
+
+    def _build_credit_warning_message(self, record, current_amount=0.0, exclude_current=False, exclude_amount=0.0):
+        """Odoo's banner reads "has reached its credit limit of: 0,01 €" for a client without
+        credit: it says so in words, as the block does."""
+        message = super()._build_credit_warning_message(
+            record, current_amount=current_amount, exclude_current=exclude_current, exclude_amount=exclude_amount
+        )
+        partner = record.partner_id.commercial_partner_id
+        currency = record.company_id.currency_id
+        if message and currency.compare_amounts(partner.credit_limit, currency.rounding) <= 0:
+            _first, newline, rest = message.partition('\n')
+            message = self.env._("%s has no credit: payment before delivery.", partner.name) + newline + rest
+        return message
 
     @api.model
     def _relance_receivables(self, companies, partners):

@@ -42,6 +42,16 @@ class TestRelanceCredit(RelanceCommon):
         within.action_post()
         self.assertEqual(within.state, 'posted', "5 000 € exactly is within the limit")
 
+    def test_a_client_without_credit_is_told_so_in_words(self):
+        """The one-cent limit stands for "no credit" (Odoo reads 0 as no limit): neither the block
+        nor Odoo's banner on the draft writes "0,01 €"."""
+        self.client.with_company(self.company).credit_limit = 0.01
+        new = self.draft(100.0, self.salesperson)
+        self.assertIn("Boulangerie Martin has no credit: payment before delivery.", new.partner_credit_warning)
+        self.assertNotIn("0.01", new.partner_credit_warning)
+        with self.assertRaisesRegex(UserError, "has no credit \\(payment before delivery\\) and would owe 100.00.€"):
+            new.action_post()
+
     def test_a_user_cannot_override_through_the_context(self):
         self.invoice(4000.0)
         new = self.draft(1500.0, self.salesperson)
