@@ -838,7 +838,7 @@ class AccountMove(models.Model):
         """Why a client may not owe ``total``, in words: over its credit limit, or no credit at
         all (the one-cent limit that stands for it is never written "0,01 €")."""
         lang = get_lang(self.env)
-        if currency.compare_amounts(partner.credit_limit, currency.rounding) <= 0:
+        if partner._relance_no_credit(partner.credit_limit, currency):
             return self.env._(
                 "%(client)s has no credit (payment before delivery) and would owe %(total)s.",
                 client=partner.display_name,
@@ -859,7 +859,7 @@ class AccountMove(models.Model):
         )
         partner = record.partner_id.commercial_partner_id
         currency = record.company_id.currency_id
-        if message and currency.compare_amounts(partner.credit_limit, currency.rounding) <= 0:
+        if message and partner._relance_no_credit(partner.credit_limit, currency):
             _first, newline, rest = message.partition('\n')
             message = self.env._("%s has no credit: payment before delivery.", partner.name) + newline + rest
         return message

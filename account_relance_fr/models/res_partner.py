@@ -472,12 +472,18 @@ class ResPartner(models.Model):
             body += Markup("<p>%s</p>") % Markup("<br/>").join(figures.split("\n"))
         return body
 
+    @api.model
+    def _relance_no_credit(self, limit, currency):
+        """Whether ``limit`` is the one-cent credit limit that stands for "no credit" (Odoo reads
+        0 as no limit): the one definition the words, the block and Odoo's banner use."""
+        return bool(limit) and currency.compare_amounts(limit, currency.rounding) <= 0
+
     def _relance_credit_words(self, limit, currency):
         """A credit limit as a person reads it: "no credit" for the one-cent limit that stands
         for it (never "0,01 €"), "no limit" for 0."""
         if not limit:
             return self.env._("No limit")
-        if currency.compare_amounts(limit, currency.rounding) <= 0:
+        if self._relance_no_credit(limit, currency):
             return self.env._("No credit: payment before delivery")
         return currency._relance_money(limit, get_lang(self.env))
 
