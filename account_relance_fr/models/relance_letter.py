@@ -118,8 +118,9 @@ class AccountRelance(models.Model):
     @api.depends('line_ids')
     def _compute_figures_html(self):
         for relance in self:
+            # The e-mails and the form: the periods line by line (``relance_penalty_periods``).
             relance.figures_html = self.env['ir.qweb']._render(
-                'account_relance_fr.relance_figures', {'relance': relance}
+                'account_relance_fr.relance_figures', {'relance': relance, 'period_lines': True}
             )
 
     @api.model

@@ -77,13 +77,17 @@ class TestRelanceReaderFigures(RelanceCommon):
         pdf = self.letter_pdf_text(relance)
         for expected in (first, second, total):
             self.assertIn(expected, pdf)
-        # The same periods in the e-mail, on the relance form and on the client's page.
-        for where, text in (
-            ("e-mail", text_of(relance.body_html)),
-            ("relance form", text_of(relance.figures_html)),
-        ):
-            for expected in (first, second, total):
-                self.assertIn(expected, text, where)
+        # The same periods in the e-mail and on the relance form, a line each (no table inside
+        # the table's cell), and on the client's page.
+        lines = (
+            "du 21/10/2026 au 14/11/2026 : 25 jours sur 3 000,00 € à 12,40 % = 25,48 €",
+            "du 15/11/2026 au 04/12/2026 : 20 jours sur 2 000,00 € à 12,40 % = 13,59 €",
+            "Total (base × taux × jours / 365, période par période) : 39,07 €",
+        )
+        for where, markup in (("e-mail", relance.body_html), ("relance form", relance.figures_html)):
+            for expected in lines:
+                self.assertIn(expected, text_of(markup), where)
+            self.assertNotIn("Base restant due", text_of(markup), where)  # the table's heading
         statement = self.env['account.relance.statement']._statement(self.client, self.company, date(2026, 12, 4))
         page = text_of(
             self.env['ir.qweb']._render('account_relance_fr.relance_statement_table', {'statement': statement})
