@@ -696,7 +696,8 @@ class AccountRelance(models.Model):
         failed, with the relance's own attachments. The followers of a relance get no copy of
         what the client receives. Odoo's mail queue sends them after the run, in batches.
         Their author is the company (as ``message_post`` finds it from the company's address),
-        whoever sends them. Returns the messages of the e-mails."""
+        whoever sends them; their sender is the template's (the company's address), and a reply
+        goes where Odoo routes the replies of the relance. Returns the messages of the e-mails."""
         if not self:
             return self.env['mail.message']
         company = self.company_id.ensure_one()
@@ -717,7 +718,10 @@ class AccountRelance(models.Model):
                     'auto_delete': True,
                     'auto_delete_keep_log': True,
                     'force_send': False,
+                    # Given with the author, or the composer leaves the sender empty (both come
+                    # from one compute): the template's sender, rendered for each relance.
                     'author_id': company.partner_id.id,
+                    'email_from': template.email_from or company.partner_id.email_formatted,
                 }
             )
         )

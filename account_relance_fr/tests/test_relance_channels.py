@@ -148,6 +148,7 @@ class TestRelanceChannels(RelanceCommon):
         return self.env['mail.mail'].sudo().search([('model', '=', 'account.relance'), ('res_id', '=', relance.id)])
 
     def test_the_email_is_queued_for_the_mail_cron_with_its_attachments(self):
+        self.company.email = "relances@atelier-durand.example"
         invoice = self.invoice(1234.56)
         relance = self.run_relance(DUE + timedelta(days=1))
         mail = self._queued_email(relance)
@@ -156,6 +157,13 @@ class TestRelanceChannels(RelanceCommon):
         self.assertEqual(mail.attachment_ids.res_id, invoice.id)
         self.assertIn("Sauf erreur ou omission de notre part", mail.body_html)
         self.assertEqual(mail.mail_message_id, self.sent_emails(relance), "the chatter shows the e-mail")
+        # From the company's address, as the template says (the composer left it empty); a
+        # reply goes where Odoo routes the replies of the relance.
+        self.assertIn("relances@atelier-durand.example", mail.email_from)
+        self.assertEqual(mail.email_from, self.company.email_formatted)
+        reply_to = relance._notify_get_reply_to(default=self.company.email_formatted)[relance.id]
+        self.assertEqual(mail.reply_to, reply_to)
+        self.assertIn("@", mail.reply_to)
         notification = mail.mail_message_id.notification_ids
         self.assertRecordValues(
             notification,
