@@ -170,7 +170,6 @@ def insert_rows(model, vals_list):
 
 def insert_rows_sql(model, vals_list):
     """The INSERT of ``insert_rows``, whoever extends ``model`` (its parity test calls it)."""
-    env = model.env
     model.check_access('create')
     fields_ = model._fields
     given = {name for vals in vals_list for name in vals}
@@ -180,50 +179,72 @@ def insert_rows_sql(model, vals_list):
     defaults = model.default_get([field.name for field in stored if not field.related])
     related = [field for field in stored if field.related and field.name not in given]
     names = sorted((given | set(defaults)) - {field.name for field in related})
-    currencies = {}
+    convert = _ColumnValues(model)
+    columns = {name: [] for name in names}
+    for vals in vals_list:
+        vals = {**defaults, **vals}
+        for name in names:
+            columns[name].append(convert(fields_[name], vals.get(name), vals))
+    for field in related:
+        columns[field.name] = _related_column(model, field, columns, convert)
+    records = model.browse(_insert(model, columns))
+    _tell_the_orm(records, sorted(columns), related)
+    return records
 
-    def currency_of(name, vals):
-        """The currency of a monetary value: the record's currency field, given or reached
-        through the record it is related to (``create`` builds a new record for each value
-        to find it; here once per currency or related record)."""
-        currency_field = fields_[name]
+
+class _ColumnValues:
+    """Each value of a row as ``create`` converts it for its column: monetary values rounded to
+    their currency, found once per currency field and record it is read from (``create``
+    builds a new record for each value to find it), JSON dumped, the rest by its field."""
+
+    def __init__(self, model):
+        self.model = model
+        self.currencies = {}
+
+    def currency(self, name, vals):
+        """The currency of a monetary value: the record's currency field ``name``, given or
+        reached through the record it is related to."""
+        currency_field = self.model._fields[name]
         first, *rest = currency_field.related.split('.') if currency_field.related else (name,)
         key = (name, vals.get(first))
-        if key not in currencies:
-            target = env[fields_[first].comodel_name].browse(vals.get(first) or ())
-            currencies[key] = target.mapped('.'.join(rest)) if rest else target
-        return currencies[key]
+        if key not in self.currencies:
+            target = self.model.env[self.model._fields[first].comodel_name].browse(vals.get(first) or ())
+            self.currencies[key] = target.mapped('.'.join(rest)) if rest else target
+        return self.currencies[key]
 
-    def column_value(field, value, vals):
+    def __call__(self, field, value, vals):
         if value is None or value is False:
             return False if field.type == 'boolean' else None
         if field.type == 'monetary':
-            currency = currency_of(field.get_currency_field(model), vals)
+            currency = self.currency(field.get_currency_field(self.model), vals)
             return currency.round(value) if currency else float(value)
         if field.type == 'json':
             return json.dumps(value)
         plain = field.type in _AS_GIVEN and not getattr(field, 'translate', False)
         if plain and not isinstance(value, models.BaseModel):
             return value
-        return field.convert_to_column_insert(value, model, vals)
+        return field.convert_to_column_insert(value, self.model, vals)
 
-    columns = {name: [] for name in names}
-    for vals in vals_list:
-        vals = {**defaults, **vals}
-        for name in names:
-            columns[name].append(column_value(fields_[name], vals.get(name), vals))
-    for field in related:
-        first, *rest = field.related if isinstance(field.related, (list, tuple)) else field.related.split('.')
-        targets = env[fields_[first].comodel_name].browse(columns[first])
-        values = [target[rest[0]] if len(rest) == 1 else target.mapped('.'.join(rest)) for target in targets]
-        columns[field.name] = [
-            column_value(field, field.convert_to_write(value, model), {}) if target else None
-            for target, value in zip(targets, values)
-        ]
+
+def _related_column(model, field, columns, convert):
+    """The values of the related stored ``field`` for the rows of ``columns``, read from the
+    records the rows point to, as ``create`` copies them."""
+    first, *rest = field.related if isinstance(field.related, (list, tuple)) else field.related.split('.')
+    targets = model.env[model._fields[first].comodel_name].browse(columns[first])
+    values = [target[rest[0]] if len(rest) == 1 else target.mapped('.'.join(rest)) for target in targets]
+    return [
+        convert(field, field.convert_to_write(value, model), {}) if target else None
+        for target, value in zip(targets, values)
+    ]
+
+
+def _insert(model, columns):
+    """One INSERT of the rows given as {column: [values]}, with the creation stamps: their ids."""
+    env = model.env
     names = sorted(columns)
     model.flush_model()
     now = env.cr.now()
-    ids = [
+    return [
         id_
         for [id_] in env.execute_query(
             SQL(
@@ -231,19 +252,22 @@ def insert_rows_sql(model, vals_list):
                 " SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(columns)s) RETURNING id",
                 table=SQL.identifier(model._table),
                 names=SQL(", ").join(SQL.identifier(name) for name in names),
-                columns=SQL(", ").join(_array(fields_[name], columns[name]) for name in names),
+                columns=SQL(", ").join(_array(model._fields[name], columns[name]) for name in names),
                 uid=env.uid,
                 now=now,
             )
         )
     ]
-    records = model.browse(ids)
-    # What holds these records (a one2many of their many2one) is read again when next asked.
+
+
+def _tell_the_orm(records, names, related):
+    """What ``create`` tells the ORM of new rows: what holds them (a one2many of their
+    many2one) is read again when next asked, and what depends on them is recomputed; the
+    related stored fields were written with the rows, nothing is left to compute of them."""
+    env = records.env
     for name in names:
-        for inverse in env.registry.field_inverses[fields_[name]]:
+        for inverse in env.registry.field_inverses[records._fields[name]]:
             env[inverse.model_name].invalidate_model([inverse.name])
     records.modified(names, create=True)
-    # The related stored fields were written with the rows: nothing is left to compute of them.
     for field in related:
         env.remove_to_compute(field, records)
-    return records
