@@ -4,7 +4,8 @@ from odoo import api, models
 class AccountPartialReconcile(models.Model):
     """A payment matched with an invoice, or unmatched: every reconciliation of Odoo (payment
     registered, bank statement, manual matching, online payment) creates or deletes these
-    records, in one batch per reconciliation. The worklist rows of the clients follow at once."""
+    records, in one batch per reconciliation. The worklist rows of the clients follow at once:
+    a client that paid everything overdue leaves it, one whose payment is taken back returns."""
 
     _inherit = 'account.partial.reconcile'
 
@@ -17,5 +18,5 @@ class AccountPartialReconcile(models.Model):
     def unlink(self):
         lines = self.debit_move_id | self.credit_move_id
         result = super().unlink()
-        self.env['account.relance.file']._refresh_after_payment(lines.exists())
+        self.env['account.relance.file']._refresh_after_payment(lines.exists(), taken_back=True)
         return result

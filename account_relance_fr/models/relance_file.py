@@ -827,18 +827,25 @@ class AccountRelanceFile(models.Model):
         )
 
     @api.model
-    def _refresh_clients(self, records, reopen=False):
+    def _refresh_clients(self, records, reopen=False, close=False):
         """``_refresh_next_step`` of the open files of the clients of ``records`` (anything with
         a ``company_id`` and a ``partner_id``: invoices, journal items, schedules), once per
         company.
 
         ``reopen``: these clients are chased again (a payment schedule broken or withdrawn, a
-        dispute resolved). Those with something overdue to chase get their file at once, as the
-        run would give it the same morning (``_files_for``: the file closed on hold continues),
-        so that the worklist shows them without waiting for the run."""
+        dispute resolved, a payment taken back). Those with something overdue to chase get their
+        file at once, as the run would give it the same morning (``_files_for``: the file closed
+        on hold continues), so that the worklist shows them without waiting for the run.
+
+        ``close``: these clients paid. Their files with nothing overdue left close at once, as the
+        run would close them the next morning (``_close_files``, same reasons). Clients without
+        an open file cost nothing more than looking for it."""
         for company, of_company in records.grouped('company_id').items():
             partner_ids = of_company.partner_id.commercial_partner_id.ids
             files = self._open_files(company, partner_ids)
+            if close and files:
+                done = self._close_files(company, company._relance_today(), partner_ids=list(files))
+                files = {pid: file for pid, file in files.items() if file not in done}
             closed = [pid for pid in partner_ids if pid not in files]
             if reopen and closed:
                 on_date = company._relance_today()
@@ -850,15 +857,18 @@ class AccountRelanceFile(models.Model):
             self.browse([file.id for file in files.values()])._refresh_next_step()
 
     @api.model
-    def _refresh_after_payment(self, lines):
-        """A payment was reconciled with receivable journal items ``lines``, or taken back: the
-        worklist rows of their clients say at once what is still overdue and what comes next.
-        Only the clients with an open file cost more than one query per company."""
+    def _refresh_after_payment(self, lines, taken_back=False):
+        """A payment was reconciled with receivable journal items ``lines``, or ``taken_back``:
+        the worklist rows of their clients say at once what is still overdue and what comes
+        next. A file with nothing overdue left closes at once; a payment taken back brings its
+        client back (a file closed on hold continues, one closed as paid is not reopened: the
+        client starts a new file). Only the clients with an open file cost more than one query
+        per company on a payment."""
         receivable = lines.filtered(lambda line: line.account_type == 'asset_receivable' and line.partner_id)
         if receivable:
             # sudo: whoever reconciles (an accountant, the payment provider's callback as the
             # public user) need not be a relance user; only what the run would write is written.
-            self.sudo()._refresh_clients(receivable.sudo())
+            self.sudo()._refresh_clients(receivable.sudo(), reopen=taken_back, close=True)
 
     def _refresh_next_step(self):
         """Bring the worklist rows of these files up to date at once, after a person acted on

@@ -197,3 +197,14 @@ class TestRelanceQueries(RelanceCommon):
         large = self._queries_of_a_risk_computation(60, on_date)
         _logger.info("Risk computation: %s queries for 10 clients, %s for 60", small, large)
         self.assertLess(large - small, 10, f"10 clients: {small} queries, 60 clients: {large} queries")
+
+    def test_a_payment_of_clients_without_a_file_costs_one_query(self):
+        """A bank statement matches payments with the invoices of 20 clients the relance never
+        chased: looking for their open files is all it costs, one query, whatever the number
+        of clients (no file to close, nothing to plan)."""
+        clients = self.env['res.partner'].create([{'name': f"Client à l'heure {i}"} for i in range(20)])
+        invoices = self.env['account.move'].concat(*(self.invoice(100.0, partner=client) for client in clients))
+        receivable = invoices.line_ids.filtered(lambda line: line.account_type == 'asset_receivable')
+        self.assertEqual(len(receivable), 20)
+        with self.assertQueryCount(1):
+            self.env['account.relance.file']._refresh_after_payment(receivable)

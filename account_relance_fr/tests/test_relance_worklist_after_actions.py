@@ -99,6 +99,105 @@ class TestRelanceWorklistAfterActions(RelanceCommon):
             self.assertEqual(file.amount_overdue, 600.0)
             self.assertEqual(file.next_action_label, "Nothing before 9 Apr")
 
+    def test_the_last_invoice_paid_closes_the_file_at_once_and_cancels_the_relance_waiting(self):
+        # Day 45 (24 April): the last reminder waits for validation. On day 47 the baker pays
+        # the 1 000 €: nothing is overdue any more. The file closes that day as the next
+        # morning's run would have closed it, the last reminder is cancelled with the run's
+        # reason, and the worklist no longer shows the baker.
+        invoice = self.invoice(1000.0)
+        self.run_days(on(1), on(45))
+        file = self.file()
+        pending = file.pending_relance_id
+        self.assertEqual((pending.level_id, pending.state), (self.level[45], 'to_validate'))
+        with freeze_time(on(47)):
+            self.pay(invoice, 1000.0, on(47))
+            self.assertRecordValues(
+                file,
+                [
+                    {
+                        'state': 'closed',
+                        'close_reason': 'paid',
+                        'closed_on': on(47),
+                        'pending_relance_id': False,
+                        'next_date': False,
+                        'amount_overdue': 0.0,
+                    }
+                ],
+            )
+            self.assertRecordValues(
+                pending,
+                [{'state': 'cancelled', 'cancel_reason': "Nothing is overdue any more: the relance file closed."}],
+            )
+            self.assertFalse(self.worklist())
+        # The next morning's run finds nothing more to do for the baker.
+        self.assertFalse(self.run_relance(on(48)))
+        self.assertEqual(self.file(), file)
+
+    def test_the_last_invoice_paid_while_the_other_is_disputed_closes_the_file_on_hold(self):
+        # 1 000 € due 10 March and 600 € due 20 March (day 10), the second reminder sent on
+        # day 10. On day 12 the 600 € are disputed, and the 1 000 € paid: what remains
+        # overdue is held, so the file closes on hold at once, to continue where it stood
+        # when the dispute is over.
+        oldest = self.invoice(1000.0)
+        disputed = self.invoice(600.0, due=on(10))
+        self.run_days(on(1), on(12))
+        file = self.file()
+        with freeze_time(on(12)):
+            self.env['account.relance.dispute.wizard'].create(
+                {'move_ids': [(6, 0, disputed.ids)], 'reason': "Four livré en panne"}
+            ).action_apply()
+            self.assertEqual(file.state, 'open')
+            self.pay(oldest, 1000.0, on(12))
+            self.assertRecordValues(file, [{'state': 'closed', 'close_reason': 'hold', 'closed_on': on(12)}])
+            self.assertFalse(self.worklist())
+
+    def test_a_part_payment_leaves_the_file_open_with_what_remains_overdue(self):
+        # Day 45: the last reminder waits for validation. On day 47 the baker pays 400 € of
+        # the 1 000 €: 600 € are still overdue, the file stays in the worklist and the last
+        # reminder still waits for validation.
+        invoice = self.invoice(1000.0)
+        self.run_days(on(1), on(45))
+        file = self.file()
+        pending = file.pending_relance_id
+        with freeze_time(on(47)):
+            self.pay(invoice, 400.0, on(47))
+            self.assertRecordValues(
+                file, [{'state': 'open', 'amount_overdue': 600.0, 'pending_relance_id': pending.id}]
+            )
+            self.assertEqual(pending.state, 'to_validate')
+            self.assertEqual(self.worklist(), file)
+
+    def test_a_payment_taken_back_the_same_day_leaves_the_paid_file_closed_and_opens_a_new_one(self):
+        # Day 47: the 1 000 € paid by cheque close the file. The same day the bank returns the
+        # cheque unpaid: the accountant takes the payment off the invoice, then cancels it. The
+        # 1 000 € are overdue again. A file closed as paid is never reopened: the baker is back in the worklist at
+        # once with a new file. A new file starts at the highest written reminder the lateness
+        # has passed: 47 days late, the last reminder (day 45), due today; the one cancelled
+        # when the file closed stays cancelled.
+        invoice = self.invoice(1000.0)
+        self.run_days(on(1), on(45))
+        paid_file = self.file()
+        pending = paid_file.pending_relance_id
+        with freeze_time(on(47)):
+            payment = self.pay(invoice, 1000.0, on(47))
+            self.assertEqual(paid_file.state, 'closed')
+            [partial] = invoice.line_ids.matched_credit_ids
+            invoice.js_remove_outstanding_partial(partial.id)
+            payment.action_draft()
+            payment.action_cancel()
+            self.assertEqual(invoice.amount_residual, 1000.0)
+            self.assertRecordValues(paid_file, [{'state': 'closed', 'close_reason': 'paid', 'closed_on': on(47)}])
+            self.assertEqual(pending.state, 'cancelled')
+            new_file = self.worklist()
+            self.assertNotEqual(new_file, paid_file)
+            self.assertRecordValues(new_file, [{'opened_on': on(47), 'level_id': False, 'amount_overdue': 1000.0}])
+            self.assertEqual(self.row(new_file), (self.level[45], on(47), 'letter'))
+        # The next morning's run prepares that last reminder in the new file.
+        [relance] = self.run_relance(on(48))
+        self.assertRecordValues(
+            relance, [{'file_id': new_file.id, 'level_id': self.level[45].id, 'state': 'to_validate'}]
+        )
+
     def test_a_promise_made_on_the_phone_pauses_the_row_until_the_day_after_its_grace(self):
         # Day 20 (30 March): the call is planned. The baker promises on the phone to pay by
         # 3 April (day 24); with the company's 3 days of grace the relances wait until 6 April
@@ -197,6 +296,22 @@ class TestRelanceWorklistAfterActions(RelanceCommon):
             self.assertEqual(relance.state, 'failed')
             self.assertEqual(self.row(file), (self.level[1], on(2), 'resend'))
             self.assertFalse(file.level_id)
+
+    def pay(self, invoice, amount, day):
+        """The baker's payment of ``amount`` on ``day``, registered on ``invoice``."""
+        return (
+            self.env['account.payment.register']
+            .with_context(active_model='account.move', active_ids=invoice.ids)
+            .create({'amount': amount, 'payment_date': day})
+            ._create_payments()
+        )
+
+    def worklist(self):
+        """The baker's rows in the worklist: the files in progress ("Files in progress", the
+        filter the worklist opens with)."""
+        return self.env['account.relance.file'].search(
+            [('state', '=', 'open'), ('partner_id', '=', self.client.id), ('company_id', '=', self.company.id)]
+        )
 
     def agree(self, invoice):
         """A schedule of three monthly installments from 15 April (day 36), agreed today."""
