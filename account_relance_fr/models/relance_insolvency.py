@@ -357,12 +357,16 @@ class AccountRelanceInsolvency(models.Model):
     def _held_since_sql(self):
         """SQL: the judgment date of the procédure collective that holds the document ``move``
         (of its client, in its company, opened after it was issued), NULL when none: the
-        reports put its amount apart from the ordinary overdue from that date."""
+        reports put its amount apart from the ordinary overdue from that date.
+
+        Most databases have no procedure at all: the first test, run once per query, spares
+        the reports a look-up per document (100,000 in an aged balance of that size)."""
         return SQL(
-            """(SELECT MIN(procedure.judgment_date) FROM account_relance_insolvency procedure
+            """(CASE WHEN EXISTS (SELECT FROM account_relance_insolvency) THEN
+                (SELECT MIN(procedure.judgment_date) FROM account_relance_insolvency procedure
                   WHERE procedure.partner_id = move.commercial_partner_id
                     AND procedure.company_id = move.company_id
-                    AND COALESCE(move.invoice_date, move.date) < procedure.judgment_date)""",
+                    AND COALESCE(move.invoice_date, move.date) < procedure.judgment_date) END)""",
             to_flush=[
                 self._fields['partner_id'],
                 self._fields['company_id'],
