@@ -241,8 +241,6 @@ class AccountRelanceAgedBalance(models.TransientModel):
             'days_overdue',
             'bucket',
             'amount',
-            *(f'amount_{key}' for key in BUCKET_KEYS),
-            'amount_insolvency',
             'create_uid',
             'create_date',
             'write_uid',
@@ -254,8 +252,7 @@ class AccountRelanceAgedBalance(models.TransientModel):
             INSERT INTO account_relance_aged_balance_row (%(columns)s)
             SELECT (%(report)s::bigint << 32) | item.move_line_id, %(report)s, %(company)s, item.partner_id,
                    item.risk_category, item.user_id, item.level_id, item.move_id, item.move_line_id,
-                   item.document_kind, item.date, item.date_maturity, %(days)s, item.bucket, item.amount, %(amounts)s,
-                   CASE WHEN item.bucket = 'insolvency' THEN item.amount ELSE 0 END,
+                   item.document_kind, item.date, item.date_maturity, %(days)s, item.bucket, item.amount,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM (SELECT item.*, %(bucket)s AS bucket FROM (%(items)s) item OFFSET 0) item
             """,
@@ -265,9 +262,6 @@ class AccountRelanceAgedBalance(models.TransientModel):
             days=days,
             uid=self.env.uid,
             bucket=bucket,
-            amounts=SQL(", ").join(
-                SQL("CASE WHEN item.bucket = %s THEN item.amount ELSE 0 END", key) for key in BUCKET_KEYS
-            ),
             items=self._open_items_sql(self.company_id, self.date, **self._filters()),
         )
         with without_jit(self.env):
