@@ -44,16 +44,26 @@ def rows_by_key(env, keys, lookup, *, to_flush=()):
 
 
 @contextmanager
+def planner_setting(env, name, value):
+    """The planner setting ``name`` at ``value`` for the statements of the block (in this
+    transaction), its previous value back after it."""
+    [[previous, _set]] = env.execute_query(
+        SQL("SELECT current_setting(%s), set_config(%s, %s, true)", name, name, value)
+    )
+    try:
+        yield
+    finally:
+        env.execute_query(SQL("SELECT set_config(%s, %s, true)", name, previous))
+
+
+@contextmanager
 def without_jit(env):
     """PostgreSQL's JIT off for the statements of the block (in this transaction): once the
     planner has statistics, a query over a large ledger costs more than ``jit_above_cost`` and
     PostgreSQL compiles it first, which takes longer than these index lookups and joins take to
     run (the aged balance at M after ANALYZE: 0.77 s with it, 0.34 s without)."""
-    [[previous, _off]] = env.execute_query(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
-    try:
+    with planner_setting(env, 'jit', 'off'):
         yield
-    finally:
-        env.execute_query(SQL("SELECT set_config('jit', %s, true)", previous))
 
 
 def _array(field, values):

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..core.aging import DEFAULT_BOUNDS, MAX_BOUNDS, BoundsError, bucket_ranges, parse_bounds
+from ..models.batch_sql import planner_setting
 from ..models.res_partner import RISK_CATEGORIES
 
 BUCKET_KEYS = ['not_due'] + [f'b{i}' for i in range(1, MAX_BOUNDS + 2)]
@@ -131,6 +132,17 @@ class AccountRelanceAgedBalanceLine(models.Model):
     @api.model
     def _selection_bucket(self):
         return list(self._bucket_labels().items())
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Grouped reads (the list grouped by client, the pivot, the graph) without nested loops.
+
+        They read the whole of a request's rows, but the planner has no statistics of a request
+        computed a moment ago: with the record rule's conditions it expects one row where there
+        are 100,000, and would look up the client, the company and the currency rate of each
+        row one by one (0.50 s for the list's first read at 100,000 rows, 0.21 s with hash
+        joins)."""
+        with planner_setting(self.env, 'enable_nestloop', 'off'):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     def _read_group_orderby(self, order, groupby_terms, query):
         """Buckets in the order of their ages (not due, 1-30, 31-60...), not of their keys
