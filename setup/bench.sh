@@ -87,7 +87,7 @@ BASE_DB="relance_bench_base"
 TPL_DB="relance_bench_tpl_${size_key}"
 OCA_TPL_DB="relance_bench_tpl_oca_${size_key}"
 RUN_DB="relance_bench_run_${size_key}_$$"
-BENCH_DIR="$REPO_ROOT/tests/bench"
+export BENCH_DIR="$REPO_ROOT/tests/bench"  # the steps import bench_screen.py from it
 LOG_DIR="$RELANCE_CACHE/bench/logs/$(date +%Y%m%d-%H%M%S)-$size_key"
 OCA_ADDONS=""; WK_DIR=""
 

@@ -36,11 +36,15 @@ How to run it is in docs/benchmark.md ("Aged balance at 100,000 items").
 import json
 import os
 import statistics
+import sys
 import time
 from datetime import date
 
 from odoo import Command
 from odoo.tools import SQL
+
+sys.path.insert(0, os.environ.get('BENCH_DIR', 'tests/bench'))
+from bench_screen import aged_list_read  # noqa: E402 - found through BENCH_DIR
 
 STAGE = os.environ.get('BENCH_AGED_STAGE', 'build')
 ITEMS = int(os.environ.get('BENCH_AGED_ITEMS', 100000))
@@ -223,40 +227,6 @@ def collector():
     return user
 
 
-def list_call(action, env):
-    """web_read_group as the list of the rows calls it on opening: ``aged_list_read`` of
-    tests/bench/bench_step.py (the step ``aged``), the same code."""
-    from lxml import etree
-
-    Line = env['account.relance.aged.balance.line'].with_context(**action['context'], read_group_expand=True)
-    views = Line.get_views([(False, 'list')])
-    described = views['models'][Line._name]['fields']
-    names = dict.fromkeys(etree.fromstring(views['views']['list']['arch']).xpath('//field/@name'))
-    fields = [described[name] for name in names if name in described]
-    aggregates = [
-        f"{field['name']}:{field['aggregator']}"
-        for field in fields
-        if field.get('aggregator') and field['type'] in ('float', 'integer', 'monetary')
-    ]
-    for field in fields:
-        if field.get('aggregator') and field.get('currency_field'):
-            for spec in (f"{field['currency_field']}:array_agg_distinct", f"{field['name']}:sum_currency"):
-                if spec not in aggregates:
-                    aggregates.append(spec)
-    return Line.web_read_group(
-        action['domain'],
-        ['partner_id'],
-        aggregates,
-        limit=80,
-        offset=0,
-        order='',
-        auto_unfold=False,
-        opening_info=[],
-        unfold_read_specification={},
-        groupby_read_specification={},
-    )
-
-
 def vacuum():
     """The rows' table as autovacuum keeps it: the rows of the requests deleted are gone."""
     from odoo.sql_db import db_connect
@@ -281,7 +251,7 @@ def measure():
         action = report.action_show()
         uenv.flush_all()
         t1 = time.perf_counter()
-        groups = list_call(action, uenv)
+        groups = aged_list_read(action, uenv)
         t2 = time.perf_counter()
         if run:
             show.append(t1 - t0)
@@ -336,7 +306,7 @@ def explain(uenv):
     Cursor.execute = explained
     try:
         uenv.invalidate_all()
-        list_call(report.action_show(), uenv)
+        aged_list_read(report.action_show(), uenv)
     finally:
         Cursor.execute = execute
     cr.rollback()

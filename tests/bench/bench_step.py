@@ -30,10 +30,14 @@ import json
 import os
 import pstats
 import resource
+import sys
 import time
 import traceback
 from collections import defaultdict
 from datetime import date
+
+sys.path.insert(0, os.environ.get('BENCH_DIR', 'tests/bench'))
+from bench_screen import aged_list_read  # noqa: E402 - found through BENCH_DIR
 
 STEP = os.environ['BENCH_STEP']
 PHASE = os.environ.get('BENCH_PHASE', 'measure')
@@ -326,43 +330,6 @@ def step_letters():
     return go
 
 
-def aged_list_read(action):
-    """What the list of the rows asks for when it opens (the web client's ``_webReadGroup``):
-    grouped by client (the action's default), the first 80 groups folded, with the aggregates
-    the client asks for (``getAggregateSpecifications``): every field of the list with an
-    aggregator and, for a monetary one, its currency's ``array_agg_distinct`` and its
-    ``sum_currency``. The same in tests/bench/bench_aged_synthetic.py."""
-    from lxml import etree
-
-    Line = env['account.relance.aged.balance.line'].with_context(**action['context'], read_group_expand=True)
-    views = Line.get_views([(False, 'list')])
-    described = views['models'][Line._name]['fields']
-    names = dict.fromkeys(etree.fromstring(views['views']['list']['arch']).xpath('//field/@name'))
-    fields = [described[name] for name in names if name in described]
-    aggregates = [
-        f"{field['name']}:{field['aggregator']}"
-        for field in fields
-        if field.get('aggregator') and field['type'] in ('float', 'integer', 'monetary')
-    ]
-    for field in fields:
-        if field.get('aggregator') and field.get('currency_field'):
-            for spec in (f"{field['currency_field']}:array_agg_distinct", f"{field['name']}:sum_currency"):
-                if spec not in aggregates:
-                    aggregates.append(spec)
-    return Line.web_read_group(
-        action['domain'],
-        ['partner_id'],
-        aggregates,
-        limit=80,
-        offset=0,
-        order='',
-        auto_unfold=False,
-        opening_info=[],
-        unfold_read_specification={},
-        groupby_read_specification={},
-    )
-
-
 def step_aged():
     """From Show to the rows on screen: the rows computed, then the list's first read (not
     every row: the list opens grouped by client, folded). The rows are counted for the table
@@ -371,7 +338,7 @@ def step_aged():
 
     def go():
         action = report.action_show()
-        groups = aged_list_read(action)
+        groups = aged_list_read(action, env)
         rows = env['account.relance.aged.balance.line'].search_count(action['domain'])
         return {'rows': rows, 'groups': groups['length']}
 
