@@ -553,18 +553,24 @@ class AccountRelance(models.Model):
         something breaks in the batch (a template error, a report that does not render), each
         relance is sent again on its own, so that only the culprit fails.
         """
+        self._each_isolated(lambda relances: relances._dispatch())
+
+    def _each_isolated(self, send, logger=_logger):
+        """``send(self)`` in a savepoint; when it breaks, ``send`` again for each relance on its own,
+        so that only the culprit fails, with the reason, logged by ``logger`` (the one rule of the
+        run's sending and of the background sending)."""
         if not self:
             return
         try:
             with self.env.cr.savepoint():
-                self._dispatch()
+                send(self)
         except Exception as error:  # noqa: BLE001 - whatever breaks, the relance stays failed, visibly
             if len(self) == 1:
-                _logger.warning("Relance %s could not be sent", self.name, exc_info=True)
+                logger.warning("Relance %s could not be sent", self.name, exc_info=True)
                 self._mark_failed(self._error_reason(error))
                 return
             for relance in self:
-                relance._send()
+                relance._each_isolated(send, logger)
 
     @api.model
     def _error_reason(self, error):

@@ -843,12 +843,12 @@ class AccountRelanceFile(models.Model):
         for company, of_company in records.grouped('company_id').items():
             partner_ids = of_company.partner_id.commercial_partner_id.ids
             files = self._open_files(company, partner_ids)
+            on_date = company._relance_today() if close or reopen else None
             if close and files:
-                done = self._close_files(company, company._relance_today(), partner_ids=list(files))
+                done = self._close_files(company, on_date, partner_ids=list(files))
                 files = {pid: file for pid, file in files.items() if file not in done}
             closed = [pid for pid in partner_ids if pid not in files]
             if reopen and closed:
-                on_date = company._relance_today()
                 chased = self.env['account.relance.installment']._select_partner_ids(
                     company, on_date, partner_ids=closed, force=True, overdue=True
                 )

@@ -130,16 +130,7 @@ class AccountRelance(models.Model):
         requester and company; when one breaks, each of its relances is sent again on its own so
         that only the culprit fails. All of self leaves the queue."""
         for (requester, company), relances in self.grouped(lambda r: (r.send_requested_by_id, r.company_id)).items():
-            try:
-                with self.env.cr.savepoint():
-                    relances._send_as(requester, company)
-            except Exception as error:  # noqa: BLE001 - the others of the batch go out all the same
-                if len(relances) == 1:
-                    _logger.warning("Queued relance %s could not be sent", relances.name, exc_info=True)
-                    relances._mark_failed(self._error_reason(error))
-                    continue
-                for relance in relances:
-                    relance._send_queued_batch()
+            relances._each_isolated(lambda some, user=requester, of=company: some._send_as(user, of), _logger)
         # sudo: the scheduled action's own bookkeeping, whichever user it runs as.
         self.sudo().write({'send_queue_state': 'processed'})
 
